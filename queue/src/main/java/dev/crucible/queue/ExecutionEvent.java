@@ -1,0 +1,47 @@
+package dev.crucible.queue;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+import java.util.UUID;
+
+/** What an executor reports about a submission, in order: {@link Started}, then {@link Finished}. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ExecutionEvent.Started.class, name = "started"),
+    @JsonSubTypes.Type(value = ExecutionEvent.Finished.class, name = "finished")
+})
+public sealed interface ExecutionEvent {
+    UUID submissionId();
+
+    /** An executor took the job and is about to start its sandbox. */
+    record Started(UUID submissionId, String executor, Instant at) implements ExecutionEvent {}
+
+    /** The run is over; {@code outcome} is final. */
+    record Finished(UUID submissionId, String executor, Outcome outcome) implements ExecutionEvent {}
+
+    /**
+     * The observed result of one run. Every figure comes from Docker, never from the program.
+     *
+     * @param exitCode  null when the sandbox was killed for a limit
+     * @param signal    e.g. {@code SIGKILL}, when the exit status is 128 + a signal number
+     * @param message   for {@link Verdict#INTERNAL_ERROR}, what went wrong
+     */
+    record Outcome(
+            Verdict verdict,
+            Integer exitCode,
+            String signal,
+            byte[] stdout,
+            long stdoutTruncatedBytes,
+            byte[] stderr,
+            long stderrTruncatedBytes,
+            Long wallTimeMs,
+            Instant startedAt,
+            Instant finishedAt,
+            String message) {
+
+        public static Outcome internalError(String message, Instant at) {
+            return new Outcome(Verdict.INTERNAL_ERROR, null, null, new byte[0], 0, new byte[0], 0, null, at, at, message);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.crucible.queue;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One consumer of one stream in one consumer group, on its own connection (blocking reads stall
+ * everything else multiplexed on a Lettuce connection).
+ *
+ * <p>Reads first the consumer's own pending entries (given to it before a restart and never
+ * acknowledged), then, when {@code reclaimAfter} is set, entries that sat idle that long at another
+ * consumer, then new entries.
+ */
+final class GroupReader {
+    private final RedisCommands<String, String> redis;
+    private final String stream;
+    private final Consumer<String> consumer;
+    private final Duration maxBlock;
+    private final Duration reclaimAfter;
+    /** Where the read of this consumer's own pending entries stands; null once they are all handed out. */
+    private String pendingCursor = "0";
+
+    GroupReader(RedisCommands<String, String> redis, String stream, String group, String consumerName,
+                Duration maxBlock, Duration reclaimAfter) {
+        this.redis = redis;
+        this.stream = stream;
+        this.consumer = Consumer.from(group, consumerName);
+        this.maxBlock = maxBlock;
+        this.reclaimAfter = reclaimAfter;
+        createGroup(redis, stream, group);
+    }
+
+    static void createGroup(RedisCommands<String, String> redis, String stream, String group) {
+        try {
+            redis.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), group, XGroupCreateArgs.Builder.mkstream());
+        } catch (RedisBusyException alreadyThere) {
+            // BUSYGROUP: another process or an earlier start created it; that is the normal case.
+        }
+    }
+
+    List<StreamMessage<String, String>> take(int max, Duration block) {
+        if (pendingCursor != null) {
+            List<StreamMessage<String, String>> pending = redis.xreadgroup(consumer, XReadArgs.Builder.count(max),
+                    XReadArgs.StreamOffset.from(stream, pendingCursor));
+            if (!pending.isEmpty()) {
+                pendingCursor = pending.getLast().getId();
+                // Entries deleted while pending come back with no body; there is nothing left to run.
+                acknowledgeEmpty(pending);
+                return withBody(pending);
+            }
+            pendingCursor = null;
+        }
+        if (reclaimAfter != null) {
+            var claimed = redis.xautoclaim(stream,
+                    XAutoClaimArgs.Builder.xautoclaim(consumer, reclaimAfter, "0-0").count(max));
+            List<StreamMessage<String, String>> live = withBody(claimed.getMessages());
+            if (!live.isEmpty()) {
+                return live;
+            }
+        }
+        Duration wait = block.compareTo(maxBlock) > 0 ? maxBlock : block;
+        List<StreamMessage<String, String>> fresh = redis.xreadgroup(consumer,
+                XReadArgs.Builder.block(wait).count(max), XReadArgs.StreamOffset.lastConsumed(stream));
+        return fresh == null ? List.of() : fresh;
+    }
+
+    void acknowledgeAndDelete(String entryId) {
+        redis.xack(stream, consumer.getGroup(), entryId);
+        redis.xdel(stream, entryId);
+    }
+
+    private static List<StreamMessage<String, String>> withBody(List<StreamMessage<String, String>> messages) {
+        List<StreamMessage<String, String>> live = new ArrayList<>();
+        for (StreamMessage<String, String> message : messages) {
+            if (message.getBody() != null && !message.getBody().isEmpty()) {
+                live.add(message);
+            }
+        }
+        return live;
+    }
+
+    private void acknowledgeEmpty(List<StreamMessage<String, String>> messages) {
+        for (StreamMessage<String, String> message : messages) {
+            if (message.getBody() == null || message.getBody().isEmpty()) {
+                redis.xack(stream, consumer.getGroup(), message.getId());
+            }
+        }
+    }
+}

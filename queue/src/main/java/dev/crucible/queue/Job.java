@@ -1,0 +1,30 @@
+package dev.crucible.queue;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Everything an executor needs to run one submission. It carries the files themselves because
+ * executors have no database access.
+ *
+ * @param runtime the runtime's canonical name; the executor resolves it in its own catalog
+ * @param files   the program's files, the entry file first
+ * @param stdin   the bytes given on standard input
+ * @param args    argv handed to the program after the runtime's run command, never through a shell
+ */
+public record Job(UUID submissionId, String runtime, List<JobFile> files, byte[] stdin, List<String> args, JobLimits limits) {
+    public Job {
+        files = List.copyOf(files);
+        args = List.copyOf(args);
+    }
+
+    /** One file, at a relative path inside the sandbox's work folder. */
+    public record JobFile(String path, byte[] content) {}
+
+    /**
+     * The hard limits of one run.
+     *
+     * @param outputBytes the most bytes kept of stdout and of stderr, each
+     */
+    public record JobLimits(long wallTimeMs, long memoryMb, long outputBytes) {}
+}

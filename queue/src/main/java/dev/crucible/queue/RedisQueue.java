@@ -1,0 +1,191 @@
+package dev.crucible.queue;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Redis behind Crucible's queue: a job stream read by the executors' consumer group, an event
+ * stream read by the api's group, and a sorted set of executor heartbeats.
+ *
+ * <p>Entries are deleted once acknowledged, so the streams hold only unfinished work; PostgreSQL, not
+ * Redis, is the record of what was accepted.
+ */
+public final class RedisQueue implements AutoCloseable {
+    private static final String EXECUTORS_GROUP = "executors";
+    private static final String API_GROUP = "api";
+
+    private final QueueSettings settings;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> shared;
+    private final List<StatefulRedisConnection<String, String>> dedicated = new ArrayList<>();
+    private final Codec codec = new Codec();
+    private final Clock clock;
+
+    private RedisQueue(QueueSettings settings, RedisClient client, StatefulRedisConnection<String, String> shared, Clock clock) {
+        this.settings = settings;
+        this.client = client;
+        this.shared = shared;
+        this.clock = clock;
+    }
+
+    /** Connects now; fails with {@link QueueException} when Redis does not answer within the command timeout. */
+    public static RedisQueue connect(QueueSettings settings) {
+        RedisClient client = RedisClient.create(RedisURI.create(settings.redisUri()));
+        client.setOptions(ClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
+                .build());
+        try {
+            return new RedisQueue(settings, client, client.connect(), Clock.systemUTC());
+        } catch (RedisException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            throw new QueueException("cannot connect to Redis at " + redacted(settings.redisUri()), e);
+        }
+    }
+
+    public JobQueue jobQueue() {
+        RedisCommands<String, String> redis = shared.sync();
+        return job -> call("enqueue " + job.submissionId(), () ->
+                redis.xadd(settings.jobsKey(), Map.of("submission_id", job.submissionId().toString(), "job", codec.write(job))));
+    }
+
+    /** A consumer in the executors' group; {@code consumer} must be stable across restarts of the same executor. */
+    public JobSource jobSource(String consumer) {
+        GroupReader reader = reader(settings.jobsKey(), EXECUTORS_GROUP, consumer, settings.reclaimAfter());
+        return new JobSource() {
+            @Override
+            public List<JobDelivery> take(int max, Duration block) {
+                return call("take jobs", () -> decode(reader, reader.take(max, block), "job", Job.class).stream()
+                        .map(d -> new JobDelivery(d.entryId(), d.value())).toList());
+            }
+
+            @Override
+            public void complete(JobDelivery delivery) {
+                run("complete job " + delivery.entryId(), () -> reader.acknowledgeAndDelete(delivery.entryId()));
+            }
+        };
+    }
+
+    public EventSink eventSink() {
+        RedisCommands<String, String> redis = shared.sync();
+        return event -> call("publish event for " + event.submissionId(), () ->
+                redis.xadd(settings.eventsKey(), Map.of("submission_id", event.submissionId().toString(), "event", codec.write(event))));
+    }
+
+    /** A consumer in the api's group; {@code consumer} must be stable across restarts of the same api instance. */
+    public EventSource eventSource(String consumer) {
+        GroupReader reader = reader(settings.eventsKey(), API_GROUP, consumer, settings.reclaimAfter());
+        return new EventSource() {
+            @Override
+            public List<EventDelivery> take(int max, Duration block) {
+                return call("take events", () -> decode(reader, reader.take(max, block), "event", ExecutionEvent.class).stream()
+                        .map(d -> new EventDelivery(d.entryId(), d.value())).toList());
+            }
+
+            @Override
+            public void acknowledge(EventDelivery delivery) {
+                run("acknowledge event " + delivery.entryId(), () -> reader.acknowledgeAndDelete(delivery.entryId()));
+            }
+        };
+    }
+
+    public ExecutorRegistry executorRegistry() {
+        RedisCommands<String, String> redis = shared.sync();
+        return new ExecutorRegistry() {
+            @Override
+            public void heartbeat(String executor) {
+                run("heartbeat", () -> redis.zadd(settings.executorsKey(), clock.millis(), executor));
+            }
+
+            @Override
+            public long liveCount(Duration window) {
+                long since = clock.millis() - window.toMillis();
+                return call("count executors", () -> {
+                    redis.zremrangebyscore(settings.executorsKey(), Range.create(0, since - window.toMillis()));
+                    return redis.zcount(settings.executorsKey(), Range.create(since, Long.MAX_VALUE));
+                });
+            }
+        };
+    }
+
+    /** Round trip to Redis, for readiness checks. */
+    public void ping() {
+        run("ping", () -> shared.sync().ping());
+    }
+
+    /** Entries in the job stream: queued jobs plus those being run. */
+    public long jobBacklog() {
+        return call("measure backlog", () -> shared.sync().xlen(settings.jobsKey()));
+    }
+
+    @Override
+    public void close() {
+        for (StatefulRedisConnection<String, String> connection : dedicated.reversed()) {
+            connection.close();
+        }
+        shared.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    private synchronized GroupReader reader(String stream, String group, String consumer, Duration reclaimAfter) {
+        StatefulRedisConnection<String, String> connection = call("connect " + consumer, client::connect);
+        dedicated.add(connection);
+        return call("create group " + group, () ->
+                new GroupReader(connection.sync(), stream, group, consumer, settings.maxBlock(), reclaimAfter));
+    }
+
+    private record Decoded<T>(String entryId, T value) {}
+
+    /** Decodes entries; one that cannot be read is moved to the dead-letter stream so it cannot block the rest. */
+    private <T> List<Decoded<T>> decode(GroupReader reader, List<StreamMessage<String, String>> messages, String field, Class<T> type) {
+        List<Decoded<T>> decoded = new ArrayList<>(messages.size());
+        for (StreamMessage<String, String> message : messages) {
+            try {
+                decoded.add(new Decoded<>(message.getId(), codec.read(message.getBody().get(field), type, message.getId())));
+            } catch (UnreadableEntryException e) {
+                Map<String, String> dead = new java.util.HashMap<>(message.getBody());
+                dead.put("dead_letter_reason", e.getMessage());
+                dead.put("dead_letter_source", message.getStream());
+                shared.sync().xadd(settings.deadLetterKey(), dead);
+                reader.acknowledgeAndDelete(message.getId());
+            }
+        }
+        return decoded;
+    }
+
+    private interface RedisCall<T> {
+        T run();
+    }
+
+    private static <T> T call(String what, RedisCall<T> action) {
+        try {
+            return action.run();
+        } catch (RedisException e) {
+            throw new QueueException("Redis failed to " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void run(String what, Runnable action) {
+        call(what, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    static String redacted(String uri) {
+        return uri.replaceAll("//[^@/]*@", "//***@");
+    }
+}

@@ -1,0 +1,125 @@
+package dev.crucible.runtime;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the bytes of one manifest into a {@link RuntimeManifest}, or says which field is wrong.
+ *
+ * <p>The image tag is derived from a SHA-256 of the manifest's exact bytes; the launcher computes the
+ * same hash with {@code sha256sum}, so both sides agree on which image belongs to which manifest.
+ */
+final class ManifestParser {
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+    private static final Pattern PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]{0,63}");
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.+~-]{0,31}");
+
+    private final ObjectMapper mapper = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** The JSON shape of a manifest, before validation. */
+    private record Raw(
+            String name,
+            String version,
+            List<String> aliases,
+            List<String> packages,
+            @JsonProperty("source_file") String sourceFile,
+            List<String> run,
+            @JsonProperty("default_limits") RawLimits defaultLimits) {}
+
+    private record RawLimits(
+            @JsonProperty("wall_time_ms") Long wallTimeMs,
+            @JsonProperty("memory_mb") Long memoryMb) {}
+
+    RuntimeManifest parse(Path file, byte[] content) {
+        Raw raw;
+        try {
+            raw = mapper.readValue(content, Raw.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidManifestException(file, e.getPropertyName(), "is not a manifest field");
+        } catch (JsonProcessingException e) {
+            throw new InvalidManifestException(file, "is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new InvalidManifestException(file, "cannot be read", e);
+        }
+        if (raw == null) {
+            throw new InvalidManifestException(file, "(whole file)", "is empty");
+        }
+        String name = matching(file, "name", raw.name(), NAME);
+        String stem = file.getFileName().toString().replaceFirst("\\.json$", "");
+        if (!stem.equals(name)) {
+            throw new InvalidManifestException(file, "name", "is '" + name + "' but the file is named " + stem + ".json");
+        }
+        String version = matching(file, "version", raw.version(), VERSION);
+        List<String> aliases = raw.aliases() == null ? List.of() : raw.aliases();
+        for (String alias : aliases) {
+            matching(file, "aliases", alias, NAME);
+        }
+        List<String> packages = required(file, "packages", raw.packages());
+        for (String pkg : packages) {
+            matching(file, "packages", pkg, PACKAGE);
+        }
+        String sourceFile = matching(file, "source_file", raw.sourceFile(), FILE_NAME);
+        List<String> run = required(file, "run", raw.run());
+        for (String arg : run) {
+            if (arg == null || arg.isEmpty()) {
+                throw new InvalidManifestException(file, "run", "has an empty argument");
+            }
+        }
+        RawLimits limits = raw.defaultLimits();
+        if (limits == null) {
+            throw new InvalidManifestException(file, "default_limits", "is missing");
+        }
+        long wall = positive(file, "default_limits.wall_time_ms", limits.wallTimeMs());
+        long memory = positive(file, "default_limits.memory_mb", limits.memoryMb());
+        return new RuntimeManifest(name, version, aliases, packages, sourceFile, run,
+                new RuntimeManifest.DefaultLimits(wall, memory), imageTag(name, content));
+    }
+
+    static String imageTag(String name, byte[] content) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(content);
+            return "crucible-runtime/" + name + ":" + HexFormat.of().formatHex(digest).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static String matching(Path file, String field, String value, Pattern pattern) {
+        if (value == null) {
+            throw new InvalidManifestException(file, field, "is missing");
+        }
+        if (!pattern.matcher(value).matches()) {
+            throw new InvalidManifestException(file, field, "has '" + value + "', which does not match " + pattern);
+        }
+        return value;
+    }
+
+    private static <T> List<T> required(Path file, String field, List<T> values) {
+        if (values == null || values.isEmpty()) {
+            throw new InvalidManifestException(file, field, "is missing or empty");
+        }
+        return values;
+    }
+
+    private static long positive(Path file, String field, Long value) {
+        if (value == null) {
+            throw new InvalidManifestException(file, field, "is missing");
+        }
+        if (value <= 0) {
+            throw new InvalidManifestException(file, field, "is " + value + " but must be positive");
+        }
+        return value;
+    }
+}
