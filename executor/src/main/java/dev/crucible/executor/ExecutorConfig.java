@@ -1,0 +1,65 @@
+package dev.crucible.executor;
+
+import java.net.URI;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything the executor reads from its environment, read once at start and validated here.
+ *
+ * <table>
+ * <tr><th>variable</th><th>default</th><th>meaning</th></tr>
+ * <tr><td>CRUCIBLE_REDIS_URI</td><td>(required)</td><td>the queue's Redis, {@code redis://:password@host:port}</td></tr>
+ * <tr><td>CRUCIBLE_QUEUE_PREFIX</td><td>crucible</td><td>prefix of every Redis key</td></tr>
+ * <tr><td>CRUCIBLE_DOCKER_HOST</td><td>tcp://127.0.0.1:2375</td><td>the Docker socket proxy; never the socket itself</td></tr>
+ * <tr><td>CRUCIBLE_RUNTIMES_DIR</td><td>runtimes</td><td>the runtime manifests</td></tr>
+ * <tr><td>CRUCIBLE_EXECUTOR_NAME</td><td>executor-&lt;hostname&gt;</td><td>stable name: consumer name in Redis and sandbox label</td></tr>
+ * <tr><td>CRUCIBLE_EXECUTOR_SLOTS</td><td>2</td><td>sandboxes run at once</td></tr>
+ * <tr><td>CRUCIBLE_RECLAIM_AFTER_MS</td><td>120000</td><td>a job unacknowledged this long at a dead executor is run again; must exceed the largest wall-time limit plus sandbox start and teardown</td></tr>
+ * </table>
+ */
+record ExecutorConfig(
+        String redisUri,
+        String queuePrefix,
+        URI dockerHost,
+        Path runtimesDir,
+        String name,
+        int slots,
+        Duration reclaimAfter) {
+
+    static ExecutorConfig fromEnvironment(Map<String, String> env) {
+        String redisUri = env.get("CRUCIBLE_REDIS_URI");
+        if (redisUri == null || redisUri.isBlank()) {
+            throw new IllegalArgumentException("CRUCIBLE_REDIS_URI is required, e.g. redis://:password@127.0.0.1:6380");
+        }
+        URI docker = URI.create(env.getOrDefault("CRUCIBLE_DOCKER_HOST", "tcp://127.0.0.1:2375"));
+        if (!"tcp".equals(docker.getScheme())) {
+            throw new IllegalArgumentException("CRUCIBLE_DOCKER_HOST must be tcp://host:port (the socket proxy), was " + docker);
+        }
+        int slots = Integer.parseInt(env.getOrDefault("CRUCIBLE_EXECUTOR_SLOTS", "2"));
+        if (slots < 1 || slots > 64) {
+            throw new IllegalArgumentException("CRUCIBLE_EXECUTOR_SLOTS must be 1..64, was " + slots);
+        }
+        Duration reclaim = Duration.ofMillis(Long.parseLong(env.getOrDefault("CRUCIBLE_RECLAIM_AFTER_MS", "120000")));
+        if (reclaim.compareTo(Duration.ofSeconds(45)) < 0) {
+            throw new IllegalArgumentException("CRUCIBLE_RECLAIM_AFTER_MS must be at least 45000 (the largest wall time plus start and teardown), was " + reclaim.toMillis());
+        }
+        String name = env.getOrDefault("CRUCIBLE_EXECUTOR_NAME", "executor-" + hostname());
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+            throw new IllegalArgumentException("CRUCIBLE_EXECUTOR_NAME must be letters, digits, '_', '.', '-', was '" + name + "'");
+        }
+        return new ExecutorConfig(redisUri, env.getOrDefault("CRUCIBLE_QUEUE_PREFIX", "crucible"), docker,
+                Path.of(env.getOrDefault("CRUCIBLE_RUNTIMES_DIR", "runtimes")), name, slots, reclaim);
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+}

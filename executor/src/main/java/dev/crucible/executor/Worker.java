@@ -1,0 +1,82 @@
+package dev.crucible.executor;
+
+import dev.crucible.queue.EventSink;
+import dev.crucible.queue.ExecutionEvent;
+import dev.crucible.queue.JobSource;
+import dev.crucible.queue.QueueException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sandbox slot: takes a job, reports it started, runs it, reports the outcome, and only then
+ * acknowledges the job. A crash anywhere before the acknowledgement leaves the job pending in Redis,
+ * where this slot (on restart) or another executor (after the reclaim time) takes it again.
+ */
+final class Worker implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    private static final Duration POLL = Duration.ofSeconds(2);
+    private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(1);
+
+    private final String name;
+    private final JobSource jobs;
+    private final EventSink events;
+    private final JobRunner runner;
+    private final Clock clock;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    Worker(String name, JobSource jobs, EventSink events, JobRunner runner, Clock clock) {
+        this.name = name;
+        this.jobs = jobs;
+        this.events = events;
+        this.runner = runner;
+        this.clock = clock;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                try {
+                    for (JobSource.JobDelivery delivery : jobs.take(1, POLL)) {
+                        handle(delivery);
+                    }
+                } catch (QueueException e) {
+                    log.error("{}: queue failure, retrying in {}: {}", name, RETRY_AFTER_FAILURE, e.getMessage());
+                    pause();
+                }
+            }
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void handle(JobSource.JobDelivery delivery) {
+        var job = delivery.job();
+        log.info("{}: running submission {} ({})", name, job.submissionId(), job.runtime());
+        events.publish(new ExecutionEvent.Started(job.submissionId(), name, clock.instant()));
+        ExecutionEvent.Outcome outcome = runner.execute(job);
+        events.publish(new ExecutionEvent.Finished(job.submissionId(), name, outcome));
+        jobs.complete(delivery);
+        log.info("{}: submission {} finished: {}", name, job.submissionId(), outcome.verdict());
+    }
+
+    /** Asks the slot to stop after the job in hand; returns whether it stopped within {@code limit}. */
+    boolean stop(Duration limit) throws InterruptedException {
+        running = false;
+        return stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY_AFTER_FAILURE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}

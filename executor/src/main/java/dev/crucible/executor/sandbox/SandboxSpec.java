@@ -1,0 +1,42 @@
+package dev.crucible.executor.sandbox;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One program to run in a fresh sandbox.
+ *
+ * @param runId       names the sandbox container and labels it, so leftovers can be found
+ * @param image       a local runtime image
+ * @param command     argv run in the work folder; handed over as an array, never joined into a shell line
+ * @param files       written into the work folder before the sandbox starts; paths already checked as relative
+ * @param stdin       given to the program on standard input
+ * @param wallTime    the program is killed when it runs longer
+ * @param memoryBytes memory of the sandbox, including what the program writes to its filesystem; no swap
+ * @param outputBytes the most bytes kept of stdout and of stderr each; the program is killed past it
+ */
+public record SandboxSpec(
+        String runId,
+        String image,
+        List<String> command,
+        List<SandboxFile> files,
+        byte[] stdin,
+        Duration wallTime,
+        long memoryBytes,
+        long outputBytes) {
+
+    public SandboxSpec {
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(image, "image");
+        command = List.copyOf(command);
+        files = List.copyOf(files);
+        Objects.requireNonNull(stdin, "stdin");
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("empty command for run " + runId);
+        }
+    }
+
+    /** A file for the work folder, at a path relative to it. */
+    public record SandboxFile(String path, byte[] content) {}
+}
