@@ -44,7 +44,12 @@ final class JobRunner {
             return Outcome.internalError("this executor has no runtime '" + job.runtime() + "'", clock.instant());
         }
         try {
-            List<String> command = new ArrayList<>(runtime.run());
+            List<String> command = new ArrayList<>();
+            for (String part : runtime.run()) {
+                // In a manifest's run command, the source file name stands for the submission's entry file;
+                // "./" keeps an entry named like an option ("-c") from being read as one.
+                command.add(part.equals(runtime.sourceFile()) ? "./" + job.entryFile() : part);
+            }
             command.addAll(job.args());
             SandboxSpec spec = new SandboxSpec(
                     job.submissionId() + "-" + UUID.randomUUID().toString().substring(0, 8),

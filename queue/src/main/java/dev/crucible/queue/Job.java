@@ -8,11 +8,12 @@ import java.util.UUID;
  * executors have no database access.
  *
  * @param runtime the runtime's canonical name; the executor resolves it in its own catalog
- * @param files   the program's files, the entry file first
+ * @param files   the program's files
+ * @param entryFile the path, among {@code files}, that the runtime's run command runs
  * @param stdin   the bytes given on standard input
  * @param args    argv handed to the program after the runtime's run command, never through a shell
  */
-public record Job(UUID submissionId, String runtime, List<JobFile> files, byte[] stdin, List<String> args, JobLimits limits) {
+public record Job(UUID submissionId, String runtime, List<JobFile> files, String entryFile, byte[] stdin, List<String> args, JobLimits limits) {
     public Job {
         files = List.copyOf(files);
         args = List.copyOf(args);

@@ -58,8 +58,8 @@ public final class RedisQueue implements AutoCloseable {
 
     public JobQueue jobQueue() {
         RedisCommands<String, String> redis = shared.sync();
-        return job -> call("enqueue " + job.submissionId(), () ->
-                redis.xadd(settings.jobsKey(), Map.of("submission_id", job.submissionId().toString(), "job", codec.write(job))));
+        return (submissionId, encodedJob) -> call("enqueue " + submissionId, () ->
+                redis.xadd(settings.jobsKey(), Map.of("submission_id", submissionId.toString(), "job", encodedJob)));
     }
 
     /** A consumer in the executors' group; {@code consumer} must be stable across restarts of the same executor. */

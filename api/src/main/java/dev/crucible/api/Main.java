@@ -1,0 +1,114 @@
+package dev.crucible.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.crucible.api.auth.ApiKeyStore;
+import dev.crucible.api.auth.Authenticator;
+import dev.crucible.api.http.HttpEdge;
+import dev.crucible.api.http.Json;
+import dev.crucible.api.http.JsonBody;
+import dev.crucible.api.http.Router;
+import dev.crucible.api.submission.CompletionSignals;
+import dev.crucible.api.submission.EventConsumer;
+import dev.crucible.api.submission.OutboxRelay;
+import dev.crucible.api.submission.SubmissionService;
+import dev.crucible.api.submission.SubmissionStore;
+import dev.crucible.api.submission.SubmissionsResource;
+import dev.crucible.api.system.SystemResource;
+import dev.crucible.queue.QueueSettings;
+import dev.crucible.queue.RedisQueue;
+import dev.crucible.runtime.RuntimeCatalog;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The api process: wires the parts in order, serves until SIGTERM, then closes them in reverse. */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        // Limits of the JDK server that must be set before its first use; see jdk.httpserver's module docs.
+        System.setProperty("sun.net.httpserver.maxReqTime", "30000");
+        System.setProperty("sun.net.httpserver.maxReqHeaders", "64");
+        System.setProperty("sun.net.httpserver.maxReqHeaderSize", "32768");
+        System.setProperty("jdk.httpserver.maxConnections", "1024");
+        ApiConfig config = ApiConfig.fromEnvironment(System.getenv());
+        log.info("starting with {}", config);
+        RuntimeCatalog catalog = RuntimeCatalog.load(config.runtimesDir());
+        Clock clock = Clock.systemUTC();
+        CountDownLatch shutdown = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shutdown.countDown();
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown"));
+        try (HikariDataSource database = dataSource(config);
+             RedisQueue queue = RedisQueue.connect(new QueueSettings(config.redisUri(), config.queuePrefix(),
+                     Duration.ofSeconds(10), Duration.ofSeconds(60)));
+             ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor()) {
+            Flyway.configure().dataSource(database).load().migrate();
+            Jdbi jdbi = Jdbi.create(database);
+            ApiKeyStore keys = new ApiKeyStore(jdbi);
+            keys.installBootstrapAdmin(config.adminKey());
+
+            SubmissionStore store = new SubmissionStore(jdbi);
+            CompletionSignals signals = new CompletionSignals();
+            SubmissionService submissions = new SubmissionService(catalog, config, store, queue.jobQueue(), signals, clock);
+            EventConsumer events = new EventConsumer(queue.eventSource(config.instanceName()), store, signals);
+            OutboxRelay relay = new OutboxRelay(store, queue.jobQueue());
+            Thread.ofVirtual().name("event-consumer").start(events);
+            Thread.ofVirtual().name("outbox-relay").start(relay);
+
+            ObjectMapper mapper = Json.mapper();
+            Router router = new Router();
+            new SubmissionsResource(submissions, new JsonBody(mapper, RequestLimits.BODY_BYTES)).addRoutes(router);
+            new RuntimesResource(catalog, config).addRoutes(router);
+            new SystemResource(store, queue).addRoutes(router);
+
+            HttpServer server = HttpServer.create(config.listen(), 256);
+            server.setExecutor(handlers);
+            server.createContext("/", new HttpEdge(router, new Authenticator(keys), mapper));
+            server.start();
+            log.info("api listening on http://{}:{}", config.listen().getHostString(), server.getAddress().getPort());
+
+            shutdown.await();
+            log.info("stopping: no new requests, finishing those in flight");
+            server.stop((int) STOP_GRACE.toSeconds());
+            relay.stop(STOP_GRACE);
+            events.stop(STOP_GRACE);
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private static HikariDataSource dataSource(ApiConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(config.databaseUrl());
+        hikari.setUsername(config.databaseUser());
+        hikari.setPassword(config.databasePassword());
+        hikari.setMaximumPoolSize(16);
+        hikari.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+        hikari.setValidationTimeout(Duration.ofSeconds(2).toMillis());
+        hikari.setPoolName("crucible-api");
+        // Hikari starts lazily-failing rather than refusing to start, so a database restart is ridden out.
+        hikari.setInitializationFailTimeout(-1);
+        hikari.addDataSourceProperty("socketTimeout", "30");
+        hikari.addDataSourceProperty("connectTimeout", "5");
+        return new HikariDataSource(hikari);
+    }
+}

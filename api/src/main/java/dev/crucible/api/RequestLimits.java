@@ -1,0 +1,15 @@
+package dev.crucible.api;
+
+/** Sizes of what a request may carry. nginx's {@code client_max_body_size} must not be smaller than {@link #BODY_BYTES}. */
+public final class RequestLimits {
+    public static final int BODY_BYTES = 4 << 20;
+    public static final int SOURCE_BYTES = 256 << 10;
+    public static final int FILES = 32;
+    public static final int ALL_FILES_BYTES = 1 << 20;
+    public static final int PATH_CHARS = 255;
+    public static final int STDIN_BYTES = 1 << 20;
+    public static final int ARGS = 64;
+    public static final int ARG_BYTES = 4096;
+
+    private RequestLimits() {}
+}

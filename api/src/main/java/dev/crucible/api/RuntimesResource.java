@@ -1,0 +1,38 @@
+package dev.crucible.api;
+
+import dev.crucible.api.generated.RuntimesApi;
+import dev.crucible.api.http.Response;
+import dev.crucible.api.http.Router;
+import dev.crucible.api.model.Limits;
+import dev.crucible.api.model.Runtime;
+import dev.crucible.runtime.RuntimeCatalog;
+import dev.crucible.runtime.RuntimeManifest;
+import java.util.List;
+
+/** {@code GET /v1/runtimes}: the catalog, with each runtime's defaults and the server's maxima. */
+final class RuntimesResource implements RuntimesApi {
+    private final RuntimeCatalog catalog;
+    private final ApiConfig config;
+
+    RuntimesResource(RuntimeCatalog catalog, ApiConfig config) {
+        this.catalog = catalog;
+        this.config = config;
+    }
+
+    @Override
+    public List<Runtime> listRuntimes() {
+        return catalog.all().stream().map(this::view).toList();
+    }
+
+    private Runtime view(RuntimeManifest manifest) {
+        Limits defaults = new Limits()
+                .wallTimeMs(Math.min(manifest.defaultLimits().wallTimeMs(), config.maxWallTimeMs()))
+                .memoryMb(Math.min(manifest.defaultLimits().memoryMb(), config.maxMemoryMb()));
+        Limits maxima = new Limits().wallTimeMs(config.maxWallTimeMs()).memoryMb(config.maxMemoryMb());
+        return new Runtime(manifest.name(), manifest.version(), manifest.aliases(), manifest.sourceFile(), defaults, maxima);
+    }
+
+    void addRoutes(Router router) {
+        router.add("GET", "/v1/runtimes", Router.Access.KEY, request -> Response.ok(listRuntimes()));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.crucible.api.http;
+
+import dev.crucible.api.model.FieldError;
+import dev.crucible.api.model.Problem.CodeEnum;
+import java.util.List;
+
+/**
+ * Root of every failure that becomes an HTTP error. Each subclass fixes its status and stable code;
+ * {@link HttpEdge} turns it into the one problem+json body.
+ */
+public abstract sealed class ApiException extends RuntimeException {
+    private final int status;
+    private final CodeEnum code;
+
+    private ApiException(int status, CodeEnum code, String detail, Throwable cause) {
+        super(detail, cause);
+        this.status = status;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public CodeEnum code() {
+        return code;
+    }
+
+    /** Field-level details, for {@link InvalidRequest}. */
+    public List<FieldError> errors() {
+        return List.of();
+    }
+
+    public static final class MalformedJson extends ApiException {
+        public MalformedJson(String detail, Throwable cause) {
+            super(400, CodeEnum.MALFORMED_JSON, detail, cause);
+        }
+    }
+
+    public static final class Unauthorized extends ApiException {
+        public Unauthorized(String detail) {
+            super(401, CodeEnum.UNAUTHORIZED, detail, null);
+        }
+    }
+
+    public static final class NotFound extends ApiException {
+        public NotFound(String detail) {
+            super(404, CodeEnum.NOT_FOUND, detail, null);
+        }
+    }
+
+    public static final class MethodNotAllowed extends ApiException {
+        private final String allowed;
+
+        public MethodNotAllowed(String method, String path, String allowed) {
+            super(405, CodeEnum.METHOD_NOT_ALLOWED, method + " is not allowed on " + path + "; allowed: " + allowed, null);
+            this.allowed = allowed;
+        }
+
+        public String allowed() {
+            return allowed;
+        }
+    }
+
+    public static final class PayloadTooLarge extends ApiException {
+        public PayloadTooLarge(String detail) {
+            super(413, CodeEnum.PAYLOAD_TOO_LARGE, detail, null);
+        }
+    }
+
+    public static final class UnsupportedMediaType extends ApiException {
+        public UnsupportedMediaType(String detail) {
+            super(415, CodeEnum.UNSUPPORTED_MEDIA_TYPE, detail, null);
+        }
+    }
+
+    public static final class InvalidRequest extends ApiException {
+        private final List<FieldError> errors;
+
+        public InvalidRequest(List<FieldError> errors) {
+            super(422, CodeEnum.INVALID_REQUEST, describe(errors), null);
+            this.errors = List.copyOf(errors);
+        }
+
+        @Override
+        public List<FieldError> errors() {
+            return errors;
+        }
+
+        private static String describe(List<FieldError> errors) {
+            return errors.size() == 1
+                    ? errors.getFirst().getField() + ": " + errors.getFirst().getMessage()
+                    : errors.size() + " fields are invalid, see errors";
+        }
+    }
+
+    public static final class UnknownRuntime extends ApiException {
+        public UnknownRuntime(String runtime) {
+            super(422, CodeEnum.UNKNOWN_RUNTIME, "no runtime is named '" + runtime + "'; GET /v1/runtimes lists them", null);
+        }
+    }
+
+    public static final class ServiceUnavailable extends ApiException {
+        public ServiceUnavailable(String detail, Throwable cause) {
+            super(503, CodeEnum.SERVICE_UNAVAILABLE, detail, cause);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.crucible.api.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.crucible.api.auth.Authenticator;
+import dev.crucible.api.auth.Caller;
+import dev.crucible.api.model.Problem;
+import java.io.IOException;
+import java.io.OutputStream;
+import org.jdbi.v3.core.ConnectionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one {@link HttpHandler}: routes, authenticates, runs the route, and writes its answer. Every
+ * exception ends here and becomes a problem+json response; none escapes to the server (which would
+ * drop the connection without a word).
+ */
+public final class HttpEdge implements HttpHandler {
+    private static final Logger log = LoggerFactory.getLogger(HttpEdge.class);
+
+    private final Router router;
+    private final Authenticator authenticator;
+    private final ObjectMapper mapper;
+
+    public HttpEdge(Router router, Authenticator authenticator, ObjectMapper mapper) {
+        this.router = router;
+        this.authenticator = authenticator;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) {
+        try {
+            Router.Match match = router.match(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
+            Request request = new Request(exchange, match.pathParameters());
+            Response response = match.access() == Router.Access.KEY
+                    ? ScopedValue.where(Caller.CURRENT, authenticator.authenticate(exchange)).call(() -> match.route().handle(request))
+                    : match.route().handle(request);
+            send(exchange, response.status(), "application/json", mapper.writeValueAsBytes(response.body()));
+        } catch (ConnectionException e) {
+            log.error("{} {}: database unavailable: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage());
+            problem(exchange, 503, Problem.CodeEnum.SERVICE_UNAVAILABLE, "the database is unavailable; try again shortly", null);
+        } catch (ApiException e) {
+            if (e.status() >= 500) {
+                log.error("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage(), e.getCause());
+            }
+            if (e instanceof ApiException.MethodNotAllowed notAllowed) {
+                exchange.getResponseHeaders().set("Allow", notAllowed.allowed());
+            }
+            if (e instanceof ApiException.Unauthorized) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+            }
+            problem(exchange, e.status(), e.code(), e.getMessage(), e);
+        } catch (Throwable t) {
+            log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), t);
+            problem(exchange, 500, Problem.CodeEnum.INTERNAL_ERROR, "the server failed to handle this request; it has been logged", null);
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private void problem(HttpExchange exchange, int status, Problem.CodeEnum code, String detail, ApiException cause) {
+        if (exchange.getResponseCode() != -1) {
+            return; // headers are out already; closing the exchange is all that is left
+        }
+        Problem problem = new Problem("urn:crucible:problem:" + code.value(), title(status), status, code, detail)
+                .instance(exchange.getRequestURI().getRawPath());
+        if (cause != null && !cause.errors().isEmpty()) {
+            problem.setErrors(cause.errors());
+        }
+        try {
+            send(exchange, status, "application/problem+json", mapper.writeValueAsBytes(problem));
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot send a {} problem to {}: {}", status, exchange.getRemoteAddress(), e.toString());
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", contentType);
+        headers.set("Cache-Control", "no-store");
+        headers.set("X-Content-Type-Options", "nosniff");
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static String title(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 413 -> "Content Too Large";
+            case 415 -> "Unsupported Media Type";
+            case 422 -> "Unprocessable Content";
+            case 503 -> "Service Unavailable";
+            default -> "Internal Server Error";
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package dev.crucible.api.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/** One routed request: the exchange and the values of the route's path parameters. */
+public record Request(HttpExchange exchange, Map<String, String> pathParameters) {
+    public String pathParameter(String name) {
+        return pathParameters.get(name);
+    }
+
+    /** The first value of a query parameter; the raw query is split on '&' and '=' and URL-decoded. */
+    public Optional<String> query(String name) {
+        String raw = exchange.getRequestURI().getRawQuery();
+        if (raw == null) {
+            return Optional.empty();
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (decode(eq < 0 ? pair : pair.substring(0, eq)).equals(name)) {
+                return Optional.of(eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String decode(String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException.MalformedJson("the query string is not validly %-encoded", e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.crucible.api.http;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Maps (method, path) to a {@link Route}. Paths are templates of literal segments and {@code {name}}
+ * parameters, matched segment by segment against the raw request path.
+ */
+public final class Router {
+    /** Whether a route needs an API key. */
+    public enum Access { PUBLIC, KEY }
+
+    record Entry(String method, List<String> segments, Access access, Route route) {}
+
+    record Match(Route route, Access access, Map<String, String> pathParameters) {}
+
+    private final List<Entry> entries = new ArrayList<>();
+
+    public Router add(String method, String template, Access access, Route route) {
+        entries.add(new Entry(method, split(template), access, route));
+        return this;
+    }
+
+    Match match(String method, String rawPath) {
+        List<String> segments = split(rawPath);
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Entry entry : entries) {
+            Map<String, String> parameters = bind(entry.segments(), segments);
+            if (parameters == null) {
+                continue;
+            }
+            if (entry.method().equals(method)) {
+                return new Match(entry.route(), entry.access(), parameters);
+            }
+            allowed.add(entry.method());
+        }
+        if (!allowed.isEmpty()) {
+            throw new ApiException.MethodNotAllowed(method, rawPath, String.join(", ", allowed));
+        }
+        throw new ApiException.NotFound("nothing is at " + rawPath);
+    }
+
+    private static Map<String, String> bind(List<String> template, List<String> path) {
+        if (template.size() != path.size()) {
+            return null;
+        }
+        Map<String, String> parameters = new HashMap<>();
+        for (int i = 0; i < template.size(); i++) {
+            String expected = template.get(i);
+            if (expected.startsWith("{") && expected.endsWith("}")) {
+                parameters.put(expected.substring(1, expected.length() - 1), path.get(i));
+            } else if (!expected.equals(path.get(i))) {
+                return null;
+            }
+        }
+        return parameters;
+    }
+
+    private static List<String> split(String path) {
+        List<String> segments = new ArrayList<>();
+        for (String segment : path.split("/")) {
+            if (!segment.isEmpty()) {
+                segments.add(segment);
+            }
+        }
+        return segments;
+    }
+}

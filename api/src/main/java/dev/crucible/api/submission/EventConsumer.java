@@ -1,0 +1,90 @@
+package dev.crucible.api.submission;
+
+import dev.crucible.queue.EventSource;
+import dev.crucible.queue.ExecutionEvent;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores what executors report. An event is acknowledged only once it is stored; storing is
+ * idempotent, so an event seen twice (after a crash between the two) changes nothing.
+ */
+public final class EventConsumer implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(EventConsumer.class);
+    private static final Duration POLL = Duration.ofSeconds(2);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+
+    private final EventSource events;
+    private final SubmissionStore store;
+    private final CompletionSignals signals;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    public EventConsumer(EventSource events, SubmissionStore store, CompletionSignals signals) {
+        this.events = events;
+        this.store = store;
+        this.signals = signals;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                try {
+                    for (EventSource.EventDelivery delivery : events.take(32, POLL)) {
+                        storeUntilDone(delivery);
+                    }
+                } catch (RuntimeException e) {
+                    log.error("cannot read events, retrying in {}: {}", RETRY, e.getMessage());
+                    pause();
+                }
+            }
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** Retries one event until it is stored and acknowledged; the events after it wait, in order. */
+    private void storeUntilDone(EventSource.EventDelivery delivery) {
+        while (running) {
+            try {
+                apply(delivery.event());
+                events.acknowledge(delivery);
+                return;
+            } catch (RuntimeException e) {
+                log.error("cannot store event {} of submission {}, retrying in {}: {}", delivery.entryId(),
+                        delivery.event().submissionId(), RETRY, e.getMessage());
+                pause();
+            }
+        }
+    }
+
+    private void apply(ExecutionEvent event) {
+        switch (event) {
+            case ExecutionEvent.Started started -> store.markStarted(started);
+            case ExecutionEvent.Finished finished -> {
+                if (store.markFinished(finished)) {
+                    log.info("submission {} completed: {}", finished.submissionId(), finished.outcome().verdict());
+                }
+                signals.completed(finished.submissionId());
+            }
+        }
+    }
+
+    public boolean stop(Duration limit) throws InterruptedException {
+        running = false;
+        return stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.crucible.api.submission;
+
+import dev.crucible.queue.JobQueue;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes enqueue intents that their request did not hand over (Redis was away, or the process
+ * died in between). Only intents older than {@link #GRACE} are taken, so the request thread normally
+ * wins; a job published twice is run twice at worst and stored once.
+ */
+public final class OutboxRelay implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final Duration GRACE = Duration.ofSeconds(5);
+    private static final Duration PERIOD = Duration.ofSeconds(2);
+
+    private final SubmissionStore store;
+    private final JobQueue queue;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public OutboxRelay(SubmissionStore store, JobQueue queue) {
+        this.store = store;
+        this.queue = queue;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stop.await(PERIOD.toMillis(), TimeUnit.MILLISECONDS)) {
+                relayOnce();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    int relayOnce() {
+        int relayed = 0;
+        try {
+            for (SubmissionStore.PendingJob pending : store.outboxOlderThan(GRACE, 100)) {
+                try {
+                    queue.enqueue(pending.submissionId(), pending.job());
+                    store.outboxDone(pending.submissionId());
+                    relayed++;
+                } catch (RuntimeException e) {
+                    store.outboxFailed(pending.submissionId());
+                    throw e;
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("outbox relay paused, will retry in {}: {}", PERIOD, e.getMessage());
+        }
+        if (relayed > 0) {
+            log.info("outbox relay queued {} submission(s)", relayed);
+        }
+        return relayed;
+    }
+
+    public boolean stop(Duration limit) throws InterruptedException {
+        stop.countDown();
+        return stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.crucible.api.submission;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** One row of {@code submissions}, as stored. Result fields are null until the submission is completed. */
+record SubmissionRecord(
+        UUID id,
+        UUID apiKeyId,
+        String status,
+        String runtime,
+        long wallTimeLimitMs,
+        long memoryLimitMb,
+        String verdict,
+        Integer exitCode,
+        String signal,
+        byte[] stdout,
+        Long stdoutTruncatedBytes,
+        byte[] stderr,
+        Long stderrTruncatedBytes,
+        Long wallTimeMs,
+        String message,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt) {
+
+    boolean completed() {
+        return "completed".equals(status);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.crucible.api.submission;
+
+import dev.crucible.api.ApiConfig;
+import dev.crucible.api.auth.Caller;
+import dev.crucible.api.http.ApiException;
+import dev.crucible.api.model.SubmissionRequest;
+import dev.crucible.queue.Job;
+import dev.crucible.queue.JobCodec;
+import dev.crucible.queue.JobQueue;
+import dev.crucible.queue.QueueException;
+import dev.crucible.runtime.RuntimeCatalog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepting a submission: validate, store it with its enqueue intent in one transaction, then hand
+ * it to the queue. If Redis is away the submission is still accepted; the {@link OutboxRelay} hands
+ * it over when Redis is back.
+ */
+public final class SubmissionService {
+    private static final Logger log = LoggerFactory.getLogger(SubmissionService.class);
+    private static final Duration RECHECK = Duration.ofSeconds(1);
+
+    private final SubmissionValidator validator;
+    private final SubmissionStore store;
+    private final JobQueue queue;
+    private final JobCodec codec;
+    private final CompletionSignals signals;
+    private final Duration maxWait;
+    private final Clock clock;
+
+    public SubmissionService(RuntimeCatalog catalog, ApiConfig config, SubmissionStore store, JobQueue queue,
+                             CompletionSignals signals, Clock clock) {
+        this.validator = new SubmissionValidator(catalog, config);
+        this.store = store;
+        this.queue = queue;
+        this.codec = new JobCodec();
+        this.signals = signals;
+        this.maxWait = config.maxWait();
+        this.clock = clock;
+    }
+
+    SubmissionRecord create(Caller caller, SubmissionRequest request, boolean wait) {
+        UUID id = UUID.randomUUID();
+        Job job = validator.validate(id, request);
+        String encoded = codec.encode(job);
+        store.insertQueued(id, caller.keyId(), job.runtime(), job.limits().wallTimeMs(), job.limits().memoryMb(),
+                job.limits().outputBytes(), encoded, clock.instant());
+        CompletableFuture<Void> done = wait ? signals.watch(id) : null;
+        try {
+            queue.enqueue(id, encoded);
+            store.outboxDone(id);
+        } catch (QueueException e) {
+            log.warn("submission {} stored but not yet queued, the outbox relay will retry: {}", id, e.getMessage());
+        }
+        if (done == null) {
+            return get(caller, id);
+        }
+        try {
+            return awaitFinal(caller, id, done);
+        } finally {
+            signals.forget(id);
+        }
+    }
+
+    SubmissionRecord get(Caller caller, UUID id) {
+        return store.find(id, caller.keyId())
+                .orElseThrow(() -> new ApiException.NotFound("no submission " + id + " for this API key"));
+    }
+
+    /**
+     * Waits for the local signal, re-reading the row every second as well: the result may be stored
+     * by another api instance, whose signal never reaches this one.
+     */
+    private SubmissionRecord awaitFinal(Caller caller, UUID id, CompletableFuture<Void> done) {
+        Instant deadline = clock.instant().plus(maxWait);
+        while (true) {
+            SubmissionRecord current = get(caller, id);
+            Duration left = Duration.between(clock.instant(), deadline);
+            if (current.completed() || left.isNegative() || left.isZero()) {
+                return current;
+            }
+            try {
+                done.get(Math.min(left.toMillis(), RECHECK.toMillis()), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException recheck) {
+                // fall through and read the row again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return get(caller, id);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("completion signal of " + id + " failed", e);
+            }
+        }
+    }
+}

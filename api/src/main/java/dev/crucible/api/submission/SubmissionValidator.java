@@ -1,0 +1,127 @@
+package dev.crucible.api.submission;
+
+import dev.crucible.api.ApiConfig;
+import dev.crucible.api.RequestLimits;
+import dev.crucible.api.http.ApiException;
+import dev.crucible.api.model.FieldError;
+import dev.crucible.api.model.Limits;
+import dev.crucible.api.model.SourceFile;
+import dev.crucible.api.model.SubmissionRequest;
+import dev.crucible.queue.Job;
+import dev.crucible.runtime.RuntimeCatalog;
+import dev.crucible.runtime.RuntimeManifest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Checks a submission request against the runtime catalog and every size and limit bound, and turns
+ * it into a {@link Job}. All problems are collected and reported at once as a 422.
+ */
+final class SubmissionValidator {
+    private final RuntimeCatalog catalog;
+    private final ApiConfig config;
+
+    SubmissionValidator(RuntimeCatalog catalog, ApiConfig config) {
+        this.catalog = catalog;
+        this.config = config;
+    }
+
+    Job validate(UUID submissionId, SubmissionRequest request) {
+        RuntimeManifest runtime = catalog.find(request.getRuntime())
+                .orElseThrow(() -> new ApiException.UnknownRuntime(request.getRuntime()));
+        List<FieldError> errors = new ArrayList<>();
+        List<Job.JobFile> files = files(request, runtime, errors);
+        byte[] stdin = request.getStdin() == null ? new byte[0] : request.getStdin().getBytes(StandardCharsets.UTF_8);
+        if (stdin.length > RequestLimits.STDIN_BYTES) {
+            errors.add(error("stdin", "is " + stdin.length + " bytes; at most " + RequestLimits.STDIN_BYTES));
+        }
+        List<String> args = request.getArgs() == null ? List.of() : request.getArgs();
+        if (args.size() > RequestLimits.ARGS) {
+            errors.add(error("args", "has " + args.size() + " items; at most " + RequestLimits.ARGS));
+        }
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg == null) {
+                errors.add(error("args[" + i + "]", "is null"));
+            } else if (arg.indexOf('\0') >= 0) {
+                errors.add(error("args[" + i + "]", "contains a NUL character, which no program argument can hold"));
+            } else if (arg.getBytes(StandardCharsets.UTF_8).length > RequestLimits.ARG_BYTES) {
+                errors.add(error("args[" + i + "]", "is longer than " + RequestLimits.ARG_BYTES + " bytes"));
+            }
+        }
+        Limits limits = request.getLimits() == null ? new Limits() : request.getLimits();
+        long wall = limit(errors, "limits.wall_time_ms", limits.getWallTimeMs(), runtime.defaultLimits().wallTimeMs(),
+                ApiConfig.MIN_WALL_TIME_MS, config.maxWallTimeMs());
+        long memory = limit(errors, "limits.memory_mb", limits.getMemoryMb(), runtime.defaultLimits().memoryMb(),
+                ApiConfig.MIN_MEMORY_MB, config.maxMemoryMb());
+        if (!errors.isEmpty()) {
+            throw new ApiException.InvalidRequest(errors);
+        }
+        return new Job(submissionId, runtime.name(), files, files.getFirst().path(), stdin, args,
+                new Job.JobLimits(wall, memory, config.outputLimitBytes()));
+    }
+
+    private static List<Job.JobFile> files(SubmissionRequest request, RuntimeManifest runtime, List<FieldError> errors) {
+        boolean hasSource = request.getSource() != null;
+        List<SourceFile> given = request.getFiles() == null ? List.of() : request.getFiles();
+        if (hasSource == !given.isEmpty()) {
+            errors.add(error("source", "give exactly one of 'source' and 'files'"));
+            return List.of(new Job.JobFile(runtime.sourceFile(), new byte[0]));
+        }
+        if (hasSource) {
+            byte[] source = request.getSource().getBytes(StandardCharsets.UTF_8);
+            if (source.length > RequestLimits.SOURCE_BYTES) {
+                errors.add(error("source", "is " + source.length + " bytes; at most " + RequestLimits.SOURCE_BYTES));
+            }
+            return List.of(new Job.JobFile(runtime.sourceFile(), source));
+        }
+        if (given.size() > RequestLimits.FILES) {
+            errors.add(error("files", "has " + given.size() + " files; at most " + RequestLimits.FILES));
+        }
+        List<Job.JobFile> files = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        long total = 0;
+        for (int i = 0; i < given.size(); i++) {
+            SourceFile file = given.get(i);
+            String field = "files[" + i + "]";
+            if (file == null) {
+                errors.add(error(field, "is null"));
+                continue;
+            }
+            String problem = FilePaths.problem(file.getPath());
+            if (problem != null) {
+                errors.add(error(field + ".path", problem));
+            } else if (!seen.add(file.getPath())) {
+                errors.add(error(field + ".path", "'" + file.getPath() + "' is given twice"));
+            }
+            byte[] content = file.getContent() == null ? new byte[0] : file.getContent().getBytes(StandardCharsets.UTF_8);
+            total += content.length;
+            files.add(new Job.JobFile(file.getPath(), content));
+        }
+        if (total > RequestLimits.ALL_FILES_BYTES) {
+            errors.add(error("files", "hold " + total + " bytes together; at most " + RequestLimits.ALL_FILES_BYTES));
+        }
+        if (FilePaths.clashes(seen) != null) {
+            errors.add(error("files", FilePaths.clashes(seen)));
+        }
+        return files.isEmpty() ? List.of(new Job.JobFile(runtime.sourceFile(), new byte[0])) : files;
+    }
+
+    private static long limit(List<FieldError> errors, String field, Long asked, long fallback, long min, long max) {
+        if (asked == null) {
+            return Math.min(fallback, max);
+        }
+        if (asked < min || asked > max) {
+            errors.add(error(field, "is " + asked + "; allowed " + min + ".." + max));
+        }
+        return asked;
+    }
+
+    private static FieldError error(String field, String message) {
+        return new FieldError(field, message);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.crucible.api.submission;
+
+import dev.crucible.api.model.Limits;
+import dev.crucible.api.model.OutputEncoding;
+import dev.crucible.api.model.Submission;
+import dev.crucible.api.model.SubmissionStatus;
+import dev.crucible.api.model.Verdict;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+
+/** Turns a stored submission into the API's {@link Submission}. */
+final class SubmissionView {
+    private SubmissionView() {}
+
+    static Submission of(SubmissionRecord r) {
+        Submission view = new Submission(r.id(), SubmissionStatus.fromValue(r.status()), r.runtime(), time(r.createdAt()))
+                .limits(new Limits().wallTimeMs(r.wallTimeLimitMs()).memoryMb(r.memoryLimitMb()))
+                .startedAt(time(r.startedAt()))
+                .finishedAt(time(r.finishedAt()));
+        if (!r.completed()) {
+            return view;
+        }
+        view.verdict(Verdict.fromValue(r.verdict()))
+                .exitCode(r.exitCode())
+                .signal(r.signal())
+                .stdoutTruncatedBytes(r.stdoutTruncatedBytes())
+                .stderrTruncatedBytes(r.stderrTruncatedBytes())
+                .wallTimeMs(r.wallTimeMs())
+                .message(r.message());
+        Text stdout = text(r.stdout());
+        view.stdout(stdout.value()).stdoutEncoding(stdout.encoding());
+        Text stderr = text(r.stderr());
+        view.stderr(stderr.value()).stderrEncoding(stderr.encoding());
+        return view;
+    }
+
+    record Text(String value, OutputEncoding encoding) {}
+
+    /** UTF-8 when the bytes are valid UTF-8 without NUL, otherwise the exact bytes in base64. */
+    static Text text(byte[] bytes) {
+        byte[] raw = bytes == null ? new byte[0] : bytes;
+        for (byte b : raw) {
+            if (b == 0) {
+                return base64(raw);
+            }
+        }
+        try {
+            String decoded = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw)).toString();
+            return new Text(decoded, OutputEncoding.UTF8);
+        } catch (CharacterCodingException e) {
+            return base64(raw);
+        }
+    }
+
+    private static Text base64(byte[] raw) {
+        return new Text(Base64.getEncoder().encodeToString(raw), OutputEncoding.BASE64);
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.crucible.api.system;
+
+import dev.crucible.api.generated.SystemApi;
+import dev.crucible.api.http.Response;
+import dev.crucible.api.http.Router;
+import dev.crucible.api.model.Health;
+import dev.crucible.api.model.Readiness;
+import dev.crucible.api.model.ReadinessChecks;
+import dev.crucible.api.submission.SubmissionStore;
+import dev.crucible.queue.ExecutorRegistry;
+import dev.crucible.queue.RedisQueue;
+import java.time.Duration;
+
+/** Liveness and readiness; both answer without an API key and reveal nothing but up or down. */
+public final class SystemResource implements SystemApi {
+    /** An executor beats every 5 s; three missed beats and it no longer counts. */
+    private static final Duration EXECUTOR_WINDOW = Duration.ofSeconds(15);
+
+    private final SubmissionStore store;
+    private final RedisQueue queue;
+    private final ExecutorRegistry executors;
+
+    public SystemResource(SubmissionStore store, RedisQueue queue) {
+        this.store = store;
+        this.queue = queue;
+        this.executors = queue.executorRegistry();
+    }
+
+    @Override
+    public Health health() {
+        return new Health("ok");
+    }
+
+    @Override
+    public Readiness ready() {
+        String database = check(store::ping);
+        String redis = check(queue::ping);
+        long live;
+        try {
+            live = executors.liveCount(EXECUTOR_WINDOW);
+        } catch (RuntimeException e) {
+            live = -1;
+        }
+        boolean ready = database.equals("ok") && redis.equals("ok") && live > 0;
+        String executorCheck = live < 0 ? "unknown" : live + " live";
+        return new Readiness(ready, new ReadinessChecks(database, redis, executorCheck));
+    }
+
+    private static String check(Runnable probe) {
+        try {
+            probe.run();
+            return "ok";
+        } catch (RuntimeException e) {
+            return "unavailable";
+        }
+    }
+
+    public void addRoutes(Router router) {
+        router.add("GET", "/v1/health", Router.Access.PUBLIC, request -> Response.ok(health()));
+        router.add("GET", "/v1/ready", Router.Access.PUBLIC, request -> {
+            Readiness readiness = ready();
+            return new Response(readiness.getReady() ? 200 : 503, readiness);
+        });
+    }
+}
