@@ -67,9 +67,7 @@ public final class HttpEdge implements HttpHandler {
         }
         Problem problem = new Problem("urn:crucible:problem:" + code.value(), title(status), status, code, detail)
                 .instance(exchange.getRequestURI().getRawPath());
-        if (cause != null && !cause.errors().isEmpty()) {
-            problem.setErrors(cause.errors());
-        }
+        problem.setErrors(cause == null || cause.errors().isEmpty() ? null : cause.errors());
         try {
             send(exchange, status, "application/problem+json", mapper.writeValueAsBytes(problem));
         } catch (IOException | RuntimeException e) {

@@ -96,7 +96,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
             call("copy files into " + id, () -> control.copyArchiveToContainerCmd(id)
                     .withTarInputStream(new ByteArrayInputStream(WorkspaceArchive.build(spec)))
                     .withRemotePath("/")
-                    .withCopyUIDGID(true)
+                    .withCopyUIDGID(false)
                     .exec());
             CappedOutput output = new CappedOutput(spec.outputBytes(), () -> kill(id));
             try (CappedOutput attached = streams.attachContainerCmd(id)
