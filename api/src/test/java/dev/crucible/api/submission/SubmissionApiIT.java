@@ -1,0 +1,136 @@
+package dev.crucible.api.submission;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crucible.api.StackUnderTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Whole-pipeline behaviour through the public HTTP API: api, Redis, executor, proxy, gVisor. */
+class SubmissionApiIT {
+    private final StackUnderTest stack = new StackUnderTest();
+
+    @Test
+    void pythonHelloWorldIsAcceptedWithItsOutput() {
+        var answer = stack.submit("{\"runtime\":\"python\",\"source\":\"print('hello, world')\"}");
+        assertEquals(200, answer.status(), answer.raw().body());
+        assertEquals("completed", answer.body().get("status").asText());
+        assertEquals("accepted", answer.body().get("verdict").asText());
+        assertEquals("hello, world\n", answer.body().get("stdout").asText());
+        assertEquals(0, answer.body().get("exit_code").asInt());
+    }
+
+    @Test
+    void resultCanBeReadBackById() {
+        String id = stack.submit("{\"runtime\":\"py\",\"source\":\"print(6*7)\"}").body().get("id").asText();
+        var answer = stack.get("/v1/submissions/" + id, stack.adminKey());
+        assertEquals(200, answer.status());
+        assertEquals("42\n", answer.body().get("stdout").asText());
+    }
+
+    @Test
+    void runsUnderGvisor() {
+        var answer = stack.submit("{\"runtime\":\"python\",\"source\":\"import os; print(os.uname().release)\"}");
+        assertEquals("4.4.0\n", answer.body().get("stdout").asText(), "gVisor reports kernel 4.4.0");
+    }
+
+    @Test
+    void stdinAndArgsReachTheProgramUnchanged() {
+        var answer = stack.submit("""
+                {"runtime":"python","source":"import sys; print(repr(sys.stdin.read()), sys.argv[1:])",
+                 "stdin":"line one\\n","args":["a b","$(touch /tmp/x)","; rm -rf /"]}""");
+        assertEquals("'line one\\n' ['a b', '$(touch /tmp/x)', '; rm -rf /']\n", answer.body().get("stdout").asText());
+    }
+
+    @Test
+    void endlessLoopIsKilledAtTheWallTimeLimit() throws Exception {
+        long started = System.nanoTime();
+        var answer = stack.submit("{\"runtime\":\"python\",\"source\":\"while True: pass\",\"limits\":{\"wall_time_ms\":1000}}");
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals("time_limit_exceeded", answer.body().get("verdict").asText(), answer.raw().body());
+        long wall = answer.body().get("wall_time_ms").asLong();
+        assertTrue(wall >= 1000 && wall < 2500, "wall time " + wall + " ms should be the 1000 ms limit plus a small margin");
+        assertTrue(elapsedMs < 10_000, "the whole request took " + elapsedMs + " ms");
+        assertTrue(noSandboxWithin(Duration.ofSeconds(15)), "no sandbox container may be left behind");
+    }
+
+    @Test
+    void memoryBombExceedsTheMemoryLimit() {
+        var answer = stack.submit("""
+                {"runtime":"python","source":"a = []\\nwhile True: a.append(bytearray(10**6))","limits":{"memory_mb":64}}""");
+        assertEquals("memory_limit_exceeded", answer.body().get("verdict").asText(), answer.raw().body());
+    }
+
+    @Test
+    void outputFloodIsCutAtTheCap() {
+        var answer = stack.submit("{\"runtime\":\"python\",\"source\":\"import sys\\nwhile True: sys.stdout.write('x' * 4096)\"}");
+        assertEquals("output_limit_exceeded", answer.body().get("verdict").asText());
+        assertEquals(65536, answer.body().get("stdout").asText().length());
+        assertTrue(answer.body().get("stdout_truncated_bytes").asLong() > 0);
+    }
+
+    @Test
+    void nonZeroExitIsARuntimeError() {
+        var answer = stack.submit("{\"runtime\":\"python\",\"source\":\"import sys; print('bad', file=sys.stderr); sys.exit(3)\"}");
+        assertEquals("runtime_error", answer.body().get("verdict").asText());
+        assertEquals(3, answer.body().get("exit_code").asInt());
+        assertEquals("bad\n", answer.body().get("stderr").asText());
+    }
+
+    @Test
+    void binaryOutputComesBackAsBase64() {
+        var answer = stack.submit("{\"runtime\":\"python\",\"source\":\"import sys; sys.stdout.buffer.write(bytes([0, 255, 10]))\"}");
+        assertEquals("base64", answer.body().get("stdout_encoding").asText());
+        assertEquals("AP8K", answer.body().get("stdout").asText());
+    }
+
+    @Test
+    void severalFilesRunFromTheEntryFile() {
+        var answer = stack.submit("""
+                {"runtime":"python","files":[
+                  {"path":"app/main.py","content":"import sys; sys.path.insert(0, 'lib'); import helper; print(helper.hi())"},
+                  {"path":"lib/helper.py","content":"def hi():\\n    return 'hi from helper'"}]}""");
+        assertEquals("hi from helper\n", answer.body().get("stdout").asText(), answer.raw().body());
+    }
+
+    @Test
+    void withoutWaitTheSubmissionIsAcceptedAsQueued() {
+        var answer = stack.post("/v1/submissions", "application/json", "{\"runtime\":\"python\",\"source\":\"print(1)\"}", stack.adminKey());
+        assertEquals(202, answer.status());
+        assertFalse(answer.body().has("verdict"));
+        assertTrue(answer.body().get("id").asText().matches("[0-9a-f-]{36}"));
+    }
+
+    /** Polls until no sandbox exists; other tests' runs may still be finishing. */
+    private static boolean noSandboxWithin(Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (sandboxContainers() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(200);
+        }
+        return true;
+    }
+
+    /** Sandbox containers that exist now, asked of Docker through the proxy. */
+    private static int sandboxContainers() throws Exception {
+        URI docker = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_DOCKER_HOST").replace("tcp://", "http://"));
+        String filter = java.net.URLEncoder.encode("{\"label\":[\"dev.crucible.sandbox\"]}", java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(docker.resolve("/v1.41/containers/json?all=true&filters=" + filter))
+                        .timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode containers = new ObjectMapper().readTree(response.body());
+        return containers.size();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.crucible.api.submission;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.crucible.api.ApiConfig;
+import dev.crucible.api.http.ApiException;
+import dev.crucible.api.model.Limits;
+import dev.crucible.api.model.SourceFile;
+import dev.crucible.api.model.SubmissionRequest;
+import dev.crucible.queue.Job;
+import dev.crucible.runtime.RuntimeCatalog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SubmissionValidatorTest {
+    @TempDir
+    Path runtimes;
+
+    private SubmissionValidator validator() throws Exception {
+        Files.writeString(runtimes.resolve("python.json"), """
+                {"name":"python","version":"3.11","aliases":["py"],"packages":["python3-minimal"],
+                 "source_file":"main.py","run":["python3","main.py"],
+                 "default_limits":{"wall_time_ms":5000,"memory_mb":256}}""");
+        ApiConfig config = ApiConfig.fromEnvironment(Map.of(
+                "CRUCIBLE_DATABASE_URL", "jdbc:postgresql://127.0.0.1/x", "CRUCIBLE_DATABASE_USER", "u",
+                "CRUCIBLE_DATABASE_PASSWORD", "p", "CRUCIBLE_REDIS_URI", "redis://127.0.0.1",
+                "CRUCIBLE_ADMIN_KEY", "k".repeat(32)));
+        return new SubmissionValidator(RuntimeCatalog.load(runtimes), config);
+    }
+
+    private static SubmissionRequest python(String source) {
+        return new SubmissionRequest("python").source(source);
+    }
+
+    private static String firstField(ApiException e) {
+        return e.errors().getFirst().getField();
+    }
+
+    @Test
+    void missingLimitsTakeTheRuntimeDefaults() throws Exception {
+        Job job = validator().validate(UUID.randomUUID(), python("print(1)"));
+        assertEquals(new Job.JobLimits(5000, 256, 65536), job.limits());
+        assertEquals("main.py", job.entryFile());
+    }
+
+    @Test
+    void aliasResolvesToTheCanonicalName() throws Exception {
+        assertEquals("python", validator().validate(UUID.randomUUID(), new SubmissionRequest("py").source("1")).runtime());
+    }
+
+    @Test
+    void zeroWallTimeIsRefused() throws Exception {
+        var request = python("1").limits(new Limits().wallTimeMs(0L));
+        var e = assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), request));
+        assertEquals("limits.wall_time_ms", firstField(e));
+    }
+
+    @Test
+    void negativeMemoryIsRefused() throws Exception {
+        var request = python("1").limits(new Limits().memoryMb(-1L));
+        var e = assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), request));
+        assertEquals("limits.memory_mb", firstField(e));
+    }
+
+    @Test
+    void wallTimeAboveTheServerMaximumIsRefused() throws Exception {
+        var request = python("1").limits(new Limits().wallTimeMs(30_001L));
+        assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), request));
+    }
+
+    @Test
+    void sourceAndFilesTogetherAreRefused() throws Exception {
+        var request = python("1").files(List.of(new SourceFile("a.py", "1")));
+        var e = assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), request));
+        assertEquals("source", firstField(e));
+    }
+
+    @Test
+    void neitherSourceNorFilesIsRefused() throws Exception {
+        assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), new SubmissionRequest("python")));
+    }
+
+    @Test
+    void unknownRuntimeIsItsOwnError() throws Exception {
+        assertThrows(ApiException.UnknownRuntime.class,
+                () -> validator().validate(UUID.randomUUID(), new SubmissionRequest("cobol").source("1")));
+    }
+
+    @Test
+    void duplicatePathsAreRefused() throws Exception {
+        var request = new SubmissionRequest("python").files(List.of(new SourceFile("a.py", "1"), new SourceFile("a.py", "2")));
+        var e = assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), request));
+        assertEquals("files[1].path", firstField(e));
+    }
+
+    @Test
+    void nulInAnArgumentIsRefused() throws Exception {
+        var request = python("1").args(List.of("ok", "bad\0arg"));
+        var e = assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), request));
+        assertEquals("args[1]", firstField(e));
+    }
+
+    @Test
+    void firstFileIsTheEntryFile() throws Exception {
+        var request = new SubmissionRequest("python").files(List.of(new SourceFile("src/app.py", "1"), new SourceFile("lib.py", "2")));
+        assertEquals("src/app.py", validator().validate(UUID.randomUUID(), request).entryFile());
+    }
+}

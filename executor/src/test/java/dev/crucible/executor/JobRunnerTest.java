@@ -1,0 +1,108 @@
+package dev.crucible.executor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.crucible.executor.sandbox.SandboxException;
+import dev.crucible.executor.sandbox.SandboxRun;
+import dev.crucible.executor.sandbox.SandboxSpec;
+import dev.crucible.queue.Job;
+import dev.crucible.queue.Verdict;
+import dev.crucible.runtime.RuntimeCatalog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobRunnerTest {
+    @TempDir
+    Path runtimes;
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private static SandboxRun run(int exit, boolean timedOut, boolean overflow, boolean oom) {
+        var empty = new SandboxRun.CapturedStream(new byte[0], 0);
+        return new SandboxRun(exit, timedOut, overflow, oom, empty, empty, T0, T0.plusMillis(250));
+    }
+
+    private RuntimeCatalog catalog() throws Exception {
+        Files.writeString(runtimes.resolve("python.json"), """
+                {"name":"python","version":"3.11","packages":["python3-minimal"],"source_file":"main.py",
+                 "run":["python3","main.py"],"default_limits":{"wall_time_ms":5000,"memory_mb":256}}""");
+        return RuntimeCatalog.load(runtimes);
+    }
+
+    private static Job job(String runtime, String entry, List<String> args) {
+        return new Job(UUID.randomUUID(), runtime, List.of(new Job.JobFile(entry, new byte[0])), entry, new byte[0], args,
+                new Job.JobLimits(1000, 64, 1024));
+    }
+
+    @Test
+    void timeoutWinsOverEverythingElse() {
+        assertEquals(Verdict.TIME_LIMIT_EXCEEDED, JobRunner.judge(run(137, true, true, true)).verdict());
+    }
+
+    @Test
+    void outputFloodWinsOverMemory() {
+        assertEquals(Verdict.OUTPUT_LIMIT_EXCEEDED, JobRunner.judge(run(137, false, true, true)).verdict());
+    }
+
+    @Test
+    void oomKillIsMemoryLimitExceeded() {
+        var outcome = JobRunner.judge(run(137, false, false, true));
+        assertEquals(Verdict.MEMORY_LIMIT_EXCEEDED, outcome.verdict());
+        assertEquals("SIGKILL", outcome.signal());
+    }
+
+    @Test
+    void exitZeroIsAccepted() {
+        var outcome = JobRunner.judge(run(0, false, false, false));
+        assertEquals(Verdict.ACCEPTED, outcome.verdict());
+        assertEquals(250L, outcome.wallTimeMs());
+        assertNull(outcome.signal());
+    }
+
+    @Test
+    void segfaultIsARuntimeErrorWithItsSignal() {
+        var outcome = JobRunner.judge(run(139, false, false, false));
+        assertEquals(Verdict.RUNTIME_ERROR, outcome.verdict());
+        assertEquals("SIGSEGV", outcome.signal());
+    }
+
+    @Test
+    void killedForALimitHasNoExitCode() {
+        assertNull(JobRunner.judge(run(137, true, false, false)).exitCode());
+    }
+
+    @Test
+    void entryFileAndArgsFollowTheRunCommandAsSeparateArguments() throws Exception {
+        AtomicReference<SandboxSpec> seen = new AtomicReference<>();
+        JobRunner runner = new JobRunner(catalog(), spec -> {
+            seen.set(spec);
+            return run(0, false, false, false);
+        }, Clock.systemUTC());
+        runner.execute(job("python", "-c", List.of("a b", "$(x)")));
+        assertEquals(List.of("python3", "./-c", "a b", "$(x)"), seen.get().command());
+    }
+
+    @Test
+    void sandboxFailureIsAnInternalError() throws Exception {
+        JobRunner runner = new JobRunner(catalog(), spec -> {
+            throw new SandboxException("proxy refused", null);
+        }, Clock.systemUTC());
+        var outcome = runner.execute(job("python", "main.py", List.of()));
+        assertEquals(Verdict.INTERNAL_ERROR, outcome.verdict());
+        assertEquals("proxy refused", outcome.message());
+    }
+
+    @Test
+    void runtimeUnknownToTheExecutorIsAnInternalError() throws Exception {
+        JobRunner runner = new JobRunner(catalog(), spec -> run(0, false, false, false), Clock.systemUTC());
+        assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("cobol", "main.cob", List.of())).verdict());
+    }
+}

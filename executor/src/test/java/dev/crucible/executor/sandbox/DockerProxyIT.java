@@ -1,0 +1,56 @@
+package dev.crucible.executor.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Real requests against the real HAProxy: what the executor does not need is refused. */
+class DockerProxyIT {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static int status(String method, String path) throws Exception {
+        URI proxy = URI.create(DockerSandboxIT.variable("CRUCIBLE_TEST_DOCKER_HOST").replace("tcp://", "http://"));
+        HttpRequest request = HttpRequest.newBuilder(proxy.resolve(path)).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @ParameterizedTest(name = "{0} {1} is refused")
+    @CsvSource({
+        "GET, /info",
+        "GET, /v1.41/version",
+        "POST, /v1.41/images/create?fromImage=alpine",
+        "POST, /build",
+        "GET, /images/json",
+        "POST, /v1.41/containers/abc/exec",
+        "POST, /exec/abc/start",
+        "GET, /volumes",
+        "POST, /networks/create",
+        "GET, /swarm",
+        "POST, /containers/prune",
+        "POST, /v1.41/containers/abc/update",
+        "GET, /containers/abc/export",
+        "POST, /v1.41/containers/..%2Fimages/start",
+        "DELETE, /images/abc",
+        "GET, /v1.41/containers/abc/logs",
+    })
+    void refusesWhatTheExecutorDoesNotUse(String method, String path) throws Exception {
+        assertEquals(403, status(method, path));
+    }
+
+    @ParameterizedTest(name = "{0} {1} passes")
+    @CsvSource({
+        "GET, /_ping",
+        "GET, /v1.41/_ping",
+        "GET, /v1.41/containers/json",
+    })
+    void letsThroughWhatTheExecutorUses(String method, String path) throws Exception {
+        assertEquals(200, status(method, path));
+    }
+}

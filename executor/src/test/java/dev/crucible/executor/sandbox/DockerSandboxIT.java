@@ -1,0 +1,121 @@
+package dev.crucible.executor.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.crucible.runtime.RuntimeCatalog;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The sandbox against real Docker with runsc, through the real socket proxy. */
+class DockerSandboxIT {
+    private static final String OWNER = "sandbox-it-" + UUID.randomUUID().toString().substring(0, 8);
+    private static DockerSandbox sandbox;
+    private static String pythonImage;
+
+    static String variable(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            fail(name + " is not set: run the integration tests through ./crucible test");
+        }
+        return value;
+    }
+
+    @BeforeAll
+    static void connect() {
+        sandbox = DockerSandbox.connect(URI.create(variable("CRUCIBLE_TEST_DOCKER_HOST")), SandboxPolicy.DEFAULT, OWNER);
+        pythonImage = RuntimeCatalog.load(Path.of(variable("CRUCIBLE_TEST_RUNTIMES_DIR"))).find("python").orElseThrow().imageTag();
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        sandbox.close();
+    }
+
+    private static SandboxRun python(String source, Duration wall, String stdin) {
+        return sandbox.run(new SandboxSpec(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"),
+                List.of(new SandboxSpec.SandboxFile("main.py", source.getBytes(StandardCharsets.UTF_8))),
+                stdin.getBytes(StandardCharsets.UTF_8), wall, 128L << 20, 4096));
+    }
+
+    private static String stdout(SandboxRun run) {
+        return new String(run.stdout().kept(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void kernelIsGvisors() {
+        assertEquals("4.4.0\n", stdout(python("import os; print(os.uname().release)", Duration.ofSeconds(10), "")));
+    }
+
+    @Test
+    void stdoutAndStderrArriveSeparately() {
+        SandboxRun run = python("import sys; print('out'); print('err', file=sys.stderr)", Duration.ofSeconds(10), "");
+        assertEquals("out\n", stdout(run));
+        assertEquals("err\n", new String(run.stderr().kept(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void stdinIsDelivered() {
+        assertEquals("ping\n", stdout(python("print(input())", Duration.ofSeconds(10), "ping\n")));
+    }
+
+    @Test
+    void runsAsTheUnprivilegedUserWithoutCapabilities() {
+        String out = stdout(python("""
+                import os
+                print(os.getuid(), os.getgid())
+                print([l for l in open('/proc/self/status') if l.startswith(('CapEff', 'NoNewPrivs'))])""",
+                Duration.ofSeconds(10), ""));
+        assertTrue(out.startsWith("65534 65534\n"), out);
+        assertTrue(out.contains("CapEff:\\t0000000000000000"), out);
+        assertTrue(out.contains("NoNewPrivs:\\t1"), out);
+    }
+
+    @Test
+    void networkIsAbsent() {
+        String out = stdout(python("""
+                import socket
+                try:
+                    socket.create_connection(('127.0.0.1', 9), timeout=2)
+                    print('connected')
+                except OSError as e:
+                    print('refused')
+                print(sorted(n for _, n in socket.if_nameindex()))""", Duration.ofSeconds(10), ""));
+        assertEquals("refused\n['lo']\n", out);
+    }
+
+    @Test
+    void endlessLoopIsKilledAtTheWallTimeAndRemoved() {
+        SandboxRun run = python("while True: pass", Duration.ofMillis(800), "");
+        assertTrue(run.timedOut());
+        long wall = Duration.between(run.startedAt(), run.finishedAt()).toMillis();
+        assertTrue(wall >= 800 && wall < 2300, "wall " + wall + " ms");
+        assertTrue(sandbox.existingSandboxes().isEmpty(), "the container must be removed");
+    }
+
+    @Test
+    void forkBombIsContainedByTheProcessLimit() {
+        SandboxRun run = python("""
+                import os
+                n = 0
+                try:
+                    while True:
+                        if os.fork() == 0:
+                            import time; time.sleep(30)
+                        n += 1
+                except OSError as e:
+                    print('stopped after', n, e.errno)""", Duration.ofSeconds(10), "");
+        assertFalse(run.timedOut(), "the fork loop must hit the limit, not the wall time");
+        assertTrue(stdout(run).startsWith("stopped after"), stdout(run));
+        assertTrue(sandbox.existingSandboxes().isEmpty());
+    }
+}

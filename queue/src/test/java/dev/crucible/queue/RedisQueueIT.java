@@ -1,0 +1,152 @@
+package dev.crucible.queue;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The queue against the real Redis, under a key prefix of its own. */
+class RedisQueueIT {
+    private final String prefix = "queue-it-" + UUID.randomUUID();
+    private final String uri = redisUri();
+    private final JobCodec codec = new JobCodec();
+
+    private static String redisUri() {
+        String uri = System.getenv("CRUCIBLE_TEST_REDIS_URI");
+        if (uri == null || uri.isBlank()) {
+            fail("CRUCIBLE_TEST_REDIS_URI is not set: run the integration tests through ./crucible test");
+        }
+        return uri;
+    }
+
+    private RedisQueue connect(Duration reclaimAfter) {
+        return RedisQueue.connect(new QueueSettings(uri, prefix, Duration.ofSeconds(5), reclaimAfter));
+    }
+
+    @AfterEach
+    void removeKeys() {
+        RedisClient client = RedisClient.create(uri);
+        try (var connection = client.connect()) {
+            List<String> keys = connection.sync().keys(prefix + ":*");
+            if (!keys.isEmpty()) {
+                connection.sync().del(keys.toArray(String[]::new));
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static Job job() {
+        return new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[] {0, 1, 2})), "main.py",
+                "in".getBytes(), List.of("a b"), new Job.JobLimits(1000, 64, 1024));
+    }
+
+    @Test
+    void jobTravelsIntactToAnExecutor() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            Job sent = job();
+            queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
+            List<JobSource.JobDelivery> taken = queue.jobSource("executor-a").take(10, Duration.ofSeconds(2));
+            assertEquals(1, taken.size());
+            Job received = taken.getFirst().job();
+            assertEquals(sent.submissionId(), received.submissionId());
+            assertArrayEquals(new byte[] {0, 1, 2}, received.files().getFirst().content());
+            assertEquals(List.of("a b"), received.args());
+        }
+    }
+
+    @Test
+    void unacknowledgedJobIsRedeliveredAfterTheExecutorRestarts() {
+        Job sent = job();
+        try (RedisQueue first = connect(Duration.ofMinutes(2))) {
+            first.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
+            assertEquals(1, first.jobSource("executor-a").take(1, Duration.ofSeconds(2)).size());
+            // the executor dies here, before it completes the job
+        }
+        try (RedisQueue restarted = connect(Duration.ofMinutes(2))) {
+            List<JobSource.JobDelivery> again = restarted.jobSource("executor-a").take(1, Duration.ofSeconds(2));
+            assertEquals(sent.submissionId(), again.getFirst().job().submissionId());
+        }
+    }
+
+    @Test
+    void completedJobIsNotDeliveredAgain() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            Job sent = job();
+            queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
+            JobSource source = queue.jobSource("executor-a");
+            source.complete(source.take(1, Duration.ofSeconds(2)).getFirst());
+            assertTrue(queue.jobSource("executor-a").take(1, Duration.ofMillis(200)).isEmpty());
+            assertEquals(0, queue.jobBacklog());
+        }
+    }
+
+    @Test
+    void jobOfADeadExecutorIsReclaimedByAnother() throws Exception {
+        try (RedisQueue queue = connect(Duration.ofMillis(300))) {
+            Job sent = job();
+            queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
+            assertEquals(1, queue.jobSource("executor-dead").take(1, Duration.ofSeconds(2)).size());
+            JobSource other = queue.jobSource("executor-b");
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            List<JobSource.JobDelivery> reclaimed = List.of();
+            while (reclaimed.isEmpty() && System.nanoTime() < deadline) {
+                reclaimed = other.take(1, Duration.ofMillis(100));
+            }
+            assertEquals(sent.submissionId(), reclaimed.getFirst().job().submissionId());
+        }
+    }
+
+    @Test
+    void eventsKeepTheirKind() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            UUID id = UUID.randomUUID();
+            Instant now = Instant.parse("2026-01-01T00:00:00Z");
+            queue.eventSink().publish(new ExecutionEvent.Started(id, "executor-a", now));
+            queue.eventSink().publish(new ExecutionEvent.Finished(id, "executor-a",
+                    ExecutionEvent.Outcome.internalError("boom", now)));
+            List<EventSource.EventDelivery> events = queue.eventSource("api-a").take(10, Duration.ofSeconds(2));
+            assertInstanceOf(ExecutionEvent.Started.class, events.get(0).event());
+            var finished = assertInstanceOf(ExecutionEvent.Finished.class, events.get(1).event());
+            assertEquals(Verdict.INTERNAL_ERROR, finished.outcome().verdict());
+            assertEquals("boom", finished.outcome().message());
+        }
+    }
+
+    @Test
+    void unreadableEntryIsDeadLetteredAndDoesNotBlockTheNext() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            RedisClient client = RedisClient.create(uri);
+            try (var raw = client.connect()) {
+                raw.sync().xadd(prefix + ":jobs", Map.of("job", "{not json"));
+            } finally {
+                client.shutdown();
+            }
+            Job sent = job();
+            queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
+            JobSource source = queue.jobSource("executor-a");
+            List<JobSource.JobDelivery> taken = source.take(10, Duration.ofSeconds(2));
+            assertEquals(1, taken.size());
+            assertEquals(sent.submissionId(), taken.getFirst().job().submissionId());
+        }
+    }
+
+    @Test
+    void heartbeatsCountAsLiveExecutors() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            queue.executorRegistry().heartbeat("executor-a");
+            queue.executorRegistry().heartbeat("executor-b");
+            assertEquals(2, queue.executorRegistry().liveCount(Duration.ofSeconds(15)));
+        }
+    }
+}
