@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 
 /** Reads a request body as JSON into a generated model: media type, size and UTF-8 checked first. */
 public final class JsonBody {
+    private static final long DRAIN_BYTES = 16L << 20;
     private final ObjectMapper mapper;
     private final int maxBytes;
 
@@ -33,25 +34,18 @@ public final class JsonBody {
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim().equals("application/json")) {
             throw new ApiException.UnsupportedMediaType("send the body as application/json, not " + contentType);
         }
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > maxBytes) {
-                    throw tooLarge();
-                }
-            } catch (NumberFormatException e) {
-                throw new ApiException.MalformedJson("Content-Length is not a number", e);
-            }
-        }
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readNBytes(maxBytes + 1);
+            if (body.length > maxBytes) {
+                // A client that is still sending never reads an early answer (it sees a reset): take
+                // a bounded amount more so that it can, then close the connection.
+                drain(in, DRAIN_BYTES);
+                exchange.getResponseHeaders().set("Connection", "close");
+                throw new ApiException.PayloadTooLarge("the body is larger than " + maxBytes + " bytes");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the request body", e);
-        }
-        if (body.length > maxBytes) {
-            exchange.getResponseHeaders().set("Connection", "close");
-            throw tooLarge();
         }
         String text;
         try {
@@ -86,8 +80,15 @@ public final class JsonBody {
         }
     }
 
-    private ApiException tooLarge() {
-        return new ApiException.PayloadTooLarge("the body is larger than " + maxBytes + " bytes");
+    private static void drain(InputStream in, long limit) throws IOException {
+        byte[] buffer = new byte[16 << 10];
+        for (long left = limit; left > 0; ) {
+            int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (read < 0) {
+                return;
+            }
+            left -= read;
+        }
     }
 
     private static String path(JsonMappingException e) {
