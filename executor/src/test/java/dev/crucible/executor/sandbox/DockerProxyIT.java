@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Real requests against the real HAProxy: what the executor does not need is refused. */
 class DockerProxyIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     private static int status(String method, String path) throws Exception {
         URI proxy = URI.create(DockerSandboxIT.variable("CRUCIBLE_TEST_DOCKER_HOST").replace("tcp://", "http://"));
