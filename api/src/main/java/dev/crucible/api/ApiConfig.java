@@ -22,6 +22,8 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_MAX_MEMORY_MB</td><td>1024</td><td>largest memory limit a request may ask (smallest: 32)</td></tr>
  * <tr><td>CRUCIBLE_OUTPUT_LIMIT_BYTES</td><td>65536</td><td>bytes kept of stdout and of stderr, each</td></tr>
  * <tr><td>CRUCIBLE_MAX_WAIT_MS</td><td>30000</td><td>longest {@code ?wait=true} blocks</td></tr>
+ * <tr><td>CRUCIBLE_MAX_QUEUED</td><td>1000</td><td>submissions queued at once, server-wide; past it submit answers 503</td></tr>
+ * <tr><td>CRUCIBLE_WEBHOOK_ALLOW_HTTP</td><td>false</td><td>whether callback URLs may be plain http</td></tr>
  * </table>
  *
  * <p>Request sizes are fixed in {@link RequestLimits}.
@@ -39,7 +41,9 @@ public record ApiConfig(
         long maxWallTimeMs,
         long maxMemoryMb,
         long outputLimitBytes,
-        Duration maxWait) {
+        Duration maxWait,
+        long maxQueued,
+        boolean webhookAllowHttp) {
 
     public static final long MIN_WALL_TIME_MS = 100;
     public static final long MIN_MEMORY_MB = 32;
@@ -48,7 +52,8 @@ public record ApiConfig(
     public String toString() {
         return "ApiConfig[listen=" + listen + ", databaseUrl=" + databaseUrl + ", queuePrefix=" + queuePrefix
                 + ", runtimesDir=" + runtimesDir + ", instanceName=" + instanceName + ", maxWallTimeMs=" + maxWallTimeMs
-                + ", maxMemoryMb=" + maxMemoryMb + ", outputLimitBytes=" + outputLimitBytes + ", maxWait=" + maxWait + "]";
+                + ", maxMemoryMb=" + maxMemoryMb + ", outputLimitBytes=" + outputLimitBytes + ", maxWait=" + maxWait + ", maxQueued=" + maxQueued
+                + ", webhookAllowHttp=" + webhookAllowHttp + "]";
     }
 
     public static ApiConfig fromEnvironment(Map<String, String> env) {
@@ -65,6 +70,11 @@ public record ApiConfig(
         long maxMemory = bounded(env, "CRUCIBLE_MAX_MEMORY_MB", 1024, MIN_MEMORY_MB, 16_384);
         long output = bounded(env, "CRUCIBLE_OUTPUT_LIMIT_BYTES", 65_536, 1024, 16 << 20);
         long maxWait = bounded(env, "CRUCIBLE_MAX_WAIT_MS", 30_000, 0, 300_000);
+        long maxQueued = bounded(env, "CRUCIBLE_MAX_QUEUED", 1000, 1, 1_000_000);
+        String allowHttp = env.getOrDefault("CRUCIBLE_WEBHOOK_ALLOW_HTTP", "false");
+        if (!allowHttp.equals("true") && !allowHttp.equals("false")) {
+            throw new IllegalArgumentException("CRUCIBLE_WEBHOOK_ALLOW_HTTP must be true or false, was '" + allowHttp + "'");
+        }
         String name = env.getOrDefault("CRUCIBLE_API_NAME", "api-1");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
             throw new IllegalArgumentException("CRUCIBLE_API_NAME must be letters, digits, '_', '.', '-', was '" + name + "'");
@@ -82,7 +92,9 @@ public record ApiConfig(
                 maxWall,
                 maxMemory,
                 output,
-                Duration.ofMillis(maxWait));
+                Duration.ofMillis(maxWait),
+                maxQueued,
+                allowHttp.equals("true"));
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.auth.Authenticator;
+import dev.crucible.api.auth.KeysResource;
 import dev.crucible.api.http.HttpEdge;
 import dev.crucible.api.http.Json;
 import dev.crucible.api.http.JsonBody;
@@ -76,7 +77,9 @@ public final class Main {
 
             ObjectMapper mapper = Json.mapper();
             Router router = new Router();
-            new SubmissionsResource(submissions, new JsonBody(mapper, RequestLimits.BODY_BYTES)).addRoutes(router);
+            JsonBody body = new JsonBody(mapper, RequestLimits.BODY_BYTES);
+            new SubmissionsResource(submissions, body).addRoutes(router);
+            new KeysResource(keys, body).addRoutes(router);
             new RuntimesResource(catalog, config).addRoutes(router);
             new SystemResource(store, queue).addRoutes(router);
 

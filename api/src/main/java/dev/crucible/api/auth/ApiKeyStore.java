@@ -1,28 +1,48 @@
 package dev.crucible.api.auth;
 
+import dev.crucible.api.audit.AuditLog;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * API keys in PostgreSQL, stored only as SHA-256 hashes. Keys are 32 random bytes, so a fast hash is
- * enough: there is nothing to brute-force that a slow hash would protect.
+ * enough: there is nothing to brute-force that a slow hash would protect. Each key is looked up on
+ * every request, so a revoked key stops working at once.
  */
 public final class ApiKeyStore {
     private static final String BOOTSTRAP_NAME = "bootstrap-admin";
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final Jdbi jdbi;
 
     public ApiKeyStore(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 
+    /** A key as stored: never the key itself. */
+    public record StoredKey(UUID id, String name, Caller.Role role, int ratePerMinute, int maxActive,
+                            Instant createdAt, Instant revokedAt) {}
+
+    /** A key just made: the only time the key and its webhook secret are seen. */
+    public record NewKey(StoredKey stored, String key, String webhookSecret) {}
+
     /**
      * Makes {@code key} the bootstrap admin key: stores its hash if new, and revokes an earlier
-     * bootstrap key (the configured key changed).
+     * bootstrap key (the configured key changed). Its quotas are generous, not unlimited.
      */
     public void installBootstrapAdmin(String key) {
         byte[] hash = hash(key);
@@ -30,25 +50,90 @@ public final class ApiKeyStore {
             h.createUpdate("update api_keys set revoked_at = now() where name = :name and key_hash <> :hash and revoked_at is null")
                     .bind("name", BOOTSTRAP_NAME).bind("hash", hash).execute();
             h.createUpdate("""
-                    insert into api_keys (id, name, role, key_hash) values (:id, :name, 'admin', :hash)
-                    on conflict (key_hash) do update set revoked_at = null, role = 'admin'""")
-                    .bind("id", UUID.randomUUID()).bind("name", BOOTSTRAP_NAME).bind("hash", hash).execute();
+                    insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, webhook_secret)
+                    values (:id, :name, 'admin', :hash, 1000, 64, :secret)
+                    on conflict (key_hash) do update set revoked_at = null, role = 'admin', webhook_secret = :secret""")
+                    .bind("id", UUID.randomUUID()).bind("name", BOOTSTRAP_NAME).bind("hash", hash)
+                    .bind("secret", webhookSecret(key)).execute();
         });
     }
 
-    Optional<Caller> find(String key) {
+    Optional<Caller> find(String key, String clientAddress) {
         return jdbi.withHandle(h -> h.createQuery("select id, role from api_keys where key_hash = :hash and revoked_at is null")
                 .bind("hash", hash(key))
-                .map((rs, ctx) -> new Caller(rs.getObject("id", UUID.class),
-                        Caller.Role.valueOf(rs.getString("role").toUpperCase(Locale.ROOT))))
+                .map((rs, ctx) -> new Caller(rs.getObject("id", UUID.class), role(rs.getString("role")), clientAddress))
                 .findOne());
+    }
+
+    NewKey create(Caller by, String name, Caller.Role role, int ratePerMinute, int maxActive) {
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String key = "cru_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String secret = webhookSecret(key);
+        UUID id = UUID.randomUUID();
+        StoredKey stored = jdbi.inTransaction(h -> {
+            StoredKey inserted = h.createQuery("""
+                    insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, webhook_secret)
+                    values (:id, :name, :role, :hash, :rate, :active, :secret) returning *""")
+                    .bind("id", id).bind("name", name).bind("role", role.value()).bind("hash", hash(key))
+                    .bind("rate", ratePerMinute).bind("active", maxActive).bind("secret", secret)
+                    .map((rs, ctx) -> stored(rs)).one();
+            AuditLog.record(h, by, "key.create", id + " " + role.value());
+            return inserted;
+        });
+        return new NewKey(stored, key, secret);
+    }
+
+    List<StoredKey> list() {
+        return jdbi.withHandle(h -> h.createQuery("select * from api_keys order by created_at desc")
+                .map((rs, ctx) -> stored(rs)).list());
+    }
+
+    /** False when there is no such key. Revoking a revoked key changes nothing. */
+    boolean revoke(Caller by, UUID id) {
+        return jdbi.inTransaction(h -> {
+            int found = h.createUpdate("update api_keys set revoked_at = coalesce(revoked_at, now()) where id = :id")
+                    .bind("id", id).execute();
+            if (found == 1) {
+                AuditLog.record(h, by, "key.revoke", id.toString());
+            }
+            return found == 1;
+        });
+    }
+
+    /** The secret that signs webhooks of a key's submissions. */
+    public Optional<String> webhookSecret(UUID keyId) {
+        return jdbi.withHandle(h -> h.createQuery("select webhook_secret from api_keys where id = :id")
+                .bind("id", keyId).mapTo(String.class).findOne());
+    }
+
+    /** HMAC-SHA256(key, "crucible-webhook-v1"), hex: a holder of the key can always derive it. */
+    static String webhookSecret(String key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal("crucible-webhook-v1".getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has HmacSHA256", e);
+        }
     }
 
     static byte[] hash(String key) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
+    }
+
+    private static Caller.Role role(String stored) {
+        return Caller.Role.valueOf(stored.toUpperCase(Locale.ROOT));
+    }
+
+    private static StoredKey stored(ResultSet rs) throws SQLException {
+        Timestamp revoked = rs.getTimestamp("revoked_at");
+        return new StoredKey(rs.getObject("id", UUID.class), rs.getString("name"), role(rs.getString("role")),
+                rs.getInt("rate_per_minute"), rs.getInt("max_active"), rs.getTimestamp("created_at").toInstant(),
+                revoked == null ? null : revoked.toInstant());
     }
 }

@@ -12,7 +12,7 @@ public final class Authenticator {
         this.keys = keys;
     }
 
-    public Caller authenticate(HttpExchange exchange) {
+    public Caller authenticate(HttpExchange exchange, String clientAddress) {
         String header = exchange.getRequestHeaders().getFirst("Authorization");
         if (header == null) {
             throw new ApiException.Unauthorized("send your API key as 'Authorization: Bearer <key>'");
@@ -21,6 +21,6 @@ public final class Authenticator {
             throw new ApiException.Unauthorized("the Authorization header must be 'Bearer <key>'");
         }
         String key = header.substring(7).trim();
-        return keys.find(key).orElseThrow(() -> new ApiException.Unauthorized("this API key is not valid"));
+        return keys.find(key, clientAddress).orElseThrow(() -> new ApiException.Unauthorized("this API key is not valid"));
     }
 }

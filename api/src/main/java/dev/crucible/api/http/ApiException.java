@@ -2,7 +2,9 @@ package dev.crucible.api.http;
 
 import dev.crucible.api.model.FieldError;
 import dev.crucible.api.model.Problem.CodeEnum;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Root of every failure that becomes an HTTP error. Each subclass fixes its status and stable code;
@@ -31,6 +33,11 @@ public abstract sealed class ApiException extends RuntimeException {
         return List.of();
     }
 
+    /** When to try again, for {@link TooManyRequests} and {@link QueueFull}; sent as {@code Retry-After}. */
+    public Optional<Duration> retryAfter() {
+        return Optional.empty();
+    }
+
     public static final class MalformedJson extends ApiException {
         public MalformedJson(String detail, Throwable cause) {
             super(400, CodeEnum.MALFORMED_JSON, detail, cause);
@@ -40,6 +47,12 @@ public abstract sealed class ApiException extends RuntimeException {
     public static final class Unauthorized extends ApiException {
         public Unauthorized(String detail) {
             super(401, CodeEnum.UNAUTHORIZED, detail, null);
+        }
+    }
+
+    public static final class Forbidden extends ApiException {
+        public Forbidden(String detail) {
+            super(403, CodeEnum.FORBIDDEN, detail, null);
         }
     }
 
@@ -97,6 +110,34 @@ public abstract sealed class ApiException extends RuntimeException {
     public static final class UnknownRuntime extends ApiException {
         public UnknownRuntime(String runtime) {
             super(422, CodeEnum.UNKNOWN_RUNTIME, "no runtime is named '" + runtime + "'; GET /v1/runtimes lists them", null);
+        }
+    }
+
+    public static final class TooManyRequests extends ApiException {
+        private final Duration retryAfter;
+
+        public TooManyRequests(String detail, Duration retryAfter) {
+            super(429, CodeEnum.TOO_MANY_REQUESTS, detail, null);
+            this.retryAfter = retryAfter;
+        }
+
+        @Override
+        public Optional<Duration> retryAfter() {
+            return Optional.of(retryAfter);
+        }
+    }
+
+    public static final class QueueFull extends ApiException {
+        private final Duration retryAfter;
+
+        public QueueFull(String detail, Duration retryAfter) {
+            super(503, CodeEnum.QUEUE_FULL, detail, null);
+            this.retryAfter = retryAfter;
+        }
+
+        @Override
+        public Optional<Duration> retryAfter() {
+            return Optional.of(retryAfter);
         }
     }
 

@@ -36,9 +36,11 @@ public final class HttpEdge implements HttpHandler {
             Router.Match match = router.match(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
             Request request = new Request(exchange, match.pathParameters());
             Response response = match.access() == Router.Access.KEY
-                    ? ScopedValue.where(Caller.CURRENT, authenticator.authenticate(exchange)).call(() -> match.route().handle(request))
+                    ? ScopedValue.where(Caller.CURRENT, authenticator.authenticate(exchange, clientAddress(exchange)))
+                            .call(() -> match.route().handle(request))
                     : match.route().handle(request);
-            send(exchange, response.status(), "application/json", mapper.writeValueAsBytes(response.body()));
+            byte[] body = response.body() == null ? new byte[0] : mapper.writeValueAsBytes(response.body());
+            send(exchange, response.status(), "application/json", body);
         } catch (ConnectionException e) {
             log.error("{} {}: database unavailable: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage());
             problem(exchange, 503, Problem.CodeEnum.SERVICE_UNAVAILABLE, "the database is unavailable; try again shortly", null);
@@ -49,6 +51,8 @@ public final class HttpEdge implements HttpHandler {
             if (e instanceof ApiException.MethodNotAllowed notAllowed) {
                 exchange.getResponseHeaders().set("Allow", notAllowed.allowed());
             }
+            e.retryAfter().ifPresent(wait ->
+                    exchange.getResponseHeaders().set("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000))));
             if (e instanceof ApiException.Unauthorized) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
             }
@@ -59,6 +63,19 @@ public final class HttpEdge implements HttpHandler {
         } finally {
             exchange.close();
         }
+    }
+
+    /**
+     * The peer's address; when the peer is the local reverse proxy, the client it names in
+     * {@code X-Real-IP}. A remote peer cannot claim another address this way.
+     */
+    private static String clientAddress(HttpExchange exchange) {
+        var peer = exchange.getRemoteAddress().getAddress();
+        String forwarded = exchange.getRequestHeaders().getFirst("X-Real-IP");
+        if (peer.isLoopbackAddress() && forwarded != null && forwarded.matches("[0-9a-fA-F.:]{2,45}")) {
+            return forwarded;
+        }
+        return peer.getHostAddress();
     }
 
     private void problem(HttpExchange exchange, int status, Problem.CodeEnum code, String detail, ApiException cause) {
@@ -90,11 +107,13 @@ public final class HttpEdge implements HttpHandler {
         return switch (status) {
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 413 -> "Content Too Large";
             case 415 -> "Unsupported Media Type";
             case 422 -> "Unprocessable Content";
+            case 429 -> "Too Many Requests";
             case 503 -> "Service Unavailable";
             default -> "Internal Server Error";
         };

@@ -35,6 +35,7 @@ public final class SubmissionService {
     private final JobCodec codec;
     private final CompletionSignals signals;
     private final Duration maxWait;
+    private final long maxQueued;
     private final Clock clock;
 
     public SubmissionService(RuntimeCatalog catalog, ApiConfig config, SubmissionStore store, JobQueue queue,
@@ -45,6 +46,7 @@ public final class SubmissionService {
         this.codec = new JobCodec();
         this.signals = signals;
         this.maxWait = config.maxWait();
+        this.maxQueued = config.maxQueued();
         this.clock = clock;
     }
 
@@ -52,8 +54,8 @@ public final class SubmissionService {
         UUID id = UUID.randomUUID();
         Job job = validator.validate(id, request);
         String encoded = codec.encode(job);
-        store.insertQueued(id, caller.keyId(), job.runtime(), job.limits().wallTimeMs(), job.limits().memoryMb(),
-                job.limits().outputBytes(), encoded, clock.instant());
+        store.insertQueued(new SubmissionStore.NewSubmission(id, caller, job.runtime(), job.limits().wallTimeMs(),
+                job.limits().memoryMb(), job.limits().outputBytes(), encoded, request.getCallbackUrl(), clock.instant()), maxQueued);
         CompletableFuture<Void> done = wait ? signals.watch(id) : null;
         try {
             queue.enqueue(id, encoded);
@@ -72,7 +74,7 @@ public final class SubmissionService {
     }
 
     SubmissionRecord get(Caller caller, UUID id) {
-        return store.find(id, caller.keyId())
+        return store.find(id, caller)
                 .orElseThrow(() -> new ApiException.NotFound("no submission " + id + " for this API key"));
     }
 

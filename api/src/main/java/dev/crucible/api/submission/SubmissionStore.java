@@ -1,5 +1,8 @@
 package dev.crucible.api.submission;
 
+import dev.crucible.api.audit.AuditLog;
+import dev.crucible.api.auth.Caller;
+import dev.crucible.api.http.ApiException;
 import dev.crucible.queue.ExecutionEvent;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,6 +22,8 @@ import org.jdbi.v3.core.Jdbi;
  * that an event delivered twice, late or out of order changes nothing it should not.
  */
 public final class SubmissionStore {
+    private static final Duration ACTIVE_RETRY = Duration.ofSeconds(2);
+    private static final Duration QUEUE_RETRY = Duration.ofSeconds(5);
     private final Jdbi jdbi;
 
     public SubmissionStore(Jdbi jdbi) {
@@ -28,26 +33,59 @@ public final class SubmissionStore {
     /** A job still to be handed to the queue. */
     record PendingJob(UUID submissionId, String job) {}
 
-    /** Stores a queued submission and its enqueue intent in one transaction. */
-    void insertQueued(UUID id, UUID apiKeyId, String runtime, long wallTimeLimitMs, long memoryLimitMb,
-                      long outputLimitBytes, String job, Instant createdAt) {
+    /** A submission to store: the row's fields, and the queue message for the outbox. */
+    record NewSubmission(UUID id, Caller caller, String runtime, long wallTimeLimitMs, long memoryLimitMb,
+                         long outputLimitBytes, String job, String callbackUrl, Instant createdAt) {}
+
+    /**
+     * Stores a queued submission, its enqueue intent and its audit entry in one transaction, after
+     * checking the key's quotas and the server's queue cap. The key's row is locked for the check,
+     * so concurrent submissions of one key cannot slip past a quota together.
+     *
+     * @throws ApiException.TooManyRequests past a quota of the key
+     * @throws ApiException.QueueFull       when {@code maxQueued} submissions are queued already
+     */
+    void insertQueued(NewSubmission s, long maxQueued) {
         jdbi.useTransaction(h -> {
+            var quota = h.createQuery("select rate_per_minute, max_active from api_keys where id = :key for update")
+                    .bind("key", s.caller().keyId())
+                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).one();
+            var recent = h.createQuery("""
+                    select count(*), coalesce(extract(epoch from (min(created_at) + interval '1 minute' - now())), 0)
+                    from submissions where api_key_id = :key and created_at > now() - interval '1 minute'""")
+                    .bind("key", s.caller().keyId())
+                    .map((rs, ctx) -> new double[] {rs.getLong(1), rs.getDouble(2)}).one();
+            if (recent[0] >= quota[0]) {
+                throw new ApiException.TooManyRequests("this key may make " + quota[0] + " submissions a minute",
+                        Duration.ofMillis((long) Math.max(1000, recent[1] * 1000)));
+            }
+            long active = h.createQuery("select count(*) from submissions where api_key_id = :key and status in ('queued', 'running')")
+                    .bind("key", s.caller().keyId()).mapTo(Long.class).one();
+            if (active >= quota[1]) {
+                throw new ApiException.TooManyRequests("this key may have " + quota[1] + " submissions queued or running at once",
+                        ACTIVE_RETRY);
+            }
+            long queued = h.createQuery("select count(*) from submissions where status = 'queued'").mapTo(Long.class).one();
+            if (queued >= maxQueued) {
+                throw new ApiException.QueueFull("the queue is full (" + queued + " submissions); try again shortly", QUEUE_RETRY);
+            }
             h.createUpdate("""
                     insert into submissions (id, api_key_id, status, runtime, wall_time_limit_ms, memory_limit_mb,
-                                             output_limit_bytes, job, created_at)
-                    values (:id, :key, 'queued', :runtime, :wall, :memory, :output, :job, :created)""")
-                    .bind("id", id).bind("key", apiKeyId).bind("runtime", runtime)
-                    .bind("wall", wallTimeLimitMs).bind("memory", memoryLimitMb).bind("output", outputLimitBytes)
-                    .bind("job", job).bind("created", utc(createdAt))
+                                             output_limit_bytes, job, callback_url, created_at)
+                    values (:id, :key, 'queued', :runtime, :wall, :memory, :output, :job, :callback, :created)""")
+                    .bind("id", s.id()).bind("key", s.caller().keyId()).bind("runtime", s.runtime())
+                    .bind("wall", s.wallTimeLimitMs()).bind("memory", s.memoryLimitMb()).bind("output", s.outputLimitBytes())
+                    .bind("job", s.job()).bind("callback", s.callbackUrl()).bind("created", utc(s.createdAt()))
                     .execute();
-            h.createUpdate("insert into outbox (submission_id) values (:id)").bind("id", id).execute();
+            h.createUpdate("insert into outbox (submission_id) values (:id)").bind("id", s.id()).execute();
+            AuditLog.record(h, s.caller(), "submission.create", s.id().toString());
         });
     }
 
-    /** The submission, if it exists and belongs to {@code apiKeyId}. */
-    Optional<SubmissionRecord> find(UUID id, UUID apiKeyId) {
-        return jdbi.withHandle(h -> h.createQuery("select * from submissions where id = :id and api_key_id = :key")
-                .bind("id", id).bind("key", apiKeyId)
+    /** The submission, if it exists and {@code caller} may see it: its own, or any for an admin. */
+    Optional<SubmissionRecord> find(UUID id, Caller caller) {
+        return jdbi.withHandle(h -> h.createQuery("select * from submissions where id = :id and (api_key_id = :key or :admin)")
+                .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin())
                 .map((rs, ctx) -> record(rs))
                 .findOne());
     }

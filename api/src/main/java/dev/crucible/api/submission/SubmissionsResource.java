@@ -25,7 +25,8 @@ public final class SubmissionsResource implements SubmissionsApi {
 
     @Override
     public Submission createSubmission(SubmissionRequest request, Boolean wait) {
-        return SubmissionView.of(service.create(Caller.current(), request, Boolean.TRUE.equals(wait)));
+        Caller caller = Caller.requiring(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
+        return SubmissionView.of(service.create(caller, request, Boolean.TRUE.equals(wait)));
     }
 
     @Override
@@ -35,6 +36,7 @@ public final class SubmissionsResource implements SubmissionsApi {
 
     public void addRoutes(Router router) {
         router.add("POST", "/v1/submissions", Router.Access.KEY, request -> {
+            Caller.requiring(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
             boolean wait = switch (request.query("wait").orElse("false")) {
                 case "true" -> true;
                 case "false" -> false;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crucible.api.StackUnderTest;
+import dev.crucible.api.auth.Caller;
+import dev.crucible.api.http.ApiException;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Verdict;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,7 @@ class SubmissionStoreIT {
     private Jdbi jdbi;
     private SubmissionStore store;
     private UUID key;
+    private Caller caller;
 
     @BeforeEach
     void migrate() {
@@ -34,8 +37,9 @@ class SubmissionStoreIT {
         jdbi = Jdbi.create(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password);
         store = new SubmissionStore(jdbi);
         key = UUID.randomUUID();
-        jdbi.useHandle(h -> h.execute("insert into api_keys (id, name, role, key_hash) values (?, 'test', 'admin', ?)",
-                key, key.toString().getBytes(StandardCharsets.UTF_8)));
+        jdbi.useHandle(h -> h.execute("insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active)"
+                + " values (?, 'test', 'submitter', ?, 5, 3)", key, key.toString().getBytes(StandardCharsets.UTF_8)));
+        caller = new Caller(key, Caller.Role.SUBMITTER, "127.0.0.1");
     }
 
     @AfterEach
@@ -44,8 +48,12 @@ class SubmissionStoreIT {
     }
 
     private UUID queued() {
+        return queued(1000);
+    }
+
+    private UUID queued(long maxQueued) {
         UUID id = UUID.randomUUID();
-        store.insertQueued(id, key, "python", 1000, 64, 1024, "{}", Instant.now());
+        store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python", 1000, 64, 1024, "{}", null, Instant.now()), maxQueued);
         return id;
     }
 
@@ -58,14 +66,20 @@ class SubmissionStoreIT {
     @Test
     void queuedSubmissionComesWithAnEnqueueIntent() {
         UUID id = queued();
-        assertEquals("queued", store.find(id, key).orElseThrow().status());
+        assertEquals("queued", store.find(id, caller).orElseThrow().status());
         assertEquals(id, store.outboxOlderThan(Duration.ZERO, 10).getFirst().submissionId());
     }
 
     @Test
     void anotherKeyCannotSeeTheSubmission() {
         UUID id = queued();
-        assertTrue(store.find(id, UUID.randomUUID()).isEmpty());
+        assertTrue(store.find(id, new Caller(UUID.randomUUID(), Caller.Role.SUBMITTER, "127.0.0.1")).isEmpty());
+    }
+
+    @Test
+    void anAdminSeesEverySubmission() {
+        UUID id = queued();
+        assertTrue(store.find(id, new Caller(UUID.randomUUID(), Caller.Role.ADMIN, "127.0.0.1")).isPresent());
     }
 
     @Test
@@ -73,7 +87,7 @@ class SubmissionStoreIT {
         UUID id = queued();
         assertTrue(store.markFinished(finished(id, Verdict.ACCEPTED, "first")));
         assertFalse(store.markFinished(finished(id, Verdict.RUNTIME_ERROR, "second")));
-        SubmissionRecord stored = store.find(id, key).orElseThrow();
+        SubmissionRecord stored = store.find(id, caller).orElseThrow();
         assertEquals("accepted", stored.verdict());
         assertEquals("first", new String(stored.stdout(), StandardCharsets.UTF_8));
     }
@@ -83,21 +97,59 @@ class SubmissionStoreIT {
         UUID id = queued();
         store.markFinished(finished(id, Verdict.ACCEPTED, "done"));
         assertFalse(store.markStarted(new ExecutionEvent.Started(id, "executor-test", Instant.now())));
-        assertEquals("completed", store.find(id, key).orElseThrow().status());
+        assertEquals("completed", store.find(id, caller).orElseThrow().status());
     }
 
     @Test
     void nulBytesInOutputAreStoredExactly() {
         UUID id = queued();
         store.markFinished(finished(id, Verdict.ACCEPTED, "x"));
-        assertEquals(2, store.find(id, key).orElseThrow().stderr().length);
+        assertEquals(2, store.find(id, caller).orElseThrow().stderr().length);
     }
 
     @Test
     void failedInsertLeavesNeitherRowNorIntent() {
         UUID id = queued();
         store.outboxDone(id);
-        assertThrows(RuntimeException.class, () -> store.insertQueued(id, key, "python", 1, 1, 1, "{}", Instant.now()));
+        assertThrows(RuntimeException.class, () -> store.insertQueued(
+                new SubmissionStore.NewSubmission(id, caller, "python", 1, 1, 1, "{}", null, Instant.now()), 1000));
         assertTrue(store.outboxOlderThan(Duration.ZERO, 10).isEmpty(), "the transaction must not leave an intent behind");
+    }
+
+    @Test
+    void tooManySubmissionsAtOnceAreRefusedWithRetryAfter() {
+        for (int i = 0; i < 3; i++) {
+            queued();
+        }
+        var e = assertThrows(ApiException.TooManyRequests.class, this::queued);
+        assertTrue(e.retryAfter().orElseThrow().toMillis() > 0);
+    }
+
+    @Test
+    void tooManySubmissionsInAMinuteAreRefused() {
+        for (int i = 0; i < 5; i++) {
+            UUID id = queued();
+            store.markFinished(finished(id, Verdict.ACCEPTED, ""));
+        }
+        var e = assertThrows(ApiException.TooManyRequests.class, this::queued);
+        long wait = e.retryAfter().orElseThrow().toSeconds();
+        assertTrue(wait > 0 && wait <= 60, "retry after " + wait + " s");
+    }
+
+    @Test
+    void fullQueueIsRefusedAndStoresNothing() {
+        queued();
+        assertThrows(ApiException.QueueFull.class, () -> queued(1));
+        long stored = jdbi.withHandle(h -> h.createQuery("select count(*) from submissions").mapTo(Long.class).one());
+        assertEquals(1, stored);
+    }
+
+    @Test
+    void everySubmissionIsAudited() {
+        UUID id = queued();
+        String row = jdbi.withHandle(h -> h.createQuery(
+                "select action || ' ' || target || ' ' || client_address from audit_log where api_key_id = :k")
+                .bind("k", key).mapTo(String.class).one());
+        assertEquals("submission.create " + id + " 127.0.0.1", row);
     }
 }

@@ -1,0 +1,102 @@
+package dev.crucible.api.auth;
+
+import dev.crucible.api.generated.KeysApi;
+import dev.crucible.api.http.ApiException;
+import dev.crucible.api.http.JsonBody;
+import dev.crucible.api.http.Response;
+import dev.crucible.api.http.Router;
+import dev.crucible.api.model.CreatedKey;
+import dev.crucible.api.model.FieldError;
+import dev.crucible.api.model.Key;
+import dev.crucible.api.model.KeyRequest;
+import dev.crucible.api.model.Role;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** {@code /v1/keys}: key management, for admin keys only. */
+public final class KeysResource implements KeysApi {
+    private static final int DEFAULT_RATE = 60;
+    private static final int DEFAULT_ACTIVE = 8;
+
+    private final ApiKeyStore keys;
+    private final JsonBody body;
+
+    public KeysResource(ApiKeyStore keys, JsonBody body) {
+        this.keys = keys;
+        this.body = body;
+    }
+
+    @Override
+    public CreatedKey createKey(KeyRequest request) {
+        Caller admin = Caller.requiring(Caller.Role.ADMIN);
+        List<FieldError> errors = new ArrayList<>();
+        String name = request.getName();
+        if (name == null || name.isBlank() || name.length() > 64 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            errors.add(new FieldError("name", "must be 1..64 printable characters"));
+        }
+        int rate = bounded(errors, "rate_per_minute", request.getRatePerMinute(), DEFAULT_RATE, 10_000);
+        int active = bounded(errors, "max_active", request.getMaxActive(), DEFAULT_ACTIVE, 1_000);
+        if (!errors.isEmpty()) {
+            throw new ApiException.InvalidRequest(errors);
+        }
+        Caller.Role role = Caller.Role.valueOf(request.getRole().name());
+        ApiKeyStore.NewKey created = keys.create(admin, name, role, rate, active);
+        ApiKeyStore.StoredKey s = created.stored();
+        return new CreatedKey(s.id(), s.name(), Role.fromValue(s.role().value()), s.ratePerMinute(), s.maxActive(),
+                time(s.createdAt()), created.key(), created.webhookSecret());
+    }
+
+    @Override
+    public List<Key> listKeys() {
+        Caller.requiring(Caller.Role.ADMIN);
+        return keys.list().stream().map(s -> new Key(s.id(), s.name(), Role.fromValue(s.role().value()),
+                s.ratePerMinute(), s.maxActive(), time(s.createdAt())).revokedAt(time(s.revokedAt()))).toList();
+    }
+
+    @Override
+    public void revokeKey(UUID id) {
+        Caller admin = Caller.requiring(Caller.Role.ADMIN);
+        if (!keys.revoke(admin, id)) {
+            throw new ApiException.NotFound("no API key " + id);
+        }
+    }
+
+    public void addRoutes(Router router) {
+        router.add("POST", "/v1/keys", Router.Access.KEY, request -> {
+            Caller.requiring(Caller.Role.ADMIN);
+            return new Response(201, createKey(body.read(request.exchange(), KeyRequest.class)));
+        });
+        router.add("GET", "/v1/keys", Router.Access.KEY, request -> Response.ok(listKeys()));
+        router.add("DELETE", "/v1/keys/{id}", Router.Access.KEY, request -> {
+            Caller.requiring(Caller.Role.ADMIN);
+            revokeKey(id(request.pathParameter("id")));
+            return new Response(204, null);
+        });
+    }
+
+    private static int bounded(List<FieldError> errors, String field, Integer value, int fallback, int max) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < 1 || value > max) {
+            errors.add(new FieldError(field, "is " + value + "; allowed 1.." + max));
+        }
+        return value;
+    }
+
+    private static UUID id(String raw) {
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException.NotFound("no API key " + raw);
+        }
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.crucible.api.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crucible.api.StackUnderTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Keys, roles and quotas through the real api. */
+class KeysApiIT {
+    private final StackUnderTest stack = new StackUnderTest();
+
+    private JsonNode newKey(String role, String extra) {
+        var answer = stack.post("/v1/keys", "application/json",
+                "{\"name\":\"it-" + role + "\",\"role\":\"" + role + "\"" + extra + "}", stack.adminKey());
+        assertEquals(201, answer.status(), answer.raw().body());
+        return answer.body();
+    }
+
+    private StackUnderTest.Answer submit(String key, String source) {
+        return stack.post("/v1/submissions", "application/json", "{\"runtime\":\"python\",\"source\":\"" + source + "\"}", key);
+    }
+
+    private int delete(String path, String key) throws Exception {
+        URI uri = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_API_URL")).resolve(path);
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + key).DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void newKeyIsShownOnceWithItsWebhookSecret() {
+        JsonNode created = newKey("submitter", "");
+        String key = created.get("key").asText();
+        assertTrue(key.startsWith("cru_"));
+        assertEquals(ApiKeyStore.webhookSecret(key), created.get("webhook_secret").asText());
+        JsonNode listed = stack.get("/v1/keys", stack.adminKey()).body();
+        boolean found = false;
+        for (JsonNode k : listed) {
+            assertFalse(k.has("key") || k.has("webhook_secret"), "a listing never shows secrets");
+            found |= k.get("id").asText().equals(created.get("id").asText());
+        }
+        assertTrue(found);
+    }
+
+    @Test
+    void submitterSeesItsOwnSubmissionsOnly() {
+        String submitter = newKey("submitter", "").get("key").asText();
+        String own = submit(submitter, "print(1)").body().get("id").asText();
+        assertEquals(200, stack.get("/v1/submissions/" + own, submitter).status());
+        String admins = submit(stack.adminKey(), "print(2)").body().get("id").asText();
+        assertEquals(404, stack.get("/v1/submissions/" + admins, submitter).status(), "another key's submission is not found");
+        assertEquals(200, stack.get("/v1/submissions/" + own, stack.adminKey()).status(), "an admin sees everything");
+    }
+
+    @Test
+    void viewerCannotSubmit() {
+        String viewer = newKey("viewer", "").get("key").asText();
+        var answer = submit(viewer, "print(1)");
+        assertEquals(403, answer.status());
+        assertEquals("forbidden", answer.body().get("code").asText());
+        assertEquals(200, stack.get("/v1/runtimes", viewer).status());
+    }
+
+    @Test
+    void onlyAnAdminManagesKeys() {
+        String submitter = newKey("submitter", "").get("key").asText();
+        var answer = stack.post("/v1/keys", "application/json", "{\"name\":\"x\",\"role\":\"admin\"}", submitter);
+        assertEquals(403, answer.status());
+        assertEquals(403, stack.get("/v1/keys", submitter).status());
+    }
+
+    @Test
+    void revokedKeyStopsWorkingAtOnce() throws Exception {
+        JsonNode created = newKey("submitter", "");
+        String key = created.get("key").asText();
+        assertEquals(200, stack.get("/v1/runtimes", key).status());
+        assertEquals(204, delete("/v1/keys/" + created.get("id").asText(), stack.adminKey()));
+        assertEquals(401, stack.get("/v1/runtimes", key).status());
+    }
+
+    @Test
+    void keyPastItsActiveQuotaGets429WithRetryAfter() {
+        String key = newKey("submitter", ",\"max_active\":1").get("key").asText();
+        assertEquals(202, submit(key, "import time; time.sleep(3)").status());
+        var refused = submit(key, "print(1)");
+        assertEquals(429, refused.status(), refused.raw().body());
+        assertEquals("too_many_requests", refused.body().get("code").asText());
+        assertTrue(Integer.parseInt(refused.raw().headers().firstValue("Retry-After").orElseThrow()) >= 1);
+    }
+
+    @Test
+    void invalidQuotaIsRefused() {
+        var answer = stack.post("/v1/keys", "application/json", "{\"name\":\"x\",\"role\":\"submitter\",\"max_active\":0}", stack.adminKey());
+        assertEquals(422, answer.status());
+        assertEquals("max_active", answer.body().get("errors").get(0).get("field").asText());
+    }
+}
