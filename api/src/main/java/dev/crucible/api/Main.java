@@ -17,7 +17,11 @@ import dev.crucible.api.submission.OutboxRelay;
 import dev.crucible.api.submission.SubmissionService;
 import dev.crucible.api.submission.SubmissionStore;
 import dev.crucible.api.submission.SubmissionsResource;
+import dev.crucible.api.submission.WebhookDispatcher;
 import dev.crucible.api.system.SystemResource;
+import dev.crucible.api.webhook.AddressPolicy;
+import dev.crucible.api.webhook.CallbackTarget;
+import dev.crucible.api.webhook.WebhookSender;
 import dev.crucible.queue.QueueSettings;
 import dev.crucible.queue.RedisQueue;
 import dev.crucible.runtime.RuntimeCatalog;
@@ -69,13 +73,17 @@ public final class Main {
 
             SubmissionStore store = new SubmissionStore(jdbi);
             CompletionSignals signals = new CompletionSignals();
-            SubmissionService submissions = new SubmissionService(catalog, config, store, queue.jobQueue(), signals, clock);
+            SubmissionService submissions = new SubmissionService(catalog, config, store, queue.jobQueue(), signals,
+                    AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock);
             EventConsumer events = new EventConsumer(queue.eventSource(config.instanceName()), store, signals);
             OutboxRelay relay = new OutboxRelay(store, queue.jobQueue());
             Thread.ofVirtual().name("event-consumer").start(events);
             Thread.ofVirtual().name("outbox-relay").start(relay);
-
             ObjectMapper mapper = Json.mapper();
+            WebhookDispatcher webhooks = new WebhookDispatcher(store, keys, mapper, WebhookSender.withDefaultTrust(),
+                    AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), config.webhookAllowHttp());
+            Thread.ofVirtual().name("webhooks").start(webhooks);
+
             Router router = new Router();
             JsonBody body = new JsonBody(mapper, RequestLimits.BODY_BYTES);
             new SubmissionsResource(submissions, body).addRoutes(router);
@@ -93,6 +101,7 @@ public final class Main {
             log.info("stopping: no new requests, finishing those in flight");
             server.stop((int) STOP_GRACE.toSeconds());
             relay.stop(STOP_GRACE);
+            webhooks.stop();
             events.stop(STOP_GRACE);
         } finally {
             closed.countDown();

@@ -44,6 +44,12 @@ public abstract sealed class ApiException extends RuntimeException {
         }
     }
 
+    public static final class InvalidCallbackUrl extends ApiException {
+        public InvalidCallbackUrl(String detail) {
+            super(400, CodeEnum.INVALID_CALLBACK_URL, detail, null);
+        }
+    }
+
     public static final class Unauthorized extends ApiException {
         public Unauthorized(String detail) {
             super(401, CodeEnum.UNAUTHORIZED, detail, null);

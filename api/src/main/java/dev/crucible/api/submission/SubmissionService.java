@@ -4,6 +4,8 @@ import dev.crucible.api.ApiConfig;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.model.SubmissionRequest;
+import dev.crucible.api.webhook.AddressPolicy;
+import dev.crucible.api.webhook.CallbackTarget;
 import dev.crucible.queue.Job;
 import dev.crucible.queue.JobCodec;
 import dev.crucible.queue.JobQueue;
@@ -36,10 +38,17 @@ public final class SubmissionService {
     private final CompletionSignals signals;
     private final Duration maxWait;
     private final long maxQueued;
+    private final AddressPolicy addressPolicy;
+    private final CallbackTarget.Resolver resolver;
+    private final boolean allowHttp;
     private final Clock clock;
 
     public SubmissionService(RuntimeCatalog catalog, ApiConfig config, SubmissionStore store, JobQueue queue,
-                             CompletionSignals signals, Clock clock) {
+                             CompletionSignals signals, AddressPolicy addressPolicy, CallbackTarget.Resolver resolver,
+                             Clock clock) {
+        this.addressPolicy = addressPolicy;
+        this.resolver = resolver;
+        this.allowHttp = config.webhookAllowHttp();
         this.validator = new SubmissionValidator(catalog, config);
         this.store = store;
         this.queue = queue;
@@ -53,6 +62,13 @@ public final class SubmissionService {
     SubmissionRecord create(Caller caller, SubmissionRequest request, boolean wait) {
         UUID id = UUID.randomUUID();
         Job job = validator.validate(id, request);
+        if (request.getCallbackUrl() != null) {
+            try {
+                CallbackTarget.resolve(request.getCallbackUrl(), allowHttp, addressPolicy, resolver);
+            } catch (CallbackTarget.RefusedCallbackException e) {
+                throw new ApiException.InvalidCallbackUrl(e.getMessage());
+            }
+        }
         String encoded = codec.encode(job);
         store.insertQueued(new SubmissionStore.NewSubmission(id, caller, job.runtime(), job.limits().wallTimeMs(),
                 job.limits().memoryMb(), job.limits().outputBytes(), encoded, request.getCallbackUrl(), clock.instant()), maxQueued);

@@ -99,10 +99,14 @@ public final class SubmissionStore {
                 .execute()) == 1;
     }
 
-    /** Stores the outcome of a submission that is not yet completed; false when it already was. */
+    /**
+     * Stores the outcome of a submission that is not yet completed, and schedules its webhook if it
+     * asked for one, in one transaction; false when it was completed already.
+     */
     boolean markFinished(ExecutionEvent.Finished finished) {
         ExecutionEvent.Outcome o = finished.outcome();
-        return jdbi.withHandle(h -> h.createUpdate("""
+        return jdbi.inTransaction(h -> {
+            boolean changed = h.createUpdate("""
                 update submissions set status = 'completed', verdict = :verdict, exit_code = :exit, signal = :signal,
                     stdout = :stdout, stdout_truncated_bytes = :stdoutDropped,
                     stderr = :stderr, stderr_truncated_bytes = :stderrDropped,
@@ -122,7 +126,53 @@ public final class SubmissionStore {
                 .bind("executor", finished.executor())
                 .bind("started", utc(o.startedAt()))
                 .bind("finished", utc(o.finishedAt()))
-                .execute()) == 1;
+                .execute() == 1;
+            if (changed) {
+                h.createUpdate("""
+                        insert into webhook_deliveries (submission_id, url)
+                        select id, callback_url from submissions where id = :id and callback_url is not null""")
+                        .bind("id", finished.submissionId()).execute();
+            }
+            return changed;
+        });
+    }
+
+    /** A webhook to send now. */
+    record DueWebhook(UUID submissionId, UUID apiKeyId, String url, int attempts) {}
+
+    /** Webhooks due now, oldest first. */
+    List<DueWebhook> dueWebhooks(int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                select w.submission_id, s.api_key_id, w.url, w.attempts from webhook_deliveries w
+                join submissions s on s.id = w.submission_id
+                where w.delivered_at is null and w.failed_at is null and w.next_attempt_at <= now()
+                order by w.next_attempt_at limit :limit""")
+                .bind("limit", limit)
+                .map((rs, ctx) -> new DueWebhook(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getInt(4)))
+                .list());
+    }
+
+    void webhookDelivered(UUID submissionId) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                update webhook_deliveries set delivered_at = now(), attempts = attempts + 1, last_error = null
+                where submission_id = :id""").bind("id", submissionId).execute());
+    }
+
+    /** Records a failed attempt: retried after {@code retryAfter}, or given up when that is null. */
+    void webhookFailed(UUID submissionId, String error, Duration retryAfter) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                update webhook_deliveries set attempts = attempts + 1, last_error = :error,
+                    next_attempt_at = case when :give_up then next_attempt_at else now() + make_interval(secs => :wait) end,
+                    failed_at = case when :give_up then now() end
+                where submission_id = :id""")
+                .bind("id", submissionId).bind("error", error).bind("give_up", retryAfter == null)
+                .bind("wait", retryAfter == null ? 0.0 : retryAfter.toMillis() / 1000.0).execute());
+    }
+
+    /** The submission as its owner sees it, for a webhook body. */
+    Optional<SubmissionRecord> findForWebhook(UUID id) {
+        return jdbi.withHandle(h -> h.createQuery("select * from submissions where id = :id")
+                .bind("id", id).map((rs, ctx) -> record(rs)).findOne());
     }
 
     /** Enqueue intents older than {@code age}: their request thread failed to hand them over, or died. */

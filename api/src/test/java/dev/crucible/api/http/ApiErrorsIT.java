@@ -83,6 +83,18 @@ class ApiErrorsIT {
     }
 
     @Test
+    void callbackToAnInnerAddressIsRefusedAndNothingIsStored() throws SQLException {
+        long before = storedSubmissions();
+        for (String url : new String[] {"https://127.0.0.1/hook", "https://10.0.0.1/hook", "https://169.254.169.254/latest",
+                "https://[::1]/", "http://93.184.216.34/hook", "https://user@93.184.216.34/"}) {
+            var answer = stack.post("/v1/submissions", "application/json",
+                    "{\"runtime\":\"python\",\"source\":\"print(1)\",\"callback_url\":\"" + url + "\"}", stack.adminKey());
+            assertProblem(answer, 400, "invalid_callback_url");
+        }
+        assertEquals(before, storedSubmissions());
+    }
+
+    @Test
     void unknownSubmissionIsNotFound() {
         assertProblem(stack.get("/v1/submissions/00000000-0000-0000-0000-000000000000", stack.adminKey()), 404, "not_found");
     }

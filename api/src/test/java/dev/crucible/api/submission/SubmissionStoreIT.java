@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.crucible.api.StackUnderTest;
+import dev.crucible.api.ScratchSchema;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.queue.ExecutionEvent;
@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** The store against the real PostgreSQL, in a schema of its own that is dropped afterwards. */
 class SubmissionStoreIT {
-    private final String schema = "store_it_" + UUID.randomUUID().toString().replace("-", "");
+    private ScratchSchema scratch;
     private Jdbi jdbi;
     private SubmissionStore store;
     private UUID key;
@@ -30,21 +29,16 @@ class SubmissionStoreIT {
 
     @BeforeEach
     void migrate() {
-        String url = StackUnderTest.variable("CRUCIBLE_TEST_DATABASE_URL");
-        String user = StackUnderTest.variable("CRUCIBLE_TEST_DATABASE_USER");
-        String password = StackUnderTest.variable("CRUCIBLE_TEST_DATABASE_PASSWORD");
-        Flyway.configure().dataSource(url, user, password).schemas(schema).createSchemas(true).load().migrate();
-        jdbi = Jdbi.create(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password);
+        scratch = new ScratchSchema("submitter", 5, 3);
+        jdbi = scratch.jdbi();
         store = new SubmissionStore(jdbi);
-        key = UUID.randomUUID();
-        jdbi.useHandle(h -> h.execute("insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active)"
-                + " values (?, 'test', 'submitter', ?, 5, 3)", key, key.toString().getBytes(StandardCharsets.UTF_8)));
+        key = scratch.keyId();
         caller = new Caller(key, Caller.Role.SUBMITTER, "127.0.0.1");
     }
 
     @AfterEach
     void dropSchema() {
-        jdbi.useHandle(h -> h.execute("drop schema " + schema + " cascade"));
+        scratch.close();
     }
 
     private UUID queued() {

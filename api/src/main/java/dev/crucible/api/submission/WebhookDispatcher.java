@@ -1,0 +1,115 @@
+package dev.crucible.api.submission;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crucible.api.auth.ApiKeyStore;
+import dev.crucible.api.webhook.AddressPolicy;
+import dev.crucible.api.webhook.CallbackTarget;
+import dev.crucible.api.webhook.WebhookSender;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the webhooks of completed submissions: each is re-checked against the address policy at
+ * send time, signed with its key's secret, and retried with exponential backoff (5 s, 10 s, 20 s...)
+ * up to {@link #MAX_ATTEMPTS} attempts, on virtual threads, at most {@link #PARALLEL} at once.
+ */
+public final class WebhookDispatcher implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
+    static final int MAX_ATTEMPTS = 6;
+    private static final int PARALLEL = 16;
+    private static final Duration PERIOD = Duration.ofSeconds(1);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+
+    private final SubmissionStore store;
+    private final ApiKeyStore keys;
+    private final ObjectMapper mapper;
+    private final WebhookSender sender;
+    private final AddressPolicy policy;
+    private final CallbackTarget.Resolver resolver;
+    private final boolean allowHttp;
+    private final Semaphore slots = new Semaphore(PARALLEL);
+    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    public WebhookDispatcher(SubmissionStore store, ApiKeyStore keys, ObjectMapper mapper, WebhookSender sender,
+                             AddressPolicy policy, CallbackTarget.Resolver resolver, boolean allowHttp) {
+        this.store = store;
+        this.keys = keys;
+        this.mapper = mapper;
+        this.sender = sender;
+        this.policy = policy;
+        this.resolver = resolver;
+        this.allowHttp = allowHttp;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stop.await(PERIOD.toMillis(), TimeUnit.MILLISECONDS)) {
+                try {
+                    for (SubmissionStore.DueWebhook due : store.dueWebhooks(PARALLEL)) {
+                        if (inFlight.add(due.submissionId())) {
+                            slots.acquire();
+                            Thread.ofVirtual().name("webhook-" + due.submissionId()).start(() -> {
+                                try {
+                                    deliver(due);
+                                } finally {
+                                    inFlight.remove(due.submissionId());
+                                    slots.release();
+                                }
+                            });
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("webhook dispatcher paused, retrying in {}: {}", PERIOD, e.getMessage());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void deliver(SubmissionStore.DueWebhook due) {
+        int attempt = due.attempts() + 1;
+        try {
+            CallbackTarget target = CallbackTarget.resolve(due.url(), allowHttp, policy, resolver);
+            SubmissionRecord submission = store.findForWebhook(due.submissionId()).orElseThrow();
+            byte[] body = mapper.writeValueAsBytes(SubmissionView.of(submission));
+            String secret = keys.webhookSecret(due.apiKeyId()).orElseThrow();
+            int status = sender.send(target, due.submissionId(), attempt, body, secret);
+            if (status / 100 == 2) {
+                store.webhookDelivered(due.submissionId());
+                log.info("webhook of submission {} delivered (attempt {})", due.submissionId(), attempt);
+                return;
+            }
+            failed(due, attempt, "the receiver answered HTTP " + status);
+        } catch (CallbackTarget.RefusedCallbackException e) {
+            store.webhookFailed(due.submissionId(), e.getMessage(), null);
+            log.warn("webhook of submission {} refused at send time: {}", due.submissionId(), e.getMessage());
+        } catch (IOException e) {
+            failed(due, attempt, e.toString());
+        } catch (RuntimeException e) {
+            log.error("webhook of submission {} failed", due.submissionId(), e);
+            failed(due, attempt, e.toString());
+        }
+    }
+
+    private void failed(SubmissionStore.DueWebhook due, int attempt, String error) {
+        Duration retry = attempt >= MAX_ATTEMPTS ? null : FIRST_RETRY.multipliedBy(1L << (attempt - 1));
+        store.webhookFailed(due.submissionId(), error, retry);
+        log.warn("webhook of submission {} attempt {} failed ({}); {}", due.submissionId(), attempt, error,
+                retry == null ? "giving up" : "retrying in " + retry);
+    }
+
+    public void stop() {
+        stop.countDown();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.crucible.api.submission;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.crucible.api.ScratchSchema;
+import dev.crucible.api.auth.ApiKeyStore;
+import dev.crucible.api.auth.Caller;
+import dev.crucible.api.http.Json;
+import dev.crucible.api.webhook.AddressPolicy;
+import dev.crucible.api.webhook.CallbackTarget;
+import dev.crucible.api.webhook.WebhookSender;
+import dev.crucible.queue.ExecutionEvent;
+import dev.crucible.queue.Verdict;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Webhook scheduling and delivery against the real PostgreSQL, to a receiver on loopback (allowed
+ * by a test policy; the real policy refuses loopback).
+ */
+class WebhookDeliveryIT {
+    private ScratchSchema scratch;
+    private SubmissionStore store;
+    private HttpServer receiver;
+    private final LinkedBlockingQueue<Map<String, Object>> deliveries = new LinkedBlockingQueue<>();
+    private volatile int answer = 200;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        scratch = new ScratchSchema("submitter", 100, 100);
+        store = new SubmissionStore(scratch.jdbi());
+        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        receiver.createContext("/hook", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            deliveries.add(Map.of("body", body, "signature", exchange.getRequestHeaders().getFirst("X-Crucible-Signature")));
+            exchange.sendResponseHeaders(answer, -1);
+            exchange.close();
+        });
+        receiver.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        receiver.stop(0);
+        scratch.close();
+    }
+
+    private UUID completedWithCallback() {
+        UUID id = UUID.randomUUID();
+        Caller caller = new Caller(scratch.keyId(), Caller.Role.SUBMITTER, "127.0.0.1");
+        store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python", 1000, 64, 1024, "{}",
+                "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", Instant.now()), 1000);
+        Instant now = Instant.now();
+        store.markFinished(new ExecutionEvent.Finished(id, "executor-test", new ExecutionEvent.Outcome(Verdict.ACCEPTED, 0, null,
+                "out".getBytes(StandardCharsets.UTF_8), 0, new byte[0], 0, 5L, now, now, null)));
+        return id;
+    }
+
+    private WebhookDispatcher dispatcher(AddressPolicy policy) {
+        return new WebhookDispatcher(store, new ApiKeyStore(scratch.jdbi()), Json.mapper(), WebhookSender.withDefaultTrust(),
+                policy, CallbackTarget.Resolver.system(), true);
+    }
+
+    private void makeDueNow() {
+        scratch.jdbi().useHandle(h -> h.execute("update webhook_deliveries set next_attempt_at = now()"));
+    }
+
+    @Test
+    void completionSchedulesOneSignedDelivery() throws Exception {
+        UUID id = completedWithCallback();
+        SubmissionStore.DueWebhook due = store.dueWebhooks(10).getFirst();
+        assertEquals(id, due.submissionId());
+        dispatcher(address -> null).deliver(due);
+        Map<String, Object> delivery = deliveries.poll(5, TimeUnit.SECONDS);
+        assertNotNull(delivery);
+        byte[] body = (byte[]) delivery.get("body");
+        assertEquals("sha256=" + WebhookSender.signature(body, "test-secret"), delivery.get("signature"));
+        var json = new ObjectMapper().readTree(body);
+        assertEquals(id.toString(), json.get("id").asText());
+        assertEquals("accepted", json.get("verdict").asText());
+        makeDueNow();
+        assertTrue(store.dueWebhooks(10).isEmpty(), "a delivered webhook is not sent again");
+    }
+
+    @Test
+    void failedDeliveryIsRetriedLaterThenGivenUp() {
+        answer = 500;
+        UUID id = completedWithCallback();
+        WebhookDispatcher dispatcher = dispatcher(address -> null);
+        dispatcher.deliver(store.dueWebhooks(10).getFirst());
+        assertTrue(store.dueWebhooks(10).isEmpty(), "the retry waits for its backoff");
+        for (int attempt = 2; attempt <= WebhookDispatcher.MAX_ATTEMPTS; attempt++) {
+            makeDueNow();
+            dispatcher.deliver(store.dueWebhooks(10).getFirst());
+        }
+        makeDueNow();
+        assertTrue(store.dueWebhooks(10).isEmpty(), "after " + WebhookDispatcher.MAX_ATTEMPTS + " attempts it is given up");
+        String failed = scratch.jdbi().withHandle(h -> h.createQuery(
+                "select attempts || ' ' || (failed_at is not null) from webhook_deliveries where submission_id = :id")
+                .bind("id", id).mapTo(String.class).one());
+        assertEquals(WebhookDispatcher.MAX_ATTEMPTS + " true", failed);
+    }
+
+    @Test
+    void innerAddressIsRefusedAtSendTimeToo() {
+        UUID id = completedWithCallback();
+        dispatcher(AddressPolicy.publicOnly()).deliver(store.dueWebhooks(10).getFirst());
+        assertTrue(deliveries.isEmpty(), "nothing may be sent to loopback");
+        String error = scratch.jdbi().withHandle(h -> h.createQuery("select last_error from webhook_deliveries where submission_id = :id")
+                .bind("id", id).mapTo(String.class).one());
+        assertTrue(error.contains("loopback"), error);
+    }
+
+    @Test
+    void submissionWithoutCallbackSchedulesNothing() {
+        UUID id = UUID.randomUUID();
+        store.insertQueued(new SubmissionStore.NewSubmission(id, new Caller(scratch.keyId(), Caller.Role.SUBMITTER, "127.0.0.1"),
+                "python", 1000, 64, 1024, "{}", null, Instant.now()), 1000);
+        Instant now = Instant.now();
+        store.markFinished(new ExecutionEvent.Finished(id, "executor-test",
+                ExecutionEvent.Outcome.internalError("x", now)));
+        assertTrue(store.dueWebhooks(10).isEmpty());
+    }
+}
