@@ -62,7 +62,8 @@ local function parse(text)
           fail("bad escape in a string")
         end
       else
-        local run_end = text:find('["\\%c]', pos) or (#text + 1)
+        -- Not %c: it includes DEL (0x7f), which is legal in a string, and would never advance.
+        local run_end = text:find('["\\\0-\31]', pos) or (#text + 1)
         parts[#parts + 1] = text:sub(pos, run_end - 1); pos = run_end
       end
     end
@@ -217,7 +218,7 @@ local ULIMITS = { nproc = true, nofile = true, fsize = true, core = true, cpu = 
 
 local function ulimits(v, name)
   if not is_array(v) then fail(name .. " must list the ulimits, nproc among them") end
-  local has_nproc = false
+  local has_nproc, seen = false, {}
   for _, limit in ipairs(v.items) do
     if not is_object(limit) then fail(name .. " must hold objects") end
     for _, key in ipairs(limit.order) do
@@ -226,6 +227,9 @@ local function ulimits(v, name)
     end
     local limit_name, soft, hard = limit.fields.name, limit.fields.soft, limit.fields.hard
     if type(limit_name) ~= "string" or not ULIMITS[limit_name] then fail(name .. " may not set '" .. tostring(limit_name) .. "'") end
+    -- Docker keeps the last of duplicate names: a second nproc could lift the first.
+    if seen[limit_name] then fail(name .. " sets " .. limit_name .. " twice") end
+    seen[limit_name] = true
     if math.type(soft) ~= "integer" or math.type(hard) ~= "integer" or soft < 0 or hard < soft then
       fail(name .. " " .. limit_name .. " needs 0 <= Soft <= Hard")
     end
@@ -250,8 +254,8 @@ local function tmpfs(v, name)
   if not is_object(v) then fail(name .. " must be an object") end
   for _, key in ipairs(v.order) do
     local options = v.fields[key:lower()]
-    if key ~= "/tmp" or type(options) ~= "string" or not options:match("size=%d+") then
-      fail(name .. " may only mount /tmp, with a size")
+    if key ~= "/tmp" or type(options) ~= "string" or not options:match("^rw,nosuid,nodev,size=%d+$") then
+      fail(name .. " may only mount /tmp, as 'rw,nosuid,nodev,size=<bytes>'")
     end
   end
 end
@@ -267,7 +271,8 @@ local function restart_policy(v, name)
   end
 end
 
-local MEMORY_MAX = 64 * 1024 * 1024 * 1024
+-- Upper bounds a little above what the api can ever ask (1 GiB memory by default, 16 GiB at most).
+local MEMORY_MAX = 16 * 1024 * 1024 * 1024
 
 local HOST_CONFIG = {
   runtime = string_matching("^runsc$", true),
@@ -275,8 +280,8 @@ local HOST_CONFIG = {
   privileged = null_or_false,
   memory = positive_integer(MEMORY_MAX),
   memoryswap = positive_integer(MEMORY_MAX), -- and equal to memory: checked below
-  pidslimit = positive_integer(65536),
-  nanocpus = positive_integer(64 * 1000000000),
+  pidslimit = positive_integer(4096),
+  nanocpus = positive_integer(4 * 1000000000),
   capdrop = cap_drop,
   capadd = must_be_absent,
   securityopt = security_opt,

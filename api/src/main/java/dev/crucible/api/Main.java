@@ -44,7 +44,7 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         // Limits of the JDK server that must be set before its first use; see jdk.httpserver's module docs.
-        System.setProperty("sun.net.httpserver.maxReqTime", "30000");
+        System.setProperty("sun.net.httpserver.maxReqTime", "30"); // seconds, despite what its name suggests
         System.setProperty("sun.net.httpserver.maxReqHeaders", "64");
         System.setProperty("sun.net.httpserver.maxReqHeaderSize", "32768");
         System.setProperty("jdk.httpserver.maxConnections", "1024");

@@ -10,6 +10,8 @@ public final class RequestLimits {
     public static final int STDIN_BYTES = 1 << 20;
     public static final int ARGS = 64;
     public static final int ARG_BYTES = 4096;
+    /** All args together: they travel in the container create, which the Docker proxy takes up to 64 KiB. */
+    public static final int ALL_ARGS_BYTES = 16 << 10;
 
     private RequestLimits() {}
 }

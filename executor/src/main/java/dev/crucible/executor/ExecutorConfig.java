@@ -18,7 +18,7 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_RUNTIMES_DIR</td><td>runtimes</td><td>the runtime manifests</td></tr>
  * <tr><td>CRUCIBLE_EXECUTOR_NAME</td><td>executor-&lt;hostname&gt;</td><td>stable name: consumer name in Redis and sandbox label</td></tr>
  * <tr><td>CRUCIBLE_EXECUTOR_SLOTS</td><td>2</td><td>sandboxes run at once</td></tr>
- * <tr><td>CRUCIBLE_RECLAIM_AFTER_MS</td><td>120000</td><td>a job unacknowledged this long at a dead executor is run again; must exceed the largest wall-time limit plus sandbox start and teardown</td></tr>
+ * <tr><td>CRUCIBLE_RECLAIM_AFTER_MS</td><td>120000</td><td>a job whose executor stopped renewing its claim this long ago is run again elsewhere (a running job's claim is renewed every quarter of it)</td></tr>
  * </table>
  */
 record ExecutorConfig(
@@ -44,8 +44,8 @@ record ExecutorConfig(
             throw new IllegalArgumentException("CRUCIBLE_EXECUTOR_SLOTS must be 1..64, was " + slots);
         }
         Duration reclaim = Duration.ofMillis(Long.parseLong(env.getOrDefault("CRUCIBLE_RECLAIM_AFTER_MS", "120000")));
-        if (reclaim.compareTo(Duration.ofSeconds(45)) < 0) {
-            throw new IllegalArgumentException("CRUCIBLE_RECLAIM_AFTER_MS must be at least 45000 (the largest wall time plus start and teardown), was " + reclaim.toMillis());
+        if (reclaim.compareTo(Duration.ofSeconds(20)) < 0) {
+            throw new IllegalArgumentException("CRUCIBLE_RECLAIM_AFTER_MS must be at least 20000, was " + reclaim.toMillis());
         }
         String name = env.getOrDefault("CRUCIBLE_EXECUTOR_NAME", "executor-" + hostname());
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {

@@ -64,6 +64,9 @@ final class JobRunner {
         } catch (SandboxException | IllegalArgumentException e) {
             log.error("submission {} failed in the sandbox: {}", job.submissionId(), e.getMessage());
             return Outcome.internalError(e.getMessage(), clock.instant());
+        } catch (RuntimeException e) {
+            log.error("submission {} failed unexpectedly", job.submissionId(), e);
+            return Outcome.internalError("the executor failed: " + e, clock.instant());
         }
     }
 

@@ -26,10 +26,12 @@ final class Worker implements Runnable {
     private final EventSink events;
     private final JobRunner runner;
     private final Clock clock;
+    private final Duration renewEvery;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    Worker(String name, JobSource jobs, EventSink events, JobRunner runner, Clock clock) {
+    Worker(String name, JobSource jobs, EventSink events, JobRunner runner, Clock clock, Duration reclaimAfter) {
+        this.renewEvery = reclaimAfter.dividedBy(4);
         this.name = name;
         this.jobs = jobs;
         this.events = events;
@@ -48,6 +50,10 @@ final class Worker implements Runnable {
                 } catch (QueueException e) {
                     log.error("{}: queue failure, retrying in {}: {}", name, RETRY_AFTER_FAILURE, e.getMessage());
                     pause();
+                } catch (RuntimeException e) {
+                    // A slot must not die quietly while the heartbeat says the executor is fine.
+                    log.error("{}: unexpected failure, retrying in {}", name, RETRY_AFTER_FAILURE, e);
+                    pause();
                 }
             }
         } finally {
@@ -59,10 +65,39 @@ final class Worker implements Runnable {
         var job = delivery.job();
         log.info("{}: running submission {} ({})", name, job.submissionId(), job.runtime());
         events.publish(new ExecutionEvent.Started(job.submissionId(), name, clock.instant()));
-        ExecutionEvent.Outcome outcome = runner.execute(job);
+        ExecutionEvent.Outcome outcome;
+        try (Lease lease = new Lease(delivery)) {
+            outcome = runner.execute(job);
+        }
         events.publish(new ExecutionEvent.Finished(job.submissionId(), name, outcome));
         jobs.complete(delivery);
         log.info("{}: submission {} finished: {}", name, job.submissionId(), outcome.verdict());
+    }
+
+    /** Keeps a job claimed while it runs, however long that is, so that no other executor takes it over. */
+    private final class Lease implements AutoCloseable {
+        private final CountDownLatch done = new CountDownLatch(1);
+
+        Lease(JobSource.JobDelivery delivery) {
+            Thread.ofVirtual().name(name + "-lease").start(() -> {
+                try {
+                    while (!done.await(renewEvery.toMillis(), TimeUnit.MILLISECONDS)) {
+                        try {
+                            jobs.renew(delivery);
+                        } catch (QueueException e) {
+                            log.warn("{}: cannot renew the claim on {}: {}", name, delivery.entryId(), e.getMessage());
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            done.countDown();
+        }
     }
 
     /** Asks the slot to stop after the job in hand; returns whether it stopped within {@code limit}. */

@@ -4,6 +4,7 @@ import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -70,6 +71,10 @@ final class GroupReader {
         List<StreamMessage<String, String>> fresh = redis.xreadgroup(consumer,
                 XReadArgs.Builder.block(wait).count(max), XReadArgs.StreamOffset.lastConsumed(stream));
         return fresh == null ? List.of() : fresh;
+    }
+
+    void renew(String entryId) {
+        redis.xclaim(stream, consumer, XClaimArgs.Builder.justid(), entryId);
     }
 
     void acknowledgeAndDelete(String entryId) {

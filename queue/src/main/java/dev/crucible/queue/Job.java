@@ -15,6 +15,12 @@ import java.util.UUID;
  */
 public record Job(UUID submissionId, String runtime, List<JobFile> files, String entryFile, byte[] stdin, List<String> args, JobLimits limits) {
     public Job {
+        // A job can come from Redis, written by anything: refuse an incomplete one at decoding.
+        java.util.Objects.requireNonNull(submissionId, "submissionId");
+        java.util.Objects.requireNonNull(runtime, "runtime");
+        java.util.Objects.requireNonNull(entryFile, "entryFile");
+        java.util.Objects.requireNonNull(stdin, "stdin");
+        java.util.Objects.requireNonNull(limits, "limits");
         files = List.copyOf(files);
         args = List.copyOf(args);
     }

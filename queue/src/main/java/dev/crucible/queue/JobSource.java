@@ -15,6 +15,12 @@ public interface JobSource {
     /** Acknowledges and deletes the job. Call only after its final event was published. */
     void complete(JobDelivery delivery);
 
+    /**
+     * Resets the job's idle time, so that no other executor reclaims it while this one still runs
+     * it. Call more often than the reclaim time.
+     */
+    void renew(JobDelivery delivery);
+
     /** A job handed to this consumer, with the stream entry id it must be completed by. */
     record JobDelivery(String entryId, Job job) {}
 }

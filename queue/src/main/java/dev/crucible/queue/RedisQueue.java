@@ -76,6 +76,11 @@ public final class RedisQueue implements AutoCloseable {
             public void complete(JobDelivery delivery) {
                 run("complete job " + delivery.entryId(), () -> reader.acknowledgeAndDelete(delivery.entryId()));
             }
+
+            @Override
+            public void renew(JobDelivery delivery) {
+                run("renew job " + delivery.entryId(), () -> reader.renew(delivery.entryId()));
+            }
         };
     }
 
@@ -160,10 +165,27 @@ public final class RedisQueue implements AutoCloseable {
                 dead.put("dead_letter_reason", e.getMessage());
                 dead.put("dead_letter_source", message.getStream());
                 shared.sync().xadd(settings.deadLetterKey(), dead);
+                if (field.equals("job")) {
+                    finishUnreadableJob(message.getBody().get("submission_id"), e);
+                }
                 reader.acknowledgeAndDelete(message.getId());
             }
         }
         return decoded;
+    }
+
+    /** A job nobody can run still ends: as internal_error, so its submission does not wait forever. */
+    private void finishUnreadableJob(String submissionId, UnreadableEntryException cause) {
+        java.util.UUID id;
+        try {
+            id = java.util.UUID.fromString(String.valueOf(submissionId));
+        } catch (IllegalArgumentException noId) {
+            return; // nothing names a submission: the dead-letter copy is all there is
+        }
+        ExecutionEvent.Outcome outcome = ExecutionEvent.Outcome.internalError(
+                "the job could not be read from the queue: " + cause.getMessage(), clock.instant());
+        shared.sync().xadd(settings.eventsKey(), Map.of("submission_id", id.toString(),
+                "event", codec.write(new ExecutionEvent.Finished(id, "queue", outcome))));
     }
 
     private interface RedisCall<T> {

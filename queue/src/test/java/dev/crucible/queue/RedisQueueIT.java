@@ -108,6 +108,40 @@ class RedisQueueIT {
     }
 
     @Test
+    void renewedJobIsNotReclaimedWhileItRuns() throws Exception {
+        try (RedisQueue queue = connect(Duration.ofMillis(500))) {
+            Job sent = job();
+            queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
+            JobSource running = queue.jobSource("executor-busy");
+            JobSource.JobDelivery delivery = running.take(1, Duration.ofSeconds(2)).getFirst();
+            JobSource other = queue.jobSource("executor-b");
+            long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+            while (System.nanoTime() < until) {
+                running.renew(delivery);
+                assertTrue(other.take(1, Duration.ofMillis(100)).isEmpty(), "a renewed job must stay with its executor");
+            }
+        }
+    }
+
+    @Test
+    void unreadableJobEndsItsSubmissionAsInternalError() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            UUID id = UUID.randomUUID();
+            RedisClient client = RedisClient.create(uri);
+            try (var raw = client.connect()) {
+                raw.sync().xadd(prefix + ":jobs", Map.of("submission_id", id.toString(), "job", "{\"submissionId\":null}"));
+            } finally {
+                client.shutdown();
+            }
+            assertTrue(queue.jobSource("executor-a").take(10, Duration.ofSeconds(1)).isEmpty());
+            var events = queue.eventSource("api-a").take(10, Duration.ofSeconds(2));
+            var finished = assertInstanceOf(ExecutionEvent.Finished.class, events.getFirst().event());
+            assertEquals(id, finished.submissionId());
+            assertEquals(Verdict.INTERNAL_ERROR, finished.outcome().verdict());
+        }
+    }
+
+    @Test
     void eventsKeepTheirKind() {
         try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
             UUID id = UUID.randomUUID();

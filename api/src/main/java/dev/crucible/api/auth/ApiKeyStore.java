@@ -42,7 +42,8 @@ public final class ApiKeyStore {
 
     /**
      * Makes {@code key} the bootstrap admin key: stores its hash if new, and revokes an earlier
-     * bootstrap key (the configured key changed). Its quotas are generous, not unlimited.
+     * bootstrap key (the configured key changed). Its quotas are generous, not unlimited. A key
+     * that was revoked stays revoked: configure a new one to regain admin access.
      */
     public void installBootstrapAdmin(String key) {
         byte[] hash = hash(key);
@@ -52,7 +53,7 @@ public final class ApiKeyStore {
             h.createUpdate("""
                     insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, webhook_secret)
                     values (:id, :name, 'admin', :hash, 1000, 64, :secret)
-                    on conflict (key_hash) do update set revoked_at = null, role = 'admin', webhook_secret = :secret""")
+                    on conflict (key_hash) do nothing""")
                     .bind("id", UUID.randomUUID()).bind("name", BOOTSTRAP_NAME).bind("hash", hash)
                     .bind("secret", webhookSecret(key)).execute();
         });

@@ -66,16 +66,11 @@ public final class HttpEdge implements HttpHandler {
     }
 
     /**
-     * The peer's address; when the peer is the local reverse proxy, the client it names in
-     * {@code X-Real-IP}. A remote peer cannot claim another address this way.
+     * The peer's address. Forwarding headers are not trusted: every local process can reach the
+     * api, so any of them could claim any address.
      */
     private static String clientAddress(HttpExchange exchange) {
-        var peer = exchange.getRemoteAddress().getAddress();
-        String forwarded = exchange.getRequestHeaders().getFirst("X-Real-IP");
-        if (peer.isLoopbackAddress() && forwarded != null && forwarded.matches("[0-9a-fA-F.:]{2,45}")) {
-            return forwarded;
-        }
-        return peer.getHostAddress();
+        return exchange.getRemoteAddress().getAddress().getHostAddress();
     }
 
     private void problem(HttpExchange exchange, int status, Problem.CodeEnum code, String detail, ApiException cause) {

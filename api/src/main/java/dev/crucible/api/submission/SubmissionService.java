@@ -70,22 +70,38 @@ public final class SubmissionService {
             }
         }
         String encoded = codec.encode(job);
+        Instant createdAt = clock.instant();
         store.insertQueued(new SubmissionStore.NewSubmission(id, caller, job.runtime(), job.limits().wallTimeMs(),
-                job.limits().memoryMb(), job.limits().outputBytes(), encoded, request.getCallbackUrl(), clock.instant()), maxQueued);
+                job.limits().memoryMb(), job.limits().outputBytes(), encoded, request.getCallbackUrl(), createdAt), maxQueued);
+        // Stored is accepted: from here on nothing may turn into an error answer, or the client
+        // would retry and submit twice.
         CompletableFuture<Void> done = wait ? signals.watch(id) : null;
         try {
             queue.enqueue(id, encoded);
             store.outboxDone(id);
-        } catch (QueueException e) {
+        } catch (RuntimeException e) {
             log.warn("submission {} stored but not yet queued, the outbox relay will retry: {}", id, e.getMessage());
         }
+        SubmissionRecord justQueued = new SubmissionRecord(id, caller.keyId(), "queued", job.runtime(),
+                job.limits().wallTimeMs(), job.limits().memoryMb(), null, null, null, null, null, null, null, null, null,
+                createdAt, null, null);
         if (done == null) {
-            return get(caller, id);
+            return readOr(caller, id, justQueued);
         }
         try {
-            return awaitFinal(caller, id, done);
+            return awaitFinal(caller, id, done, justQueued);
         } finally {
             signals.forget(id);
+        }
+    }
+
+    /** The stored row, or, when the database cannot answer right now, {@code fallback}. */
+    private SubmissionRecord readOr(Caller caller, UUID id, SubmissionRecord fallback) {
+        try {
+            return get(caller, id);
+        } catch (RuntimeException e) {
+            log.warn("submission {} stored; answering from what is known: {}", id, e.getMessage());
+            return fallback;
         }
     }
 
@@ -98,10 +114,10 @@ public final class SubmissionService {
      * Waits for the local signal, re-reading the row every second as well: the result may be stored
      * by another api instance, whose signal never reaches this one.
      */
-    private SubmissionRecord awaitFinal(Caller caller, UUID id, CompletableFuture<Void> done) {
+    private SubmissionRecord awaitFinal(Caller caller, UUID id, CompletableFuture<Void> done, SubmissionRecord fallback) {
         Instant deadline = clock.instant().plus(maxWait);
         while (true) {
-            SubmissionRecord current = get(caller, id);
+            SubmissionRecord current = readOr(caller, id, fallback);
             Duration left = Duration.between(clock.instant(), deadline);
             if (current.completed() || left.isNegative() || left.isZero()) {
                 return current;
@@ -112,7 +128,7 @@ public final class SubmissionService {
                 // fall through and read the row again
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return get(caller, id);
+                return readOr(caller, id, fallback);
             } catch (ExecutionException e) {
                 throw new IllegalStateException("completion signal of " + id + " failed", e);
             }

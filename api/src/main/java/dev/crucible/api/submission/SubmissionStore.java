@@ -110,7 +110,7 @@ public final class SubmissionStore {
                 update submissions set status = 'completed', verdict = :verdict, exit_code = :exit, signal = :signal,
                     stdout = :stdout, stdout_truncated_bytes = :stdoutDropped,
                     stderr = :stderr, stderr_truncated_bytes = :stderrDropped,
-                    wall_time_ms = :wall, message = :message, executor = :executor,
+                    wall_time_ms = :wall, message = :message, executor = :executor, job = '',
                     started_at = coalesce(started_at, :started), finished_at = :finished
                 where id = :id and status <> 'completed'""")
                 .bind("id", finished.submissionId())

@@ -43,8 +43,10 @@ final class SubmissionValidator {
         if (args.size() > RequestLimits.ARGS) {
             errors.add(error("args", "has " + args.size() + " items; at most " + RequestLimits.ARGS));
         }
+        long argBytes = 0;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
+            argBytes += arg == null ? 0 : arg.getBytes(StandardCharsets.UTF_8).length;
             if (arg == null) {
                 errors.add(error("args[" + i + "]", "is null"));
             } else if (arg.indexOf('\0') >= 0) {
@@ -52,6 +54,9 @@ final class SubmissionValidator {
             } else if (arg.getBytes(StandardCharsets.UTF_8).length > RequestLimits.ARG_BYTES) {
                 errors.add(error("args[" + i + "]", "is longer than " + RequestLimits.ARG_BYTES + " bytes"));
             }
+        }
+        if (argBytes > RequestLimits.ALL_ARGS_BYTES) {
+            errors.add(error("args", "hold " + argBytes + " bytes together; at most " + RequestLimits.ALL_ARGS_BYTES));
         }
         Limits limits = request.getLimits() == null ? new Limits() : request.getLimits();
         long wall = limit(errors, "limits.wall_time_ms", limits.getWallTimeMs(), runtime.defaultLimits().wallTimeMs(),

@@ -114,6 +114,9 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                 awaitDrained(attached);
                 InspectContainerResponse.ContainerState state = call("inspect " + id,
                         () -> control.inspectContainerCmd(id).exec()).getState();
+                if (Boolean.TRUE.equals(state.getRunning())) {
+                    throw new SandboxException("the wait for " + id + " ended but the sandbox still runs", null);
+                }
                 return new SandboxRun(
                         state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue(),
                         timedOut,

@@ -1,12 +1,15 @@
 package dev.crucible.executor.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -43,6 +46,29 @@ class DockerProxyIT {
     })
     void refusesWhatTheExecutorDoesNotUse(String method, String path) throws Exception {
         assertEquals(403, status(method, path));
+    }
+
+    /** Connects to the proxy as another local user; true when the connection was accepted. */
+    private static boolean reachableAs(String user) throws Exception {
+        URI proxy = URI.create(DockerSandboxIT.variable("CRUCIBLE_TEST_DOCKER_HOST"));
+        Process probe = new ProcessBuilder("runuser", "-u", user, "--", "bash", "-c",
+                "exec 3<>/dev/tcp/" + proxy.getHost() + "/" + proxy.getPort()).redirectErrorStream(true).start();
+        if (!probe.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            probe.destroyForcibly();
+            throw new AssertionError("the connection probe as " + user + " did not finish");
+        }
+        return probe.exitValue() == 0;
+    }
+
+    @Test
+    void otherLocalUsersCannotReachTheProxy() throws Exception {
+        assertFalse(reachableAs("crucible"), "the api's user must not reach Docker");
+        assertFalse(reachableAs("nobody"));
+    }
+
+    @Test
+    void theExecutorsUserReachesTheProxy() throws Exception {
+        assertTrue(reachableAs("crucible-executor"));
     }
 
     @ParameterizedTest(name = "{0} {1} passes")

@@ -65,6 +65,14 @@ class SandboxPolicyIT {
         remove(JSON.readTree(response.body()).get("Id").asText());
     }
 
+    @Test
+    void argumentsWithControlCharactersPass() throws Exception {
+        HttpResponse<String> response = create("/v1.41/containers/create",
+                allowedBody().replace("\"main.py\"", "\"main.py\",\"\u007f\\u0000\\t\\\"\u00e9\""));
+        assertEquals(201, response.statusCode(), response.body());
+        remove(JSON.readTree(response.body()).get("Id").asText());
+    }
+
     private static Arguments tree(String name, Consumer<ObjectNode> change) {
         UnaryOperator<String> edit = body -> {
             try {
@@ -111,6 +119,10 @@ class SandboxPolicyIT {
                 tree("swap", r -> host(r).put("MemorySwap", -1)),
                 tree("no pids limit", r -> host(r).remove("PidsLimit")),
                 tree("no nproc ulimit", r -> host(r).putArray("Ulimits")),
+                tree("nproc lifted by a second entry", r -> ((com.fasterxml.jackson.databind.node.ArrayNode) host(r).get("Ulimits"))
+                        .addObject().put("Name", "nproc").put("Soft", 1_000_000).put("Hard", 1_000_000)),
+                tree("executable tmp", r -> host(r).putObject("Tmpfs").put("/tmp", "rw,exec,suid,size=1,size=99999999999")),
+                tree("many cpus", r -> host(r).put("NanoCpus", 64_000_000_000L)),
                 tree("unmasked /proc", r -> host(r).putArray("MaskedPaths")),
                 tree("writable /proc/sys", r -> host(r).putArray("ReadonlyPaths")),
                 tree("sysctls", r -> host(r).putObject("Sysctls").put("kernel.shmmax", "1")),
