@@ -1,0 +1,264 @@
+package dev.crucible.api.submission;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crucible.api.StackUnderTest;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attacks through the public API. Each one must end with the expected verdict and leave the server
+ * healthy; after all of them, nothing of theirs is left on the host. No test traffic leaves this
+ * machine: the network checks look at the sandbox's interfaces and routes, they send nothing out.
+ */
+class HostileInputIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final StackUnderTest stack = new StackUnderTest();
+
+    private JsonNode run(String source, String limits) {
+        ObjectNode request = JSON.createObjectNode().put("runtime", "python").put("source", source);
+        if (limits != null) {
+            try {
+                request.set("limits", JSON.readTree(limits));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+        var answer = stack.submit(request.toString());
+        assertEquals(200, answer.status(), answer.raw().body());
+        return answer.body();
+    }
+
+    private JsonNode run(String source) {
+        return run(source, null);
+    }
+
+    private static String verdict(JsonNode result) {
+        return result.get("verdict").asText();
+    }
+
+    @Test
+    void forkBombIsContained() {
+        JsonNode result = run("""
+                import os
+                while True:
+                    try:
+                        os.fork()
+                    except OSError:
+                        pass""", "{\"wall_time_ms\": 3000}");
+        assertTrue(List.of("time_limit_exceeded", "memory_limit_exceeded").contains(verdict(result)), result.toString());
+        assertTrue(serverHealthy());
+    }
+
+    @Test
+    void endlessSleepIsKilledAtTheWallTime() {
+        assertEquals("time_limit_exceeded", verdict(run("import time; time.sleep(3600)", "{\"wall_time_ms\": 500}")));
+    }
+
+    @Test
+    void fillingTmpStopsAtItsSize() {
+        JsonNode result = run("""
+                import errno
+                try:
+                    with open('/tmp/fill', 'wb') as f:
+                        for _ in range(1024):
+                            f.write(b'x' * (1 << 20))
+                    print('wrote it all')
+                except OSError as e:
+                    print(errno.errorcode[e.errno])""", "{\"memory_mb\": 512}");
+        assertEquals("accepted", verdict(result), result.toString());
+        assertTrue(List.of("ENOSPC\n", "EFBIG\n").contains(result.get("stdout").asText()), result.get("stdout").asText());
+    }
+
+    @Test
+    void fillingTheRootFilesystemIsBoundedByMemory() {
+        JsonNode result = run("""
+                i = 0
+                while True:
+                    with open('/workspace/f%d' % i, 'wb') as f:
+                        f.write(b'x' * (32 << 20))
+                    i += 1""", "{\"memory_mb\": 128}");
+        assertEquals("memory_limit_exceeded", verdict(result), result.toString());
+    }
+
+    @Test
+    void manySmallFilesEndWithinTheLimits() {
+        JsonNode result = run("""
+                import os
+                n = 0
+                try:
+                    for n in range(200000):
+                        open('/tmp/%d' % n, 'w').close()
+                except OSError as e:
+                    pass
+                print('made', n > 0)""", "{\"wall_time_ms\": 10000}");
+        assertTrue(List.of("accepted", "time_limit_exceeded", "memory_limit_exceeded").contains(verdict(result)), result.toString());
+        assertTrue(serverHealthy());
+    }
+
+    @Test
+    void theSandboxHasNoNetworkButLoopback() {
+        JsonNode result = run("""
+                import socket
+                print(sorted(name for _, name in socket.if_nameindex()))
+                routes = open('/proc/net/route').read().splitlines()[1:]
+                print(len(routes))""");
+        assertEquals("['lo']\n0\n", result.get("stdout").asText());
+    }
+
+    @Test
+    void noSecretOfTheHostIsVisible() {
+        JsonNode result = run("""
+                import os
+                print(sorted(os.environ))
+                print(os.path.exists('/work'), os.path.exists('/var/run/docker.sock'), os.path.exists('/run/docker.sock'))
+                try:
+                    open('/etc/shadow').read()
+                    print('shadow readable')
+                except OSError:
+                    print('shadow closed')""");
+        assertEquals("['HOME', 'HOSTNAME', 'LANG', 'PATH', 'PWD']\nFalse False False\nshadow closed\n", result.get("stdout").asText());
+    }
+
+    @Test
+    void theDockerProxyIsNotReachableFromInside() {
+        // 127.0.0.1 inside the sandbox is the sandbox's own loopback, not the host's.
+        JsonNode result = run("""
+                import socket
+                try:
+                    socket.create_connection(('127.0.0.1', 2375), timeout=2)
+                    print('reached')
+                except OSError:
+                    print('refused')""");
+        assertEquals("refused\n", result.get("stdout").asText());
+    }
+
+    @Test
+    void privilegesCannotBeGained() {
+        JsonNode result = run("""
+                import os, subprocess
+                try:
+                    os.setuid(0)
+                    print('setuid worked')
+                except PermissionError:
+                    print('setuid refused')
+                r = subprocess.run(['mount', '-t', 'tmpfs', 'none', '/workspace'], capture_output=True)
+                print('mount refused' if r.returncode != 0 else 'mounted')
+                print(open('/proc/self/status').read().count('CapEff:\\t0000000000000000'))""");
+        assertEquals("setuid refused\nmount refused\n1\n", result.get("stdout").asText());
+    }
+
+    @Test
+    void aBackgroundProcessDiesWithTheProgram() {
+        JsonNode result = run("""
+                import subprocess
+                subprocess.Popen(['sleep', '300'], start_new_session=True)
+                print('left it running')""");
+        assertEquals("accepted", verdict(result));
+        assertTrue(result.get("wall_time_ms").asLong() < 5000, "the run ends with its main process");
+    }
+
+    @Test
+    void hugeStdinArrivesWhole() {
+        String stdin = "x".repeat(1 << 20);
+        ObjectNode request = JSON.createObjectNode().put("runtime", "python")
+                .put("source", "import sys; print(len(sys.stdin.read()))").put("stdin", stdin);
+        var answer = stack.submit(request.toString());
+        assertEquals((1 << 20) + "\n", answer.body().get("stdout").asText());
+    }
+
+    @Test
+    void tooMuchStdinIsRefused() {
+        ObjectNode request = JSON.createObjectNode().put("runtime", "python").put("source", "1").put("stdin", "x".repeat((1 << 20) + 1));
+        assertEquals(422, stack.submit(request.toString()).status());
+    }
+
+    @Test
+    void tooManyArgsAreRefused() {
+        ObjectNode request = JSON.createObjectNode().put("runtime", "python").put("source", "1");
+        var args = request.putArray("args");
+        for (int i = 0; i < 65; i++) {
+            args.add("a");
+        }
+        assertEquals(422, stack.submit(request.toString()).status());
+    }
+
+    @Test
+    void plantedSymlinksChangeNothingOnTheHost() {
+        JsonNode result = run("""
+                import os
+                for target in ['/proc/1/root', '/etc/passwd', '/', '../../..']:
+                    os.symlink(target, '/workspace/link%d' % len(os.listdir('/workspace')))
+                os.symlink('/etc/shadow', '/tmp/stdin')
+                print(len(os.listdir('/workspace')))""");
+        assertEquals("accepted", verdict(result), result.toString());
+        assertEquals("5\n", result.get("stdout").asText());
+        assertTrue(serverHealthy());
+    }
+
+    @Test
+    void filesCannotBePlacedOutsideTheWorkFolder() {
+        for (String path : List.of("../../etc/cron.d/x", "/etc/passwd", "a/../../b", "./x", "a\\b")) {
+            ObjectNode request = JSON.createObjectNode().put("runtime", "python");
+            request.putArray("files").addObject().put("path", path).put("content", "print(1)");
+            assertEquals(422, stack.submit(request.toString()).status(), path);
+        }
+    }
+
+    /** After the whole suite: no sandbox left, no gVisor process left, and a normal run still works. */
+    @AfterAll
+    static void nothingIsLeftBehind() throws Exception {
+        StackUnderTest stack = new StackUnderTest();
+        var answer = stack.submit("{\"runtime\":\"python\",\"source\":\"print('still fine')\"}");
+        assertEquals("still fine\n", answer.body().get("stdout").asText());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (sandboxes() > 0 || gvisorProcesses() > 0) {
+            assertTrue(System.nanoTime() < deadline,
+                    "left behind: " + sandboxes() + " sandbox container(s), " + gvisorProcesses() + " runsc process(es)");
+            Thread.sleep(250);
+        }
+        assertTrue(serverHealthy());
+    }
+
+    private static boolean serverHealthy() {
+        return new StackUnderTest().get("/v1/ready", null).status() == 200;
+    }
+
+    private static int sandboxes() throws Exception {
+        URI docker = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_DOCKER_HOST").replace("tcp://", "http://"));
+        String filter = URLEncoder.encode("{\"label\":[\"dev.crucible.sandbox\"]}", StandardCharsets.UTF_8);
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(docker.resolve("/v1.41/containers/json?all=true&filters=" + filter))
+                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body()).size();
+    }
+
+    /** Host processes of gVisor sandboxes: runsc names them runsc-sandbox and runsc-gofer. */
+    private static long gvisorProcesses() throws Exception {
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            return processes.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
+                try {
+                    String cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+                    return cmdline.startsWith("runsc-sandbox ") || cmdline.startsWith("runsc-gofer ");
+                } catch (Exception gone) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+}
