@@ -60,6 +60,27 @@ public final class StackUnderTest {
         return adminKey;
     }
 
+    /** Sandbox containers that exist now, running or not, asked of Docker through the proxy. */
+    public static int sandboxContainers() {
+        URI docker = URI.create(variable("CRUCIBLE_TEST_DOCKER_HOST").replace("tcp://", "http://"));
+        String filter = java.net.URLEncoder.encode("{\"label\":[\"dev.crucible.sandbox\"]}", java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(docker.resolve("/v1.41/containers/json?all=true&filters=" + filter))
+                            .timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new AssertionError("the Docker proxy answered " + response.statusCode() + ": " + response.body());
+            }
+            return JSON.readTree(response.body()).size();
+        } catch (IOException e) {
+            throw new AssertionError("cannot ask Docker for sandboxes: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     private Answer send(HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -7,12 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crucible.api.StackUnderTest;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -227,9 +221,9 @@ class HostileInputIT {
         var answer = stack.submit("{\"runtime\":\"python\",\"source\":\"print('still fine')\"}");
         assertEquals("still fine\n", answer.body().get("stdout").asText());
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (sandboxes() > 0 || gvisorProcesses() > 0) {
+        while (StackUnderTest.sandboxContainers() > 0 || gvisorProcesses() > 0) {
             assertTrue(System.nanoTime() < deadline,
-                    "left behind: " + sandboxes() + " sandbox container(s), " + gvisorProcesses() + " runsc process(es)");
+                    "left behind: " + StackUnderTest.sandboxContainers() + " sandbox container(s), " + gvisorProcesses() + " runsc process(es)");
             Thread.sleep(250);
         }
         assertTrue(serverHealthy());
@@ -237,15 +231,6 @@ class HostileInputIT {
 
     private static boolean serverHealthy() {
         return new StackUnderTest().get("/v1/ready", null).status() == 200;
-    }
-
-    private static int sandboxes() throws Exception {
-        URI docker = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_DOCKER_HOST").replace("tcp://", "http://"));
-        String filter = URLEncoder.encode("{\"label\":[\"dev.crucible.sandbox\"]}", StandardCharsets.UTF_8);
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(docker.resolve("/v1.41/containers/json?all=true&filters=" + filter))
-                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body()).size();
     }
 
     /** Host processes of gVisor sandboxes: runsc names them runsc-sandbox and runsc-gofer. */

@@ -4,13 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.api.StackUnderTest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -112,25 +106,12 @@ class SubmissionApiIT {
     /** Polls until no sandbox exists; other tests' runs may still be finishing. */
     private static boolean noSandboxWithin(Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
-        while (sandboxContainers() > 0) {
+        while (StackUnderTest.sandboxContainers() > 0) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
             Thread.sleep(200);
         }
         return true;
-    }
-
-    /** Sandbox containers that exist now, asked of Docker through the proxy. */
-    private static int sandboxContainers() throws Exception {
-        URI docker = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_DOCKER_HOST").replace("tcp://", "http://"));
-        String filter = java.net.URLEncoder.encode("{\"label\":[\"dev.crucible.sandbox\"]}", java.nio.charset.StandardCharsets.UTF_8);
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(docker.resolve("/v1.41/containers/json?all=true&filters=" + filter))
-                        .timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        JsonNode containers = new ObjectMapper().readTree(response.body());
-        return containers.size();
     }
 }
