@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -214,7 +215,10 @@ class HostileInputIT {
         }
     }
 
-    /** After the whole suite: no sandbox left, no gVisor process left, and a normal run still works. */
+    /**
+     * After the whole suite: no sandbox left, no gVisor process left, no file of the executor's in
+     * the host's temporary folders, and a normal run still works.
+     */
     @AfterAll
     static void nothingIsLeftBehind() throws Exception {
         StackUnderTest stack = new StackUnderTest();
@@ -227,6 +231,53 @@ class HostileInputIT {
             Thread.sleep(250);
         }
         assertTrue(serverHealthy());
+        List<Path> left = executorFilesInTmp();
+        left.removeAll(executorFilesBefore);
+        assertEquals(List.of(), left, "files the executor left in the host's temporary folders");
+    }
+
+    private static List<Path> executorFilesBefore;
+
+    @BeforeAll
+    static void noteExecutorFiles() throws Exception {
+        executorFilesBefore = executorFilesInTmp();
+    }
+
+    /** Files and folders owned by the executor's user in /tmp and /var/tmp, three levels deep. */
+    private static List<Path> executorFilesInTmp() throws Exception {
+        List<Path> owned = new java.util.ArrayList<>();
+        var visitor = new java.nio.file.SimpleFileVisitor<Path>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a) {
+                note(dir);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a) {
+                note(file);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, java.io.IOException gone) {
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            private void note(Path path) {
+                try {
+                    if (Files.getOwner(path, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName().equals("crucible-executor")) {
+                        owned.add(path);
+                    }
+                } catch (java.io.IOException gone) {
+                    // removed while we looked: not left behind
+                }
+            }
+        };
+        for (Path folder : List.of(Path.of("/tmp"), Path.of("/var/tmp"))) {
+            Files.walkFileTree(folder, java.util.Set.of(), 3, visitor);
+        }
+        return owned;
     }
 
     private static boolean serverHealthy() {
