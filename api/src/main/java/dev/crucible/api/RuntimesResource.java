@@ -29,7 +29,8 @@ final class RuntimesResource implements RuntimesApi {
                 .wallTimeMs(Math.min(manifest.defaultLimits().wallTimeMs(), config.maxWallTimeMs()))
                 .memoryMb(Math.min(manifest.defaultLimits().memoryMb(), config.maxMemoryMb()));
         Limits maxima = new Limits().wallTimeMs(config.maxWallTimeMs()).memoryMb(config.maxMemoryMb());
-        return new Runtime(manifest.name(), manifest.version(), manifest.aliases(), manifest.sourceFile(), defaults, maxima);
+        return new Runtime(manifest.name(), manifest.version(), manifest.aliases(), manifest.sourceFile(), defaults, maxima)
+                .compiled(manifest.compiled());
     }
 
     void addRoutes(Router router) {

@@ -18,7 +18,11 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one job in the sandbox and judges what happened. Never throws: a failure is an {@code internal_error} outcome. */
+/**
+ * Runs one job and judges what happened: for a compiled language, first a compile sandbox whose
+ * result is the work folder, then a fresh sandbox that runs it. Never throws: a failure of the
+ * machinery is an {@code internal_error} outcome.
+ */
 final class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
     private static final Map<Integer, String> SIGNALS = Map.ofEntries(
@@ -27,6 +31,16 @@ final class JobRunner {
             Map.entry(9, "SIGKILL"), Map.entry(10, "SIGUSR1"), Map.entry(11, "SIGSEGV"), Map.entry(12, "SIGUSR2"),
             Map.entry(13, "SIGPIPE"), Map.entry(14, "SIGALRM"), Map.entry(15, "SIGTERM"), Map.entry(24, "SIGXCPU"),
             Map.entry(25, "SIGXFSZ"), Map.entry(31, "SIGSYS"));
+    /** The compiler's messages are kept up to this size. */
+    static final long COMPILE_OUTPUT_BYTES = 64 << 10;
+    /** The compiled work folder, as a tar on the compile sandbox's stdout, may be this large. */
+    static final long ARTIFACT_BYTES = 64L << 20;
+    /**
+     * Runs the compile argv with its output on stderr (the compiler's messages), then writes the work
+     * folder as a tar to stdout: what the compiler made leaves the sandbox as data, not as files the
+     * host would have to read from a filesystem the sandbox wrote.
+     */
+    private static final String COMPILE_SCRIPT = "\"$@\" 1>&2 && exec tar -C /workspace -cf - .";
 
     private final RuntimeCatalog catalog;
     private final Sandbox sandbox;
@@ -44,23 +58,28 @@ final class JobRunner {
             return Outcome.internalError("this executor has no runtime '" + job.runtime() + "'", clock.instant());
         }
         try {
-            List<String> command = new ArrayList<>();
-            for (String part : runtime.run()) {
-                // In a manifest's run command, the source file name stands for the submission's entry file;
-                // "./" keeps an entry named like an option ("-c") from being read as one.
-                command.add(part.equals(runtime.sourceFile()) ? "./" + job.entryFile() : part);
+            List<SandboxSpec.SandboxFile> files = job.files().stream()
+                    .map(f -> new SandboxSpec.SandboxFile(f.path(), f.content())).toList();
+            byte[] compileOutput = null;
+            if (runtime.compiled()) {
+                List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", COMPILE_SCRIPT, "compile"));
+                command.addAll(withEntryFile(runtime.compile(), runtime, job));
+                SandboxRun compiled = sandbox.run(new SandboxSpec(runId(job, "compile"), runtime.imageTag(), command, files,
+                        new byte[0], Duration.ofMillis(runtime.compileLimits().wallTimeMs()),
+                        runtime.compileLimits().memoryMb() << 20, ARTIFACT_BYTES, COMPILE_OUTPUT_BYTES));
+                compileOutput = compiled.stderr().kept();
+                Outcome failed = compileFailure(compiled);
+                if (failed != null) {
+                    return failed;
+                }
+                files = CompiledArtifact.files(compiled.stdout().kept());
             }
+            List<String> command = withEntryFile(runtime.run(), runtime, job);
             command.addAll(job.args());
-            SandboxSpec spec = new SandboxSpec(
-                    job.submissionId() + "-" + UUID.randomUUID().toString().substring(0, 8),
-                    runtime.imageTag(),
-                    command,
-                    job.files().stream().map(f -> new SandboxSpec.SandboxFile(f.path(), f.content())).toList(),
-                    job.stdin(),
-                    Duration.ofMillis(job.limits().wallTimeMs()),
-                    job.limits().memoryMb() << 20,
-                    job.limits().outputBytes());
-            return judge(sandbox.run(spec));
+            SandboxRun run = sandbox.run(new SandboxSpec(runId(job, "run"), runtime.imageTag(), command, files, job.stdin(),
+                    Duration.ofMillis(job.limits().wallTimeMs()), job.limits().memoryMb() << 20,
+                    job.limits().outputBytes(), job.limits().outputBytes()));
+            return judge(run).withCompileOutput(compileOutput);
         } catch (SandboxException | IllegalArgumentException e) {
             log.error("submission {} failed in the sandbox: {}", job.submissionId(), e.getMessage());
             return Outcome.internalError(e.getMessage(), clock.instant());
@@ -68,6 +87,41 @@ final class JobRunner {
             log.error("submission {} failed unexpectedly", job.submissionId(), e);
             return Outcome.internalError("the executor failed: " + e, clock.instant());
         }
+    }
+
+    private static String runId(Job job, String step) {
+        return job.submissionId() + "-" + step + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * In a manifest's argv, the source file name stands for the submission's entry file; "./" keeps
+     * an entry named like an option ("-c") from being read as one.
+     */
+    private static List<String> withEntryFile(List<String> argv, RuntimeManifest runtime, Job job) {
+        List<String> command = new ArrayList<>();
+        for (String part : argv) {
+            command.add(part.equals(runtime.sourceFile()) ? "./" + job.entryFile() : part);
+        }
+        return command;
+    }
+
+    /** The outcome of a compile that did not succeed, or null when it did. */
+    static Outcome compileFailure(SandboxRun compiled) {
+        String problem;
+        if (compiled.timedOut()) {
+            problem = "the compiler ran out of time";
+        } else if (compiled.oomKilled()) {
+            problem = "the compiler ran out of memory";
+        } else if (compiled.outputExceeded()) {
+            problem = "the compiler's output or the compiled program is too large";
+        } else if (compiled.exitCode() != 0) {
+            problem = "the compiler exited with " + compiled.exitCode();
+        } else {
+            return null;
+        }
+        long wallMs = Math.max(0, Duration.between(compiled.startedAt(), compiled.finishedAt()).toMillis());
+        return new Outcome(Verdict.COMPILE_ERROR, null, null, new byte[0], 0, new byte[0], 0, wallMs,
+                compiled.startedAt(), compiled.finishedAt(), problem, compiled.stderr().kept());
     }
 
     /** The verdict, in order of precedence: what the executor did to the sandbox, then what happened in it. */
@@ -91,6 +145,6 @@ final class JobRunner {
         return new Outcome(verdict, exitCode, signal,
                 run.stdout().kept(), run.stdout().droppedBytes(),
                 run.stderr().kept(), run.stderr().droppedBytes(),
-                wallMs, run.startedAt(), run.finishedAt(), null);
+                wallMs, run.startedAt(), run.finishedAt(), null, null);
     }
 }

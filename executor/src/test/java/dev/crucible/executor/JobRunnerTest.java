@@ -2,6 +2,7 @@ package dev.crucible.executor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crucible.executor.sandbox.SandboxException;
 import dev.crucible.executor.sandbox.SandboxRun;
@@ -12,6 +13,7 @@ import dev.crucible.runtime.RuntimeCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -34,7 +36,69 @@ class JobRunnerTest {
         Files.writeString(runtimes.resolve("python.json"), """
                 {"name":"python","version":"3.11","packages":["python3-minimal"],"source_file":"main.py",
                  "run":["python3","main.py"],"default_limits":{"wall_time_ms":5000,"memory_mb":256}}""");
+        Files.writeString(runtimes.resolve("c.json"), """
+                {"name":"c","version":"12","packages":["gcc"],"source_file":"main.c",
+                 "compile":["gcc","-o","main","main.c"],"compile_limits":{"wall_time_ms":9000,"memory_mb":512},
+                 "run":["./main"],"default_limits":{"wall_time_ms":5000,"memory_mb":256}}""");
         return RuntimeCatalog.load(runtimes);
+    }
+
+    private static byte[] tarOf(String name, byte[] content, int mode) throws java.io.IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+            var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
+            entry.setMode(mode);
+            entry.setSize(content.length);
+            tar.putArchiveEntry(entry);
+            tar.write(content);
+            tar.closeArchiveEntry();
+            var link = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("./escape",
+                    org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+            link.setLinkName("/etc/passwd");
+            tar.putArchiveEntry(link);
+            tar.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static SandboxRun compiledRun(byte[] artifact, int exit) {
+        return new SandboxRun(exit, false, false, false, new SandboxRun.CapturedStream(artifact, 0),
+                new SandboxRun.CapturedStream("warning: x\n".getBytes(), 0), T0, T0.plusMillis(900));
+    }
+
+    @Test
+    void compiledProgramRunsInAFreshSandboxWithWhatTheCompilerMade() throws Exception {
+        List<SandboxSpec> specs = new java.util.ArrayList<>();
+        byte[] binary = {0x7f, 'E', 'L', 'F'};
+        byte[] artifact = tarOf("./main", binary, 0100755);
+        JobRunner runner = new JobRunner(catalog(), spec -> {
+            specs.add(spec);
+            return specs.size() == 1 ? compiledRun(artifact, 0) : run(0, false, false, false);
+        }, Clock.systemUTC());
+        var outcome = runner.execute(job("c", "main.c", List.of("x")));
+        assertEquals(Verdict.ACCEPTED, outcome.verdict());
+        assertEquals("warning: x\n", new String(outcome.compileOutput()));
+        SandboxSpec compile = specs.get(0);
+        assertEquals(List.of("gcc", "-o", "main", "./main.c"), compile.command().subList(4, 8));
+        assertEquals(Duration.ofMillis(9000), compile.wallTime());
+        SandboxSpec run = specs.get(1);
+        assertEquals(List.of("./main", "x"), run.command());
+        assertEquals(1, run.files().size(), "links in the compiled folder are dropped");
+        assertEquals("main", run.files().getFirst().path());
+        assertTrue(run.files().getFirst().executable());
+    }
+
+    @Test
+    void failedCompileIsACompileErrorAndNothingRuns() throws Exception {
+        List<SandboxSpec> specs = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), spec -> {
+            specs.add(spec);
+            return compiledRun(new byte[0], 1);
+        }, Clock.systemUTC());
+        var outcome = runner.execute(job("c", "main.c", List.of()));
+        assertEquals(Verdict.COMPILE_ERROR, outcome.verdict());
+        assertEquals("warning: x\n", new String(outcome.compileOutput()));
+        assertEquals(1, specs.size(), "the program must not run");
     }
 
     private static Job job(String runtime, String entry, List<String> args) {

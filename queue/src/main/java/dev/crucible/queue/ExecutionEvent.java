@@ -26,6 +26,7 @@ public sealed interface ExecutionEvent {
      * @param exitCode  null when the sandbox was killed for a limit
      * @param signal    e.g. {@code SIGKILL}, when the exit status is 128 + a signal number
      * @param message   for {@link Verdict#INTERNAL_ERROR}, what went wrong
+     * @param compileOutput what the compiler said, for compiled languages; null otherwise
      */
     record Outcome(
             Verdict verdict,
@@ -38,10 +39,16 @@ public sealed interface ExecutionEvent {
             Long wallTimeMs,
             Instant startedAt,
             Instant finishedAt,
-            String message) {
+            String message,
+            byte[] compileOutput) {
 
         public static Outcome internalError(String message, Instant at) {
-            return new Outcome(Verdict.INTERNAL_ERROR, null, null, new byte[0], 0, new byte[0], 0, null, at, at, message);
+            return new Outcome(Verdict.INTERNAL_ERROR, null, null, new byte[0], 0, new byte[0], 0, null, at, at, message, null);
+        }
+
+        public Outcome withCompileOutput(byte[] output) {
+            return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
+                    wallTimeMs, startedAt, finishedAt, message, output);
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  */
 final class ManifestParser {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+    private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9+#-]{0,31}");
     private static final Pattern PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]{0,63}");
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.+~-]{0,31}");
@@ -35,6 +36,8 @@ final class ManifestParser {
             List<String> aliases,
             List<String> packages,
             @JsonProperty("source_file") String sourceFile,
+            List<String> compile,
+            @JsonProperty("compile_limits") RawLimits compileLimits,
             List<String> run,
             @JsonProperty("default_limits") RawLimits defaultLimits) {}
 
@@ -64,27 +67,38 @@ final class ManifestParser {
         String version = matching(file, "version", raw.version(), VERSION);
         List<String> aliases = raw.aliases() == null ? List.of() : raw.aliases();
         for (String alias : aliases) {
-            matching(file, "aliases", alias, NAME);
+            matching(file, "aliases", alias, ALIAS);
         }
         List<String> packages = required(file, "packages", raw.packages());
         for (String pkg : packages) {
             matching(file, "packages", pkg, PACKAGE);
         }
         String sourceFile = matching(file, "source_file", raw.sourceFile(), FILE_NAME);
-        List<String> run = required(file, "run", raw.run());
-        for (String arg : run) {
-            if (arg == null || arg.isEmpty()) {
-                throw new InvalidManifestException(file, "run", "has an empty argument");
-            }
-        }
-        RawLimits limits = raw.defaultLimits();
-        if (limits == null) {
+        List<String> run = arguments(file, "run", required(file, "run", raw.run()));
+        List<String> compile = arguments(file, "compile", raw.compile() == null ? List.of() : raw.compile());
+        if (raw.defaultLimits() == null) {
             throw new InvalidManifestException(file, "default_limits", "is missing");
         }
-        long wall = positive(file, "default_limits.wall_time_ms", limits.wallTimeMs());
-        long memory = positive(file, "default_limits.memory_mb", limits.memoryMb());
-        return new RuntimeManifest(name, version, aliases, packages, sourceFile, run,
-                new RuntimeManifest.DefaultLimits(wall, memory), imageTag(name, content));
+        RuntimeManifest.DefaultLimits limits = limits(file, "default_limits", raw.defaultLimits());
+        RuntimeManifest.DefaultLimits compileLimits = raw.compileLimits() == null
+                ? RuntimeManifest.COMPILE_LIMITS : limits(file, "compile_limits", raw.compileLimits());
+        return new RuntimeManifest(name, version, aliases, packages, sourceFile, compile, compileLimits, run,
+                limits, imageTag(name, content));
+    }
+
+    private static List<String> arguments(Path file, String field, List<String> argv) {
+        for (String arg : argv) {
+            if (arg == null || arg.isEmpty()) {
+                throw new InvalidManifestException(file, field, "has an empty argument");
+            }
+        }
+        return argv;
+    }
+
+    private static RuntimeManifest.DefaultLimits limits(Path file, String field, RawLimits limits) {
+        return new RuntimeManifest.DefaultLimits(
+                positive(file, field + ".wall_time_ms", limits.wallTimeMs()),
+                positive(file, field + ".memory_mb", limits.memoryMb()));
     }
 
     static String imageTag(String name, byte[] content) {

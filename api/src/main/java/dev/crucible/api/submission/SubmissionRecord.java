@@ -20,6 +20,7 @@ record SubmissionRecord(
         Long stderrTruncatedBytes,
         Long wallTimeMs,
         String message,
+        byte[] compileOutput,
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt) {

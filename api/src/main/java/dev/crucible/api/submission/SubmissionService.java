@@ -84,7 +84,7 @@ public final class SubmissionService {
         }
         SubmissionRecord justQueued = new SubmissionRecord(id, caller.keyId(), "queued", job.runtime(),
                 job.limits().wallTimeMs(), job.limits().memoryMb(), null, null, null, null, null, null, null, null, null,
-                createdAt, null, null);
+                null, createdAt, null, null);
         if (done == null) {
             return readOr(caller, id, justQueued);
         }

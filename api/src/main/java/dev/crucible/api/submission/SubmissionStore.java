@@ -110,7 +110,7 @@ public final class SubmissionStore {
                 update submissions set status = 'completed', verdict = :verdict, exit_code = :exit, signal = :signal,
                     stdout = :stdout, stdout_truncated_bytes = :stdoutDropped,
                     stderr = :stderr, stderr_truncated_bytes = :stderrDropped,
-                    wall_time_ms = :wall, message = :message, executor = :executor, job = '',
+                    wall_time_ms = :wall, message = :message, executor = :executor, job = '', compile_output = :compileOutput,
                     started_at = coalesce(started_at, :started), finished_at = :finished
                 where id = :id and status <> 'completed'""")
                 .bind("id", finished.submissionId())
@@ -123,6 +123,7 @@ public final class SubmissionStore {
                 .bind("stderrDropped", o.stderrTruncatedBytes())
                 .bind("wall", o.wallTimeMs())
                 .bind("message", o.message())
+                .bind("compileOutput", o.compileOutput())
                 .bind("executor", finished.executor())
                 .bind("started", utc(o.startedAt()))
                 .bind("finished", utc(o.finishedAt()))
@@ -217,6 +218,7 @@ public final class SubmissionStore {
                 (Long) rs.getObject("stderr_truncated_bytes"),
                 (Long) rs.getObject("wall_time_ms"),
                 rs.getString("message"),
+                rs.getBytes("compile_output"),
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("started_at")),
                 instant(rs.getTimestamp("finished_at")));

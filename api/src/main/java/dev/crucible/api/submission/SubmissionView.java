@@ -37,6 +37,10 @@ final class SubmissionView {
         view.stdout(stdout.value()).stdoutEncoding(stdout.encoding());
         Text stderr = text(r.stderr());
         view.stderr(stderr.value()).stderrEncoding(stderr.encoding());
+        if (r.compileOutput() != null) {
+            Text compileOutput = text(r.compileOutput());
+            view.compileOutput(compileOutput.value()).compileOutputEncoding(compileOutput.encoding());
+        }
         return view;
     }
 

@@ -7,25 +7,30 @@ import java.io.ByteArrayOutputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Collects a sandbox's stdout and stderr from an attach stream, keeping the first {@code cap} bytes of
- * each and counting the rest. The first time a stream passes its cap, {@code onOverflow} runs once
+ * Collects a sandbox's stdout and stderr from an attach stream, keeping the first bytes of each, up
+ * to its cap, and counting the rest. The first time a stream passes its cap, {@code onOverflow} runs once
  * (the sandbox is then killed: a program flooding output gains nothing by running on).
  */
 final class CappedOutput extends ResultCallback.Adapter<Frame> {
-    private final long cap;
     private final Runnable onOverflow;
     private final AtomicBoolean overflowed = new AtomicBoolean();
-    private final Capture stdout = new Capture();
-    private final Capture stderr = new Capture();
+    private final Capture stdout;
+    private final Capture stderr;
 
-    CappedOutput(long cap, Runnable onOverflow) {
-        this.cap = cap;
+    CappedOutput(long stdoutCap, long stderrCap, Runnable onOverflow) {
+        this.stdout = new Capture(stdoutCap);
+        this.stderr = new Capture(stderrCap);
         this.onOverflow = onOverflow;
     }
 
-    private final class Capture {
+    private static final class Capture {
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final long cap;
         private long dropped;
+
+        Capture(long cap) {
+            this.cap = cap;
+        }
 
         // The frame's payload array is reused by docker-java for the next read: copy now.
         synchronized void add(byte[] payload) {

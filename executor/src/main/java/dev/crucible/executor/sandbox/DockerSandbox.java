@@ -98,7 +98,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                     .withRemotePath("/")
                     .withCopyUIDGID(false)
                     .exec());
-            CappedOutput output = new CappedOutput(spec.outputBytes(), () -> kill(id));
+            CappedOutput output = new CappedOutput(spec.stdoutBytes(), spec.stderrBytes(), () -> kill(id));
             try (CappedOutput attached = streams.attachContainerCmd(id)
                     .withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(false)
                     .exec(output)) {

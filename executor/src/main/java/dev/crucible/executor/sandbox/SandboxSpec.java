@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param stdin       given to the program on standard input
  * @param wallTime    the program is killed when it runs longer
  * @param memoryBytes memory of the sandbox, including what the program writes to its filesystem; no swap
- * @param outputBytes the most bytes kept of stdout and of stderr each; the program is killed past it
+ * @param stdoutBytes the most bytes kept of stdout; the program is killed past it
+ * @param stderrBytes the most bytes kept of stderr; the program is killed past it
  */
 public record SandboxSpec(
         String runId,
@@ -24,7 +25,8 @@ public record SandboxSpec(
         byte[] stdin,
         Duration wallTime,
         long memoryBytes,
-        long outputBytes) {
+        long stdoutBytes,
+        long stderrBytes) {
 
     public SandboxSpec {
         Objects.requireNonNull(runId, "runId");
@@ -38,5 +40,9 @@ public record SandboxSpec(
     }
 
     /** A file for the work folder, at a path relative to it. */
-    public record SandboxFile(String path, byte[] content) {}
+    public record SandboxFile(String path, byte[] content, boolean executable) {
+        public SandboxFile(String path, byte[] content) {
+            this(path, content, false);
+        }
+    }
 }

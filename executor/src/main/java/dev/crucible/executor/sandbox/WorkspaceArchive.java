@@ -41,7 +41,8 @@ final class WorkspaceArchive {
                 tar.closeArchiveEntry();
             }
             for (SandboxSpec.SandboxFile file : spec.files()) {
-                put(tar, WORKSPACE + "/" + checkedRelative(file.path()), file.content(), 0_100644, SANDBOX_UID);
+                put(tar, WORKSPACE + "/" + checkedRelative(file.path()), file.content(),
+                        file.executable() ? 0_100755 : 0_100644, SANDBOX_UID);
             }
             put(tar, STDIN_PATH.substring(1), spec.stdin(), 0_100444, 0);
             tar.finish();

@@ -44,7 +44,7 @@ class DockerSandboxIT {
     private static SandboxRun python(String source, Duration wall, String stdin) {
         return sandbox.run(new SandboxSpec(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"),
                 List.of(new SandboxSpec.SandboxFile("main.py", source.getBytes(StandardCharsets.UTF_8))),
-                stdin.getBytes(StandardCharsets.UTF_8), wall, 256L << 20, 4096));
+                stdin.getBytes(StandardCharsets.UTF_8), wall, 256L << 20, 4096, 4096));
     }
 
     private static String stdout(SandboxRun run) {
