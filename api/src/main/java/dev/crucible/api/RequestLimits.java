@@ -12,6 +12,10 @@ public final class RequestLimits {
     public static final int ARG_BYTES = 4096;
     /** All args together: they travel in the container create, which the Docker proxy takes up to 64 KiB. */
     public static final int ALL_ARGS_BYTES = 16 << 10;
+    public static final int TESTS = 64;
+    public static final int TEST_NAME_CHARS = 128;
+    /** stdin and expected output of every test together. */
+    public static final int ALL_TESTS_BYTES = 2 << 20;
 
     private RequestLimits() {}
 }

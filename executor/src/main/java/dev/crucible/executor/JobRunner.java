@@ -4,6 +4,7 @@ import dev.crucible.executor.sandbox.Sandbox;
 import dev.crucible.executor.sandbox.SandboxException;
 import dev.crucible.executor.sandbox.SandboxRun;
 import dev.crucible.executor.sandbox.SandboxSpec;
+import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.ExecutionEvent.Outcome;
 import dev.crucible.queue.Job;
 import dev.crucible.queue.Verdict;
@@ -11,6 +12,7 @@ import dev.crucible.runtime.RuntimeCatalog;
 import dev.crucible.runtime.RuntimeManifest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,12 +76,21 @@ final class JobRunner {
                 }
                 files = CompiledArtifact.files(compiled.stdout().kept());
             }
-            List<String> command = withEntryFile(runtime.run(), runtime, job);
-            command.addAll(job.args());
-            SandboxRun run = sandbox.run(new SandboxSpec(runId(job, "run"), runtime.imageTag(), command, files, job.stdin(),
-                    Duration.ofMillis(job.limits().wallTimeMs()), job.limits().memoryMb() << 20,
-                    job.limits().outputBytes(), job.limits().outputBytes()));
-            return judge(run).withCompileOutput(compileOutput);
+            if (job.tests().isEmpty()) {
+                return judge(run(job, runtime, files, job.stdin(), job.args(), "run")).withCompileOutput(compileOutput);
+            }
+            List<ExecutionEvent.TestOutcome> results = new ArrayList<>();
+            Instant started = null;
+            Instant finished = null;
+            for (int i = 0; i < job.tests().size(); i++) {
+                Job.JobTest test = job.tests().get(i);
+                SandboxRun run = run(job, runtime, files, test.stdin() == null ? job.stdin() : test.stdin(),
+                        test.args() == null ? job.args() : test.args(), "test" + i);
+                results.add(judgeTest(test, run, job.comparison()));
+                started = started == null ? run.startedAt() : started;
+                finished = run.finishedAt();
+            }
+            return overall(results, compileOutput, started, finished);
         } catch (SandboxException | IllegalArgumentException e) {
             log.error("submission {} failed in the sandbox: {}", job.submissionId(), e.getMessage());
             return Outcome.internalError(e.getMessage(), clock.instant());
@@ -87,6 +98,34 @@ final class JobRunner {
             log.error("submission {} failed unexpectedly", job.submissionId(), e);
             return Outcome.internalError("the executor failed: " + e, clock.instant());
         }
+    }
+
+    private SandboxRun run(Job job, RuntimeManifest runtime, List<SandboxSpec.SandboxFile> files, byte[] stdin,
+                           List<String> args, String step) {
+        List<String> command = withEntryFile(runtime.run(), runtime, job);
+        command.addAll(args);
+        return sandbox.run(new SandboxSpec(runId(job, step), runtime.imageTag(), command, files, stdin,
+                Duration.ofMillis(job.limits().wallTimeMs()), job.limits().memoryMb() << 20,
+                job.limits().outputBytes(), job.limits().outputBytes()));
+    }
+
+    /** A test's verdict: the run's, or wrong_answer when it ran fine and printed something else. */
+    static ExecutionEvent.TestOutcome judgeTest(Job.JobTest test, SandboxRun run, Job.Comparison comparison) {
+        Outcome judged = judge(run);
+        Verdict verdict = judged.verdict() == Verdict.ACCEPTED
+                && !OutputComparison.matches(comparison, run.stdout().kept(), test.expectedOutput())
+                ? Verdict.WRONG_ANSWER : judged.verdict();
+        return new ExecutionEvent.TestOutcome(test.name(), verdict, judged.exitCode(), judged.signal(),
+                judged.stdout(), judged.stdoutTruncatedBytes(), judged.stderr(), judged.stderrTruncatedBytes(),
+                judged.wallTimeMs());
+    }
+
+    /** Accepted when every test is; otherwise the verdict of the first test that is not. */
+    static Outcome overall(List<ExecutionEvent.TestOutcome> tests, byte[] compileOutput, Instant started, Instant finished) {
+        Verdict verdict = tests.stream().map(ExecutionEvent.TestOutcome::verdict)
+                .filter(v -> v != Verdict.ACCEPTED).findFirst().orElse(Verdict.ACCEPTED);
+        long wall = tests.stream().mapToLong(t -> t.wallTimeMs() == null ? 0 : t.wallTimeMs()).sum();
+        return new Outcome(verdict, null, null, new byte[0], 0, new byte[0], 0, wall, started, finished, null, compileOutput, tests);
     }
 
     private static String runId(Job job, String step) {
@@ -121,7 +160,7 @@ final class JobRunner {
         }
         long wallMs = Math.max(0, Duration.between(compiled.startedAt(), compiled.finishedAt()).toMillis());
         return new Outcome(Verdict.COMPILE_ERROR, null, null, new byte[0], 0, new byte[0], 0, wallMs,
-                compiled.startedAt(), compiled.finishedAt(), problem, compiled.stderr().kept());
+                compiled.startedAt(), compiled.finishedAt(), problem, compiled.stderr().kept(), List.of());
     }
 
     /** The verdict, in order of precedence: what the executor did to the sandbox, then what happened in it. */
@@ -145,6 +184,6 @@ final class JobRunner {
         return new Outcome(verdict, exitCode, signal,
                 run.stdout().kept(), run.stdout().droppedBytes(),
                 run.stderr().kept(), run.stderr().droppedBytes(),
-                wallMs, run.startedAt(), run.finishedAt(), null, null);
+                wallMs, run.startedAt(), run.finishedAt(), null, null, List.of());
     }
 }

@@ -88,6 +88,46 @@ class JobRunnerTest {
         assertTrue(run.files().getFirst().executable());
     }
 
+    private static SandboxRun printed(String stdout, int exit) {
+        return new SandboxRun(exit, false, false, false, new SandboxRun.CapturedStream(stdout.getBytes(), 0),
+                new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(100));
+    }
+
+    @Test
+    void eachTestRunsWithItsOwnInputAndGetsItsOwnVerdict() throws Exception {
+        List<SandboxSpec> specs = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), spec -> {
+            specs.add(spec);
+            String in = new String(spec.stdin());
+            return in.equals("crash") ? printed("", 1) : printed(in.equals("2") ? "4\n" : "5\n", 0);
+        }, Clock.systemUTC());
+        Job job = new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[0])), "main.py",
+                new byte[0], List.of("-v"), new Job.JobLimits(1000, 64, 1024), List.of(
+                        new Job.JobTest("two", "2".getBytes(), null, "4".getBytes()),
+                        new Job.JobTest("three", "3".getBytes(), List.of("-q"), "9".getBytes()),
+                        new Job.JobTest("boom", "crash".getBytes(), null, "".getBytes())),
+                Job.Comparison.TRAILING_WHITESPACE);
+        var outcome = runner.execute(job);
+        assertEquals(List.of(Verdict.ACCEPTED, Verdict.WRONG_ANSWER, Verdict.RUNTIME_ERROR),
+                outcome.tests().stream().map(t -> t.verdict()).toList());
+        assertEquals(Verdict.WRONG_ANSWER, outcome.verdict(), "the first failing test decides");
+        assertEquals(List.of("python3", "./main.py", "-v"), specs.get(0).command(), "a test without args takes the submission's");
+        assertEquals(List.of("python3", "./main.py", "-q"), specs.get(1).command());
+        assertEquals(300L, outcome.wallTimeMs());
+    }
+
+    @Test
+    void allTestsPassingIsAccepted() throws Exception {
+        JobRunner runner = new JobRunner(catalog(), spec -> printed("ok\n", 0), Clock.systemUTC());
+        Job job = new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[0])), "main.py",
+                new byte[0], List.of(), new Job.JobLimits(1000, 64, 1024),
+                List.of(new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok\n".getBytes())),
+                Job.Comparison.EXACT);
+        var outcome = runner.execute(job);
+        assertEquals(Verdict.WRONG_ANSWER, outcome.tests().get(0).verdict(), "exact comparison sees the newline");
+        assertEquals(Verdict.ACCEPTED, outcome.tests().get(1).verdict());
+    }
+
     @Test
     void failedCompileIsACompileErrorAndNothingRuns() throws Exception {
         List<SandboxSpec> specs = new java.util.ArrayList<>();
@@ -103,7 +143,7 @@ class JobRunnerTest {
 
     private static Job job(String runtime, String entry, List<String> args) {
         return new Job(UUID.randomUUID(), runtime, List.of(new Job.JobFile(entry, new byte[0])), entry, new byte[0], args,
-                new Job.JobLimits(1000, 64, 1024));
+                new Job.JobLimits(1000, 64, 1024), List.of(), null);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.crucible.queue;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** What an executor reports about a submission, in order: {@link Started}, then {@link Finished}. */
@@ -27,6 +28,7 @@ public sealed interface ExecutionEvent {
      * @param signal    e.g. {@code SIGKILL}, when the exit status is 128 + a signal number
      * @param message   for {@link Verdict#INTERNAL_ERROR}, what went wrong
      * @param compileOutput what the compiler said, for compiled languages; null otherwise
+     * @param tests     each test's outcome, in order, when the job had tests; empty otherwise
      */
     record Outcome(
             Verdict verdict,
@@ -40,15 +42,33 @@ public sealed interface ExecutionEvent {
             Instant startedAt,
             Instant finishedAt,
             String message,
-            byte[] compileOutput) {
+            byte[] compileOutput,
+            List<TestOutcome> tests) {
+
+        public Outcome {
+            tests = tests == null ? List.of() : List.copyOf(tests);
+        }
 
         public static Outcome internalError(String message, Instant at) {
-            return new Outcome(Verdict.INTERNAL_ERROR, null, null, new byte[0], 0, new byte[0], 0, null, at, at, message, null);
+            return new Outcome(Verdict.INTERNAL_ERROR, null, null, new byte[0], 0, new byte[0], 0, null, at, at, message, null, List.of());
         }
 
         public Outcome withCompileOutput(byte[] output) {
             return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
-                    wallTimeMs, startedAt, finishedAt, message, output);
+                    wallTimeMs, startedAt, finishedAt, message, output, tests);
         }
+    }
+
+    /** One test's run: its verdict ({@link Verdict#WRONG_ANSWER} when it ran fine but printed otherwise). */
+    record TestOutcome(
+            String name,
+            Verdict verdict,
+            Integer exitCode,
+            String signal,
+            byte[] stdout,
+            long stdoutTruncatedBytes,
+            byte[] stderr,
+            long stderrTruncatedBytes,
+            Long wallTimeMs) {
     }
 }

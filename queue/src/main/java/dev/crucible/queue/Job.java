@@ -13,7 +13,8 @@ import java.util.UUID;
  * @param stdin   the bytes given on standard input
  * @param args    argv handed to the program after the runtime's run command, never through a shell
  */
-public record Job(UUID submissionId, String runtime, List<JobFile> files, String entryFile, byte[] stdin, List<String> args, JobLimits limits) {
+public record Job(UUID submissionId, String runtime, List<JobFile> files, String entryFile, byte[] stdin, List<String> args,
+                  JobLimits limits, List<JobTest> tests, Comparison comparison) {
     public Job {
         // A job can come from Redis, written by anything: refuse an incomplete one at decoding.
         java.util.Objects.requireNonNull(submissionId, "submissionId");
@@ -23,7 +24,15 @@ public record Job(UUID submissionId, String runtime, List<JobFile> files, String
         java.util.Objects.requireNonNull(limits, "limits");
         files = List.copyOf(files);
         args = List.copyOf(args);
+        tests = tests == null ? List.of() : List.copyOf(tests);
+        comparison = comparison == null ? Comparison.TRAILING_WHITESPACE : comparison;
     }
+
+    /** One test case: its own stdin and args (null for the submission's), and the stdout it expects. */
+    public record JobTest(String name, byte[] stdin, List<String> args, byte[] expectedOutput) {}
+
+    /** How a test's stdout is compared with what it expects. */
+    public enum Comparison { EXACT, TRAILING_WHITESPACE, WHITESPACE }
 
     /** One file, at a relative path inside the sandbox's work folder. */
     public record JobFile(String path, byte[] content) {}

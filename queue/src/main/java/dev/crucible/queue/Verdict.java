@@ -3,6 +3,7 @@ package dev.crucible.queue;
 /** How a run ended, as judged from outside the sandbox. */
 public enum Verdict {
     ACCEPTED,
+    WRONG_ANSWER,
     COMPILE_ERROR,
     RUNTIME_ERROR,
     TIME_LIMIT_EXCEEDED,

@@ -81,6 +81,12 @@ public abstract sealed class ApiException extends RuntimeException {
         }
     }
 
+    public static final class IdempotencyConflict extends ApiException {
+        public IdempotencyConflict(String key) {
+            super(409, CodeEnum.IDEMPOTENCY_CONFLICT, "Idempotency-Key '" + key + "' was used with another body", null);
+        }
+    }
+
     public static final class PayloadTooLarge extends ApiException {
         public PayloadTooLarge(String detail) {
             super(413, CodeEnum.PAYLOAD_TOO_LARGE, detail, null);

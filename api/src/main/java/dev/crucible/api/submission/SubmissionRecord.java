@@ -1,6 +1,8 @@
 package dev.crucible.api.submission;
 
+import dev.crucible.queue.ExecutionEvent;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** One row of {@code submissions}, as stored. Result fields are null until the submission is completed. */
@@ -21,6 +23,7 @@ record SubmissionRecord(
         Long wallTimeMs,
         String message,
         byte[] compileOutput,
+        List<ExecutionEvent.TestOutcome> tests,
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt) {

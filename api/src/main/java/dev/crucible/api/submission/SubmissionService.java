@@ -14,11 +14,13 @@ import dev.crucible.runtime.RuntimeCatalog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,8 @@ public final class SubmissionService {
     private final AddressPolicy addressPolicy;
     private final CallbackTarget.Resolver resolver;
     private final boolean allowHttp;
+    private final com.fasterxml.jackson.databind.ObjectMapper canonical = dev.crucible.api.http.Json.mapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private final Clock clock;
 
     public SubmissionService(RuntimeCatalog catalog, ApiConfig config, SubmissionStore store, JobQueue queue,
@@ -59,7 +63,14 @@ public final class SubmissionService {
         this.clock = clock;
     }
 
-    SubmissionRecord create(Caller caller, SubmissionRequest request, boolean wait) {
+    SubmissionRecord create(Caller caller, SubmissionRequest request, boolean wait, String idempotencyKey) {
+        byte[] requestHash = idempotencyKey == null ? null : hash(request);
+        if (idempotencyKey != null) {
+            var earlier = store.findByIdempotencyKey(caller.keyId(), idempotencyKey);
+            if (earlier.isPresent()) {
+                return repeat(caller, earlier.get(), requestHash, idempotencyKey, wait);
+            }
+        }
         UUID id = UUID.randomUUID();
         Job job = validator.validate(id, request);
         if (request.getCallbackUrl() != null) {
@@ -71,8 +82,18 @@ public final class SubmissionService {
         }
         String encoded = codec.encode(job);
         Instant createdAt = clock.instant();
-        store.insertQueued(new SubmissionStore.NewSubmission(id, caller, job.runtime(), job.limits().wallTimeMs(),
-                job.limits().memoryMb(), job.limits().outputBytes(), encoded, request.getCallbackUrl(), createdAt), maxQueued);
+        try {
+            store.insertQueued(new SubmissionStore.NewSubmission(id, caller, job.runtime(), job.limits().wallTimeMs(),
+                    job.limits().memoryMb(), job.limits().outputBytes(), encoded, request.getCallbackUrl(), createdAt,
+                    idempotencyKey, requestHash), maxQueued);
+        } catch (UnableToExecuteStatementException e) {
+            // The same key, sent twice at once: the other request stored it first.
+            var earlier = idempotencyKey == null ? null : store.findByIdempotencyKey(caller.keyId(), idempotencyKey).orElse(null);
+            if (earlier == null) {
+                throw e;
+            }
+            return repeat(caller, earlier, requestHash, idempotencyKey, wait);
+        }
         // Stored is accepted: from here on nothing may turn into an error answer, or the client
         // would retry and submit twice.
         CompletableFuture<Void> done = wait ? signals.watch(id) : null;
@@ -84,7 +105,7 @@ public final class SubmissionService {
         }
         SubmissionRecord justQueued = new SubmissionRecord(id, caller.keyId(), "queued", job.runtime(),
                 job.limits().wallTimeMs(), job.limits().memoryMb(), null, null, null, null, null, null, null, null, null,
-                null, createdAt, null, null);
+                null, List.of(), createdAt, null, null);
         if (done == null) {
             return readOr(caller, id, justQueued);
         }
@@ -92,6 +113,32 @@ public final class SubmissionService {
             return awaitFinal(caller, id, done, justQueued);
         } finally {
             signals.forget(id);
+        }
+    }
+
+    /** The answer to a repeated request: the earlier submission, never a second run. */
+    private SubmissionRecord repeat(Caller caller, SubmissionStore.Earlier earlier, byte[] requestHash, String key, boolean wait) {
+        if (!java.util.Arrays.equals(earlier.requestHash(), requestHash)) {
+            throw new ApiException.IdempotencyConflict(key);
+        }
+        SubmissionRecord stored = get(caller, earlier.id());
+        if (!wait || stored.completed()) {
+            return stored;
+        }
+        CompletableFuture<Void> done = signals.watch(earlier.id());
+        try {
+            return awaitFinal(caller, earlier.id(), done, stored);
+        } finally {
+            signals.forget(earlier.id());
+        }
+    }
+
+    /** SHA-256 of the request as the api read it: the same fields give the same hash, however they were spelled. */
+    private byte[] hash(SubmissionRequest request) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(canonical.writeValueAsBytes(request));
+        } catch (java.security.NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot hash the request", e);
         }
     }
 

@@ -35,7 +35,18 @@ public final class SubmissionStore {
 
     /** A submission to store: the row's fields, and the queue message for the outbox. */
     record NewSubmission(UUID id, Caller caller, String runtime, long wallTimeLimitMs, long memoryLimitMb,
-                         long outputLimitBytes, String job, String callbackUrl, Instant createdAt) {}
+                         long outputLimitBytes, String job, String callbackUrl, Instant createdAt,
+                         String idempotencyKey, byte[] requestHash) {}
+
+    /** An earlier submission made with the same Idempotency-Key by the same API key. */
+    record Earlier(UUID id, byte[] requestHash) {}
+
+    Optional<Earlier> findByIdempotencyKey(UUID apiKeyId, String idempotencyKey) {
+        return jdbi.withHandle(h -> h.createQuery(
+                "select id, request_hash from submissions where api_key_id = :key and idempotency_key = :idem")
+                .bind("key", apiKeyId).bind("idem", idempotencyKey)
+                .map((rs, ctx) -> new Earlier(rs.getObject(1, UUID.class), rs.getBytes(2))).findOne());
+    }
 
     /**
      * Stores a queued submission, its enqueue intent and its audit entry in one transaction, after
@@ -71,11 +82,12 @@ public final class SubmissionStore {
             }
             h.createUpdate("""
                     insert into submissions (id, api_key_id, status, runtime, wall_time_limit_ms, memory_limit_mb,
-                                             output_limit_bytes, job, callback_url, created_at)
-                    values (:id, :key, 'queued', :runtime, :wall, :memory, :output, :job, :callback, :created)""")
+                                             output_limit_bytes, job, callback_url, created_at, idempotency_key, request_hash)
+                    values (:id, :key, 'queued', :runtime, :wall, :memory, :output, :job, :callback, :created, :idem, :hash)""")
                     .bind("id", s.id()).bind("key", s.caller().keyId()).bind("runtime", s.runtime())
                     .bind("wall", s.wallTimeLimitMs()).bind("memory", s.memoryLimitMb()).bind("output", s.outputLimitBytes())
                     .bind("job", s.job()).bind("callback", s.callbackUrl()).bind("created", utc(s.createdAt()))
+                    .bind("idem", s.idempotencyKey()).bind("hash", s.requestHash())
                     .execute();
             h.createUpdate("insert into outbox (submission_id) values (:id)").bind("id", s.id()).execute();
             AuditLog.record(h, s.caller(), "submission.create", s.id().toString());
@@ -111,7 +123,8 @@ public final class SubmissionStore {
                     stdout = :stdout, stdout_truncated_bytes = :stdoutDropped,
                     stderr = :stderr, stderr_truncated_bytes = :stderrDropped,
                     wall_time_ms = :wall, message = :message, executor = :executor, job = '', compile_output = :compileOutput,
-                    started_at = coalesce(started_at, :started), finished_at = :finished
+                    test_results = :tests,
+                    started_at = coalesce(started_at, :started), finished_at = coalesce(:finished, now())
                 where id = :id and status <> 'completed'""")
                 .bind("id", finished.submissionId())
                 .bind("verdict", o.verdict().name().toLowerCase(Locale.ROOT))
@@ -124,6 +137,7 @@ public final class SubmissionStore {
                 .bind("wall", o.wallTimeMs())
                 .bind("message", o.message())
                 .bind("compileOutput", o.compileOutput())
+                .bind("tests", o.tests().isEmpty() ? null : TestResults.write(o.tests()))
                 .bind("executor", finished.executor())
                 .bind("started", utc(o.startedAt()))
                 .bind("finished", utc(o.finishedAt()))
@@ -219,6 +233,7 @@ public final class SubmissionStore {
                 (Long) rs.getObject("wall_time_ms"),
                 rs.getString("message"),
                 rs.getBytes("compile_output"),
+                TestResults.read(rs.getString("test_results")),
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("started_at")),
                 instant(rs.getTimestamp("finished_at")));

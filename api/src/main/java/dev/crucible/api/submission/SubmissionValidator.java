@@ -7,6 +7,7 @@ import dev.crucible.api.model.FieldError;
 import dev.crucible.api.model.Limits;
 import dev.crucible.api.model.SourceFile;
 import dev.crucible.api.model.SubmissionRequest;
+import dev.crucible.api.model.TestCase;
 import dev.crucible.queue.Job;
 import dev.crucible.runtime.RuntimeCatalog;
 import dev.crucible.runtime.RuntimeManifest;
@@ -39,25 +40,8 @@ final class SubmissionValidator {
         if (stdin.length > RequestLimits.STDIN_BYTES) {
             errors.add(error("stdin", "is " + stdin.length + " bytes; at most " + RequestLimits.STDIN_BYTES));
         }
-        List<String> args = request.getArgs() == null ? List.of() : request.getArgs();
-        if (args.size() > RequestLimits.ARGS) {
-            errors.add(error("args", "has " + args.size() + " items; at most " + RequestLimits.ARGS));
-        }
-        long argBytes = 0;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            argBytes += arg == null ? 0 : arg.getBytes(StandardCharsets.UTF_8).length;
-            if (arg == null) {
-                errors.add(error("args[" + i + "]", "is null"));
-            } else if (arg.indexOf('\0') >= 0) {
-                errors.add(error("args[" + i + "]", "contains a NUL character, which no program argument can hold"));
-            } else if (arg.getBytes(StandardCharsets.UTF_8).length > RequestLimits.ARG_BYTES) {
-                errors.add(error("args[" + i + "]", "is longer than " + RequestLimits.ARG_BYTES + " bytes"));
-            }
-        }
-        if (argBytes > RequestLimits.ALL_ARGS_BYTES) {
-            errors.add(error("args", "hold " + argBytes + " bytes together; at most " + RequestLimits.ALL_ARGS_BYTES));
-        }
+        List<String> args = args(errors, "args", request.getArgs());
+        List<Job.JobTest> tests = tests(errors, request.getTests());
         Limits limits = request.getLimits() == null ? new Limits() : request.getLimits();
         long wall = limit(errors, "limits.wall_time_ms", limits.getWallTimeMs(), runtime.defaultLimits().wallTimeMs(),
                 ApiConfig.MIN_WALL_TIME_MS, config.maxWallTimeMs());
@@ -66,8 +50,67 @@ final class SubmissionValidator {
         if (!errors.isEmpty()) {
             throw new ApiException.InvalidRequest(errors);
         }
+        Job.Comparison comparison = request.getCompare() == null ? Job.Comparison.TRAILING_WHITESPACE
+                : Job.Comparison.valueOf(request.getCompare().name());
         return new Job(submissionId, runtime.name(), files, files.getFirst().path(), stdin, args,
-                new Job.JobLimits(wall, memory, config.outputLimitBytes()));
+                new Job.JobLimits(wall, memory, config.outputLimitBytes()), tests, comparison);
+    }
+
+    private static List<String> args(List<FieldError> errors, String field, List<String> given) {
+        List<String> args = given == null ? List.of() : given;
+        if (args.size() > RequestLimits.ARGS) {
+            errors.add(error(field, "has " + args.size() + " items; at most " + RequestLimits.ARGS));
+        }
+        long argBytes = 0;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String name = field + "[" + i + "]";
+            if (arg == null) {
+                errors.add(error(name, "is null"));
+                continue;
+            }
+            int bytes = arg.getBytes(StandardCharsets.UTF_8).length;
+            argBytes += bytes;
+            if (arg.indexOf('\0') >= 0) {
+                errors.add(error(name, "contains a NUL character, which no program argument can hold"));
+            } else if (bytes > RequestLimits.ARG_BYTES) {
+                errors.add(error(name, "is longer than " + RequestLimits.ARG_BYTES + " bytes"));
+            }
+        }
+        if (argBytes > RequestLimits.ALL_ARGS_BYTES) {
+            errors.add(error(field, "hold " + argBytes + " bytes together; at most " + RequestLimits.ALL_ARGS_BYTES));
+        }
+        return args;
+    }
+
+    private static List<Job.JobTest> tests(List<FieldError> errors, List<TestCase> given) {
+        List<TestCase> cases = given == null ? List.of() : given;
+        if (cases.size() > RequestLimits.TESTS) {
+            errors.add(error("tests", "has " + cases.size() + " tests; at most " + RequestLimits.TESTS));
+        }
+        List<Job.JobTest> tests = new ArrayList<>();
+        long total = 0;
+        for (int i = 0; i < cases.size(); i++) {
+            TestCase test = cases.get(i);
+            String field = "tests[" + i + "]";
+            if (test == null) {
+                errors.add(error(field, "is null"));
+                continue;
+            }
+            String name = test.getName() == null ? "test " + (i + 1) : test.getName();
+            if (name.length() > RequestLimits.TEST_NAME_CHARS) {
+                errors.add(error(field + ".name", "is longer than " + RequestLimits.TEST_NAME_CHARS + " characters"));
+            }
+            byte[] stdin = test.getStdin() == null ? null : test.getStdin().getBytes(StandardCharsets.UTF_8);
+            byte[] expected = test.getExpectedOutput().getBytes(StandardCharsets.UTF_8);
+            total += expected.length + (stdin == null ? 0 : stdin.length);
+            List<String> args = test.getArgs() == null || test.getArgs().isEmpty() ? null : args(errors, field + ".args", test.getArgs());
+            tests.add(new Job.JobTest(name, stdin, args, expected));
+        }
+        if (total > RequestLimits.ALL_TESTS_BYTES) {
+            errors.add(error("tests", "hold " + total + " bytes of stdin and expected output; at most " + RequestLimits.ALL_TESTS_BYTES));
+        }
+        return tests;
     }
 
     private static List<Job.JobFile> files(SubmissionRequest request, RuntimeManifest runtime, List<FieldError> errors) {

@@ -4,7 +4,11 @@ import dev.crucible.api.model.Limits;
 import dev.crucible.api.model.OutputEncoding;
 import dev.crucible.api.model.Submission;
 import dev.crucible.api.model.SubmissionStatus;
+import dev.crucible.api.model.Score;
+import dev.crucible.api.model.TestResult;
 import dev.crucible.api.model.Verdict;
+import dev.crucible.queue.ExecutionEvent;
+import java.util.Locale;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -37,6 +41,18 @@ final class SubmissionView {
         view.stdout(stdout.value()).stdoutEncoding(stdout.encoding());
         Text stderr = text(r.stderr());
         view.stderr(stderr.value()).stderrEncoding(stderr.encoding());
+        if (!r.tests().isEmpty()) {
+            for (ExecutionEvent.TestOutcome t : r.tests()) {
+                Text out = text(t.stdout());
+                Text err = text(t.stderr());
+                view.addTestsItem(new TestResult(t.name(), Verdict.fromValue(t.verdict().name().toLowerCase(Locale.ROOT)))
+                        .stdout(out.value()).stdoutEncoding(out.encoding()).stdoutTruncatedBytes(t.stdoutTruncatedBytes())
+                        .stderr(err.value()).stderrEncoding(err.encoding()).stderrTruncatedBytes(t.stderrTruncatedBytes())
+                        .exitCode(t.exitCode()).signal(t.signal()).wallTimeMs(t.wallTimeMs()));
+            }
+            int passed = (int) r.tests().stream().filter(t -> t.verdict() == dev.crucible.queue.Verdict.ACCEPTED).count();
+            view.score(new Score(passed, r.tests().size()));
+        }
         if (r.compileOutput() != null) {
             Text compileOutput = text(r.compileOutput());
             view.compileOutput(compileOutput.value()).compileOutputEncoding(compileOutput.encoding());

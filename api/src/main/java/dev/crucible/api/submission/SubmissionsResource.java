@@ -24,9 +24,12 @@ public final class SubmissionsResource implements SubmissionsApi {
     }
 
     @Override
-    public Submission createSubmission(SubmissionRequest request, Boolean wait) {
+    public Submission createSubmission(SubmissionRequest request, Boolean wait, String idempotencyKey) {
         Caller caller = Caller.requiring(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
-        return SubmissionView.of(service.create(caller, request, Boolean.TRUE.equals(wait)));
+        if (idempotencyKey != null && !idempotencyKey.matches("[\\x21-\\x7e]{1,255}")) {
+            throw new ApiException.InvalidRequest(List.of(new FieldError("Idempotency-Key", "must be 1..255 printable ASCII characters")));
+        }
+        return SubmissionView.of(service.create(caller, request, Boolean.TRUE.equals(wait), idempotencyKey));
     }
 
     @Override
@@ -42,7 +45,8 @@ public final class SubmissionsResource implements SubmissionsApi {
                 case "false" -> false;
                 default -> throw new ApiException.InvalidRequest(List.of(new FieldError("wait", "must be true or false")));
             };
-            Submission submission = createSubmission(body.read(request.exchange(), SubmissionRequest.class), wait);
+            Submission submission = createSubmission(body.read(request.exchange(), SubmissionRequest.class), wait,
+                    request.exchange().getRequestHeaders().getFirst("Idempotency-Key"));
             return new Response(wait && submission.getStatus() == SubmissionStatus.COMPLETED ? 200 : 202, submission);
         });
         router.add("GET", "/v1/submissions/{id}", Router.Access.KEY,

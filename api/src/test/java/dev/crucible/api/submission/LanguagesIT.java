@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crucible.api.StackUnderTest;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,19 @@ class LanguagesIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("languages")
+    void otherOutputThanExpectedIsAWrongAnswer(String runtime, String hello, String exit3, String loop, String broken) {
+        ObjectNode request = JSON.createObjectNode().put("runtime", runtime).put("source", hello);
+        request.putArray("tests").addObject().put("name", "greets").put("expected_output", "goodbye\n");
+        var answer = stack.submit(request.toString());
+        JsonNode result = answer.body();
+        assertEquals("wrong_answer", result.get("verdict").asText(), answer.raw().body());
+        assertEquals("wrong_answer", result.get("tests").get(0).get("verdict").asText());
+        assertEquals("hello\n", result.get("tests").get(0).get("stdout").asText());
+        assertEquals(0, result.get("score").get("passed").asInt());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("languages")
     void nonZeroExitIsARuntimeError(String runtime, String hello, String exit3, String loop, String broken) {
         JsonNode result = run(runtime, exit3, 10_000);
         assertEquals("runtime_error", result.get("verdict").asText(), result.toString());
@@ -98,6 +112,40 @@ class LanguagesIT {
         Set<String> names = new HashSet<>();
         stack.get("/v1/runtimes", stack.adminKey()).body().forEach(r -> names.add(r.get("name").asText()));
         assertEquals(Set.of("python", "node", "bash", "c", "cpp", "java", "go", "rust"), names);
+    }
+
+    @Test
+    void eachTestIsJudgedAndScored() {
+        var answer = stack.submit("""
+                {"runtime":"python","source":"print(int(input()) * 2)",
+                 "tests":[{"name":"two","stdin":"2","expected_output":"4"},
+                          {"name":"three","stdin":"3","expected_output":"6\\n\\n"},
+                          {"name":"wrong","stdin":"3","expected_output":"7"},
+                          {"name":"crash","stdin":"x","expected_output":"0"}]}""");
+        JsonNode result = answer.body();
+        assertEquals("wrong_answer", result.get("verdict").asText(), answer.raw().body());
+        List<String> verdicts = new java.util.ArrayList<>();
+        result.get("tests").forEach(t -> verdicts.add(t.get("name").asText() + ":" + t.get("verdict").asText()));
+        assertEquals(List.of("two:accepted", "three:accepted", "wrong:wrong_answer", "crash:runtime_error"), verdicts);
+        assertEquals(2, result.get("score").get("passed").asInt());
+        assertEquals(4, result.get("score").get("total").asInt());
+    }
+
+    @Test
+    void whitespaceComparisonFoldsSpacing() {
+        var answer = stack.submit("""
+                {"runtime":"python","source":"print(' 1   2 ')\\nprint('3')","compare":"whitespace",
+                 "tests":[{"expected_output":"1 2 3"}]}""");
+        assertEquals("accepted", answer.body().get("verdict").asText(), answer.raw().body());
+    }
+
+    @Test
+    void compiledOnceForAllTests() {
+        var answer = stack.submit("""
+                {"runtime":"c","source":"#include <stdio.h>\\nint main(void) { int x; scanf(\\"%d\\", &x); printf(\\"%d\\\\n\\", x * x); }",
+                 "tests":[{"stdin":"3","expected_output":"9"},{"stdin":"4","expected_output":"16"}]}""");
+        assertEquals("accepted", answer.body().get("verdict").asText(), answer.raw().body());
+        assertEquals(2, answer.body().get("score").get("passed").asInt());
     }
 
     @Test

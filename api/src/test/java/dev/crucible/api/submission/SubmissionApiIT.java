@@ -95,6 +95,35 @@ class SubmissionApiIT {
         assertEquals("hi from helper\n", answer.body().get("stdout").asText(), answer.raw().body());
     }
 
+    private StackUnderTest.Answer postWithKey(String idempotencyKey, String body) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(StackUnderTest.variable("CRUCIBLE_TEST_API_URL") + "/v1/submissions"))
+                .header("Authorization", "Bearer " + stack.adminKey()).header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey).timeout(Duration.ofSeconds(30))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new StackUnderTest.Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()), response);
+    }
+
+    @Test
+    void sameIdempotencyKeyAndBodyGiveTheSameSubmission() throws Exception {
+        String key = "retry-" + java.util.UUID.randomUUID();
+        var first = postWithKey(key, "{\"runtime\":\"python\",\"source\":\"print(1)\"}");
+        var again = postWithKey(key, "{ \"source\": \"print(1)\", \"runtime\": \"python\" }");
+        assertEquals(202, first.status(), first.raw().body());
+        assertEquals(first.body().get("id").asText(), again.body().get("id").asText(), "a retry must not submit twice");
+    }
+
+    @Test
+    void sameIdempotencyKeyWithAnotherBodyIsAConflict() throws Exception {
+        String key = "retry-" + java.util.UUID.randomUUID();
+        postWithKey(key, "{\"runtime\":\"python\",\"source\":\"print(1)\"}");
+        var other = postWithKey(key, "{\"runtime\":\"python\",\"source\":\"print(2)\"}");
+        assertEquals(409, other.status());
+        assertEquals("idempotency_conflict", other.body().get("code").asText());
+    }
+
     @Test
     void withoutWaitTheSubmissionIsAcceptedAsQueued() {
         var answer = stack.post("/v1/submissions", "application/json", "{\"runtime\":\"python\",\"source\":\"print(1)\"}", stack.adminKey());

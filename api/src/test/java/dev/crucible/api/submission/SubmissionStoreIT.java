@@ -47,14 +47,14 @@ class SubmissionStoreIT {
 
     private UUID queued(long maxQueued) {
         UUID id = UUID.randomUUID();
-        store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python", 1000, 64, 1024, "{}", null, Instant.now()), maxQueued);
+        store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python", 1000, 64, 1024, "{}", null, Instant.now(), null, null), maxQueued);
         return id;
     }
 
     private static ExecutionEvent.Finished finished(UUID id, Verdict verdict, String stdout) {
         Instant now = Instant.now();
         return new ExecutionEvent.Finished(id, "executor-test", new ExecutionEvent.Outcome(verdict, 0, null,
-                stdout.getBytes(StandardCharsets.UTF_8), 0, new byte[] {0, 1}, 0, 12L, now, now, null, null));
+                stdout.getBytes(StandardCharsets.UTF_8), 0, new byte[] {0, 1}, 0, 12L, now, now, null, null, null));
     }
 
     @Test
@@ -106,7 +106,7 @@ class SubmissionStoreIT {
         UUID id = queued();
         store.outboxDone(id);
         assertThrows(RuntimeException.class, () -> store.insertQueued(
-                new SubmissionStore.NewSubmission(id, caller, "python", 1, 1, 1, "{}", null, Instant.now()), 1000));
+                new SubmissionStore.NewSubmission(id, caller, "python", 1, 1, 1, "{}", null, Instant.now(), null, null), 1000));
         assertTrue(store.outboxOlderThan(Duration.ZERO, 10).isEmpty(), "the transaction must not leave an intent behind");
     }
 

@@ -62,10 +62,10 @@ class WebhookDeliveryIT {
         UUID id = UUID.randomUUID();
         Caller caller = new Caller(scratch.keyId(), Caller.Role.SUBMITTER, "127.0.0.1");
         store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python", 1000, 64, 1024, "{}",
-                "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", Instant.now()), 1000);
+                "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", Instant.now(), null, null), 1000);
         Instant now = Instant.now();
         store.markFinished(new ExecutionEvent.Finished(id, "executor-test", new ExecutionEvent.Outcome(Verdict.ACCEPTED, 0, null,
-                "out".getBytes(StandardCharsets.UTF_8), 0, new byte[0], 0, 5L, now, now, null, null)));
+                "out".getBytes(StandardCharsets.UTF_8), 0, new byte[0], 0, 5L, now, now, null, null, null)));
         return id;
     }
 
@@ -128,7 +128,7 @@ class WebhookDeliveryIT {
     void submissionWithoutCallbackSchedulesNothing() {
         UUID id = UUID.randomUUID();
         store.insertQueued(new SubmissionStore.NewSubmission(id, new Caller(scratch.keyId(), Caller.Role.SUBMITTER, "127.0.0.1"),
-                "python", 1000, 64, 1024, "{}", null, Instant.now()), 1000);
+                "python", 1000, 64, 1024, "{}", null, Instant.now(), null, null), 1000);
         Instant now = Instant.now();
         store.markFinished(new ExecutionEvent.Finished(id, "executor-test",
                 ExecutionEvent.Outcome.internalError("x", now)));
