@@ -73,7 +73,7 @@ public final class Main {
 
             SubmissionStore store = new SubmissionStore(jdbi);
             CompletionSignals signals = new CompletionSignals();
-            SubmissionService submissions = new SubmissionService(catalog, config, store, queue.jobQueue(), signals,
+            SubmissionService submissions = new SubmissionService(catalog, config, store, queue.jobQueue(), queue.cancellations(), signals,
                     AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock);
             EventConsumer events = new EventConsumer(queue.eventSource(config.instanceName()), store, signals);
             OutboxRelay relay = new OutboxRelay(store, queue.jobQueue());

@@ -1,5 +1,6 @@
 package dev.crucible.executor;
 
+import dev.crucible.executor.sandbox.Cancellation;
 import dev.crucible.executor.sandbox.Sandbox;
 import dev.crucible.executor.sandbox.SandboxException;
 import dev.crucible.executor.sandbox.SandboxRun;
@@ -55,6 +56,11 @@ final class JobRunner {
     }
 
     Outcome execute(Job job) {
+        return execute(job, Cancellation.NEVER);
+    }
+
+    /** Runs the job; once {@code cancellation} is requested, the sandbox in use is killed and no other starts. */
+    Outcome execute(Job job, Cancellation cancellation) {
         RuntimeManifest runtime = catalog.find(job.runtime()).orElse(null);
         if (runtime == null) {
             return Outcome.internalError("this executor has no runtime '" + job.runtime() + "'", clock.instant());
@@ -68,7 +74,10 @@ final class JobRunner {
                 command.addAll(withEntryFile(runtime.compile(), runtime, job));
                 SandboxRun compiled = sandbox.run(new SandboxSpec(runId(job, "compile"), runtime.imageTag(), command, files,
                         new byte[0], Duration.ofMillis(runtime.compileLimits().wallTimeMs()),
-                        runtime.compileLimits().memoryMb() << 20, ARTIFACT_BYTES, COMPILE_OUTPUT_BYTES));
+                        runtime.compileLimits().memoryMb() << 20, ARTIFACT_BYTES, COMPILE_OUTPUT_BYTES), cancellation);
+                if (compiled.cancelled()) {
+                    return cancelled();
+                }
                 compileOutput = compiled.stderr().kept();
                 Outcome failed = compileFailure(compiled);
                 if (failed != null) {
@@ -77,7 +86,8 @@ final class JobRunner {
                 files = CompiledArtifact.files(compiled.stdout().kept());
             }
             if (job.tests().isEmpty()) {
-                return judge(run(job, runtime, files, job.stdin(), job.args(), "run")).withCompileOutput(compileOutput);
+                SandboxRun run = run(job, runtime, files, job.stdin(), job.args(), "run", cancellation);
+                return run.cancelled() ? cancelled() : judge(run).withCompileOutput(compileOutput);
             }
             List<ExecutionEvent.TestOutcome> results = new ArrayList<>();
             Instant started = null;
@@ -85,7 +95,10 @@ final class JobRunner {
             for (int i = 0; i < job.tests().size(); i++) {
                 Job.JobTest test = job.tests().get(i);
                 SandboxRun run = run(job, runtime, files, test.stdin() == null ? job.stdin() : test.stdin(),
-                        test.args() == null ? job.args() : test.args(), "test" + i);
+                        test.args() == null ? job.args() : test.args(), "test" + i, cancellation);
+                if (run.cancelled()) {
+                    return cancelled();
+                }
                 results.add(judgeTest(test, run, job.comparison()));
                 started = started == null ? run.startedAt() : started;
                 finished = run.finishedAt();
@@ -100,13 +113,18 @@ final class JobRunner {
         }
     }
 
+    /** Reported for a cancelled run; the api ignores it, the submission being cancelled already. */
+    private Outcome cancelled() {
+        return Outcome.internalError("cancelled", clock.instant());
+    }
+
     private SandboxRun run(Job job, RuntimeManifest runtime, List<SandboxSpec.SandboxFile> files, byte[] stdin,
-                           List<String> args, String step) {
+                           List<String> args, String step, Cancellation cancellation) {
         List<String> command = withEntryFile(runtime.run(), runtime, job);
         command.addAll(args);
         return sandbox.run(new SandboxSpec(runId(job, step), runtime.imageTag(), command, files, stdin,
                 Duration.ofMillis(job.limits().wallTimeMs()), job.limits().memoryMb() << 20,
-                job.limits().outputBytes(), job.limits().outputBytes()));
+                job.limits().outputBytes(), job.limits().outputBytes()), cancellation);
     }
 
     /** A test's verdict: the run's, or wrong_answer when it ran fine and printed something else. */

@@ -1,5 +1,6 @@
 package dev.crucible.executor;
 
+import dev.crucible.queue.Cancellations;
 import dev.crucible.queue.EventSink;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.JobSource;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,17 +22,21 @@ final class Worker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration POLL = Duration.ofSeconds(2);
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(1);
+    private static final Duration CANCEL_POLL = Duration.ofMillis(500);
 
     private final String name;
     private final JobSource jobs;
     private final EventSink events;
+    private final Cancellations cancellations;
     private final JobRunner runner;
     private final Clock clock;
     private final Duration renewEvery;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    Worker(String name, JobSource jobs, EventSink events, JobRunner runner, Clock clock, Duration reclaimAfter) {
+    Worker(String name, JobSource jobs, EventSink events, Cancellations cancellations, JobRunner runner, Clock clock,
+           Duration reclaimAfter) {
+        this.cancellations = cancellations;
         this.renewEvery = reclaimAfter.dividedBy(4);
         this.name = name;
         this.jobs = jobs;
@@ -63,35 +69,55 @@ final class Worker implements Runnable {
 
     private void handle(JobSource.JobDelivery delivery) {
         var job = delivery.job();
+        if (cancellations.isCancelled(job.submissionId())) {
+            log.info("{}: submission {} was cancelled before it ran", name, job.submissionId());
+            jobs.complete(delivery);
+            return;
+        }
         log.info("{}: running submission {} ({})", name, job.submissionId(), job.runtime());
         events.publish(new ExecutionEvent.Started(job.submissionId(), name, clock.instant()));
         ExecutionEvent.Outcome outcome;
-        try (Lease lease = new Lease(delivery)) {
-            outcome = runner.execute(job);
+        try (Watch watch = new Watch(delivery)) {
+            outcome = runner.execute(job, watch::cancelled);
         }
         events.publish(new ExecutionEvent.Finished(job.submissionId(), name, outcome));
         jobs.complete(delivery);
         log.info("{}: submission {} finished: {}", name, job.submissionId(), outcome.verdict());
     }
 
-    /** Keeps a job claimed while it runs, however long that is, so that no other executor takes it over. */
-    private final class Lease implements AutoCloseable {
+    /**
+     * Watches a job while it runs: renews its claim, however long the run takes, so that no other
+     * executor takes it over; and looks for its cancellation twice a second.
+     */
+    private final class Watch implements AutoCloseable {
         private final CountDownLatch done = new CountDownLatch(1);
+        private final AtomicBoolean cancelled = new AtomicBoolean();
 
-        Lease(JobSource.JobDelivery delivery) {
-            Thread.ofVirtual().name(name + "-lease").start(() -> {
+        Watch(JobSource.JobDelivery delivery) {
+            Thread.ofVirtual().name(name + "-watch").start(() -> {
+                long lastRenewal = System.nanoTime();
                 try {
-                    while (!done.await(renewEvery.toMillis(), TimeUnit.MILLISECONDS)) {
+                    while (!done.await(CANCEL_POLL.toMillis(), TimeUnit.MILLISECONDS)) {
                         try {
-                            jobs.renew(delivery);
+                            if (System.nanoTime() - lastRenewal >= renewEvery.toNanos()) {
+                                jobs.renew(delivery);
+                                lastRenewal = System.nanoTime();
+                            }
+                            if (cancellations.isCancelled(delivery.job().submissionId())) {
+                                cancelled.set(true);
+                            }
                         } catch (QueueException e) {
-                            log.warn("{}: cannot renew the claim on {}: {}", name, delivery.entryId(), e.getMessage());
+                            log.warn("{}: cannot watch {}: {}", name, delivery.entryId(), e.getMessage());
                         }
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             });
+        }
+
+        boolean cancelled() {
+            return cancelled.get();
         }
 
         @Override

@@ -29,7 +29,7 @@ class JobRunnerTest {
 
     private static SandboxRun run(int exit, boolean timedOut, boolean overflow, boolean oom) {
         var empty = new SandboxRun.CapturedStream(new byte[0], 0);
-        return new SandboxRun(exit, timedOut, overflow, oom, empty, empty, T0, T0.plusMillis(250));
+        return new SandboxRun(exit, timedOut, overflow, oom, false, empty, empty, T0, T0.plusMillis(250));
     }
 
     private RuntimeCatalog catalog() throws Exception {
@@ -62,7 +62,7 @@ class JobRunnerTest {
     }
 
     private static SandboxRun compiledRun(byte[] artifact, int exit) {
-        return new SandboxRun(exit, false, false, false, new SandboxRun.CapturedStream(artifact, 0),
+        return new SandboxRun(exit, false, false, false, false, new SandboxRun.CapturedStream(artifact, 0),
                 new SandboxRun.CapturedStream("warning: x\n".getBytes(), 0), T0, T0.plusMillis(900));
     }
 
@@ -71,7 +71,7 @@ class JobRunnerTest {
         List<SandboxSpec> specs = new java.util.ArrayList<>();
         byte[] binary = {0x7f, 'E', 'L', 'F'};
         byte[] artifact = tarOf("./main", binary, 0100755);
-        JobRunner runner = new JobRunner(catalog(), spec -> {
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             specs.add(spec);
             return specs.size() == 1 ? compiledRun(artifact, 0) : run(0, false, false, false);
         }, Clock.systemUTC());
@@ -89,14 +89,14 @@ class JobRunnerTest {
     }
 
     private static SandboxRun printed(String stdout, int exit) {
-        return new SandboxRun(exit, false, false, false, new SandboxRun.CapturedStream(stdout.getBytes(), 0),
+        return new SandboxRun(exit, false, false, false, false, new SandboxRun.CapturedStream(stdout.getBytes(), 0),
                 new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(100));
     }
 
     @Test
     void eachTestRunsWithItsOwnInputAndGetsItsOwnVerdict() throws Exception {
         List<SandboxSpec> specs = new java.util.ArrayList<>();
-        JobRunner runner = new JobRunner(catalog(), spec -> {
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             specs.add(spec);
             String in = new String(spec.stdin());
             return in.equals("crash") ? printed("", 1) : printed(in.equals("2") ? "4\n" : "5\n", 0);
@@ -118,7 +118,7 @@ class JobRunnerTest {
 
     @Test
     void allTestsPassingIsAccepted() throws Exception {
-        JobRunner runner = new JobRunner(catalog(), spec -> printed("ok\n", 0), Clock.systemUTC());
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> printed("ok\n", 0), Clock.systemUTC());
         Job job = new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[0])), "main.py",
                 new byte[0], List.of(), new Job.JobLimits(1000, 64, 1024),
                 List.of(new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok\n".getBytes())),
@@ -129,9 +129,21 @@ class JobRunnerTest {
     }
 
     @Test
+    void cancelledCompileRunsNothingAfterIt() throws Exception {
+        List<SandboxSpec> specs = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            specs.add(spec);
+            return new SandboxRun(137, false, false, false, true, new SandboxRun.CapturedStream(new byte[0], 0),
+                    new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(10));
+        }, Clock.systemUTC());
+        assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("c", "main.c", List.of()), () -> true).verdict());
+        assertEquals(1, specs.size());
+    }
+
+    @Test
     void failedCompileIsACompileErrorAndNothingRuns() throws Exception {
         List<SandboxSpec> specs = new java.util.ArrayList<>();
-        JobRunner runner = new JobRunner(catalog(), spec -> {
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             specs.add(spec);
             return compiledRun(new byte[0], 1);
         }, Clock.systemUTC());
@@ -186,7 +198,7 @@ class JobRunnerTest {
     @Test
     void entryFileAndArgsFollowTheRunCommandAsSeparateArguments() throws Exception {
         AtomicReference<SandboxSpec> seen = new AtomicReference<>();
-        JobRunner runner = new JobRunner(catalog(), spec -> {
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             seen.set(spec);
             return run(0, false, false, false);
         }, Clock.systemUTC());
@@ -196,7 +208,7 @@ class JobRunnerTest {
 
     @Test
     void sandboxFailureIsAnInternalError() throws Exception {
-        JobRunner runner = new JobRunner(catalog(), spec -> {
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             throw new SandboxException("proxy refused", null);
         }, Clock.systemUTC());
         var outcome = runner.execute(job("python", "main.py", List.of()));
@@ -206,7 +218,7 @@ class JobRunnerTest {
 
     @Test
     void runtimeUnknownToTheExecutorIsAnInternalError() throws Exception {
-        JobRunner runner = new JobRunner(catalog(), spec -> run(0, false, false, false), Clock.systemUTC());
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> run(0, false, false, false), Clock.systemUTC());
         assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("cobol", "main.cob", List.of())).verdict());
     }
 }

@@ -33,6 +33,10 @@ public record QueueSettings(String redisUri, String keyPrefix, Duration commandT
         return keyPrefix + ":dead";
     }
 
+    String cancelledKey(java.util.UUID submissionId) {
+        return keyPrefix + ":cancelled:" + submissionId;
+    }
+
     String executorsKey() {
         return keyPrefix + ":executors";
     }

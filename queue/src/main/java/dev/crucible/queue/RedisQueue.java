@@ -126,6 +126,22 @@ public final class RedisQueue implements AutoCloseable {
         };
     }
 
+    /** Cancellation marks expire after a day: no job waits in the queue that long. */
+    public Cancellations cancellations() {
+        RedisCommands<String, String> redis = shared.sync();
+        return new Cancellations() {
+            @Override
+            public void cancel(java.util.UUID submissionId) {
+                run("cancel " + submissionId, () -> redis.setex(settings.cancelledKey(submissionId), 86_400, "1"));
+            }
+
+            @Override
+            public boolean isCancelled(java.util.UUID submissionId) {
+                return call("look up cancellation of " + submissionId, () -> redis.exists(settings.cancelledKey(submissionId)) > 0);
+            }
+        };
+    }
+
     /** Round trip to Redis, for readiness checks. */
     public void ping() {
         run("ping", () -> shared.sync().ping());

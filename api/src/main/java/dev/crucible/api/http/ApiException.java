@@ -87,6 +87,12 @@ public abstract sealed class ApiException extends RuntimeException {
         }
     }
 
+    public static final class AlreadyFinal extends ApiException {
+        public AlreadyFinal(String detail) {
+            super(409, CodeEnum.ALREADY_FINAL, detail, null);
+        }
+    }
+
     public static final class PayloadTooLarge extends ApiException {
         public PayloadTooLarge(String detail) {
             super(413, CodeEnum.PAYLOAD_TOO_LARGE, detail, null);

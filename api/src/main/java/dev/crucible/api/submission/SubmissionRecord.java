@@ -31,4 +31,9 @@ record SubmissionRecord(
     boolean completed() {
         return "completed".equals(status);
     }
+
+    /** Completed or cancelled: nothing will change it any more. */
+    boolean isFinal() {
+        return completed() || "cancelled".equals(status);
+    }
 }

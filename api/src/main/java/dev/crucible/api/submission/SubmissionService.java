@@ -6,6 +6,7 @@ import dev.crucible.api.http.ApiException;
 import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.webhook.AddressPolicy;
 import dev.crucible.api.webhook.CallbackTarget;
+import dev.crucible.queue.Cancellations;
 import dev.crucible.queue.Job;
 import dev.crucible.queue.JobCodec;
 import dev.crucible.queue.JobQueue;
@@ -36,6 +37,7 @@ public final class SubmissionService {
     private final SubmissionValidator validator;
     private final SubmissionStore store;
     private final JobQueue queue;
+    private final Cancellations cancellations;
     private final JobCodec codec;
     private final CompletionSignals signals;
     private final Duration maxWait;
@@ -48,8 +50,9 @@ public final class SubmissionService {
     private final Clock clock;
 
     public SubmissionService(RuntimeCatalog catalog, ApiConfig config, SubmissionStore store, JobQueue queue,
-                             CompletionSignals signals, AddressPolicy addressPolicy, CallbackTarget.Resolver resolver,
-                             Clock clock) {
+                             Cancellations cancellations, CompletionSignals signals, AddressPolicy addressPolicy,
+                             CallbackTarget.Resolver resolver, Clock clock) {
+        this.cancellations = cancellations;
         this.addressPolicy = addressPolicy;
         this.resolver = resolver;
         this.allowHttp = config.webhookAllowHttp();
@@ -116,13 +119,32 @@ public final class SubmissionService {
         }
     }
 
+    /**
+     * Cancels a queued or running submission: it is marked in PostgreSQL first (what the executor
+     * reports later is then ignored), then in Redis, where executors look before and while they run.
+     */
+    SubmissionRecord cancel(Caller caller, UUID id) {
+        if (!store.cancel(caller, id)) {
+            SubmissionRecord current = get(caller, id);
+            throw new ApiException.AlreadyFinal("submission " + id + " is " + current.status() + " already");
+        }
+        try {
+            cancellations.cancel(id);
+        } catch (RuntimeException e) {
+            log.warn("submission {} cancelled in the database, but not in Redis: a run in progress finishes, ignored: {}",
+                    id, e.getMessage());
+        }
+        signals.completed(id);
+        return get(caller, id);
+    }
+
     /** The answer to a repeated request: the earlier submission, never a second run. */
     private SubmissionRecord repeat(Caller caller, SubmissionStore.Earlier earlier, byte[] requestHash, String key, boolean wait) {
         if (!java.util.Arrays.equals(earlier.requestHash(), requestHash)) {
             throw new ApiException.IdempotencyConflict(key);
         }
         SubmissionRecord stored = get(caller, earlier.id());
-        if (!wait || stored.completed()) {
+        if (!wait || stored.isFinal()) {
             return stored;
         }
         CompletableFuture<Void> done = signals.watch(earlier.id());
@@ -166,7 +188,7 @@ public final class SubmissionService {
         while (true) {
             SubmissionRecord current = readOr(caller, id, fallback);
             Duration left = Duration.between(clock.instant(), deadline);
-            if (current.completed() || left.isNegative() || left.isZero()) {
+            if (current.isFinal() || left.isNegative() || left.isZero()) {
                 return current;
             }
             try {

@@ -125,7 +125,7 @@ public final class SubmissionStore {
                     wall_time_ms = :wall, message = :message, executor = :executor, job = '', compile_output = :compileOutput,
                     test_results = :tests,
                     started_at = coalesce(started_at, :started), finished_at = coalesce(:finished, now())
-                where id = :id and status <> 'completed'""")
+                where id = :id and status in ('queued', 'running')""")
                 .bind("id", finished.submissionId())
                 .bind("verdict", o.verdict().name().toLowerCase(Locale.ROOT))
                 .bind("exit", o.exitCode())
@@ -149,6 +149,24 @@ public final class SubmissionStore {
                         .bind("id", finished.submissionId()).execute();
             }
             return changed;
+        });
+    }
+
+    /**
+     * Cancels a submission that is queued or running and that {@code caller} may see; false when
+     * there is none such (absent, another key's, or final already).
+     */
+    boolean cancel(Caller caller, UUID id) {
+        return jdbi.inTransaction(h -> {
+            int cancelled = h.createUpdate("""
+                    update submissions set status = 'cancelled', finished_at = now(), job = ''
+                    where id = :id and (api_key_id = :key or :admin) and status in ('queued', 'running')""")
+                    .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin()).execute();
+            if (cancelled == 1) {
+                h.createUpdate("delete from outbox where submission_id = :id").bind("id", id).execute();
+                AuditLog.record(h, caller, "submission.cancel", id.toString());
+            }
+            return cancelled == 1;
         });
     }
 

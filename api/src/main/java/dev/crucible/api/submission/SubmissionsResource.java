@@ -37,6 +37,12 @@ public final class SubmissionsResource implements SubmissionsApi {
         return SubmissionView.of(service.get(Caller.current(), id));
     }
 
+    @Override
+    public Submission cancelSubmission(UUID id) {
+        Caller caller = Caller.requiring(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
+        return SubmissionView.of(service.cancel(caller, id));
+    }
+
     public void addRoutes(Router router) {
         router.add("POST", "/v1/submissions", Router.Access.KEY, request -> {
             Caller.requiring(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
@@ -51,6 +57,8 @@ public final class SubmissionsResource implements SubmissionsApi {
         });
         router.add("GET", "/v1/submissions/{id}", Router.Access.KEY,
                 request -> Response.ok(getSubmission(id(request.pathParameter("id")))));
+        router.add("DELETE", "/v1/submissions/{id}", Router.Access.KEY,
+                request -> Response.ok(cancelSubmission(id(request.pathParameter("id")))));
     }
 
     private static UUID id(String raw) {

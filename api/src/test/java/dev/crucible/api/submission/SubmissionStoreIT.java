@@ -95,6 +95,22 @@ class SubmissionStoreIT {
     }
 
     @Test
+    void resultOfACancelledSubmissionIsIgnored() {
+        UUID id = queued();
+        assertTrue(store.cancel(caller, id));
+        assertFalse(store.markFinished(finished(id, Verdict.ACCEPTED, "late")));
+        assertEquals("cancelled", store.find(id, caller).orElseThrow().status());
+        assertTrue(store.outboxOlderThan(Duration.ZERO, 10).isEmpty(), "a cancelled submission is not queued again");
+    }
+
+    @Test
+    void anotherKeyCannotCancel() {
+        UUID id = queued();
+        assertFalse(store.cancel(new Caller(UUID.randomUUID(), Caller.Role.SUBMITTER, "127.0.0.1"), id));
+        assertEquals("queued", store.find(id, caller).orElseThrow().status());
+    }
+
+    @Test
     void nulBytesInOutputAreStoredExactly() {
         UUID id = queued();
         store.markFinished(finished(id, Verdict.ACCEPTED, "x"));

@@ -3,13 +3,13 @@ package dev.crucible.executor.sandbox;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Ulimit;
+import com.github.dockerjava.api.model.WaitResponse;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration EXIT_AFTER_KILL = Duration.ofSeconds(15);
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(5);
+    private static final Duration CANCEL_POLL = Duration.ofMillis(250);
     private static final List<String> ENVIRONMENT = List.of(
             "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/tmp", "LANG=C.UTF-8");
 
@@ -90,7 +92,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     }
 
     @Override
-    public SandboxRun run(SandboxSpec spec) {
+    public SandboxRun run(SandboxSpec spec, Cancellation cancellation) {
         String id = create(spec);
         try {
             call("copy files into " + id, () -> control.copyArchiveToContainerCmd(id)
@@ -104,10 +106,11 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                     .exec(output)) {
                 awaitStarted(attached, id);
                 run("start " + id, () -> control.startContainerCmd(id).exec());
-                boolean timedOut = !awaitExit(id, spec.wallTime());
-                if (timedOut) {
+                Exit exit = awaitExit(id, spec.wallTime(), cancellation);
+                boolean timedOut = exit == Exit.TIMED_OUT;
+                if (exit != Exit.EXITED) {
                     kill(id);
-                    if (!awaitExit(id, EXIT_AFTER_KILL)) {
+                    if (awaitExit(id, EXIT_AFTER_KILL, Cancellation.NEVER) != Exit.EXITED) {
                         throw new SandboxException("sandbox " + id + " did not stop within " + EXIT_AFTER_KILL + " of SIGKILL", null);
                     }
                 }
@@ -122,6 +125,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                         timedOut,
                         output.overflowed(),
                         Boolean.TRUE.equals(state.getOOMKilled()),
+                        exit == Exit.CANCELLED,
                         output.stdout(),
                         output.stderr(),
                         Instant.parse(state.getStartedAt()),
@@ -192,14 +196,62 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         }
     }
 
-    private boolean awaitExit(String id, Duration limit) {
-        try (WaitContainerResultCallback wait = streams.waitContainerCmd(id).exec(new WaitContainerResultCallback())) {
-            return wait.awaitCompletion(limit.toMillis(), TimeUnit.MILLISECONDS);
+    private enum Exit { EXITED, TIMED_OUT, CANCELLED }
+
+    /** Waits for the sandbox to exit, up to {@code limit}, asking {@code cancellation} every quarter second. */
+    private Exit awaitExit(String id, Duration limit, Cancellation cancellation) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try (ExitWatch wait = streams.waitContainerCmd(id).exec(new ExitWatch())) {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Exit.TIMED_OUT;
+                }
+                if (wait.exited(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, CANCEL_POLL.toMillis()))) {
+                    return Exit.EXITED;
+                }
+                if (cancellation.requested()) {
+                    return Exit.CANCELLED;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandboxException("interrupted while waiting for " + id, e);
         } catch (IOException | RuntimeException e) {
             throw new SandboxException("cannot wait for " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The answer of Docker's wait call, which comes when the sandbox exits. Its own latch, because
+     * docker-java's awaitCompletion closes the stream when it times out: it can be asked only once.
+     */
+    private static final class ExitWatch extends ResultCallback.Adapter<WaitResponse> {
+        private final CountDownLatch done = new CountDownLatch(1);
+        private volatile Throwable failure;
+
+        @Override
+        public void onNext(WaitResponse response) {
+            done.countDown();
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            failure = throwable;
+            done.countDown();
+        }
+
+        @Override
+        public void onComplete() {
+            done.countDown();
+        }
+
+        boolean exited(long millis) throws InterruptedException {
+            boolean answered = done.await(millis, TimeUnit.MILLISECONDS);
+            if (failure != null) {
+                throw new SandboxException("the wait call failed: " + failure, failure);
+            }
+            return answered;
         }
     }
 

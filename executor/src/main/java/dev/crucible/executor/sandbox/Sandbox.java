@@ -7,5 +7,5 @@ public interface Sandbox {
      *
      * @throws SandboxException when the sandbox itself fails (never for what the program does)
      */
-    SandboxRun run(SandboxSpec spec);
+    SandboxRun run(SandboxSpec spec, Cancellation cancellation);
 }

@@ -9,12 +9,14 @@ import java.time.Instant;
  * @param timedOut       the wall-time limit passed and the sandbox was killed
  * @param outputExceeded stdout or stderr passed the output cap and the sandbox was killed
  * @param oomKilled      the sandbox's memory cgroup ran out
+ * @param cancelled      the run was cancelled and the sandbox killed
  */
 public record SandboxRun(
         int exitCode,
         boolean timedOut,
         boolean outputExceeded,
         boolean oomKilled,
+        boolean cancelled,
         CapturedStream stdout,
         CapturedStream stderr,
         Instant startedAt,
