@@ -23,6 +23,7 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_OUTPUT_LIMIT_BYTES</td><td>65536</td><td>bytes kept of stdout and of stderr, each</td></tr>
  * <tr><td>CRUCIBLE_MAX_WAIT_MS</td><td>30000</td><td>longest {@code ?wait=true} blocks</td></tr>
  * <tr><td>CRUCIBLE_MAX_QUEUED</td><td>1000</td><td>submissions queued at once, server-wide; past it submit answers 503</td></tr>
+ * <tr><td>CRUCIBLE_MAX_BATCH</td><td>50</td><td>submissions in one batch</td></tr>
  * <tr><td>CRUCIBLE_WEBHOOK_ALLOW_HTTP</td><td>false</td><td>whether callback URLs may be plain http</td></tr>
  * </table>
  *
@@ -43,6 +44,7 @@ public record ApiConfig(
         long outputLimitBytes,
         Duration maxWait,
         long maxQueued,
+        int maxBatch,
         boolean webhookAllowHttp) {
 
     public static final long MIN_WALL_TIME_MS = 100;
@@ -53,7 +55,7 @@ public record ApiConfig(
         return "ApiConfig[listen=" + listen + ", databaseUrl=" + databaseUrl + ", queuePrefix=" + queuePrefix
                 + ", runtimesDir=" + runtimesDir + ", instanceName=" + instanceName + ", maxWallTimeMs=" + maxWallTimeMs
                 + ", maxMemoryMb=" + maxMemoryMb + ", outputLimitBytes=" + outputLimitBytes + ", maxWait=" + maxWait + ", maxQueued=" + maxQueued
-                + ", webhookAllowHttp=" + webhookAllowHttp + "]";
+                + ", maxBatch=" + maxBatch + ", webhookAllowHttp=" + webhookAllowHttp + "]";
     }
 
     public static ApiConfig fromEnvironment(Map<String, String> env) {
@@ -71,6 +73,7 @@ public record ApiConfig(
         long output = bounded(env, "CRUCIBLE_OUTPUT_LIMIT_BYTES", 65_536, 1024, 16 << 20);
         long maxWait = bounded(env, "CRUCIBLE_MAX_WAIT_MS", 30_000, 0, 300_000);
         long maxQueued = bounded(env, "CRUCIBLE_MAX_QUEUED", 1000, 1, 1_000_000);
+        int maxBatch = (int) bounded(env, "CRUCIBLE_MAX_BATCH", 50, 1, 1000);
         String allowHttp = env.getOrDefault("CRUCIBLE_WEBHOOK_ALLOW_HTTP", "false");
         if (!allowHttp.equals("true") && !allowHttp.equals("false")) {
             throw new IllegalArgumentException("CRUCIBLE_WEBHOOK_ALLOW_HTTP must be true or false, was '" + allowHttp + "'");
@@ -94,6 +97,7 @@ public record ApiConfig(
                 output,
                 Duration.ofMillis(maxWait),
                 maxQueued,
+                maxBatch,
                 allowHttp.equals("true"));
     }
 

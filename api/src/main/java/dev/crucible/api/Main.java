@@ -86,7 +86,7 @@ public final class Main {
 
             Router router = new Router();
             JsonBody body = new JsonBody(mapper, RequestLimits.BODY_BYTES);
-            new SubmissionsResource(submissions, body).addRoutes(router);
+            new SubmissionsResource(submissions, store, body).addRoutes(router);
             new KeysResource(keys, body).addRoutes(router);
             new RuntimesResource(catalog, config).addRoutes(router);
             new SystemResource(store, queue).addRoutes(router);

@@ -3,6 +3,7 @@ package dev.crucible.api.submission;
 import dev.crucible.api.ApiConfig;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.http.ApiException;
+import dev.crucible.api.model.FieldError;
 import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.webhook.AddressPolicy;
 import dev.crucible.api.webhook.CallbackTarget;
@@ -15,6 +16,7 @@ import dev.crucible.runtime.RuntimeCatalog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +44,7 @@ public final class SubmissionService {
     private final CompletionSignals signals;
     private final Duration maxWait;
     private final long maxQueued;
+    private final int maxBatch;
     private final AddressPolicy addressPolicy;
     private final CallbackTarget.Resolver resolver;
     private final boolean allowHttp;
@@ -63,6 +66,7 @@ public final class SubmissionService {
         this.signals = signals;
         this.maxWait = config.maxWait();
         this.maxQueued = config.maxQueued();
+        this.maxBatch = config.maxBatch();
         this.clock = clock;
     }
 
@@ -74,21 +78,10 @@ public final class SubmissionService {
                 return repeat(caller, earlier.get(), requestHash, idempotencyKey, wait);
             }
         }
-        UUID id = UUID.randomUUID();
-        Job job = validator.validate(id, request);
-        if (request.getCallbackUrl() != null) {
-            try {
-                CallbackTarget.resolve(request.getCallbackUrl(), allowHttp, addressPolicy, resolver);
-            } catch (CallbackTarget.RefusedCallbackException e) {
-                throw new ApiException.InvalidCallbackUrl(e.getMessage());
-            }
-        }
-        String encoded = codec.encode(job);
-        Instant createdAt = clock.instant();
+        SubmissionStore.NewSubmission row = prepare(caller, request, idempotencyKey, requestHash);
+        UUID id = row.id();
         try {
-            store.insertQueued(new SubmissionStore.NewSubmission(id, caller, job.runtime(), job.limits().wallTimeMs(),
-                    job.limits().memoryMb(), job.limits().outputBytes(), encoded, request.getCallbackUrl(), createdAt,
-                    idempotencyKey, requestHash), maxQueued);
+            store.insertQueued(row, maxQueued);
         } catch (UnableToExecuteStatementException e) {
             // The same key, sent twice at once: the other request stored it first.
             var earlier = idempotencyKey == null ? null : store.findByIdempotencyKey(caller.keyId(), idempotencyKey).orElse(null);
@@ -100,15 +93,8 @@ public final class SubmissionService {
         // Stored is accepted: from here on nothing may turn into an error answer, or the client
         // would retry and submit twice.
         CompletableFuture<Void> done = wait ? signals.watch(id) : null;
-        try {
-            queue.enqueue(id, encoded);
-            store.outboxDone(id);
-        } catch (RuntimeException e) {
-            log.warn("submission {} stored but not yet queued, the outbox relay will retry: {}", id, e.getMessage());
-        }
-        SubmissionRecord justQueued = new SubmissionRecord(id, caller.keyId(), "queued", job.runtime(),
-                job.limits().wallTimeMs(), job.limits().memoryMb(), null, null, null, null, null, null, null, null, null,
-                null, List.of(), createdAt, null, null);
+        enqueue(row);
+        SubmissionRecord justQueued = justQueued(row);
         if (done == null) {
             return readOr(caller, id, justQueued);
         }
@@ -117,6 +103,80 @@ public final class SubmissionService {
         } finally {
             signals.forget(id);
         }
+    }
+
+    /** All or nothing: every submission is checked first, then all are stored in one transaction. */
+    BatchRecord createBatch(Caller caller, List<SubmissionRequest> requests) {
+        if (requests.isEmpty() || requests.size() > maxBatch) {
+            throw new ApiException.InvalidRequest(List.of(new FieldError("submissions",
+                    "has " + requests.size() + " submissions; allowed 1.." + maxBatch)));
+        }
+        List<FieldError> errors = new ArrayList<>();
+        List<SubmissionStore.NewSubmission> rows = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            String prefix = "submissions[" + i + "].";
+            try {
+                rows.add(prepare(caller, requests.get(i), null, null));
+            } catch (ApiException.InvalidRequest e) {
+                e.errors().forEach(error -> errors.add(new FieldError(prefix + error.getField(), error.getMessage())));
+            } catch (ApiException.UnknownRuntime | ApiException.InvalidCallbackUrl e) {
+                String field = e instanceof ApiException.UnknownRuntime ? "runtime" : "callback_url";
+                errors.add(new FieldError(prefix + field, e.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ApiException.InvalidRequest(errors);
+        }
+        UUID batchId = UUID.randomUUID();
+        store.insertAll(batchId, caller, rows, maxQueued);
+        rows.forEach(this::enqueue);
+        try {
+            return getBatch(caller, batchId);
+        } catch (RuntimeException e) {
+            log.warn("batch {} stored; answering from what is known: {}", batchId, e.getMessage());
+            return new BatchRecord(batchId, clock.instant(), rows.stream().map(this::justQueued).toList());
+        }
+    }
+
+    BatchRecord getBatch(Caller caller, UUID id) {
+        var batch = store.findBatch(id, caller).orElseThrow(() -> new ApiException.NotFound("no batch " + id + " for this API key"));
+        return new BatchRecord(id, batch.getKey(), batch.getValue());
+    }
+
+    /** A batch and its submissions, in the order given. */
+    record BatchRecord(UUID id, Instant createdAt, List<SubmissionRecord> submissions) {}
+
+    /** Validates a request and turns it into a row to store; nothing is stored yet. */
+    private SubmissionStore.NewSubmission prepare(Caller caller, SubmissionRequest request, String idempotencyKey,
+                                                  byte[] requestHash) {
+        UUID id = UUID.randomUUID();
+        Job job = validator.validate(id, request);
+        if (request.getCallbackUrl() != null) {
+            try {
+                CallbackTarget.resolve(request.getCallbackUrl(), allowHttp, addressPolicy, resolver);
+            } catch (CallbackTarget.RefusedCallbackException e) {
+                throw new ApiException.InvalidCallbackUrl(e.getMessage());
+            }
+        }
+        return new SubmissionStore.NewSubmission(id, caller, job.runtime(), job.limits().wallTimeMs(),
+                job.limits().memoryMb(), job.limits().outputBytes(), codec.encode(job), request.getCallbackUrl(), clock.instant(),
+                idempotencyKey, requestHash);
+    }
+
+    /** Hands a stored submission to the queue; if Redis is away, the outbox relay does it later. */
+    private void enqueue(SubmissionStore.NewSubmission row) {
+        try {
+            queue.enqueue(row.id(), row.job());
+            store.outboxDone(row.id());
+        } catch (RuntimeException e) {
+            log.warn("submission {} stored but not yet queued, the outbox relay will retry: {}", row.id(), e.getMessage());
+        }
+    }
+
+    private SubmissionRecord justQueued(SubmissionStore.NewSubmission row) {
+        return new SubmissionRecord(row.id(), row.caller().keyId(), "queued", row.runtime(), row.wallTimeLimitMs(),
+                row.memoryLimitMb(), null, null, null, null, null, null, null, null, null, null, List.of(), row.createdAt(),
+                null, null);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.crucible.api.submission;
 import dev.crucible.api.audit.AuditLog;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.http.ApiException;
+import dev.crucible.api.model.FieldError;
 import dev.crucible.queue.ExecutionEvent;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +27,12 @@ import org.jdbi.v3.core.Jdbi;
 public final class SubmissionStore {
     private static final Duration ACTIVE_RETRY = Duration.ofSeconds(2);
     private static final Duration QUEUE_RETRY = Duration.ofSeconds(5);
+    /** Every column of a submission but its outputs, for listings. */
+    private static final String SUMMARY_COLUMNS = """
+            select id, api_key_id, status, runtime, wall_time_limit_ms, memory_limit_mb, verdict, exit_code, signal,
+                   null::bytea as stdout, stdout_truncated_bytes, null::bytea as stderr, stderr_truncated_bytes,
+                   wall_time_ms, message, null::bytea as compile_output, test_results, created_at, started_at, finished_at
+            from submissions""";
     private final Jdbi jdbi;
 
     public SubmissionStore(Jdbi jdbi) {
@@ -50,48 +59,81 @@ public final class SubmissionStore {
 
     /**
      * Stores a queued submission, its enqueue intent and its audit entry in one transaction, after
-     * checking the key's quotas and the server's queue cap. The key's row is locked for the check,
+     * checking the key's quotas and the server's queue cap.
+     */
+    void insertQueued(NewSubmission s, long maxQueued) {
+        insertAll(null, s.caller(), List.of(s), maxQueued);
+    }
+
+    /**
+     * Stores submissions (a batch when {@code batchId} is set) with their enqueue intents and audit
+     * entries in one transaction: all of them or none. The key's row is locked for the quota check,
      * so concurrent submissions of one key cannot slip past a quota together.
      *
      * @throws ApiException.TooManyRequests past a quota of the key
-     * @throws ApiException.QueueFull       when {@code maxQueued} submissions are queued already
+     * @throws ApiException.QueueFull       when the queue cannot take them all
      */
-    void insertQueued(NewSubmission s, long maxQueued) {
+    void insertAll(UUID batchId, Caller caller, List<NewSubmission> all, long maxQueued) {
+        int n = all.size();
         jdbi.useTransaction(h -> {
             var quota = h.createQuery("select rate_per_minute, max_active from api_keys where id = :key for update")
-                    .bind("key", s.caller().keyId())
+                    .bind("key", caller.keyId())
                     .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).one();
+            if (n > quota[0] || n > quota[1]) {
+                throw new ApiException.InvalidRequest(List.of(new FieldError("submissions",
+                        n + " submissions at once is more than this key may ever have (" + Math.min(quota[0], quota[1]) + ")")));
+            }
             var recent = h.createQuery("""
                     select count(*), coalesce(extract(epoch from (min(created_at) + interval '1 minute' - now())), 0)
                     from submissions where api_key_id = :key and created_at > now() - interval '1 minute'""")
-                    .bind("key", s.caller().keyId())
+                    .bind("key", caller.keyId())
                     .map((rs, ctx) -> new double[] {rs.getLong(1), rs.getDouble(2)}).one();
-            if (recent[0] >= quota[0]) {
+            if (recent[0] + n > quota[0]) {
                 throw new ApiException.TooManyRequests("this key may make " + quota[0] + " submissions a minute",
                         Duration.ofMillis((long) Math.max(1000, recent[1] * 1000)));
             }
             long active = h.createQuery("select count(*) from submissions where api_key_id = :key and status in ('queued', 'running')")
-                    .bind("key", s.caller().keyId()).mapTo(Long.class).one();
-            if (active >= quota[1]) {
+                    .bind("key", caller.keyId()).mapTo(Long.class).one();
+            if (active + n > quota[1]) {
                 throw new ApiException.TooManyRequests("this key may have " + quota[1] + " submissions queued or running at once",
                         ACTIVE_RETRY);
             }
             long queued = h.createQuery("select count(*) from submissions where status = 'queued'").mapTo(Long.class).one();
-            if (queued >= maxQueued) {
+            if (queued + n > maxQueued) {
                 throw new ApiException.QueueFull("the queue is full (" + queued + " submissions); try again shortly", QUEUE_RETRY);
             }
-            h.createUpdate("""
-                    insert into submissions (id, api_key_id, status, runtime, wall_time_limit_ms, memory_limit_mb,
-                                             output_limit_bytes, job, callback_url, created_at, idempotency_key, request_hash)
-                    values (:id, :key, 'queued', :runtime, :wall, :memory, :output, :job, :callback, :created, :idem, :hash)""")
-                    .bind("id", s.id()).bind("key", s.caller().keyId()).bind("runtime", s.runtime())
-                    .bind("wall", s.wallTimeLimitMs()).bind("memory", s.memoryLimitMb()).bind("output", s.outputLimitBytes())
-                    .bind("job", s.job()).bind("callback", s.callbackUrl()).bind("created", utc(s.createdAt()))
-                    .bind("idem", s.idempotencyKey()).bind("hash", s.requestHash())
-                    .execute();
-            h.createUpdate("insert into outbox (submission_id) values (:id)").bind("id", s.id()).execute();
-            AuditLog.record(h, s.caller(), "submission.create", s.id().toString());
+            if (batchId != null) {
+                h.createUpdate("insert into batches (id, api_key_id, created_at) values (:id, :key, now())")
+                        .bind("id", batchId).bind("key", caller.keyId()).execute();
+                AuditLog.record(h, caller, "batch.create", batchId + " " + n);
+            }
+            for (int i = 0; i < n; i++) {
+                NewSubmission s = all.get(i);
+                h.createUpdate("""
+                        insert into submissions (id, api_key_id, status, runtime, wall_time_limit_ms, memory_limit_mb,
+                                                 output_limit_bytes, job, callback_url, created_at, idempotency_key, request_hash,
+                                                 batch_id, batch_position)
+                        values (:id, :key, 'queued', :runtime, :wall, :memory, :output, :job, :callback, :created, :idem, :hash,
+                                cast(:batch as uuid), :position)""")
+                        .bind("id", s.id()).bind("key", caller.keyId()).bind("runtime", s.runtime())
+                        .bind("wall", s.wallTimeLimitMs()).bind("memory", s.memoryLimitMb()).bind("output", s.outputLimitBytes())
+                        .bind("job", s.job()).bind("callback", s.callbackUrl()).bind("created", utc(s.createdAt()))
+                        .bind("idem", s.idempotencyKey()).bind("hash", s.requestHash())
+                        .bind("batch", batchId == null ? null : batchId.toString()).bindByType("position", batchId == null ? null : i, Integer.class)
+                        .execute();
+                h.createUpdate("insert into outbox (submission_id) values (:id)").bind("id", s.id()).execute();
+                AuditLog.record(h, caller, "submission.create", s.id().toString());
+            }
         });
+    }
+
+    /** A batch, if {@code caller} may see it, with its submissions in the order given, without outputs. */
+    Optional<Map.Entry<Instant, List<SubmissionRecord>>> findBatch(UUID id, Caller caller) {
+        return jdbi.withHandle(h -> h.createQuery("select created_at from batches where id = :id and (api_key_id = :key or :admin)")
+                .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin())
+                .mapTo(java.time.OffsetDateTime.class).findOne()
+                .map(created -> Map.entry(created.toInstant(), h.createQuery(SUMMARY_COLUMNS + " where batch_id = :id order by batch_position")
+                        .bind("id", id).map((rs, ctx) -> record(rs)).list())));
     }
 
     /** The submission, if it exists and {@code caller} may see it: its own, or any for an admin. */
@@ -100,6 +142,42 @@ public final class SubmissionStore {
                 .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin())
                 .map((rs, ctx) -> record(rs))
                 .findOne());
+    }
+
+    /** What a listing may be narrowed to; null fields do not narrow. */
+    record ListFilter(String status, String runtime, String verdict, Instant createdAfter, Instant createdBefore) {}
+
+    /** Where a page starts: after this (created_at, id) in newest-first order. */
+    record Position(Instant createdAt, UUID id) {}
+
+    /**
+     * A key's submissions, newest first, without their outputs. Every value is bound, never spliced
+     * into the SQL: only the fixed condition texts below are joined.
+     */
+    List<SubmissionRecord> list(UUID keyId, ListFilter filter, Position after, int limit) {
+        StringBuilder sql = new StringBuilder(SUMMARY_COLUMNS + " where api_key_id = :key");
+        Map<String, Object> binds = new HashMap<>();
+        binds.put("key", keyId);
+        binds.put("limit", limit);
+        condition(sql, binds, " and status = :status", "status", filter.status());
+        condition(sql, binds, " and runtime = :runtime", "runtime", filter.runtime());
+        condition(sql, binds, " and verdict = :verdict", "verdict", filter.verdict());
+        condition(sql, binds, " and created_at > :after", "after", utc(filter.createdAfter()));
+        condition(sql, binds, " and created_at < :before", "before", utc(filter.createdBefore()));
+        if (after != null) {
+            sql.append(" and (created_at, id) < (:cursorTime, :cursorId)");
+            binds.put("cursorTime", utc(after.createdAt()));
+            binds.put("cursorId", after.id());
+        }
+        sql.append(" order by created_at desc, id desc limit :limit");
+        return jdbi.withHandle(h -> h.createQuery(sql.toString()).bindMap(binds).map((rs, ctx) -> record(rs)).list());
+    }
+
+    private static void condition(StringBuilder sql, Map<String, Object> binds, String text, String name, Object value) {
+        if (value != null) {
+            sql.append(text);
+            binds.put(name, value);
+        }
     }
 
     /** Moves a queued submission to running; false when it was not queued any more. */

@@ -60,6 +60,13 @@ final class SubmissionView {
         return view;
     }
 
+    /** A submission in a listing: no outputs, no per-test details; the score stays. */
+    static Submission summary(SubmissionRecord r) {
+        return of(r).stdout(null).stdoutEncoding(null).stdoutTruncatedBytes(null)
+                .stderr(null).stderrEncoding(null).stderrTruncatedBytes(null)
+                .compileOutput(null).compileOutputEncoding(null).tests(null);
+    }
+
     record Text(String value, OutputEncoding encoding) {}
 
     /** UTF-8 when the bytes are valid UTF-8 without NUL, otherwise the exact bytes in base64. */

@@ -6,20 +6,29 @@ import dev.crucible.api.http.ApiException;
 import dev.crucible.api.http.JsonBody;
 import dev.crucible.api.http.Response;
 import dev.crucible.api.http.Router;
+import dev.crucible.api.model.Batch;
+import dev.crucible.api.model.BatchAggregate;
+import dev.crucible.api.model.BatchRequest;
 import dev.crucible.api.model.FieldError;
 import dev.crucible.api.model.Submission;
 import dev.crucible.api.model.SubmissionRequest;
+import dev.crucible.api.model.SubmissionPage;
 import dev.crucible.api.model.SubmissionStatus;
+import dev.crucible.api.model.Verdict;
+import dev.crucible.api.http.Request;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
 /** {@code /v1/submissions}: the generated interface, and its routes. */
 public final class SubmissionsResource implements SubmissionsApi {
     private final SubmissionService service;
+    private final SubmissionStore store;
     private final JsonBody body;
 
-    public SubmissionsResource(SubmissionService service, JsonBody body) {
+    public SubmissionsResource(SubmissionService service, SubmissionStore store, JsonBody body) {
         this.service = service;
+        this.store = store;
         this.body = body;
     }
 
@@ -43,7 +52,70 @@ public final class SubmissionsResource implements SubmissionsApi {
         return SubmissionView.of(service.cancel(caller, id));
     }
 
+    @Override
+    public SubmissionPage listSubmissions(SubmissionStatus status, String runtime, Verdict verdict,
+                                          OffsetDateTime createdAfter, OffsetDateTime createdBefore, Integer limit, String cursor) {
+        Caller caller = Caller.current();
+        int size = limit == null ? 50 : limit;
+        if (size < 1 || size > 200) {
+            throw new ApiException.InvalidRequest(List.of(new FieldError("limit", "is " + size + "; allowed 1..200")));
+        }
+        var filter = new SubmissionStore.ListFilter(status == null ? null : status.toString(), runtime,
+                verdict == null ? null : verdict.toString(),
+                createdAfter == null ? null : createdAfter.toInstant(), createdBefore == null ? null : createdBefore.toInstant());
+        List<SubmissionRecord> rows = store.list(caller.keyId(), filter, ListCursor.read(cursor), size + 1);
+        SubmissionPage page = new SubmissionPage(rows.stream().limit(size).map(SubmissionView::summary).toList());
+        if (rows.size() > size) {
+            SubmissionRecord last = rows.get(size - 1);
+            page.nextCursor(ListCursor.write(last.createdAt(), last.id()));
+        }
+        return page;
+    }
+
+    @Override
+    public Batch createBatch(BatchRequest request) {
+        Caller caller = Caller.requiring(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
+        return batchView(service.createBatch(caller, request.getSubmissions() == null ? List.of() : request.getSubmissions()));
+    }
+
+    @Override
+    public Batch getBatch(UUID id) {
+        return batchView(service.getBatch(Caller.current(), id));
+    }
+
+    private static Batch batchView(SubmissionService.BatchRecord batch) {
+        java.util.Map<String, Integer> verdicts = new java.util.TreeMap<>();
+        int[] byStatus = new int[4];
+        for (SubmissionRecord s : batch.submissions()) {
+            switch (s.status()) {
+                case "queued" -> byStatus[0]++;
+                case "running" -> byStatus[1]++;
+                case "completed" -> byStatus[2]++;
+                default -> byStatus[3]++;
+            }
+            if (s.verdict() != null) {
+                verdicts.merge(s.verdict(), 1, Integer::sum);
+            }
+        }
+        var aggregate = new BatchAggregate(batch.submissions().size(), byStatus[0], byStatus[1], byStatus[2], byStatus[3], verdicts);
+        return new Batch(batch.id(), batch.createdAt().atOffset(java.time.ZoneOffset.UTC),
+                batch.submissions().stream().map(SubmissionView::summary).toList(), aggregate);
+    }
+
     public void addRoutes(Router router) {
+        router.add("POST", "/v1/batches", Router.Access.KEY, request -> {
+            Caller.requiring(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
+            return new Response(202, createBatch(body.read(request.exchange(), BatchRequest.class)));
+        });
+        router.add("GET", "/v1/batches/{id}", Router.Access.KEY, request -> Response.ok(getBatch(id(request.pathParameter("id")))));
+        router.add("GET", "/v1/submissions", Router.Access.KEY, request -> Response.ok(listSubmissions(
+                enumValue(request, "status", SubmissionStatus::fromValue),
+                request.query("runtime").orElse(null),
+                enumValue(request, "verdict", Verdict::fromValue),
+                time(request, "created_after"),
+                time(request, "created_before"),
+                request.query("limit").map(raw -> number(raw)).orElse(null),
+                request.query("cursor").orElse(null))));
         router.add("POST", "/v1/submissions", Router.Access.KEY, request -> {
             Caller.requiring(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
             boolean wait = switch (request.query("wait").orElse("false")) {
@@ -59,6 +131,34 @@ public final class SubmissionsResource implements SubmissionsApi {
                 request -> Response.ok(getSubmission(id(request.pathParameter("id")))));
         router.add("DELETE", "/v1/submissions/{id}", Router.Access.KEY,
                 request -> Response.ok(cancelSubmission(id(request.pathParameter("id")))));
+    }
+
+    private static <T> T enumValue(Request request, String name, java.util.function.Function<String, T> parse) {
+        return request.query(name).map(raw -> {
+            try {
+                return parse.apply(raw);
+            } catch (IllegalArgumentException e) {
+                throw new ApiException.InvalidRequest(List.of(new FieldError(name, "'" + raw + "' is not one of the documented values")));
+            }
+        }).orElse(null);
+    }
+
+    private static OffsetDateTime time(Request request, String name) {
+        return request.query(name).map(raw -> {
+            try {
+                return OffsetDateTime.parse(raw);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ApiException.InvalidRequest(List.of(new FieldError(name, "must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z")));
+            }
+        }).orElse(null);
+    }
+
+    private static Integer number(String raw) {
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw new ApiException.InvalidRequest(List.of(new FieldError("limit", "must be a whole number")));
+        }
     }
 
     private static UUID id(String raw) {
