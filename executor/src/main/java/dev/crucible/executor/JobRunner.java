@@ -48,11 +48,23 @@ final class JobRunner {
     private final RuntimeCatalog catalog;
     private final Sandbox sandbox;
     private final Clock clock;
+    private final String executor;
+    private final String sandboxVersion;
 
     JobRunner(RuntimeCatalog catalog, Sandbox sandbox, Clock clock) {
+        this(catalog, sandbox, clock, "executor", "runsc");
+    }
+
+    /**
+     * @param executor       this executor's name, reported in each result's provenance
+     * @param sandboxVersion e.g. {@code runsc 0.0~20221219.0}, reported likewise
+     */
+    JobRunner(RuntimeCatalog catalog, Sandbox sandbox, Clock clock, String executor, String sandboxVersion) {
         this.catalog = catalog;
         this.sandbox = sandbox;
         this.clock = clock;
+        this.executor = executor;
+        this.sandboxVersion = sandboxVersion;
     }
 
     Outcome execute(Job job) {
@@ -74,7 +86,7 @@ final class JobRunner {
                 command.addAll(withEntryFile(runtime.compile(), runtime, job));
                 SandboxRun compiled = sandbox.run(new SandboxSpec(runId(job, "compile"), runtime.imageTag(), command, files,
                         new byte[0], Duration.ofMillis(runtime.compileLimits().wallTimeMs()),
-                        runtime.compileLimits().memoryMb() << 20, ARTIFACT_BYTES, COMPILE_OUTPUT_BYTES), cancellation);
+                        runtime.compileLimits().memoryMb() << 20, ARTIFACT_BYTES, COMPILE_OUTPUT_BYTES, false), cancellation);
                 if (compiled.cancelled()) {
                     return cancelled();
                 }
@@ -87,11 +99,13 @@ final class JobRunner {
             }
             if (job.tests().isEmpty()) {
                 SandboxRun run = run(job, runtime, files, job.stdin(), job.args(), "run", cancellation);
-                return run.cancelled() ? cancelled() : judge(run).withCompileOutput(compileOutput);
+                return run.cancelled() ? cancelled()
+                        : judge(run).withCompileOutput(compileOutput).withProvenance(provenance(job, runtime, run.imageId()));
             }
             List<ExecutionEvent.TestOutcome> results = new ArrayList<>();
             Instant started = null;
             Instant finished = null;
+            String imageId = null;
             for (int i = 0; i < job.tests().size(); i++) {
                 Job.JobTest test = job.tests().get(i);
                 SandboxRun run = run(job, runtime, files, test.stdin() == null ? job.stdin() : test.stdin(),
@@ -102,14 +116,37 @@ final class JobRunner {
                 results.add(judgeTest(test, run, job.comparison()));
                 started = started == null ? run.startedAt() : started;
                 finished = run.finishedAt();
+                imageId = run.imageId();
             }
-            return overall(results, compileOutput, started, finished);
+            return overall(results, compileOutput, started, finished).withProvenance(provenance(job, runtime, imageId));
         } catch (SandboxException | IllegalArgumentException e) {
             log.error("submission {} failed in the sandbox: {}", job.submissionId(), e.getMessage());
             return Outcome.internalError(e.getMessage(), clock.instant());
         } catch (RuntimeException e) {
             log.error("submission {} failed unexpectedly", job.submissionId(), e);
             return Outcome.internalError("the executor failed: " + e, clock.instant());
+        }
+    }
+
+    private ExecutionEvent.Provenance provenance(Job job, RuntimeManifest runtime, String imageId) {
+        return new ExecutionEvent.Provenance(runtime.name(), runtime.version(), runtime.imageTag(), imageId, sandboxVersion,
+                executor, filesSha256(job), job.limits().wallTimeMs(), job.limits().memoryMb());
+    }
+
+    /** SHA-256 over the submitted files: each path, NUL, length, NUL, bytes, in the order given. */
+    static String filesSha256(Job job) {
+        try {
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            for (Job.JobFile file : job.files()) {
+                digest.update(file.path().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(Integer.toString(file.content().length).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                digest.update((byte) 0);
+                digest.update(file.content());
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 
@@ -124,7 +161,7 @@ final class JobRunner {
         command.addAll(args);
         return sandbox.run(new SandboxSpec(runId(job, step), runtime.imageTag(), command, files, stdin,
                 Duration.ofMillis(job.limits().wallTimeMs()), job.limits().memoryMb() << 20,
-                job.limits().outputBytes(), job.limits().outputBytes()), cancellation);
+                job.limits().outputBytes(), job.limits().outputBytes(), job.mergeStderr()), cancellation);
     }
 
     /** A test's verdict: the run's, or wrong_answer when it ran fine and printed something else. */
@@ -143,7 +180,7 @@ final class JobRunner {
         Verdict verdict = tests.stream().map(ExecutionEvent.TestOutcome::verdict)
                 .filter(v -> v != Verdict.ACCEPTED).findFirst().orElse(Verdict.ACCEPTED);
         long wall = tests.stream().mapToLong(t -> t.wallTimeMs() == null ? 0 : t.wallTimeMs()).sum();
-        return new Outcome(verdict, null, null, new byte[0], 0, new byte[0], 0, wall, started, finished, null, compileOutput, tests);
+        return new Outcome(verdict, null, null, new byte[0], 0, new byte[0], 0, wall, started, finished, null, compileOutput, tests, null);
     }
 
     private static String runId(Job job, String step) {
@@ -178,7 +215,7 @@ final class JobRunner {
         }
         long wallMs = Math.max(0, Duration.between(compiled.startedAt(), compiled.finishedAt()).toMillis());
         return new Outcome(Verdict.COMPILE_ERROR, null, null, new byte[0], 0, new byte[0], 0, wallMs,
-                compiled.startedAt(), compiled.finishedAt(), problem, compiled.stderr().kept(), List.of());
+                compiled.startedAt(), compiled.finishedAt(), problem, compiled.stderr().kept(), List.of(), null);
     }
 
     /** The verdict, in order of precedence: what the executor did to the sandbox, then what happened in it. */
@@ -202,6 +239,6 @@ final class JobRunner {
         return new Outcome(verdict, exitCode, signal,
                 run.stdout().kept(), run.stdout().droppedBytes(),
                 run.stderr().kept(), run.stderr().droppedBytes(),
-                wallMs, run.startedAt(), run.finishedAt(), null, null, List.of());
+                wallMs, run.startedAt(), run.finishedAt(), null, null, List.of(), null);
     }
 }

@@ -52,7 +52,7 @@ public final class Main {
             if (leftovers > 0) {
                 log.warn("removed {} sandbox(es) left by an earlier run of {}", leftovers, config.name());
             }
-            JobRunner runner = new JobRunner(catalog, sandbox, clock);
+            JobRunner runner = new JobRunner(catalog, sandbox, clock, config.name(), config.sandboxVersion());
             List<Worker> workers = new ArrayList<>();
             for (int slot = 0; slot < config.slots(); slot++) {
                 String slotName = config.name() + "-" + slot;

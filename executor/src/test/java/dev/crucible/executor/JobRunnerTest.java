@@ -29,7 +29,7 @@ class JobRunnerTest {
 
     private static SandboxRun run(int exit, boolean timedOut, boolean overflow, boolean oom) {
         var empty = new SandboxRun.CapturedStream(new byte[0], 0);
-        return new SandboxRun(exit, timedOut, overflow, oom, false, empty, empty, T0, T0.plusMillis(250));
+        return new SandboxRun(exit, timedOut, overflow, oom, false, empty, empty, T0, T0.plusMillis(250), "sha256:test");
     }
 
     private RuntimeCatalog catalog() throws Exception {
@@ -63,7 +63,7 @@ class JobRunnerTest {
 
     private static SandboxRun compiledRun(byte[] artifact, int exit) {
         return new SandboxRun(exit, false, false, false, false, new SandboxRun.CapturedStream(artifact, 0),
-                new SandboxRun.CapturedStream("warning: x\n".getBytes(), 0), T0, T0.plusMillis(900));
+                new SandboxRun.CapturedStream("warning: x\n".getBytes(), 0), T0, T0.plusMillis(900), "sha256:test");
     }
 
     @Test
@@ -90,7 +90,7 @@ class JobRunnerTest {
 
     private static SandboxRun printed(String stdout, int exit) {
         return new SandboxRun(exit, false, false, false, false, new SandboxRun.CapturedStream(stdout.getBytes(), 0),
-                new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(100));
+                new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(100), "sha256:test");
     }
 
     @Test
@@ -106,7 +106,7 @@ class JobRunnerTest {
                         new Job.JobTest("two", "2".getBytes(), null, "4".getBytes()),
                         new Job.JobTest("three", "3".getBytes(), List.of("-q"), "9".getBytes()),
                         new Job.JobTest("boom", "crash".getBytes(), null, "".getBytes())),
-                Job.Comparison.TRAILING_WHITESPACE);
+                Job.Comparison.TRAILING_WHITESPACE, false);
         var outcome = runner.execute(job);
         assertEquals(List.of(Verdict.ACCEPTED, Verdict.WRONG_ANSWER, Verdict.RUNTIME_ERROR),
                 outcome.tests().stream().map(t -> t.verdict()).toList());
@@ -122,7 +122,7 @@ class JobRunnerTest {
         Job job = new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[0])), "main.py",
                 new byte[0], List.of(), new Job.JobLimits(1000, 64, 1024),
                 List.of(new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok\n".getBytes())),
-                Job.Comparison.EXACT);
+                Job.Comparison.EXACT, false);
         var outcome = runner.execute(job);
         assertEquals(Verdict.WRONG_ANSWER, outcome.tests().get(0).verdict(), "exact comparison sees the newline");
         assertEquals(Verdict.ACCEPTED, outcome.tests().get(1).verdict());
@@ -134,7 +134,7 @@ class JobRunnerTest {
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             specs.add(spec);
             return new SandboxRun(137, false, false, false, true, new SandboxRun.CapturedStream(new byte[0], 0),
-                    new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(10));
+                    new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(10), "sha256:test");
         }, Clock.systemUTC());
         assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("c", "main.c", List.of()), () -> true).verdict());
         assertEquals(1, specs.size());
@@ -155,7 +155,7 @@ class JobRunnerTest {
 
     private static Job job(String runtime, String entry, List<String> args) {
         return new Job(UUID.randomUUID(), runtime, List.of(new Job.JobFile(entry, new byte[0])), entry, new byte[0], args,
-                new Job.JobLimits(1000, 64, 1024), List.of(), null);
+                new Job.JobLimits(1000, 64, 1024), List.of(), null, false);
     }
 
     @Test

@@ -43,20 +43,38 @@ public sealed interface ExecutionEvent {
             Instant finishedAt,
             String message,
             byte[] compileOutput,
-            List<TestOutcome> tests) {
+            List<TestOutcome> tests,
+            Provenance provenance) {
 
         public Outcome {
             tests = tests == null ? List.of() : List.copyOf(tests);
         }
 
         public static Outcome internalError(String message, Instant at) {
-            return new Outcome(Verdict.INTERNAL_ERROR, null, null, new byte[0], 0, new byte[0], 0, null, at, at, message, null, List.of());
+            return new Outcome(Verdict.INTERNAL_ERROR, null, null, new byte[0], 0, new byte[0], 0, null, at, at, message, null,
+                    List.of(), null);
         }
 
         public Outcome withCompileOutput(byte[] output) {
             return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
-                    wallTimeMs, startedAt, finishedAt, message, output, tests);
+                    wallTimeMs, startedAt, finishedAt, message, output, tests, provenance);
         }
+
+        public Outcome withProvenance(Provenance what) {
+            return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
+                    wallTimeMs, startedAt, finishedAt, message, compileOutput, tests, what);
+        }
+    }
+
+    /**
+     * What a run ran on, as the executor knows it.
+     *
+     * @param imageId     the image's content digest, as Docker reported it for the run
+     * @param sandbox     the sandbox runtime and its version
+     * @param filesSha256 SHA-256 over the submitted files: each path, NUL, length, NUL, bytes, in order
+     */
+    record Provenance(String runtime, String runtimeVersion, String image, String imageId, String sandbox,
+                      String executor, String filesSha256, long wallTimeMs, long memoryMb) {
     }
 
     /** One test's run: its verdict ({@link Verdict#WRONG_ANSWER} when it ran fine but printed otherwise). */

@@ -14,7 +14,7 @@ import java.util.UUID;
  * @param args    argv handed to the program after the runtime's run command, never through a shell
  */
 public record Job(UUID submissionId, String runtime, List<JobFile> files, String entryFile, byte[] stdin, List<String> args,
-                  JobLimits limits, List<JobTest> tests, Comparison comparison) {
+                  JobLimits limits, List<JobTest> tests, Comparison comparison, boolean mergeStderr) {
     public Job {
         // A job can come from Redis, written by anything: refuse an incomplete one at decoding.
         java.util.Objects.requireNonNull(submissionId, "submissionId");

@@ -24,6 +24,7 @@ record SubmissionRecord(
         String message,
         byte[] compileOutput,
         List<ExecutionEvent.TestOutcome> tests,
+        ExecutionEvent.Provenance provenance,
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt) {

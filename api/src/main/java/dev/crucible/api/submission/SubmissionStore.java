@@ -31,7 +31,8 @@ public final class SubmissionStore {
     private static final String SUMMARY_COLUMNS = """
             select id, api_key_id, status, runtime, wall_time_limit_ms, memory_limit_mb, verdict, exit_code, signal,
                    null::bytea as stdout, stdout_truncated_bytes, null::bytea as stderr, stderr_truncated_bytes,
-                   wall_time_ms, message, null::bytea as compile_output, test_results, created_at, started_at, finished_at
+                   wall_time_ms, message, null::bytea as compile_output, test_results, provenance, created_at, started_at,
+                   finished_at
             from submissions""";
     private final Jdbi jdbi;
 
@@ -201,7 +202,7 @@ public final class SubmissionStore {
                     stdout = :stdout, stdout_truncated_bytes = :stdoutDropped,
                     stderr = :stderr, stderr_truncated_bytes = :stderrDropped,
                     wall_time_ms = :wall, message = :message, executor = :executor, job = '', compile_output = :compileOutput,
-                    test_results = :tests,
+                    test_results = :tests, provenance = :provenance,
                     started_at = coalesce(started_at, :started), finished_at = coalesce(:finished, now())
                 where id = :id and status in ('queued', 'running')""")
                 .bind("id", finished.submissionId())
@@ -216,6 +217,7 @@ public final class SubmissionStore {
                 .bind("message", o.message())
                 .bind("compileOutput", o.compileOutput())
                 .bind("tests", o.tests().isEmpty() ? null : TestResults.write(o.tests()))
+                .bind("provenance", o.provenance() == null ? null : TestResults.writeProvenance(o.provenance()))
                 .bind("executor", finished.executor())
                 .bind("started", utc(o.startedAt()))
                 .bind("finished", utc(o.finishedAt()))
@@ -330,6 +332,7 @@ public final class SubmissionStore {
                 rs.getString("message"),
                 rs.getBytes("compile_output"),
                 TestResults.read(rs.getString("test_results")),
+                TestResults.readProvenance(rs.getString("provenance")),
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("started_at")),
                 instant(rs.getTimestamp("finished_at")));

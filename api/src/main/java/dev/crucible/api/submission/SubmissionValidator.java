@@ -4,6 +4,7 @@ import dev.crucible.api.ApiConfig;
 import dev.crucible.api.RequestLimits;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.model.FieldError;
+import dev.crucible.api.model.InputEncoding;
 import dev.crucible.api.model.Limits;
 import dev.crucible.api.model.SourceFile;
 import dev.crucible.api.model.SubmissionRequest;
@@ -13,6 +14,7 @@ import dev.crucible.runtime.RuntimeCatalog;
 import dev.crucible.runtime.RuntimeManifest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,7 +38,7 @@ final class SubmissionValidator {
                 .orElseThrow(() -> new ApiException.UnknownRuntime(request.getRuntime()));
         List<FieldError> errors = new ArrayList<>();
         List<Job.JobFile> files = files(request, runtime, errors);
-        byte[] stdin = request.getStdin() == null ? new byte[0] : request.getStdin().getBytes(StandardCharsets.UTF_8);
+        byte[] stdin = request.getStdin() == null ? new byte[0] : bytes(errors, "stdin", request.getStdin(), request.getStdinEncoding());
         if (stdin.length > RequestLimits.STDIN_BYTES) {
             errors.add(error("stdin", "is " + stdin.length + " bytes; at most " + RequestLimits.STDIN_BYTES));
         }
@@ -53,7 +55,21 @@ final class SubmissionValidator {
         Job.Comparison comparison = request.getCompare() == null ? Job.Comparison.TRAILING_WHITESPACE
                 : Job.Comparison.valueOf(request.getCompare().name());
         return new Job(submissionId, runtime.name(), files, files.getFirst().path(), stdin, args,
-                new Job.JobLimits(wall, memory, config.outputLimitBytes()), tests, comparison);
+                new Job.JobLimits(wall, memory, config.outputLimitBytes()), tests, comparison,
+                Boolean.TRUE.equals(request.getMergeStderr()));
+    }
+
+    /** The bytes a text field stands for: its UTF-8, or what its base64 decodes to. */
+    private static byte[] bytes(List<FieldError> errors, String field, String value, InputEncoding encoding) {
+        if (encoding == InputEncoding.BASE64) {
+            try {
+                return Base64.getDecoder().decode(value);
+            } catch (IllegalArgumentException e) {
+                errors.add(error(field, "is not valid base64"));
+                return new byte[0];
+            }
+        }
+        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     private static List<String> args(List<FieldError> errors, String field, List<String> given) {
@@ -121,7 +137,7 @@ final class SubmissionValidator {
             return List.of(new Job.JobFile(runtime.sourceFile(), new byte[0]));
         }
         if (hasSource) {
-            byte[] source = request.getSource().getBytes(StandardCharsets.UTF_8);
+            byte[] source = bytes(errors, "source", request.getSource(), request.getSourceEncoding());
             if (source.length > RequestLimits.SOURCE_BYTES) {
                 errors.add(error("source", "is " + source.length + " bytes; at most " + RequestLimits.SOURCE_BYTES));
             }
@@ -146,7 +162,8 @@ final class SubmissionValidator {
             } else if (!seen.add(file.getPath())) {
                 errors.add(error(field + ".path", "'" + file.getPath() + "' is given twice"));
             }
-            byte[] content = file.getContent() == null ? new byte[0] : file.getContent().getBytes(StandardCharsets.UTF_8);
+            byte[] content = file.getContent() == null ? new byte[0]
+                    : bytes(errors, field + ".content", file.getContent(), file.getEncoding());
             total += content.length;
             files.add(new Job.JobFile(file.getPath(), content));
         }

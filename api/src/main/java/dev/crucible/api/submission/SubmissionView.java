@@ -4,6 +4,7 @@ import dev.crucible.api.model.Limits;
 import dev.crucible.api.model.OutputEncoding;
 import dev.crucible.api.model.Submission;
 import dev.crucible.api.model.SubmissionStatus;
+import dev.crucible.api.model.Provenance;
 import dev.crucible.api.model.Score;
 import dev.crucible.api.model.TestResult;
 import dev.crucible.api.model.Verdict;
@@ -52,6 +53,12 @@ final class SubmissionView {
             }
             int passed = (int) r.tests().stream().filter(t -> t.verdict() == dev.crucible.queue.Verdict.ACCEPTED).count();
             view.score(new Score(passed, r.tests().size()));
+        }
+        if (r.provenance() != null) {
+            ExecutionEvent.Provenance p = r.provenance();
+            view.provenance(new Provenance().runtime(p.runtime()).runtimeVersion(p.runtimeVersion()).image(p.image())
+                    .imageId(p.imageId()).sandbox(p.sandbox()).executor(p.executor()).filesSha256(p.filesSha256())
+                    .limits(new Limits().wallTimeMs(p.wallTimeMs()).memoryMb(p.memoryMb())));
         }
         if (r.compileOutput() != null) {
             Text compileOutput = text(r.compileOutput());

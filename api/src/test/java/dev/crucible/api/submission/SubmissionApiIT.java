@@ -125,6 +125,48 @@ class SubmissionApiIT {
     }
 
     @Test
+    void stderrCanBeMergedIntoStdout() {
+        var answer = stack.submit("""
+                {"runtime":"python","merge_stderr":true,
+                 "source":"import sys\\nprint('out', flush=True)\\nprint('err', file=sys.stderr, flush=True)\\nprint('out again')"}""");
+        assertEquals("out\nerr\nout again\n", answer.body().get("stdout").asText(), answer.raw().body());
+        assertEquals("", answer.body().get("stderr").asText());
+    }
+
+    @Test
+    void base64InputsArriveAsTheirBytes() {
+        String source = java.util.Base64.getEncoder().encodeToString(
+                "import sys; data = sys.stdin.buffer.read(); print(list(data), open('blob.bin', 'rb').read())".getBytes());
+        var answer = stack.submit("""
+                {"runtime":"python","files":[{"path":"main.py","content":"%s","encoding":"base64"},
+                                             {"path":"blob.bin","content":"AP8=","encoding":"base64"}],
+                 "stdin":"AAEC/w==","stdin_encoding":"base64"}""".formatted(source));
+        assertEquals("[0, 1, 2, 255] b'\\x00\\xff'\n", answer.body().get("stdout").asText(), answer.raw().body());
+    }
+
+    @Test
+    void invalidBase64IsRefused() {
+        var answer = stack.post("/v1/submissions", "application/json",
+                "{\"runtime\":\"python\",\"source\":\"%%%\",\"source_encoding\":\"base64\"}", stack.adminKey());
+        assertEquals(422, answer.status());
+        assertEquals("source", answer.body().get("errors").get(0).get("field").asText());
+    }
+
+    @Test
+    void resultSaysWhatItRanOn() throws Exception {
+        var answer = stack.submit("{\"runtime\":\"python\",\"source\":\"print(1)\",\"limits\":{\"memory_mb\":64}}");
+        var provenance = answer.body().get("provenance");
+        assertEquals("python", provenance.get("runtime").asText(), answer.raw().body());
+        assertTrue(provenance.get("image").asText().startsWith("crucible-runtime/python:"));
+        assertTrue(provenance.get("image_id").asText().startsWith("sha256:"));
+        assertTrue(provenance.get("sandbox").asText().startsWith("runsc "), provenance.toString());
+        assertEquals(64, provenance.get("limits").get("memory_mb").asInt());
+        var digest = java.security.MessageDigest.getInstance("SHA-256");
+        digest.update("main.py\u00008\u0000print(1)".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(java.util.HexFormat.of().formatHex(digest.digest()), provenance.get("files_sha256").asText());
+    }
+
+    @Test
     void withoutWaitTheSubmissionIsAcceptedAsQueued() {
         var answer = stack.post("/v1/submissions", "application/json", "{\"runtime\":\"python\",\"source\":\"print(1)\"}", stack.adminKey());
         assertEquals(202, answer.status());

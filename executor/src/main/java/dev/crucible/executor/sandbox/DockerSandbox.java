@@ -115,8 +115,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                     }
                 }
                 awaitDrained(attached);
-                InspectContainerResponse.ContainerState state = call("inspect " + id,
-                        () -> control.inspectContainerCmd(id).exec()).getState();
+                InspectContainerResponse inspected = call("inspect " + id, () -> control.inspectContainerCmd(id).exec());
+                InspectContainerResponse.ContainerState state = inspected.getState();
                 if (Boolean.TRUE.equals(state.getRunning())) {
                     throw new SandboxException("the wait for " + id + " ended but the sandbox still runs", null);
                 }
@@ -129,7 +129,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                         output.stdout(),
                         output.stderr(),
                         Instant.parse(state.getStartedAt()),
-                        Instant.parse(state.getFinishedAt()));
+                        Instant.parse(state.getFinishedAt()),
+                        inspected.getImageId());
             } catch (IOException e) {
                 throw new SandboxException("cannot close the output stream of " + id, e);
             }
@@ -158,7 +159,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE, Map.of()))
                 .withAutoRemove(false)
                 .withPrivileged(false);
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\" < " + WorkspaceArchive.STDIN_PATH, "sandbox"));
+        String redirect = "exec \"$@\" < " + WorkspaceArchive.STDIN_PATH + (spec.mergeStderr() ? " 2>&1" : "");
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", redirect, "sandbox"));
         command.addAll(spec.command());
         try {
             return control.createContainerCmd(spec.image())

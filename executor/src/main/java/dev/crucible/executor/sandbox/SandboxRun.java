@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param outputExceeded stdout or stderr passed the output cap and the sandbox was killed
  * @param oomKilled      the sandbox's memory cgroup ran out
  * @param cancelled      the run was cancelled and the sandbox killed
+ * @param imageId        the content digest of the image the sandbox ran, as Docker reported it
  */
 public record SandboxRun(
         int exitCode,
@@ -20,7 +21,8 @@ public record SandboxRun(
         CapturedStream stdout,
         CapturedStream stderr,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        String imageId) {
 
     /** The first bytes of one output stream, and how many bytes after them were dropped. */
     public record CapturedStream(byte[] kept, long droppedBytes) {}

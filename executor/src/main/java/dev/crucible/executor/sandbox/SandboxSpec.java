@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param memoryBytes memory of the sandbox, including what the program writes to its filesystem; no swap
  * @param stdoutBytes the most bytes kept of stdout; the program is killed past it
  * @param stderrBytes the most bytes kept of stderr; the program is killed past it
+ * @param mergeStderr the program's stderr goes into its stdout
  */
 public record SandboxSpec(
         String runId,
@@ -26,7 +27,8 @@ public record SandboxSpec(
         Duration wallTime,
         long memoryBytes,
         long stdoutBytes,
-        long stderrBytes) {
+        long stderrBytes,
+        boolean mergeStderr) {
 
     public SandboxSpec {
         Objects.requireNonNull(runId, "runId");
