@@ -60,6 +60,18 @@ public final class StackUnderTest {
         return adminKey;
     }
 
+    /** Polls until no sandbox exists; runs of earlier tests may still be finishing. */
+    public static boolean noSandboxWithin(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (sandboxContainers() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
     /** Sandbox containers that exist now, running or not, asked of Docker through the proxy. */
     public static int sandboxContainers() {
         URI docker = URI.create(variable("CRUCIBLE_TEST_DOCKER_HOST").replace("tcp://", "http://"));

@@ -13,11 +13,20 @@ import java.util.Optional;
 public abstract sealed class ApiException extends RuntimeException {
     private final int status;
     private final CodeEnum code;
+    private final Duration retryAfter;
 
     private ApiException(int status, CodeEnum code, String detail, Throwable cause) {
         super(detail, cause);
         this.status = status;
         this.code = code;
+        this.retryAfter = null;
+    }
+
+    private ApiException(int status, CodeEnum code, Duration retryAfter, String detail) {
+        super(detail);
+        this.status = status;
+        this.code = code;
+        this.retryAfter = retryAfter;
     }
 
     public int status() {
@@ -35,7 +44,7 @@ public abstract sealed class ApiException extends RuntimeException {
 
     /** When to try again, for {@link TooManyRequests} and {@link QueueFull}; sent as {@code Retry-After}. */
     public Optional<Duration> retryAfter() {
-        return Optional.empty();
+        return Optional.ofNullable(retryAfter);
     }
 
     public static final class MalformedJson extends ApiException {
@@ -132,30 +141,14 @@ public abstract sealed class ApiException extends RuntimeException {
     }
 
     public static final class TooManyRequests extends ApiException {
-        private final Duration retryAfter;
-
         public TooManyRequests(String detail, Duration retryAfter) {
-            super(429, CodeEnum.TOO_MANY_REQUESTS, detail, null);
-            this.retryAfter = retryAfter;
-        }
-
-        @Override
-        public Optional<Duration> retryAfter() {
-            return Optional.of(retryAfter);
+            super(429, CodeEnum.TOO_MANY_REQUESTS, retryAfter, detail);
         }
     }
 
     public static final class QueueFull extends ApiException {
-        private final Duration retryAfter;
-
         public QueueFull(String detail, Duration retryAfter) {
-            super(503, CodeEnum.QUEUE_FULL, detail, null);
-            this.retryAfter = retryAfter;
-        }
-
-        @Override
-        public Optional<Duration> retryAfter() {
-            return Optional.of(retryAfter);
+            super(503, CodeEnum.QUEUE_FULL, retryAfter, detail);
         }
     }
 

@@ -47,16 +47,6 @@ class CancellationIT {
         return true;
     }
 
-    private static boolean noSandboxWithin(Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (StackUnderTest.sandboxContainers() > 0) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(100);
-        }
-        return true;
-    }
 
     @Test
     void runningSubmissionIsKilled() throws Exception {
@@ -66,7 +56,7 @@ class CancellationIT {
         HttpResponse<String> answer = cancel(id, stack.adminKey());
         assertEquals(200, answer.statusCode(), answer.body());
         assertEquals("cancelled", status(id));
-        assertTrue(noSandboxWithin(Duration.ofSeconds(10)), "the sandbox must be killed and removed");
+        assertTrue(StackUnderTest.noSandboxWithin(Duration.ofSeconds(10)), "the sandbox must be killed and removed");
         long took = (System.nanoTime() - asked) / 1_000_000;
         assertTrue(took < 10_000, "took " + took + " ms");
     }
@@ -84,7 +74,7 @@ class CancellationIT {
         for (String sleeper : sleepers.subList(0, 3)) {
             cancel(sleeper, stack.adminKey());
         }
-        assertTrue(noSandboxWithin(Duration.ofSeconds(15)));
+        assertTrue(StackUnderTest.noSandboxWithin(Duration.ofSeconds(15)));
         var result = stack.get("/v1/submissions/" + last, stack.adminKey()).body();
         assertEquals("cancelled", result.get("status").asText());
         assertFalse(result.has("started_at"), "a cancelled queued submission never starts");

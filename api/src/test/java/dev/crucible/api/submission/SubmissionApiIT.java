@@ -53,7 +53,7 @@ class SubmissionApiIT {
         long wall = answer.body().get("wall_time_ms").asLong();
         assertTrue(wall >= 1000 && wall < 2500, "wall time " + wall + " ms should be the 1000 ms limit plus a small margin");
         assertTrue(elapsedMs < 10_000, "the whole request took " + elapsedMs + " ms");
-        assertTrue(noSandboxWithin(Duration.ofSeconds(15)), "no sandbox container may be left behind");
+        assertTrue(StackUnderTest.noSandboxWithin(Duration.ofSeconds(15)), "no sandbox container may be left behind");
     }
 
     @Test
@@ -174,15 +174,4 @@ class SubmissionApiIT {
         assertTrue(answer.body().get("id").asText().matches("[0-9a-f-]{36}"));
     }
 
-    /** Polls until no sandbox exists; other tests' runs may still be finishing. */
-    private static boolean noSandboxWithin(Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (StackUnderTest.sandboxContainers() > 0) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(200);
-        }
-        return true;
-    }
 }
