@@ -25,11 +25,20 @@ final class OutputComparison {
     /** Lines without trailing spaces, tabs and carriage returns; blank lines at the end dropped. */
     private static List<String> trimmedLines(byte[] bytes) {
         List<String> lines = new ArrayList<>(List.of(text(bytes).split("\n", -1)));
-        lines.replaceAll(line -> line.replaceAll("[ \t\r]+$", ""));
+        lines.replaceAll(OutputComparison::stripTrailing);
         while (!lines.isEmpty() && lines.getLast().isEmpty()) {
             lines.removeLast();
         }
         return lines;
+    }
+
+    /** Without trailing spaces, tabs and carriage returns; a loop, as a regex would be quadratic on long runs. */
+    private static String stripTrailing(String line) {
+        int end = line.length();
+        while (end > 0 && (line.charAt(end - 1) == ' ' || line.charAt(end - 1) == '\t' || line.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        return line.substring(0, end);
     }
 
     private static List<String> tokens(byte[] bytes) {

@@ -79,6 +79,10 @@ final class Worker implements Runnable {
         ExecutionEvent.Outcome outcome;
         try (Watch watch = new Watch(delivery)) {
             outcome = runner.execute(job, watch::cancelled);
+        } catch (Error e) {
+            // Out of memory on one job's data, say: that job ends, the slot lives on.
+            log.error("{}: submission {} broke the executor", name, job.submissionId(), e);
+            outcome = ExecutionEvent.Outcome.internalError("the executor failed on this job: " + e, clock.instant());
         }
         events.publish(new ExecutionEvent.Finished(job.submissionId(), name, outcome));
         jobs.complete(delivery);

@@ -55,6 +55,13 @@ class OutputComparisonTest {
     }
 
     @Test
+    void longRunsOfInnerSpacesAreNoTrap() {
+        // Quadratic trimming took minutes on this; a linear one takes milliseconds.
+        String spaces = " ".repeat(200_000) + "x";
+        assertFalse(matches(Comparison.TRAILING_WHITESPACE, "", spaces));
+    }
+
+    @Test
     void bytesThatAreNotUtf8CompareExactly() {
         assertTrue(OutputComparison.matches(Comparison.TRAILING_WHITESPACE, new byte[] {(byte) 0xff, ' ', '\n'}, new byte[] {(byte) 0xff}));
         assertFalse(OutputComparison.matches(Comparison.TRAILING_WHITESPACE, new byte[] {(byte) 0xfe}, new byte[] {(byte) 0xff}));

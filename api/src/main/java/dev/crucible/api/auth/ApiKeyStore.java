@@ -53,7 +53,8 @@ public final class ApiKeyStore {
             h.createUpdate("""
                     insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, webhook_secret)
                     values (:id, :name, 'admin', :hash, 1000, 64, :secret)
-                    on conflict (key_hash) do nothing""")
+                    on conflict (key_hash) do update set webhook_secret = coalesce(api_keys.webhook_secret, excluded.webhook_secret),
+                        rate_per_minute = excluded.rate_per_minute, max_active = excluded.max_active""")
                     .bind("id", UUID.randomUUID()).bind("name", BOOTSTRAP_NAME).bind("hash", hash)
                     .bind("secret", webhookSecret(key)).execute();
         });

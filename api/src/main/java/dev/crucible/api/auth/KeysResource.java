@@ -38,6 +38,9 @@ public final class KeysResource implements KeysApi {
         if (name == null || name.isBlank() || name.length() > 64 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             errors.add(new FieldError("name", "must be 1..64 printable characters"));
         }
+        if (request.getRole() == null) {
+            errors.add(new FieldError("role", "is missing"));
+        }
         int rate = bounded(errors, "rate_per_minute", request.getRatePerMinute(), DEFAULT_RATE, 10_000);
         int active = bounded(errors, "max_active", request.getMaxActive(), DEFAULT_ACTIVE, 1_000);
         if (!errors.isEmpty()) {

@@ -27,8 +27,11 @@ final class ListCursor {
         try {
             String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split(",", 2);
             String[] time = parts[0].split("\\.", 2);
-            return new SubmissionStore.Position(
-                    Instant.ofEpochSecond(Long.parseLong(time[0]), Long.parseLong(time[1])), UUID.fromString(parts[1]));
+            Instant at = Instant.ofEpochSecond(Long.parseLong(time[0]), Long.parseLong(time[1]));
+            if (at.isBefore(Instant.parse("0001-01-01T00:00:00Z")) || at.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
+                throw new IllegalArgumentException("out of range");
+            }
+            return new SubmissionStore.Position(at, UUID.fromString(parts[1]));
         } catch (RuntimeException e) {
             throw new ApiException.InvalidRequest(List.of(new FieldError("cursor", "is not a cursor this server gave out")));
         }

@@ -25,6 +25,8 @@ record SubmissionRecord(
         byte[] compileOutput,
         List<ExecutionEvent.TestOutcome> tests,
         ExecutionEvent.Provenance provenance,
+        Integer testsPassed,
+        Integer testsTotal,
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt) {

@@ -31,8 +31,8 @@ public final class SubmissionStore {
     private static final String SUMMARY_COLUMNS = """
             select id, api_key_id, status, runtime, wall_time_limit_ms, memory_limit_mb, verdict, exit_code, signal,
                    null::bytea as stdout, stdout_truncated_bytes, null::bytea as stderr, stderr_truncated_bytes,
-                   wall_time_ms, message, null::bytea as compile_output, test_results, provenance, created_at, started_at,
-                   finished_at
+                   wall_time_ms, message, null::bytea as compile_output, null::text as test_results, provenance,
+                   tests_passed, tests_total, created_at, started_at, finished_at
             from submissions""";
     private final Jdbi jdbi;
 
@@ -114,11 +114,11 @@ public final class SubmissionStore {
                         insert into submissions (id, api_key_id, status, runtime, wall_time_limit_ms, memory_limit_mb,
                                                  output_limit_bytes, job, callback_url, created_at, idempotency_key, request_hash,
                                                  batch_id, batch_position)
-                        values (:id, :key, 'queued', :runtime, :wall, :memory, :output, :job, :callback, :created, :idem, :hash,
+                        values (:id, :key, 'queued', :runtime, :wall, :memory, :output, :job, :callback, now(), :idem, :hash,
                                 cast(:batch as uuid), :position)""")
                         .bind("id", s.id()).bind("key", caller.keyId()).bind("runtime", s.runtime())
                         .bind("wall", s.wallTimeLimitMs()).bind("memory", s.memoryLimitMb()).bind("output", s.outputLimitBytes())
-                        .bind("job", s.job()).bind("callback", s.callbackUrl()).bind("created", utc(s.createdAt()))
+                        .bind("job", s.job()).bind("callback", s.callbackUrl())
                         .bind("idem", s.idempotencyKey()).bind("hash", s.requestHash())
                         .bind("batch", batchId == null ? null : batchId.toString()).bindByType("position", batchId == null ? null : i, Integer.class)
                         .execute();
@@ -202,7 +202,7 @@ public final class SubmissionStore {
                     stdout = :stdout, stdout_truncated_bytes = :stdoutDropped,
                     stderr = :stderr, stderr_truncated_bytes = :stderrDropped,
                     wall_time_ms = :wall, message = :message, executor = :executor, job = '', compile_output = :compileOutput,
-                    test_results = :tests, provenance = :provenance,
+                    test_results = :tests, provenance = :provenance, tests_passed = :passed, tests_total = :total,
                     started_at = coalesce(started_at, :started), finished_at = coalesce(:finished, now())
                 where id = :id and status in ('queued', 'running')""")
                 .bind("id", finished.submissionId())
@@ -218,6 +218,9 @@ public final class SubmissionStore {
                 .bind("compileOutput", o.compileOutput())
                 .bind("tests", o.tests().isEmpty() ? null : TestResults.write(o.tests()))
                 .bind("provenance", o.provenance() == null ? null : TestResults.writeProvenance(o.provenance()))
+                .bindByType("passed", o.tests().isEmpty() ? null
+                        : (int) o.tests().stream().filter(t -> t.verdict() == dev.crucible.queue.Verdict.ACCEPTED).count(), Integer.class)
+                .bindByType("total", o.tests().isEmpty() ? null : o.tests().size(), Integer.class)
                 .bind("executor", finished.executor())
                 .bind("started", utc(o.startedAt()))
                 .bind("finished", utc(o.finishedAt()))
@@ -333,6 +336,8 @@ public final class SubmissionStore {
                 rs.getBytes("compile_output"),
                 TestResults.read(rs.getString("test_results")),
                 TestResults.readProvenance(rs.getString("provenance")),
+                (Integer) rs.getObject("tests_passed"),
+                (Integer) rs.getObject("tests_total"),
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("started_at")),
                 instant(rs.getTimestamp("finished_at")));

@@ -34,6 +34,12 @@ final class SubmissionValidator {
     }
 
     Job validate(UUID submissionId, SubmissionRequest request) {
+        if (request == null) {
+            throw new ApiException.InvalidRequest(List.of(error("submission", "is null")));
+        }
+        if (request.getRuntime() == null) {
+            throw new ApiException.InvalidRequest(List.of(error("runtime", "is missing")));
+        }
         RuntimeManifest runtime = catalog.find(request.getRuntime())
                 .orElseThrow(() -> new ApiException.UnknownRuntime(request.getRuntime()));
         List<FieldError> errors = new ArrayList<>();
@@ -118,6 +124,10 @@ final class SubmissionValidator {
                 errors.add(error(field + ".name", "is longer than " + RequestLimits.TEST_NAME_CHARS + " characters"));
             }
             byte[] stdin = test.getStdin() == null ? null : test.getStdin().getBytes(StandardCharsets.UTF_8);
+            if (test.getExpectedOutput() == null) {
+                errors.add(error(field + ".expected_output", "is missing"));
+                continue;
+            }
             byte[] expected = test.getExpectedOutput().getBytes(StandardCharsets.UTF_8);
             total += expected.length + (stdin == null ? 0 : stdin.length);
             List<String> args = test.getArgs() == null || test.getArgs().isEmpty() ? null : args(errors, field + ".args", test.getArgs());

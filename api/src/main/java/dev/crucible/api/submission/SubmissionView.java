@@ -51,8 +51,9 @@ final class SubmissionView {
                         .stderr(err.value()).stderrEncoding(err.encoding()).stderrTruncatedBytes(t.stderrTruncatedBytes())
                         .exitCode(t.exitCode()).signal(t.signal()).wallTimeMs(t.wallTimeMs()));
             }
-            int passed = (int) r.tests().stream().filter(t -> t.verdict() == dev.crucible.queue.Verdict.ACCEPTED).count();
-            view.score(new Score(passed, r.tests().size()));
+        }
+        if (r.testsTotal() != null) {
+            view.score(new Score(r.testsPassed(), r.testsTotal()));
         }
         if (r.provenance() != null) {
             ExecutionEvent.Provenance p = r.provenance();

@@ -146,7 +146,11 @@ public final class SubmissionsResource implements SubmissionsApi {
     private static OffsetDateTime time(Request request, String name) {
         return request.query(name).map(raw -> {
             try {
-                return OffsetDateTime.parse(raw);
+                OffsetDateTime time = OffsetDateTime.parse(raw);
+                if (time.getYear() < 1 || time.getYear() > 9999) {
+                    throw new java.time.format.DateTimeParseException("out of range", raw, 0);
+                }
+                return time;
             } catch (java.time.format.DateTimeParseException e) {
                 throw new ApiException.InvalidRequest(List.of(new FieldError(name, "must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z")));
             }

@@ -28,6 +28,7 @@ import javax.net.ssl.SSLSocket;
 public final class WebhookSender {
     private static final Duration CONNECT = Duration.ofSeconds(5);
     private static final Duration READ = Duration.ofSeconds(10);
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final int MAX_STATUS_LINE = 1024;
 
     private final SSLContext tls;
@@ -46,7 +47,20 @@ public final class WebhookSender {
 
     /** The HTTP status the receiver answered; throws IOException when there was no answer. */
     public int send(CallbackTarget target, UUID submissionId, int attempt, byte[] body, String secret) throws IOException {
-        try (Socket socket = open(target)) {
+        // A receiver that trickles its answer byte by byte would hold a dispatcher slot for hours:
+        // past the deadline the socket is closed under it, whatever it is doing.
+        Socket plain = new Socket();
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Thread.ofVirtual().name("webhook-deadline").start(() -> {
+            try {
+                if (!finished.await(DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    plain.close();
+                }
+            } catch (InterruptedException | IOException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (Socket socket = open(plain, target)) {
             socket.setSoTimeout((int) READ.toMillis());
             OutputStream out = socket.getOutputStream();
             String path = target.uri().getRawPath() == null || target.uri().getRawPath().isEmpty() ? "/" : target.uri().getRawPath();
@@ -66,6 +80,8 @@ public final class WebhookSender {
             out.write(body);
             out.flush();
             return status(new BufferedInputStream(socket.getInputStream()));
+        } finally {
+            finished.countDown();
         }
     }
 
@@ -80,8 +96,7 @@ public final class WebhookSender {
         }
     }
 
-    private Socket open(CallbackTarget target) throws IOException {
-        Socket plain = new Socket();
+    private Socket open(Socket plain, CallbackTarget target) throws IOException {
         try {
             plain.connect(new InetSocketAddress(target.address(), target.port()), (int) CONNECT.toMillis());
             if (!target.tls()) {

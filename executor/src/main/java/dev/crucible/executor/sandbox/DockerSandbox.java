@@ -93,6 +93,11 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
 
     @Override
     public SandboxRun run(SandboxSpec spec, Cancellation cancellation) {
+        if (cancellation.requested()) {
+            Instant now = Instant.now();
+            SandboxRun.CapturedStream nothing = new SandboxRun.CapturedStream(new byte[0], 0);
+            return new SandboxRun(-1, false, false, false, true, nothing, nothing, now, now, null);
+        }
         String id = create(spec);
         try {
             call("copy files into " + id, () -> control.copyArchiveToContainerCmd(id)
