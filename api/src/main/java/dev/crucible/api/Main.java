@@ -64,7 +64,7 @@ public final class Main {
         }, "shutdown"));
         try (HikariDataSource database = dataSource(config);
              RedisQueue queue = RedisQueue.connect(new QueueSettings(config.redisUri(), config.queuePrefix(),
-                     Duration.ofSeconds(10), Duration.ofSeconds(60)));
+                     Duration.ofSeconds(10), Duration.ofSeconds(60), Integer.MAX_VALUE));
              ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor()) {
             Flyway.configure().dataSource(database).load().migrate();
             Jdbi jdbi = Jdbi.create(database);

@@ -18,6 +18,7 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_RUNTIMES_DIR</td><td>runtimes</td><td>the runtime manifests</td></tr>
  * <tr><td>CRUCIBLE_EXECUTOR_NAME</td><td>executor-&lt;hostname&gt;</td><td>stable name: consumer name in Redis and sandbox label</td></tr>
  * <tr><td>CRUCIBLE_EXECUTOR_SLOTS</td><td>2</td><td>sandboxes run at once</td></tr>
+ * <tr><td>CRUCIBLE_MAX_DELIVERIES</td><td>3</td><td>a job handed out more often (its executors kept dying on it) ends as internal_error</td></tr>
  * <tr><td>CRUCIBLE_SANDBOX_VERSION</td><td>runsc</td><td>the sandbox runtime and its version, reported in results (the launcher passes {@code runsc --version})</td></tr>
  * <tr><td>CRUCIBLE_RECLAIM_AFTER_MS</td><td>120000</td><td>a job whose executor stopped renewing its claim this long ago is run again elsewhere (a running job's claim is renewed every quarter of it)</td></tr>
  * </table>
@@ -30,6 +31,7 @@ record ExecutorConfig(
         String name,
         int slots,
         Duration reclaimAfter,
+        int maxDeliveries,
         String sandboxVersion) {
 
     static ExecutorConfig fromEnvironment(Map<String, String> env) {
@@ -55,6 +57,7 @@ record ExecutorConfig(
         }
         return new ExecutorConfig(redisUri, env.getOrDefault("CRUCIBLE_QUEUE_PREFIX", "crucible"), docker,
                 Path.of(env.getOrDefault("CRUCIBLE_RUNTIMES_DIR", "runtimes")), name, slots, reclaim,
+                Integer.parseInt(env.getOrDefault("CRUCIBLE_MAX_DELIVERIES", "3")),
                 env.getOrDefault("CRUCIBLE_SANDBOX_VERSION", "runsc"));
     }
 

@@ -46,7 +46,7 @@ public final class Main {
         RuntimeCatalog catalog = RuntimeCatalog.load(config.runtimesDir());
         Clock clock = Clock.systemUTC();
         try (RedisQueue queue = RedisQueue.connect(new QueueSettings(config.redisUri(), config.queuePrefix(),
-                     Duration.ofSeconds(10), config.reclaimAfter()));
+                     Duration.ofSeconds(10), config.reclaimAfter(), config.maxDeliveries()));
              DockerSandbox sandbox = DockerSandbox.connect(config.dockerHost(), SandboxPolicy.DEFAULT, config.name())) {
             int leftovers = sandbox.removeLeftovers();
             if (leftovers > 0) {

@@ -1,6 +1,8 @@
 package dev.crucible.queue;
 
 import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
@@ -8,6 +10,7 @@ import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.models.stream.PendingMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +74,12 @@ final class GroupReader {
         List<StreamMessage<String, String>> fresh = redis.xreadgroup(consumer,
                 XReadArgs.Builder.block(wait).count(max), XReadArgs.StreamOffset.lastConsumed(stream));
         return fresh == null ? List.of() : fresh;
+    }
+
+    /** How often the entry was handed out: first delivery, restarts, reclaims. */
+    long deliveries(String entryId) {
+        List<PendingMessage> pending = redis.xpending(stream, consumer.getGroup(), Range.create(entryId, entryId), Limit.create(0, 1));
+        return pending.isEmpty() ? 0 : pending.getFirst().getRedeliveryCount();
     }
 
     void renew(String entryId) {

@@ -9,13 +9,18 @@ import java.util.Objects;
  * @param redisUri       e.g. {@code redis://:password@127.0.0.1:6380/0}
  * @param keyPrefix      every key this module uses starts with it, so that tests and deployments can share a server
  * @param commandTimeout the deadline of every Redis command; blocking reads wait less than this
- * @param reclaimAfter   how long a job may sit unacknowledged at one consumer before another takes it over;
- *                       longer than the largest wall-time limit plus the sandbox's start and teardown
+ * @param reclaimAfter   how long a job may sit unclaimed (its executor renews the claim while it runs) before
+ *                       another executor takes it over
+ * @param maxDeliveries  a job handed out more often than this (its executors kept dying on it) is given up:
+ *                       dead-lettered, and its submission ends as internal_error
  */
-public record QueueSettings(String redisUri, String keyPrefix, Duration commandTimeout, Duration reclaimAfter) {
+public record QueueSettings(String redisUri, String keyPrefix, Duration commandTimeout, Duration reclaimAfter, int maxDeliveries) {
     public QueueSettings {
         Objects.requireNonNull(redisUri, "redisUri");
         Objects.requireNonNull(keyPrefix, "keyPrefix");
+        if (maxDeliveries < 1) {
+            throw new IllegalArgumentException("maxDeliveries must be at least 1, was " + maxDeliveries);
+        }
         if (commandTimeout.compareTo(Duration.ofSeconds(2)) < 0) {
             throw new IllegalArgumentException("commandTimeout must be at least 2s to leave room for blocking reads, was " + commandTimeout);
         }

@@ -69,6 +69,7 @@ public final class RedisQueue implements AutoCloseable {
             @Override
             public List<JobDelivery> take(int max, Duration block) {
                 return call("take jobs", () -> decode(reader, reader.take(max, block), "job", Job.class).stream()
+                        .filter(d -> withinDeliveries(reader, d))
                         .map(d -> new JobDelivery(d.entryId(), d.value())).toList());
             }
 
@@ -190,6 +191,23 @@ public final class RedisQueue implements AutoCloseable {
         return decoded;
     }
 
+    /**
+     * False, after giving the job up, when it was handed out more than {@code maxDeliveries} times: a
+     * job that keeps killing its executors must not go round for ever.
+     */
+    private boolean withinDeliveries(GroupReader reader, Decoded<Job> job) {
+        long deliveries = reader.deliveries(job.entryId());
+        if (deliveries <= settings.maxDeliveries()) {
+            return true;
+        }
+        String reason = "given up after " + deliveries + " deliveries: its executors stopped before finishing it";
+        shared.sync().xadd(settings.deadLetterKey(), Map.of("submission_id", job.value().submissionId().toString(),
+                "dead_letter_reason", reason, "dead_letter_source", settings.jobsKey()));
+        publishGivenUp(job.value().submissionId(), reason);
+        reader.acknowledgeAndDelete(job.entryId());
+        return false;
+    }
+
     /** A job nobody can run still ends: as internal_error, so its submission does not wait forever. */
     private void finishUnreadableJob(String submissionId, UnreadableEntryException cause) {
         java.util.UUID id;
@@ -198,8 +216,11 @@ public final class RedisQueue implements AutoCloseable {
         } catch (IllegalArgumentException noId) {
             return; // nothing names a submission: the dead-letter copy is all there is
         }
-        ExecutionEvent.Outcome outcome = ExecutionEvent.Outcome.internalError(
-                "the job could not be read from the queue: " + cause.getMessage(), clock.instant());
+        publishGivenUp(id, "the job could not be read from the queue: " + cause.getMessage());
+    }
+
+    private void publishGivenUp(java.util.UUID id, String reason) {
+        ExecutionEvent.Outcome outcome = ExecutionEvent.Outcome.internalError(reason, clock.instant());
         shared.sync().xadd(settings.eventsKey(), Map.of("submission_id", id.toString(),
                 "event", codec.write(new ExecutionEvent.Finished(id, "queue", outcome))));
     }

@@ -30,7 +30,7 @@ class RedisQueueIT {
     }
 
     private RedisQueue connect(Duration reclaimAfter) {
-        return RedisQueue.connect(new QueueSettings(uri, prefix, Duration.ofSeconds(5), reclaimAfter));
+        return RedisQueue.connect(new QueueSettings(uri, prefix, Duration.ofSeconds(5), reclaimAfter, 3));
     }
 
     @AfterEach
@@ -104,6 +104,31 @@ class RedisQueueIT {
                 reclaimed = other.take(1, Duration.ofMillis(100));
             }
             assertEquals(sent.submissionId(), reclaimed.getFirst().job().submissionId());
+        }
+    }
+
+    @Test
+    void jobThatKeepsKillingItsExecutorsIsGivenUp() throws Exception {
+        try (RedisQueue queue = connect(Duration.ofMillis(100))) {
+            Job sent = job();
+            queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
+            int handedOut = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            // Each consumer takes the job and "dies" (never completes it); the next reclaims it.
+            for (int consumer = 0; System.nanoTime() < deadline; consumer++) {
+                List<JobSource.JobDelivery> taken = queue.jobSource("executor-" + consumer).take(1, Duration.ofMillis(150));
+                handedOut += taken.size();
+                var events = queue.eventSource("api-a").take(10, Duration.ofMillis(10));
+                if (!events.isEmpty()) {
+                    var finished = assertInstanceOf(ExecutionEvent.Finished.class, events.getFirst().event());
+                    assertEquals(sent.submissionId(), finished.submissionId());
+                    assertEquals(Verdict.INTERNAL_ERROR, finished.outcome().verdict());
+                    assertEquals(3, handedOut, "handed out exactly maxDeliveries times");
+                    assertEquals(0, queue.jobBacklog(), "the job left the stream");
+                    return;
+                }
+            }
+            throw new AssertionError("the job was never given up; handed out " + handedOut + " times");
         }
     }
 
