@@ -20,6 +20,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Runs one job and judges what happened: for a compiled language, first a compile sandbox whose
@@ -136,16 +140,16 @@ final class JobRunner {
     /** SHA-256 over the submitted files: each path, NUL, length, NUL, bytes, in the order given. */
     static String filesSha256(Job job) {
         try {
-            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            var digest = MessageDigest.getInstance("SHA-256");
             for (Job.JobFile file : job.files()) {
-                digest.update(file.path().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update(file.path().getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
-                digest.update(Integer.toString(file.content().length).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                digest.update(Integer.toString(file.content().length).getBytes(StandardCharsets.US_ASCII));
                 digest.update((byte) 0);
                 digest.update(file.content());
             }
-            return java.util.HexFormat.of().formatHex(digest.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.concurrent.TimeUnit;
 
 /** The executor daemon: wires the parts, runs until SIGTERM, then finishes the jobs in hand. */
 public final class Main {
@@ -64,7 +65,7 @@ public final class Main {
             ExecutorRegistry registry = queue.executorRegistry();
             log.info("executor {} ready: {} slot(s), docker at {}, runtimes {}", config.name(), config.slots(),
                     config.dockerHost(), catalog.all().stream().map(r -> r.name()).toList());
-            while (!shutdown.await(HEARTBEAT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            while (!shutdown.await(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS)) {
                 try {
                     registry.heartbeat(config.name());
                 } catch (RuntimeException e) {

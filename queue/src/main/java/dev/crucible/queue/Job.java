@@ -2,6 +2,7 @@ package dev.crucible.queue;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.Objects;
 
 /**
  * Everything an executor needs to run one submission. It carries the files themselves because
@@ -17,11 +18,11 @@ public record Job(UUID submissionId, String runtime, List<JobFile> files, String
                   JobLimits limits, List<JobTest> tests, Comparison comparison, boolean mergeStderr) {
     public Job {
         // A job can come from Redis, written by anything: refuse an incomplete one at decoding.
-        java.util.Objects.requireNonNull(submissionId, "submissionId");
-        java.util.Objects.requireNonNull(runtime, "runtime");
-        java.util.Objects.requireNonNull(entryFile, "entryFile");
-        java.util.Objects.requireNonNull(stdin, "stdin");
-        java.util.Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(submissionId, "submissionId");
+        Objects.requireNonNull(runtime, "runtime");
+        Objects.requireNonNull(entryFile, "entryFile");
+        Objects.requireNonNull(stdin, "stdin");
+        Objects.requireNonNull(limits, "limits");
         files = List.copyOf(files);
         args = List.copyOf(args);
         tests = tests == null ? List.of() : List.copyOf(tests);

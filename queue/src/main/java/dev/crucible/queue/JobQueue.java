@@ -1,7 +1,9 @@
 package dev.crucible.queue;
 
+import java.util.UUID;
+
 /** The api's side of the job stream. */
 public interface JobQueue {
     /** Appends the job, in its {@link JobCodec} text form, to the stream; returns once Redis has it. */
-    void enqueue(java.util.UUID submissionId, String encodedJob);
+    void enqueue(UUID submissionId, String encodedJob);
 }

@@ -2,6 +2,7 @@ package dev.crucible.queue;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * How to reach Redis and name the streams.
@@ -38,7 +39,7 @@ public record QueueSettings(String redisUri, String keyPrefix, Duration commandT
         return keyPrefix + ":dead";
     }
 
-    String cancelledKey(java.util.UUID submissionId) {
+    String cancelledKey(UUID submissionId) {
         return keyPrefix + ":cancelled:" + submissionId;
     }
 

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.HashMap;
 
 /**
  * The Redis behind Crucible's queue: a job stream read by the executors' consumer group, an event
@@ -132,12 +134,12 @@ public final class RedisQueue implements AutoCloseable {
         RedisCommands<String, String> redis = shared.sync();
         return new Cancellations() {
             @Override
-            public void cancel(java.util.UUID submissionId) {
+            public void cancel(UUID submissionId) {
                 run("cancel " + submissionId, () -> redis.setex(settings.cancelledKey(submissionId), 86_400, "1"));
             }
 
             @Override
-            public boolean isCancelled(java.util.UUID submissionId) {
+            public boolean isCancelled(UUID submissionId) {
                 return call("look up cancellation of " + submissionId, () -> redis.exists(settings.cancelledKey(submissionId)) > 0);
             }
         };
@@ -178,7 +180,7 @@ public final class RedisQueue implements AutoCloseable {
             try {
                 decoded.add(new Decoded<>(message.getId(), codec.read(message.getBody().get(field), type, message.getId())));
             } catch (UnreadableEntryException e) {
-                Map<String, String> dead = new java.util.HashMap<>(message.getBody());
+                Map<String, String> dead = new HashMap<>(message.getBody());
                 dead.put("dead_letter_reason", e.getMessage());
                 dead.put("dead_letter_source", message.getStream());
                 shared.sync().xadd(settings.deadLetterKey(), dead);
@@ -210,16 +212,16 @@ public final class RedisQueue implements AutoCloseable {
 
     /** A job nobody can run still ends: as internal_error, so its submission does not wait forever. */
     private void finishUnreadableJob(String submissionId, UnreadableEntryException cause) {
-        java.util.UUID id;
+        UUID id;
         try {
-            id = java.util.UUID.fromString(String.valueOf(submissionId));
+            id = UUID.fromString(String.valueOf(submissionId));
         } catch (IllegalArgumentException noId) {
             return; // nothing names a submission: the dead-letter copy is all there is
         }
         publishGivenUp(id, "the job could not be read from the queue: " + cause.getMessage());
     }
 
-    private void publishGivenUp(java.util.UUID id, String reason) {
+    private void publishGivenUp(UUID id, String reason) {
         ExecutionEvent.Outcome outcome = ExecutionEvent.Outcome.internalError(reason, clock.instant());
         shared.sync().xadd(settings.eventsKey(), Map.of("submission_id", id.toString(),
                 "event", codec.write(new ExecutionEvent.Finished(id, "queue", outcome))));

@@ -1,8 +1,12 @@
 package dev.crucible.api.submission;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.crucible.api.ApiConfig;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.http.ApiException;
+import dev.crucible.api.http.Json;
 import dev.crucible.api.model.FieldError;
 import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.webhook.AddressPolicy;
@@ -11,12 +15,14 @@ import dev.crucible.queue.Cancellations;
 import dev.crucible.queue.Job;
 import dev.crucible.queue.JobCodec;
 import dev.crucible.queue.JobQueue;
-import dev.crucible.queue.QueueException;
 import dev.crucible.runtime.RuntimeCatalog;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -48,25 +54,24 @@ public final class SubmissionService {
     private final AddressPolicy addressPolicy;
     private final CallbackTarget.Resolver resolver;
     private final boolean allowHttp;
-    private final com.fasterxml.jackson.databind.ObjectMapper canonical = dev.crucible.api.http.Json.mapper()
-            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private final ObjectMapper canonical = Json.mapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private final Clock clock;
 
     public SubmissionService(RuntimeCatalog catalog, ApiConfig config, SubmissionStore store, JobQueue queue,
                              Cancellations cancellations, CompletionSignals signals, AddressPolicy addressPolicy,
                              CallbackTarget.Resolver resolver, Clock clock) {
-        this.cancellations = cancellations;
-        this.addressPolicy = addressPolicy;
-        this.resolver = resolver;
-        this.allowHttp = config.webhookAllowHttp();
         this.validator = new SubmissionValidator(catalog, config);
         this.store = store;
         this.queue = queue;
+        this.cancellations = cancellations;
         this.codec = new JobCodec();
         this.signals = signals;
         this.maxWait = config.maxWait();
         this.maxQueued = config.maxQueued();
         this.maxBatch = config.maxBatch();
+        this.addressPolicy = addressPolicy;
+        this.resolver = resolver;
+        this.allowHttp = config.webhookAllowHttp();
         this.clock = clock;
     }
 
@@ -200,7 +205,7 @@ public final class SubmissionService {
 
     /** The answer to a repeated request: the earlier submission, never a second run. */
     private SubmissionRecord repeat(Caller caller, SubmissionStore.Earlier earlier, byte[] requestHash, String key, boolean wait) {
-        if (!java.util.Arrays.equals(earlier.requestHash(), requestHash)) {
+        if (!Arrays.equals(earlier.requestHash(), requestHash)) {
             throw new ApiException.IdempotencyConflict(key);
         }
         SubmissionRecord stored = get(caller, earlier.id());
@@ -218,8 +223,8 @@ public final class SubmissionService {
     /** SHA-256 of the request as the api read it: the same fields give the same hash, however they were spelled. */
     private byte[] hash(SubmissionRequest request) {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(canonical.writeValueAsBytes(request));
-        } catch (java.security.NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            return MessageDigest.getInstance("SHA-256").digest(canonical.writeValueAsBytes(request));
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
             throw new IllegalStateException("cannot hash the request", e);
         }
     }

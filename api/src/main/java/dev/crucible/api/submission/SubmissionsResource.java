@@ -19,6 +19,11 @@ import dev.crucible.api.http.Request;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import java.util.Map;
+import java.util.TreeMap;
+import java.time.format.DateTimeParseException;
+import java.util.function.Function;
+import java.time.ZoneOffset;
 
 /** {@code /v1/submissions}: the generated interface, and its routes. */
 public final class SubmissionsResource implements SubmissionsApi {
@@ -84,7 +89,7 @@ public final class SubmissionsResource implements SubmissionsApi {
     }
 
     private static Batch batchView(SubmissionService.BatchRecord batch) {
-        java.util.Map<String, Integer> verdicts = new java.util.TreeMap<>();
+        Map<String, Integer> verdicts = new TreeMap<>();
         int[] byStatus = new int[4];
         for (SubmissionRecord s : batch.submissions()) {
             switch (s.status()) {
@@ -98,7 +103,7 @@ public final class SubmissionsResource implements SubmissionsApi {
             }
         }
         var aggregate = new BatchAggregate(batch.submissions().size(), byStatus[0], byStatus[1], byStatus[2], byStatus[3], verdicts);
-        return new Batch(batch.id(), batch.createdAt().atOffset(java.time.ZoneOffset.UTC),
+        return new Batch(batch.id(), batch.createdAt().atOffset(ZoneOffset.UTC),
                 batch.submissions().stream().map(SubmissionView::summary).toList(), aggregate);
     }
 
@@ -133,7 +138,7 @@ public final class SubmissionsResource implements SubmissionsApi {
                 request -> Response.ok(cancelSubmission(id(request.pathParameter("id")))));
     }
 
-    private static <T> T enumValue(Request request, String name, java.util.function.Function<String, T> parse) {
+    private static <T> T enumValue(Request request, String name, Function<String, T> parse) {
         return request.query(name).map(raw -> {
             try {
                 return parse.apply(raw);
@@ -148,10 +153,10 @@ public final class SubmissionsResource implements SubmissionsApi {
             try {
                 OffsetDateTime time = OffsetDateTime.parse(raw);
                 if (time.getYear() < 1 || time.getYear() > 9999) {
-                    throw new java.time.format.DateTimeParseException("out of range", raw, 0);
+                    throw new DateTimeParseException("out of range", raw, 0);
                 }
                 return time;
-            } catch (java.time.format.DateTimeParseException e) {
+            } catch (DateTimeParseException e) {
                 throw new ApiException.InvalidRequest(List.of(new FieldError(name, "must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z")));
             }
         }).orElse(null);

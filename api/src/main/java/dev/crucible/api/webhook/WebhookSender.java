@@ -18,6 +18,8 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * POSTs one webhook to the address its {@link CallbackTarget} was checked at, over a socket opened
@@ -50,10 +52,10 @@ public final class WebhookSender {
         // A receiver that trickles its answer byte by byte would hold a dispatcher slot for hours:
         // past the deadline the socket is closed under it, whatever it is doing.
         Socket plain = new Socket();
-        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
         Thread.ofVirtual().name("webhook-deadline").start(() -> {
             try {
-                if (!finished.await(DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (!finished.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
                     plain.close();
                 }
             } catch (InterruptedException | IOException e) {
