@@ -5,6 +5,9 @@ import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.crucible.api.auth.ApiKeyStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.crucible.api.auth.Authenticator;
 import dev.crucible.api.auth.KeysResource;
 import dev.crucible.api.http.HttpEdge;
@@ -75,11 +78,19 @@ public final class Main {
             CompletionSignals signals = new CompletionSignals();
             SubmissionService submissions = new SubmissionService(catalog, config, store, queue.jobQueue(), queue.cancellations(), signals,
                     AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock);
-            EventConsumer events = new EventConsumer(queue.eventSource(config.instanceName()), store, signals);
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            EventConsumer events = new EventConsumer(queue.eventSource(config.instanceName()), store, signals, meters);
             OutboxRelay relay = new OutboxRelay(store, queue.jobQueue());
             Thread.ofVirtual().name("event-consumer").start(events);
             Thread.ofVirtual().name("outbox-relay").start(relay);
             ObjectMapper mapper = Json.mapper();
+            Gauge.builder("crucible_queue_jobs", queue, q -> {
+                        try {
+                            return q.jobBacklog();
+                        } catch (RuntimeException e) {
+                            return Double.NaN;
+                        }
+                    }).description("Entries in the job stream: queued and running jobs").register(meters);
             WebhookDispatcher webhooks = new WebhookDispatcher(store, keys, mapper, WebhookSender.withDefaultTrust(),
                     AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), config.webhookAllowHttp());
             Thread.ofVirtual().name("webhooks").start(webhooks);
@@ -89,11 +100,13 @@ public final class Main {
             new SubmissionsResource(submissions, store, body).addRoutes(router);
             new KeysResource(keys, body).addRoutes(router);
             new RuntimesResource(catalog, config).addRoutes(router);
-            new SystemResource(store, queue).addRoutes(router);
+            SystemResource system = new SystemResource(store, queue);
+            system.addRoutes(router);
+            system.addMetricsRoute(router, meters);
 
             HttpServer server = HttpServer.create(config.listen(), 256);
             server.setExecutor(handlers);
-            server.createContext("/", new HttpEdge(router, new Authenticator(keys), mapper));
+            server.createContext("/", new HttpEdge(router, new Authenticator(keys), mapper, meters));
             server.start();
             log.info("api listening on http://{}:{}", config.listen().getHostString(), server.getAddress().getPort());
 

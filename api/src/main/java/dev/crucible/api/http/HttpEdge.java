@@ -7,7 +7,12 @@ import dev.crucible.api.auth.Authenticator;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.model.Problem;
 import java.io.IOException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.ConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,28 +24,39 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpEdge implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(HttpEdge.class);
+    /** Metric labels must not take whatever a client sends: any other method counts as "other". */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final Router router;
     private final Authenticator authenticator;
     private final ObjectMapper mapper;
+    private final MeterRegistry meters;
 
-    public HttpEdge(Router router, Authenticator authenticator, ObjectMapper mapper) {
+    public HttpEdge(Router router, Authenticator authenticator, ObjectMapper mapper, MeterRegistry meters) {
         this.router = router;
         this.authenticator = authenticator;
         this.mapper = mapper;
+        this.meters = meters;
     }
 
     @Override
     public void handle(HttpExchange exchange) {
+        long started = System.nanoTime();
+        String route = "unmatched";
         try {
             Router.Match match = router.match(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
+            route = match.template();
             Request request = new Request(exchange, match.pathParameters());
             Response response = match.access() == Router.Access.KEY
                     ? ScopedValue.where(Caller.CURRENT, authenticator.authenticate(exchange, clientAddress(exchange)))
                             .call(() -> match.route().handle(request))
                     : match.route().handle(request);
-            byte[] body = response.body() == null ? new byte[0] : mapper.writeValueAsBytes(response.body());
-            send(exchange, response.status(), "application/json", body);
+            if (response.body() instanceof Response.Text text) {
+                send(exchange, response.status(), text.contentType(), text.content().getBytes(StandardCharsets.UTF_8));
+            } else {
+                byte[] body = response.body() == null ? new byte[0] : mapper.writeValueAsBytes(response.body());
+                send(exchange, response.status(), "application/json", body);
+            }
         } catch (ConnectionException e) {
             log.error("{} {}: database unavailable: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage());
             problem(exchange, 503, Problem.CodeEnum.SERVICE_UNAVAILABLE, "the database is unavailable; try again shortly", null);
@@ -62,6 +78,12 @@ public final class HttpEdge implements HttpHandler {
             problem(exchange, 500, Problem.CodeEnum.INTERNAL_ERROR, "the server failed to handle this request; it has been logged", null);
         } finally {
             exchange.close();
+            Timer.builder("crucible_http_requests").description("HTTP requests by route and status")
+                    .tags("method", METHODS.contains(exchange.getRequestMethod()) ? exchange.getRequestMethod() : "other",
+                            "route", route, "status", Integer.toString(exchange.getResponseCode()))
+                    .publishPercentileHistogram()
+                    .register(meters)
+                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 

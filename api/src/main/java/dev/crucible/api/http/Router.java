@@ -15,14 +15,15 @@ public final class Router {
     /** Whether a route needs an API key. */
     public enum Access { PUBLIC, KEY }
 
-    record Entry(String method, List<String> segments, Access access, Route route) {}
+    record Entry(String method, List<String> segments, Access access, Route route, String template) {}
 
-    record Match(Route route, Access access, Map<String, String> pathParameters) {}
+    /** @param template the route's path template, e.g. {@code /v1/submissions/{id}}: a metrics label of bounded cardinality */
+    record Match(Route route, Access access, Map<String, String> pathParameters, String template) {}
 
     private final List<Entry> entries = new ArrayList<>();
 
     public Router add(String method, String template, Access access, Route route) {
-        entries.add(new Entry(method, split(template), access, route));
+        entries.add(new Entry(method, split(template), access, route, template));
         return this;
     }
 
@@ -35,7 +36,7 @@ public final class Router {
                 continue;
             }
             if (entry.method().equals(method)) {
-                return new Match(entry.route(), entry.access(), parameters);
+                return new Match(entry.route(), entry.access(), parameters, entry.template());
             }
             allowed.add(entry.method());
         }

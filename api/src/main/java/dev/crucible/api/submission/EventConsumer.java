@@ -1,6 +1,8 @@
 package dev.crucible.api.submission;
 
 import dev.crucible.queue.EventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
 import dev.crucible.queue.ExecutionEvent;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -20,10 +22,12 @@ public final class EventConsumer implements Runnable {
     private final EventSource events;
     private final SubmissionStore store;
     private final CompletionSignals signals;
+    private final MeterRegistry meters;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    public EventConsumer(EventSource events, SubmissionStore store, CompletionSignals signals) {
+    public EventConsumer(EventSource events, SubmissionStore store, CompletionSignals signals, MeterRegistry meters) {
+        this.meters = meters;
         this.events = events;
         this.store = store;
         this.signals = signals;
@@ -68,6 +72,8 @@ public final class EventConsumer implements Runnable {
             case ExecutionEvent.Finished finished -> {
                 if (store.markFinished(finished)) {
                     log.info("submission {} completed: {}", finished.submissionId(), finished.outcome().verdict());
+                    meters.counter("crucible_submissions_completed",
+                            "verdict", finished.outcome().verdict().name().toLowerCase(Locale.ROOT)).increment();
                 }
                 signals.completed(finished.submissionId());
             }

@@ -9,6 +9,7 @@ import dev.crucible.api.model.ReadinessChecks;
 import dev.crucible.api.submission.SubmissionStore;
 import dev.crucible.queue.ExecutorRegistry;
 import dev.crucible.queue.RedisQueue;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 
 /** Liveness and readiness; both answer without an API key and reveal nothing but up or down. */
@@ -53,6 +54,12 @@ public final class SystemResource implements SystemApi {
         } catch (RuntimeException e) {
             return "unavailable";
         }
+    }
+
+    /** Prometheus text: no key, like health; the api listens on loopback and nginx never forwards it. */
+    public void addMetricsRoute(Router router, PrometheusMeterRegistry registry) {
+        router.add("GET", "/metrics", Router.Access.PUBLIC, request -> new Response(200, new Response.Text(
+                registry.scrape(), "text/plain; version=0.0.4; charset=utf-8")));
     }
 
     public void addRoutes(Router router) {

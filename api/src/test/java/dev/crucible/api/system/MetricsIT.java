@@ -1,0 +1,44 @@
+package dev.crucible.api.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crucible.api.StackUnderTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** GET /metrics on the real api, in Prometheus text format. */
+class MetricsIT {
+    private final StackUnderTest stack = new StackUnderTest();
+
+    private HttpResponse<String> metrics() throws Exception {
+        URI uri = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_API_URL") + "/metrics");
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void requestsAreCountedByRouteAndStatus() throws Exception {
+        stack.get("/v1/health", null);
+        stack.get("/v1/submissions/00000000-0000-0000-0000-000000000000", stack.adminKey());
+        HttpResponse<String> response = metrics();
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        String body = response.body();
+        assertTrue(body.contains("crucible_http_requests_seconds_count{method=\"GET\",route=\"/v1/health\",status=\"200\"}"), body);
+        assertTrue(body.contains("route=\"/v1/submissions/{id}\",status=\"404\""), "routes are labelled by template, not by id");
+        assertTrue(body.contains("crucible_http_requests_seconds_bucket{"), "latency is a histogram");
+    }
+
+    @Test
+    void completedSubmissionsAreCountedByVerdict() throws Exception {
+        stack.submit("{\"runtime\":\"python\",\"source\":\"print(1)\"}");
+        String body = metrics().body();
+        assertTrue(body.contains("crucible_submissions_completed_total{verdict=\"accepted\"}"), body);
+        assertTrue(body.contains("crucible_queue_jobs "), body);
+    }
+}
