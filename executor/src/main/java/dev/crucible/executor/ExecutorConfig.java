@@ -2,6 +2,7 @@ package dev.crucible.executor;
 
 import java.net.URI;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_RUNTIMES_DIR</td><td>runtimes</td><td>the runtime manifests</td></tr>
  * <tr><td>CRUCIBLE_EXECUTOR_NAME</td><td>executor-&lt;hostname&gt;</td><td>stable name: consumer name in Redis and sandbox label</td></tr>
  * <tr><td>CRUCIBLE_EXECUTOR_SLOTS</td><td>2</td><td>sandboxes run at once</td></tr>
+ * <tr><td>CRUCIBLE_METRICS_LISTEN</td><td>127.0.0.1:9102</td><td>where {@code GET /metrics} (Prometheus text) answers</td></tr>
  * <tr><td>CRUCIBLE_MAX_DELIVERIES</td><td>3</td><td>a job handed out more often (its executors kept dying on it) ends as internal_error</td></tr>
  * <tr><td>CRUCIBLE_SANDBOX_VERSION</td><td>runsc</td><td>the sandbox runtime and its version, reported in results (the launcher passes {@code runsc --version})</td></tr>
  * <tr><td>CRUCIBLE_RECLAIM_AFTER_MS</td><td>120000</td><td>a job whose executor stopped renewing its claim this long ago is run again elsewhere (a running job's claim is renewed every quarter of it)</td></tr>
@@ -32,7 +34,8 @@ record ExecutorConfig(
         int slots,
         Duration reclaimAfter,
         int maxDeliveries,
-        String sandboxVersion) {
+        String sandboxVersion,
+        InetSocketAddress metricsListen) {
 
     static ExecutorConfig fromEnvironment(Map<String, String> env) {
         String redisUri = env.get("CRUCIBLE_REDIS_URI");
@@ -58,7 +61,16 @@ record ExecutorConfig(
         return new ExecutorConfig(redisUri, env.getOrDefault("CRUCIBLE_QUEUE_PREFIX", "crucible"), docker,
                 Path.of(env.getOrDefault("CRUCIBLE_RUNTIMES_DIR", "runtimes")), name, slots, reclaim,
                 Integer.parseInt(env.getOrDefault("CRUCIBLE_MAX_DELIVERIES", "3")),
-                env.getOrDefault("CRUCIBLE_SANDBOX_VERSION", "runsc"));
+                env.getOrDefault("CRUCIBLE_SANDBOX_VERSION", "runsc"),
+                address(env.getOrDefault("CRUCIBLE_METRICS_LISTEN", "127.0.0.1:9102")));
+    }
+
+    private static InetSocketAddress address(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 1) {
+            throw new IllegalArgumentException("CRUCIBLE_METRICS_LISTEN must be host:port, was " + hostPort);
+        }
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
     private static String hostname() {

@@ -48,7 +48,8 @@ public final class Main {
         Clock clock = Clock.systemUTC();
         try (RedisQueue queue = RedisQueue.connect(new QueueSettings(config.redisUri(), config.queuePrefix(),
                      Duration.ofSeconds(10), config.reclaimAfter(), config.maxDeliveries()));
-             DockerSandbox sandbox = DockerSandbox.connect(config.dockerHost(), SandboxPolicy.DEFAULT, config.name())) {
+             DockerSandbox sandbox = DockerSandbox.connect(config.dockerHost(), SandboxPolicy.DEFAULT, config.name());
+             ExecutorMetrics metrics = new ExecutorMetrics(config.metricsListen())) {
             int leftovers = sandbox.removeLeftovers();
             if (leftovers > 0) {
                 log.warn("removed {} sandbox(es) left by an earlier run of {}", leftovers, config.name());
@@ -58,7 +59,7 @@ public final class Main {
             for (int slot = 0; slot < config.slots(); slot++) {
                 String slotName = config.name() + "-" + slot;
                 Worker worker = new Worker(slotName, queue.jobSource(slotName), queue.eventSink(), queue.cancellations(), runner, clock,
-                        config.reclaimAfter());
+                        config.reclaimAfter(), metrics);
                 workers.add(worker);
                 Thread.ofVirtual().name(slotName).start(worker);
             }

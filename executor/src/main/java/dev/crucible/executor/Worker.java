@@ -28,6 +28,7 @@ final class Worker implements Runnable {
     private final JobSource jobs;
     private final EventSink events;
     private final Cancellations cancellations;
+    private final ExecutorMetrics metrics;
     private final JobRunner runner;
     private final Clock clock;
     private final Duration renewEvery;
@@ -35,7 +36,8 @@ final class Worker implements Runnable {
     private volatile boolean running = true;
 
     Worker(String name, JobSource jobs, EventSink events, Cancellations cancellations, JobRunner runner, Clock clock,
-           Duration reclaimAfter) {
+           Duration reclaimAfter, ExecutorMetrics metrics) {
+        this.metrics = metrics;
         this.cancellations = cancellations;
         this.renewEvery = reclaimAfter.dividedBy(4);
         this.name = name;
@@ -77,13 +79,18 @@ final class Worker implements Runnable {
         log.info("{}: running submission {} ({})", name, job.submissionId(), job.runtime());
         events.publish(new ExecutionEvent.Started(job.submissionId(), name, clock.instant()));
         ExecutionEvent.Outcome outcome;
+        metrics.running.incrementAndGet();
+        long started = System.nanoTime();
         try (Watch watch = new Watch(delivery)) {
             outcome = runner.execute(job, watch::cancelled);
         } catch (Error e) {
             // Out of memory on one job's data, say: that job ends, the slot lives on.
             log.error("{}: submission {} broke the executor", name, job.submissionId(), e);
             outcome = ExecutionEvent.Outcome.internalError("the executor failed on this job: " + e, clock.instant());
+        } finally {
+            metrics.running.decrementAndGet();
         }
+        metrics.finished(outcome.verdict(), System.nanoTime() - started);
         events.publish(new ExecutionEvent.Finished(job.submissionId(), name, outcome));
         jobs.complete(delivery);
         log.info("{}: submission {} finished: {}", name, job.submissionId(), outcome.verdict());
