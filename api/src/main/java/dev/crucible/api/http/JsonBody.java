@@ -10,10 +10,6 @@ import dev.crucible.api.model.FieldError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -47,16 +43,8 @@ public final class JsonBody {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the request body", e);
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new ApiException.MalformedJson("the body is not valid UTF-8", e);
-        }
+        String text = StrictUtf8.decode(body)
+                .orElseThrow(() -> new ApiException.MalformedJson("the body is not valid UTF-8", null));
         try {
             T value = mapper.readValue(text, type);
             if (value == null) {

@@ -1,5 +1,6 @@
 package dev.crucible.api.submission;
 
+import dev.crucible.api.http.StrictUtf8;
 import dev.crucible.api.model.Limits;
 import dev.crucible.api.model.OutputEncoding;
 import dev.crucible.api.model.Submission;
@@ -10,10 +11,6 @@ import dev.crucible.api.model.TestResult;
 import dev.crucible.api.model.Verdict;
 import dev.crucible.queue.ExecutionEvent;
 import java.util.Locale;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -85,15 +82,7 @@ final class SubmissionView {
                 return base64(raw);
             }
         }
-        try {
-            String decoded = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw)).toString();
-            return new Text(decoded, OutputEncoding.UTF8);
-        } catch (CharacterCodingException e) {
-            return base64(raw);
-        }
+        return StrictUtf8.decode(raw).map(decoded -> new Text(decoded, OutputEncoding.UTF8)).orElseGet(() -> base64(raw));
     }
 
     private static Text base64(byte[] raw) {
