@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -216,8 +217,8 @@ public final class SubmissionStore {
                 .bind("wall", o.wallTimeMs())
                 .bind("message", o.message())
                 .bind("compileOutput", o.compileOutput())
-                .bind("tests", o.tests().isEmpty() ? null : TestResults.write(o.tests()))
-                .bind("provenance", o.provenance() == null ? null : TestResults.writeProvenance(o.provenance()))
+                .bind("tests", o.tests().isEmpty() ? null : StoredJson.write(o.tests()))
+                .bind("provenance", StoredJson.write(o.provenance()))
                 .bindByType("passed", o.tests().isEmpty() ? null
                         : (int) o.tests().stream().filter(t -> t.verdict() == dev.crucible.queue.Verdict.ACCEPTED).count(), Integer.class)
                 .bindByType("total", o.tests().isEmpty() ? null : o.tests().size(), Integer.class)
@@ -334,8 +335,8 @@ public final class SubmissionStore {
                 (Long) rs.getObject("wall_time_ms"),
                 rs.getString("message"),
                 rs.getBytes("compile_output"),
-                TestResults.read(rs.getString("test_results")),
-                TestResults.readProvenance(rs.getString("provenance")),
+                Objects.requireNonNullElse(StoredJson.read(rs.getString("test_results"), StoredJson.TESTS), List.of()),
+                StoredJson.read(rs.getString("provenance"), StoredJson.PROVENANCE),
                 (Integer) rs.getObject("tests_passed"),
                 (Integer) rs.getObject("tests_total"),
                 instant(rs.getTimestamp("created_at")),
