@@ -180,14 +180,10 @@ public final class RedisQueue implements AutoCloseable {
             try {
                 decoded.add(new Decoded<>(message.getId(), codec.read(message.getBody().get(field), type, message.getId())));
             } catch (UnreadableEntryException e) {
-                Map<String, String> dead = new HashMap<>(message.getBody());
-                dead.put("dead_letter_reason", e.getMessage());
-                dead.put("dead_letter_source", message.getStream());
-                shared.sync().xadd(settings.deadLetterKey(), dead);
                 if (field.equals("job")) {
                     finishUnreadableJob(message.getBody().get("submission_id"), e);
                 }
-                reader.acknowledgeAndDelete(message.getId());
+                deadLetter(reader, message.getId(), message.getBody(), message.getStream(), e.getMessage());
             }
         }
         return decoded;
@@ -203,11 +199,18 @@ public final class RedisQueue implements AutoCloseable {
             return true;
         }
         String reason = "given up after " + deliveries + " deliveries: its executors stopped before finishing it";
-        shared.sync().xadd(settings.deadLetterKey(), Map.of("submission_id", job.value().submissionId().toString(),
-                "dead_letter_reason", reason, "dead_letter_source", settings.jobsKey()));
         publishGivenUp(job.value().submissionId(), reason);
-        reader.acknowledgeAndDelete(job.entryId());
+        deadLetter(reader, job.entryId(), Map.of("submission_id", job.value().submissionId().toString()), settings.jobsKey(), reason);
         return false;
+    }
+
+    /** Copies {@code fields} with the reason to the dead-letter stream, then takes the entry off its own. */
+    private void deadLetter(GroupReader reader, String entryId, Map<String, String> fields, String source, String reason) {
+        Map<String, String> dead = new HashMap<>(fields);
+        dead.put("dead_letter_reason", reason);
+        dead.put("dead_letter_source", source);
+        shared.sync().xadd(settings.deadLetterKey(), dead);
+        reader.acknowledgeAndDelete(entryId);
     }
 
     /** A job nobody can run still ends: as internal_error, so its submission does not wait forever. */
