@@ -1,8 +1,8 @@
 package dev.crucible.executor;
 
-import java.net.URI;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -11,19 +11,19 @@ import dev.crucible.queue.Job;
 import dev.crucible.queue.Verdict;
 import dev.crucible.runtime.RuntimeCatalog;
 import dev.crucible.runtime.RuntimeManifest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Runs one job and judges what happened: for a compiled language, first a compile sandbox whose

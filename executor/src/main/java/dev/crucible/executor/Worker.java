@@ -37,14 +37,14 @@ final class Worker implements Runnable {
 
     Worker(String name, JobSource jobs, EventSink events, Cancellations cancellations, JobRunner runner, Clock clock,
            Duration reclaimAfter, ExecutorMetrics metrics) {
-        this.metrics = metrics;
-        this.cancellations = cancellations;
-        this.renewEvery = reclaimAfter.dividedBy(4);
         this.name = name;
         this.jobs = jobs;
         this.events = events;
+        this.cancellations = cancellations;
         this.runner = runner;
         this.clock = clock;
+        this.renewEvery = reclaimAfter.dividedBy(4);
+        this.metrics = metrics;
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dev.crucible.queue;
 
 import java.util.List;
-import java.util.UUID;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Everything an executor needs to run one submission. It carries the files themselves because

@@ -13,10 +13,10 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.HashMap;
 
 /**
  * The Redis behind Crucible's queue: a job stream read by the executors' consumer group, an event

@@ -1,10 +1,10 @@
 package dev.crucible.api.submission;
 
 import dev.crucible.queue.EventSource;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Locale;
 import dev.crucible.queue.ExecutionEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -27,10 +27,10 @@ public final class EventConsumer implements Runnable {
     private volatile boolean running = true;
 
     public EventConsumer(EventSource events, SubmissionStore store, CompletionSignals signals, MeterRegistry meters) {
-        this.meters = meters;
         this.events = events;
         this.store = store;
         this.signals = signals;
+        this.meters = meters;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.crucible.api.auth.Caller;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.model.FieldError;
 import dev.crucible.queue.ExecutionEvent;
+import dev.crucible.queue.Verdict;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -14,9 +15,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -133,7 +134,7 @@ public final class SubmissionStore {
     Optional<Map.Entry<Instant, List<SubmissionRecord>>> findBatch(UUID id, Caller caller) {
         return jdbi.withHandle(h -> h.createQuery("select created_at from batches where id = :id and (api_key_id = :key or :admin)")
                 .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin())
-                .mapTo(java.time.OffsetDateTime.class).findOne()
+                .mapTo(OffsetDateTime.class).findOne()
                 .map(created -> Map.entry(created.toInstant(), h.createQuery(SUMMARY_COLUMNS + " where batch_id = :id order by batch_position")
                         .bind("id", id).map((rs, ctx) -> record(rs)).list())));
     }
@@ -220,7 +221,7 @@ public final class SubmissionStore {
                 .bind("tests", o.tests().isEmpty() ? null : StoredJson.write(o.tests()))
                 .bind("provenance", StoredJson.write(o.provenance()))
                 .bindByType("passed", o.tests().isEmpty() ? null
-                        : (int) o.tests().stream().filter(t -> t.verdict() == dev.crucible.queue.Verdict.ACCEPTED).count(), Integer.class)
+                        : (int) o.tests().stream().filter(t -> t.verdict() == Verdict.ACCEPTED).count(), Integer.class)
                 .bindByType("total", o.tests().isEmpty() ? null : o.tests().size(), Integer.class)
                 .bind("executor", finished.executor())
                 .bind("started", utc(o.startedAt()))

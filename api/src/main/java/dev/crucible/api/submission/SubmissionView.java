@@ -3,18 +3,18 @@ package dev.crucible.api.submission;
 import dev.crucible.api.http.StrictUtf8;
 import dev.crucible.api.model.Limits;
 import dev.crucible.api.model.OutputEncoding;
-import dev.crucible.api.model.Submission;
-import dev.crucible.api.model.SubmissionStatus;
 import dev.crucible.api.model.Provenance;
 import dev.crucible.api.model.Score;
+import dev.crucible.api.model.Submission;
+import dev.crucible.api.model.SubmissionStatus;
 import dev.crucible.api.model.TestResult;
 import dev.crucible.api.model.Verdict;
 import dev.crucible.queue.ExecutionEvent;
-import java.util.Locale;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Locale;
 
 /** Turns a stored submission into the API's {@link Submission}. */
 final class SubmissionView {
@@ -39,15 +39,13 @@ final class SubmissionView {
         view.stdout(stdout.value()).stdoutEncoding(stdout.encoding());
         Text stderr = text(r.stderr());
         view.stderr(stderr.value()).stderrEncoding(stderr.encoding());
-        if (!r.tests().isEmpty()) {
-            for (ExecutionEvent.TestOutcome t : r.tests()) {
-                Text out = text(t.stdout());
-                Text err = text(t.stderr());
-                view.addTestsItem(new TestResult(t.name(), Verdict.fromValue(t.verdict().name().toLowerCase(Locale.ROOT)))
-                        .stdout(out.value()).stdoutEncoding(out.encoding()).stdoutTruncatedBytes(t.stdoutTruncatedBytes())
-                        .stderr(err.value()).stderrEncoding(err.encoding()).stderrTruncatedBytes(t.stderrTruncatedBytes())
-                        .exitCode(t.exitCode()).signal(t.signal()).wallTimeMs(t.wallTimeMs()));
-            }
+        for (ExecutionEvent.TestOutcome t : r.tests()) {
+            Text out = text(t.stdout());
+            Text err = text(t.stderr());
+            view.addTestsItem(new TestResult(t.name(), Verdict.fromValue(t.verdict().name().toLowerCase(Locale.ROOT)))
+                    .stdout(out.value()).stdoutEncoding(out.encoding()).stdoutTruncatedBytes(t.stdoutTruncatedBytes())
+                    .stderr(err.value()).stderrEncoding(err.encoding()).stderrTruncatedBytes(t.stderrTruncatedBytes())
+                    .exitCode(t.exitCode()).signal(t.signal()).wallTimeMs(t.wallTimeMs()));
         }
         if (r.testsTotal() != null) {
             view.score(new Score(r.testsPassed(), r.testsTotal()));

@@ -4,6 +4,7 @@ import dev.crucible.api.auth.Caller;
 import dev.crucible.api.generated.SubmissionsApi;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.http.JsonBody;
+import dev.crucible.api.http.Request;
 import dev.crucible.api.http.Response;
 import dev.crucible.api.http.Router;
 import dev.crucible.api.model.Batch;
@@ -11,19 +12,18 @@ import dev.crucible.api.model.BatchAggregate;
 import dev.crucible.api.model.BatchRequest;
 import dev.crucible.api.model.FieldError;
 import dev.crucible.api.model.Submission;
-import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.model.SubmissionPage;
+import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.model.SubmissionStatus;
 import dev.crucible.api.model.Verdict;
-import dev.crucible.api.http.Request;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.UUID;
 import java.util.Map;
 import java.util.TreeMap;
-import java.time.format.DateTimeParseException;
+import java.util.UUID;
 import java.util.function.Function;
-import java.time.ZoneOffset;
 
 /** {@code /v1/submissions}: the generated interface, and its routes. */
 public final class SubmissionsResource implements SubmissionsApi {
