@@ -11,7 +11,7 @@ import dev.crucible.api.http.HttpEdge;
 import dev.crucible.api.http.Json;
 import dev.crucible.api.http.JsonBody;
 import dev.crucible.api.http.Router;
-import dev.crucible.api.submission.CompletionSignals;
+import dev.crucible.api.submission.ChangeSignals;
 import dev.crucible.api.submission.EventConsumer;
 import dev.crucible.api.submission.OutboxRelay;
 import dev.crucible.api.submission.SubmissionService;
@@ -75,7 +75,7 @@ public final class Main {
             keys.installBootstrapAdmin(config.adminKey());
 
             SubmissionStore store = new SubmissionStore(jdbi);
-            CompletionSignals signals = new CompletionSignals();
+            ChangeSignals signals = new ChangeSignals();
             SubmissionService submissions = new SubmissionService(catalog, config, store, queue.jobQueue(), queue.cancellations(), signals,
                     AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock);
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -97,7 +97,7 @@ public final class Main {
 
             Router router = new Router();
             JsonBody body = new JsonBody(mapper, RequestLimits.BODY_BYTES);
-            new SubmissionsResource(submissions, store, body).addRoutes(router);
+            new SubmissionsResource(submissions, store, body, signals, mapper).addRoutes(router);
             new KeysResource(keys, body).addRoutes(router);
             new RuntimesResource(catalog, config).addRoutes(router);
             SystemResource system = new SystemResource(store, queue);

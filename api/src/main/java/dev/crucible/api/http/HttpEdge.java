@@ -53,6 +53,8 @@ public final class HttpEdge implements HttpHandler {
                     : match.route().handle(request);
             if (response.body() instanceof Response.Text text) {
                 send(exchange, response.status(), text.contentType(), text.content().getBytes(StandardCharsets.UTF_8));
+            } else if (response.body() instanceof Response.Stream stream) {
+                stream(exchange, response.status(), stream);
             } else {
                 byte[] body = response.body() == null ? new byte[0] : mapper.writeValueAsBytes(response.body());
                 send(exchange, response.status(), "application/json", body);
@@ -117,6 +119,19 @@ public final class HttpEdge implements HttpHandler {
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
+        }
+    }
+
+    private static void stream(HttpExchange exchange, int status, Response.Stream stream) throws IOException {
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", stream.contentType());
+        headers.set("Cache-Control", "no-store");
+        headers.set("X-Content-Type-Options", "nosniff");
+        // nginx would otherwise hold events back until its buffer fills.
+        headers.set("X-Accel-Buffering", "no");
+        exchange.sendResponseHeaders(status, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            stream.writer().writeTo(out);
         }
     }
 

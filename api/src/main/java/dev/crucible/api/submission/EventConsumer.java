@@ -21,12 +21,12 @@ public final class EventConsumer implements Runnable {
 
     private final EventSource events;
     private final SubmissionStore store;
-    private final CompletionSignals signals;
+    private final ChangeSignals signals;
     private final MeterRegistry meters;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    public EventConsumer(EventSource events, SubmissionStore store, CompletionSignals signals, MeterRegistry meters) {
+    public EventConsumer(EventSource events, SubmissionStore store, ChangeSignals signals, MeterRegistry meters) {
         this.events = events;
         this.store = store;
         this.signals = signals;
@@ -68,14 +68,17 @@ public final class EventConsumer implements Runnable {
 
     private void apply(ExecutionEvent event) {
         switch (event) {
-            case ExecutionEvent.Started started -> store.markStarted(started);
+            case ExecutionEvent.Started started -> {
+                store.markStarted(started);
+                signals.changed(started.submissionId());
+            }
             case ExecutionEvent.Finished finished -> {
                 if (store.markFinished(finished)) {
                     log.info("submission {} completed: {}", finished.submissionId(), finished.outcome().verdict());
                     meters.counter("crucible_submissions_completed",
                             "verdict", finished.outcome().verdict().name().toLowerCase(Locale.ROOT)).increment();
                 }
-                signals.completed(finished.submissionId());
+                signals.changed(finished.submissionId());
             }
         }
     }

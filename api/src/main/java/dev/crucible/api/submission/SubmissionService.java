@@ -47,7 +47,7 @@ public final class SubmissionService {
     private final JobQueue queue;
     private final Cancellations cancellations;
     private final JobCodec codec;
-    private final CompletionSignals signals;
+    private final ChangeSignals signals;
     private final Duration maxWait;
     private final long maxQueued;
     private final int maxBatch;
@@ -58,7 +58,7 @@ public final class SubmissionService {
     private final Clock clock;
 
     public SubmissionService(RuntimeCatalog catalog, ApiConfig config, SubmissionStore store, JobQueue queue,
-                             Cancellations cancellations, CompletionSignals signals, AddressPolicy addressPolicy,
+                             Cancellations cancellations, ChangeSignals signals, AddressPolicy addressPolicy,
                              CallbackTarget.Resolver resolver, Clock clock) {
         this.validator = new SubmissionValidator(catalog, config);
         this.store = store;
@@ -97,17 +97,9 @@ public final class SubmissionService {
         }
         // Stored is accepted: from here on nothing may turn into an error answer, or the client
         // would retry and submit twice.
-        CompletableFuture<Void> done = wait ? signals.watch(id) : null;
         enqueue(row);
         SubmissionRecord justQueued = justQueued(row);
-        if (done == null) {
-            return readOr(caller, id, justQueued);
-        }
-        try {
-            return awaitFinal(caller, id, done, justQueued);
-        } finally {
-            signals.forget(id);
-        }
+        return wait ? awaitFinal(caller, id, justQueued) : readOr(caller, id, justQueued);
     }
 
     /** All or nothing: every submission is checked first, then all are stored in one transaction. */
@@ -199,7 +191,7 @@ public final class SubmissionService {
             log.warn("submission {} cancelled in the database, but not in Redis: a run in progress finishes, ignored: {}",
                     id, e.getMessage());
         }
-        signals.completed(id);
+        signals.changed(id);
         return get(caller, id);
     }
 
@@ -212,12 +204,7 @@ public final class SubmissionService {
         if (!wait || stored.isFinal()) {
             return stored;
         }
-        CompletableFuture<Void> done = signals.watch(earlier.id());
-        try {
-            return awaitFinal(caller, earlier.id(), done, stored);
-        } finally {
-            signals.forget(earlier.id());
-        }
+        return awaitFinal(caller, earlier.id(), stored);
     }
 
     /** SHA-256 of the request as the api read it: the same fields give the same hash, however they were spelled. */
@@ -248,23 +235,24 @@ public final class SubmissionService {
      * Waits for the local signal, re-reading the row every second as well: the result may be stored
      * by another api instance, whose signal never reaches this one.
      */
-    private SubmissionRecord awaitFinal(Caller caller, UUID id, CompletableFuture<Void> done, SubmissionRecord fallback) {
+    private SubmissionRecord awaitFinal(Caller caller, UUID id, SubmissionRecord fallback) {
         Instant deadline = clock.instant().plus(maxWait);
         while (true) {
+            CompletableFuture<Void> changed = signals.next(id);
             SubmissionRecord current = readOr(caller, id, fallback);
             Duration left = Duration.between(clock.instant(), deadline);
             if (current.isFinal() || left.isNegative() || left.isZero()) {
                 return current;
             }
             try {
-                done.get(Math.min(left.toMillis(), RECHECK.toMillis()), TimeUnit.MILLISECONDS);
+                changed.get(Math.min(left.toMillis(), RECHECK.toMillis()), TimeUnit.MILLISECONDS);
             } catch (TimeoutException recheck) {
                 // fall through and read the row again
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return readOr(caller, id, fallback);
             } catch (ExecutionException e) {
-                throw new IllegalStateException("completion signal of " + id + " failed", e);
+                throw new IllegalStateException("change signal of " + id + " failed", e);
             }
         }
     }

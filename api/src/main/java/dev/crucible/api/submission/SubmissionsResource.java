@@ -1,5 +1,6 @@
 package dev.crucible.api.submission;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.generated.SubmissionsApi;
 import dev.crucible.api.http.ApiException;
@@ -30,11 +31,13 @@ public final class SubmissionsResource implements SubmissionsApi {
     private final SubmissionService service;
     private final SubmissionStore store;
     private final JsonBody body;
+    private final SubmissionEventStream events;
 
-    public SubmissionsResource(SubmissionService service, SubmissionStore store, JsonBody body) {
+    public SubmissionsResource(SubmissionService service, SubmissionStore store, JsonBody body, ChangeSignals signals, ObjectMapper mapper) {
         this.service = service;
         this.store = store;
         this.body = body;
+        this.events = new SubmissionEventStream(service, signals, mapper);
     }
 
     @Override
@@ -55,6 +58,12 @@ public final class SubmissionsResource implements SubmissionsApi {
     public Submission cancelSubmission(UUID id) {
         Caller caller = Caller.requiring(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
         return SubmissionView.of(service.cancel(caller, id));
+    }
+
+    /** The route streams events as they happen ({@link SubmissionEventStream}); a String cannot carry that. */
+    @Override
+    public String streamSubmissionEvents(UUID id) {
+        throw new UnsupportedOperationException("events are streamed by the route of GET /v1/submissions/{id}/events");
     }
 
     @Override
@@ -134,6 +143,8 @@ public final class SubmissionsResource implements SubmissionsApi {
         });
         router.add("GET", "/v1/submissions/{id}", Router.Access.KEY,
                 request -> Response.ok(getSubmission(id(request.pathParameter("id")))));
+        router.add("GET", "/v1/submissions/{id}/events", Router.Access.KEY,
+                request -> events.open(Caller.current(), id(request.pathParameter("id"))));
         router.add("DELETE", "/v1/submissions/{id}", Router.Access.KEY,
                 request -> Response.ok(cancelSubmission(id(request.pathParameter("id")))));
     }

@@ -1,0 +1,92 @@
+package dev.crucible.api.submission;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crucible.api.auth.Caller;
+import dev.crucible.api.http.Response;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code GET /v1/submissions/{id}/events}: the submission as it is now, then one event per change,
+ * until it is final. Changes stored by this process wake the stream at once; the row is re-read
+ * every second as well, for changes stored by another api instance.
+ */
+final class SubmissionEventStream {
+    static final Duration RECHECK = Duration.ofSeconds(1);
+    /** Well inside nginx's and most proxies' idle timeouts (60 s by default). */
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    /** A stream ends after this even if the submission does not; clients reconnect and get the state first. */
+    static final Duration LONGEST = Duration.ofMinutes(10);
+
+    private final SubmissionService service;
+    private final ChangeSignals signals;
+    private final ObjectMapper mapper;
+
+    SubmissionEventStream(SubmissionService service, ChangeSignals signals, ObjectMapper mapper) {
+        this.service = service;
+        this.signals = signals;
+        this.mapper = mapper;
+    }
+
+    /** Checks access now, so a wrong id or key answers 404 before the stream starts. */
+    Response open(Caller caller, UUID id) {
+        service.get(caller, id);
+        return new Response(200, new Response.Stream("text/event-stream", out -> write(caller, id, out)));
+    }
+
+    private void write(Caller caller, UUID id, OutputStream out) throws IOException {
+        // A comment first, so the headers pass every proxy at once rather than with the first change.
+        send(out, ": stream of submission " + id + "\n\n");
+        long started = System.nanoTime();
+        long lastWrite = started;
+        String lastSent = null;
+        int sent = 0;
+        while (System.nanoTime() - started < LONGEST.toNanos()) {
+            CompletableFuture<Void> changed = signals.next(id);
+            SubmissionRecord current = service.get(caller, id);
+            String json = mapper.writeValueAsString(SubmissionView.of(current));
+            if (!json.equals(lastSent)) {
+                send(out, "event: submission\nid: " + ++sent + "\ndata: " + json + "\n\n");
+                lastSent = json;
+                lastWrite = System.nanoTime();
+            }
+            if (current.isFinal()) {
+                return;
+            }
+            if (System.nanoTime() - lastWrite >= HEARTBEAT.toNanos()) {
+                send(out, ": keep-alive\n\n");
+                lastWrite = System.nanoTime();
+            }
+            if (!awaitChange(changed)) {
+                return;
+            }
+        }
+    }
+
+    /** False when the thread was interrupted, e.g. by shutdown. */
+    private static boolean awaitChange(CompletableFuture<Void> changed) {
+        try {
+            changed.get(RECHECK.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException recheck) {
+            // read the row again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("change signal failed", e);
+        }
+        return true;
+    }
+
+    private static void send(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}

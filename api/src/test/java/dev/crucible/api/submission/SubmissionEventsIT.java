@@ -1,0 +1,108 @@
+package dev.crucible.api.submission;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crucible.api.StackUnderTest;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /v1/submissions/{id}/events} against the running stack, read as a client reads it: line by line. */
+class SubmissionEventsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final StackUnderTest stack = new StackUnderTest();
+
+    private record Event(String name, String id, JsonNode data) {}
+
+    private HttpResponse<InputStream> open(String submissionId, String key) throws Exception {
+        URI uri = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_API_URL") + "/v1/submissions/" + submissionId + "/events");
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** Reads events until the server ends the stream. */
+    private static List<Event> readAll(HttpResponse<InputStream> response) throws Exception {
+        List<Event> events = new ArrayList<>();
+        try (var lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String name = null;
+            String id = null;
+            StringBuilder data = new StringBuilder();
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.isEmpty()) {
+                    if (data.length() > 0) {
+                        events.add(new Event(name, id, JSON.readTree(data.toString())));
+                    }
+                    name = null;
+                    id = null;
+                    data.setLength(0);
+                } else if (line.startsWith("event: ")) {
+                    name = line.substring(7);
+                } else if (line.startsWith("id: ")) {
+                    id = line.substring(4);
+                } else if (line.startsWith("data: ")) {
+                    data.append(line.substring(6));
+                }
+            }
+        }
+        return events;
+    }
+
+    private String submit(String source) {
+        var answer = stack.post("/v1/submissions", "application/json",
+                "{\"runtime\":\"python\",\"source\":" + JSON.valueToTree(source) + "}", stack.adminKey());
+        assertEquals(202, answer.status(), answer.raw().body());
+        return answer.body().get("id").asText();
+    }
+
+    @Test
+    void streamsEachChangeAndEndsWithTheResult() throws Exception {
+        String id = submit("import time\ntime.sleep(1)\nprint('live')");
+        HttpResponse<InputStream> response = open(id, stack.adminKey());
+        assertEquals(200, response.statusCode());
+        assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElse(""));
+
+        List<Event> events = readAll(response);
+
+        List<String> statuses = events.stream().map(e -> e.data().get("status").asText()).toList();
+        assertEquals("completed", statuses.getLast(), "events: " + statuses);
+        assertTrue(statuses.contains("running"), "a one-second run is seen running first: " + statuses);
+        assertEquals("live\n", events.getLast().data().get("stdout").asText());
+        for (int i = 0; i < events.size(); i++) {
+            assertEquals("submission", events.get(i).name());
+            assertEquals(Integer.toString(i + 1), events.get(i).id());
+        }
+    }
+
+    @Test
+    void lateClientGetsTheFinalStateAndTheStreamEnds() throws Exception {
+        var finished = stack.submit("{\"runtime\":\"python\",\"source\":\"print('done')\"}");
+        assertEquals("completed", finished.body().get("status").asText(), finished.raw().body());
+
+        List<Event> events = readAll(open(finished.body().get("id").asText(), stack.adminKey()));
+
+        assertEquals(1, events.size(), "a final submission is one event: " + events);
+        assertEquals("accepted", events.getFirst().data().get("verdict").asText());
+    }
+
+    @Test
+    void unknownSubmissionAnswers404Problem() throws Exception {
+        HttpResponse<InputStream> response = open("00000000-0000-4000-8000-000000000000", stack.adminKey());
+        try (InputStream body = response.body()) {
+            assertEquals(404, response.statusCode());
+            assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+            assertTrue(new String(body.readAllBytes(), StandardCharsets.UTF_8).contains("\"code\":\"not_found\""));
+        }
+    }
+}
