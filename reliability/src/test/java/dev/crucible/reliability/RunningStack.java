@@ -1,0 +1,223 @@
+package dev.crucible.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The stack that {@code ./crucible test} brought up, as the fault tests handle it: over HTTP on
+ * loopback, and as processes found through the launcher's pid files, killed with SIGKILL and brought
+ * back with {@code ./crucible up}. A missing variable fails the test; nothing is skipped.
+ */
+final class RunningStack {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration UP_LIMIT = Duration.ofMinutes(5);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI api = URI.create(variable("CRUCIBLE_TEST_API_URL"));
+    private final String adminKey = variable("CRUCIBLE_TEST_ADMIN_KEY");
+    private final Path state = Path.of(variable("CRUCIBLE_TEST_STATE_DIR"));
+    private final Path launcher = Path.of(variable("CRUCIBLE_TEST_LAUNCHER"));
+    private final URI executorMetrics = URI.create(variable("CRUCIBLE_TEST_EXECUTOR_METRICS_URL"));
+
+    static String variable(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            fail(name + " is not set: run the integration tests through ./crucible test");
+        }
+        return value;
+    }
+
+    record Answer(int status, String contentType, JsonNode body) {}
+
+    String adminKey() {
+        return adminKey;
+    }
+
+    Answer send(String method, String path, String json, String key, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(30))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .header("Authorization", "Bearer " + key);
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isEmpty() ? null : JSON.readTree(response.body());
+            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body);
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Submits without waiting and returns the new submission's id; the api must accept it. */
+    String submit(String runtime, String source) {
+        Answer answer = send("POST", "/v1/submissions",
+                "{\"runtime\":" + JSON.valueToTree(runtime) + ",\"source\":" + JSON.valueToTree(source)
+                        + ",\"limits\":{\"wall_time_ms\":20000}}", adminKey, Map.of());
+        assertEquals(202, answer.status(), () -> "submit answered " + answer.body());
+        return answer.body().get("id").asText();
+    }
+
+    JsonNode submission(String id) {
+        Answer answer = send("GET", "/v1/submissions/" + id, null, adminKey, Map.of());
+        assertEquals(200, answer.status(), () -> "GET " + id + " answered " + answer.body());
+        return answer.body();
+    }
+
+    /** Polls until every submission is final, then returns them in the order given. */
+    List<JsonNode> awaitFinal(List<String> ids, Duration limit) {
+        List<JsonNode> last = new ArrayList<>();
+        awaitTrue("submissions " + ids + " to be final", limit, () -> {
+            last.clear();
+            ids.forEach(id -> last.add(submission(id)));
+            return last.stream().allMatch(s -> !s.get("status").asText().matches("queued|running"));
+        });
+        return last;
+    }
+
+    /** Polls {@code condition} every 100 ms until it holds; fails the test with {@code what} when it does not in time. */
+    static void awaitTrue(String what, Duration limit, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("waited " + limit + " for " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    /**
+     * SIGKILLs one part of the stack by its launcher pid file, after checking that the pid is still
+     * that part (pid files can outlive their process), and waits until it is gone.
+     */
+    void kill(String part) {
+        ProcessHandle process = process(part);
+        process.destroyForcibly();
+        awaitTrue(part + " (pid " + process.pid() + ") to die", Duration.ofSeconds(15), () -> !process.isAlive());
+    }
+
+    private ProcessHandle process(String part) {
+        try {
+            long pid = Long.parseLong(Files.readString(state.resolve("run").resolve(part + ".pid")).strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .orElseThrow(() -> new AssertionError(part + " (pid " + pid + ") is not running"));
+        } catch (IOException e) {
+            throw new AssertionError("no pid file for " + part + ": " + e, e);
+        }
+    }
+
+    /** Stops PostgreSQL as a crash would: immediate shutdown, no checkpoint. */
+    void crashPostgres() {
+        run(List.of("runuser", "-u", "postgres", "--", pgCtl().toString(), "-D", state.resolve("postgres").toString(),
+                "-m", "immediate", "-w", "stop"), Duration.ofSeconds(60));
+    }
+
+    private static Path pgCtl() {
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.map(v -> v.resolve("bin/pg_ctl")).filter(Files::isExecutable).findFirst()
+                    .orElseThrow(() -> new AssertionError("no pg_ctl under /usr/lib/postgresql"));
+        } catch (IOException e) {
+            throw new AssertionError("cannot look for pg_ctl: " + e, e);
+        }
+    }
+
+    /** {@code ./crucible up}: brings back whatever is down, leaving the rest alone. */
+    void up() {
+        run(List.of(launcher.toString(), "up"), UP_LIMIT);
+    }
+
+    private void run(List<String> argv, Duration limit) {
+        try {
+            Path log = Files.createTempFile("crucible-reliability", ".log");
+            Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                fail(argv + " took longer than " + limit + "; its output: " + Files.readString(log));
+            }
+            if (process.exitValue() != 0) {
+                fail(argv + " exited " + process.exitValue() + ": " + Files.readString(log));
+            }
+            Files.delete(log);
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + argv + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** The sum of one metric's samples in a Prometheus text page, or 0 when it has none. */
+    static double metricSum(String page, String name) {
+        return page.lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    String executorMetrics() {
+        return page(executorMetrics, null);
+    }
+
+    String apiMetrics() {
+        return page(api.resolve("/metrics"), adminKey);
+    }
+
+    private String page(URI uri, String key) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), () -> uri + " answered " + response.body());
+            return response.body();
+        } catch (IOException e) {
+            throw new AssertionError(uri + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Sandbox containers that exist now, asked of Docker through the proxy. */
+    static int sandboxes() {
+        URI docker = URI.create(variable("CRUCIBLE_TEST_DOCKER_HOST").replace("tcp://", "http://"));
+        String filter = java.net.URLEncoder.encode("{\"label\":[\"dev.crucible.sandbox\"]}", java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(docker.resolve("/v1.41/containers/json?all=true&filters=" + filter))
+                            .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response::body);
+            return JSON.readTree(response.body()).size();
+        } catch (IOException e) {
+            throw new AssertionError("cannot ask Docker for sandboxes: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
