@@ -97,7 +97,9 @@ async function loadRuntimes(): Promise<void> {
   runtimeList = await runtimesApi.listRuntimes();
   const chosen = form.runtime.value;
   form.runtime.replaceChildren(...runtimeList.map((r) => el('option', { value: r.name }, `${r.name} ${r.version}`)));
-  if (runtimeList.some((r) => r.name === chosen)) form.runtime.value = chosen;
+  // Keep the choice across reloads of the list; start with Python, the commonest, if offered.
+  const preferred = [chosen, 'python'].find((name) => runtimeList.some((r) => r.name === name));
+  if (preferred) form.runtime.value = preferred;
   form.runtime.disabled = false;
   const filter = byId<HTMLSelectElement>('filter-runtime');
   filter.replaceChildren(el('option', { value: '' }, 'any'), ...runtimeList.map((r) => el('option', { value: r.name }, r.name)));
