@@ -1,0 +1,19 @@
+// The generated SDK (src/generated, from openapi.yaml), set up for this page: same origin
+// (nginx serves the page at / and the API under /v1), and the key from key.ts on every call.
+import { Configuration, RuntimesApi, SubmissionsApi } from './generated';
+import { getKey } from './key';
+
+// basePath '' = same origin. The generator's default is http://localhost.
+const configuration = new Configuration({
+  basePath: '',
+  // A function, so a key changed on the page is used by the next call.
+  accessToken: () => getKey(),
+});
+
+export const submissions = new SubmissionsApi(configuration);
+export const runtimes = new RuntimesApi(configuration);
+
+/** Headers for the calls the SDK cannot make (the event stream). */
+export function authHeaders(): Record<string, string> {
+  return { Authorization: `Bearer ${getKey()}` };
+}

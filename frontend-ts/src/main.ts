@@ -1,0 +1,219 @@
+// Wires the page together: the key, the runtime picker and editor, submitting and watching a
+// run, the history. Each part lives in its own file; this one only connects them.
+import './style.css';
+import { runtimes as runtimesApi, submissions } from './api';
+import { byId, el } from './dom';
+import { createEditor } from './editor';
+import { SubmissionStatus, Verdict, type Runtime, type Submission } from './generated';
+import { History } from './history';
+import { getKey, setKey } from './key';
+import { helloWorld, isTemplate } from './languages';
+import { showProblem } from './problem';
+import { buildRequest, type RunForm } from './request';
+import { renderSubmission } from './result';
+import { TestCases } from './test-cases';
+import { isFinal, watchSubmission } from './watch';
+
+const problem = byId('problem');
+const statusLine = byId('status');
+const result = byId('result');
+const runButton = byId<HTMLButtonElement>('run');
+const cancelButton = byId<HTMLButtonElement>('cancel');
+const keyInput = byId<HTMLInputElement>('api-key');
+const form: RunForm = {
+  runtime: byId('runtime'),
+  stdin: byId('stdin'),
+  args: byId('args'),
+  wallTime: byId('wall-time'),
+  memory: byId('memory'),
+  mergeStderr: byId('merge-stderr'),
+  compare: byId('compare'),
+};
+const editor = createEditor(byId('editor'), 'Source code');
+const tests = new TestCases(byId('test-cases'));
+const history = new History(
+  {
+    list: byId('history-list'),
+    status: byId('filter-status'),
+    runtime: byId('filter-runtime'),
+    verdict: byId('filter-verdict'),
+    loadMore: byId('load-more'),
+    note: byId('history-note'),
+  },
+  (id) => void open(id),
+  (error) => void showProblem(problem, error),
+);
+
+let runtimeList: Runtime[] = [];
+let watching: AbortController | undefined; // the run being followed, if any
+let shownId: string | undefined;
+
+// Filter choices come from the contract's enums, so they follow openapi.yaml.
+fillOptions(byId('filter-status'), Object.values(SubmissionStatus));
+fillOptions(byId('filter-verdict'), Object.values(Verdict));
+
+// --- the key -----------------------------------------------------------------------------
+keyInput.value = getKey();
+byId('key-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  setKey(keyInput.value.trim());
+  void start();
+});
+byId('forget-key').addEventListener('click', () => {
+  setKey('');
+  keyInput.value = '';
+  keyInput.focus();
+});
+
+// --- runtime and editor ----------------------------------------------------------------------
+form.runtime.addEventListener('change', () => onRuntimeChosen());
+byId('hello').addEventListener('click', () => {
+  editor.setSource(helloWorld(runtimeNames()));
+  editor.focus();
+});
+
+function runtimeNames(): string[] {
+  const runtime = runtimeList.find((r) => r.name === form.runtime.value);
+  return runtime ? [runtime.name, ...runtime.aliases] : [form.runtime.value];
+}
+
+function onRuntimeChosen(): void {
+  const names = runtimeNames();
+  void editor.setLanguage(names);
+  // Replace the source only while it is empty or an untouched template: never lose work.
+  if (isTemplate(editor.getSource())) editor.setSource(helloWorld(names));
+  const runtime = runtimeList.find((r) => r.name === form.runtime.value);
+  setLimitHints(form.wallTime, runtime?.default_limits.wall_time_ms, runtime?.max_limits.wall_time_ms);
+  setLimitHints(form.memory, runtime?.default_limits.memory_mb, runtime?.max_limits.memory_mb);
+}
+
+function setLimitHints(input: HTMLInputElement, byDefault?: number, max?: number): void {
+  input.placeholder = byDefault !== undefined ? `default ${byDefault}` : '';
+  if (max !== undefined) input.max = String(max);
+  else input.removeAttribute('max');
+}
+
+async function loadRuntimes(): Promise<void> {
+  runtimeList = await runtimesApi.listRuntimes();
+  const chosen = form.runtime.value;
+  form.runtime.replaceChildren(...runtimeList.map((r) => el('option', { value: r.name }, `${r.name} ${r.version}`)));
+  // Keep the choice across reloads of the list; start with Python, the commonest, if offered.
+  const preferred = [chosen, 'python'].find((name) => runtimeList.some((r) => r.name === name));
+  if (preferred) form.runtime.value = preferred;
+  form.runtime.disabled = false;
+  const filter = byId<HTMLSelectElement>('filter-runtime');
+  filter.replaceChildren(el('option', { value: '' }, 'any'), ...runtimeList.map((r) => el('option', { value: r.name }, r.name)));
+  onRuntimeChosen();
+}
+
+// --- tests --------------------------------------------------------------------------------
+byId('add-test').addEventListener('click', () => tests.add());
+
+// --- running ------------------------------------------------------------------------------
+byId('run-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void run();
+});
+cancelButton.addEventListener('click', () => void cancel());
+
+async function run(): Promise<void> {
+  await showProblem(problem, undefined);
+  if (!getKey()) {
+    await showProblem(problem, 'Enter your API key first.');
+    keyInput.focus();
+    return;
+  }
+  runButton.disabled = true;
+  try {
+    const submission = await submissions.createSubmission({
+      submissionRequest: buildRequest(form, editor.getSource(), tests),
+    });
+    void follow(submission);
+  } catch (error) {
+    await showProblem(problem, error);
+    statusLine.textContent = 'Not submitted.';
+  } finally {
+    runButton.disabled = false;
+  }
+}
+
+/** Shows a submission and, while it is not final, follows it live. */
+async function follow(submission: Submission): Promise<void> {
+  watching?.abort();
+  show(submission, undefined);
+  if (isFinal(submission)) return;
+  const controller = new AbortController();
+  watching = controller;
+  cancelButton.hidden = false;
+  try {
+    const final = await watchSubmission(submission.id, (s, via) => show(s, via), controller.signal);
+    show(final, undefined);
+    void history.refresh();
+  } catch (error) {
+    if (!controller.signal.aborted) await showProblem(problem, error);
+  } finally {
+    if (watching === controller) {
+      watching = undefined;
+      cancelButton.hidden = true;
+    }
+  }
+}
+
+function show(submission: Submission, via: 'live' | 'polling' | undefined): void {
+  shownId = submission.id;
+  const how = via === 'live' ? ' (live)' : via === 'polling' ? ' (checking every second)' : '';
+  statusLine.textContent = submission.verdict
+    ? `${cap(submission.status)}: ${submission.verdict.replace(/_/g, ' ')}.`
+    : `${cap(submission.status)}…${how}`;
+  statusLine.dataset.status = submission.status;
+  renderSubmission(result, submission);
+}
+
+async function cancel(): Promise<void> {
+  if (!shownId) return;
+  try {
+    const cancelled = await submissions.cancelSubmission({ id: shownId });
+    watching?.abort();
+    show(cancelled, undefined);
+  } catch (error) {
+    await showProblem(problem, error); // 409 when it finished meanwhile
+  }
+}
+
+async function open(id: string): Promise<void> {
+  await showProblem(problem, undefined);
+  try {
+    await follow(await submissions.getSubmission({ id }));
+    byId('result-heading').scrollIntoView({ block: 'start' });
+  } catch (error) {
+    await showProblem(problem, error);
+  }
+}
+
+// --- history ------------------------------------------------------------------------------
+byId('history-filter').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void history.refresh();
+});
+
+// --- start --------------------------------------------------------------------------------
+async function start(): Promise<void> {
+  await showProblem(problem, undefined);
+  if (!getKey()) return;
+  try {
+    await loadRuntimes();
+    await history.refresh();
+  } catch (error) {
+    await showProblem(problem, error);
+  }
+}
+
+function fillOptions(select: HTMLSelectElement, values: string[]): void {
+  select.append(...values.map((v) => el('option', { value: v }, v)));
+}
+
+function cap(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+void start();
