@@ -16,6 +16,7 @@ import org.slf4j.helpers.MessageFormatter;
  * Writes each event as one JSON object on one line: time, level, logger, thread, every MDC entry
  * (such as {@code submission}), message, and for a throwable {@code error} and {@code stack}.
  * The abstract class has already moved a trailing throwable argument into {@code throwable}.
+ * Markers are ignored, and no caller location is looked up.
  */
 final class JsonLogger extends LegacyAbstractLogger {
     /** ISO-8601 in UTC, always with milliseconds, so that the times of lines sort as text. */

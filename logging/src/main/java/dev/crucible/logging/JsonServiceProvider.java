@@ -15,9 +15,10 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * JDK's own messages (a crash, an uncaught exception) go to stderr too.
  */
 public final class JsonServiceProvider implements SLF4JServiceProvider {
-    static final String LEVEL_VARIABLE = "CRUCIBLE_LOG_LEVEL";
+    private static final String LEVEL_VARIABLE = "CRUCIBLE_LOG_LEVEL";
 
     private final IMarkerFactory markers = new BasicMarkerFactory();
+    // Its entries are inherited by threads started while they are set: a job's helper threads name it too.
     private final MDCAdapter mdc = new BasicMDCAdapter();
     private JsonLoggerFactory loggers;
 
