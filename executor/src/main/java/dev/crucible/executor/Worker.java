@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One sandbox slot: takes a job, reports it started, runs it, reports the outcome, and only then
@@ -70,6 +71,15 @@ final class Worker implements Runnable {
     }
 
     private void handle(JobSource.JobDelivery delivery) {
+        // Every line logged while the job is in hand names it, here, in JobRunner and in the sandbox.
+        // Threads started meanwhile (the watch, docker-java's output stream) inherit the entries.
+        try (var _ = MDC.putCloseable("submission", delivery.job().submissionId().toString());
+             var _ = MDC.putCloseable("job", delivery.entryId())) {
+            process(delivery);
+        }
+    }
+
+    private void process(JobSource.JobDelivery delivery) {
         var job = delivery.job();
         if (cancellations.isCancelled(job.submissionId())) {
             log.info("{}: submission {} was cancelled before it ran", name, job.submissionId());

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Stores what executors report. An event is acknowledged only once it is stored; storing is
@@ -53,15 +54,17 @@ public final class EventConsumer implements Runnable {
 
     /** Retries one event until it is stored and acknowledged; the events after it wait, in order. */
     private void storeUntilDone(EventSource.EventDelivery delivery) {
-        while (running) {
-            try {
-                apply(delivery.event());
-                events.acknowledge(delivery);
-                return;
-            } catch (RuntimeException e) {
-                log.error("cannot store event {} of submission {}, retrying in {}: {}", delivery.entryId(),
-                        delivery.event().submissionId(), RETRY, e.getMessage());
-                pause();
+        try (var _ = MDC.putCloseable("submission", delivery.event().submissionId().toString())) {
+            while (running) {
+                try {
+                    apply(delivery.event());
+                    events.acknowledge(delivery);
+                    return;
+                } catch (RuntimeException e) {
+                    log.error("cannot store event {} of submission {}, retrying in {}: {}", delivery.entryId(),
+                            delivery.event().submissionId(), RETRY, e.getMessage());
+                    pause();
+                }
             }
         }
     }

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Accepting a submission: validate, store it with its enqueue intent in one transaction, then hand
@@ -162,11 +163,14 @@ public final class SubmissionService {
 
     /** Hands a stored submission to the queue; if Redis is away, the outbox relay does it later. */
     private void enqueue(SubmissionStore.NewSubmission row) {
-        try {
-            queue.enqueue(row.id(), row.job());
-            store.outboxDone(row.id());
-        } catch (RuntimeException e) {
-            log.warn("submission {} stored but not yet queued, the outbox relay will retry: {}", row.id(), e.getMessage());
+        // Around the inner try: a try's resources are closed before its catch blocks log.
+        try (var _ = MDC.putCloseable("submission", row.id().toString())) {
+            try {
+                queue.enqueue(row.id(), row.job());
+                store.outboxDone(row.id());
+            } catch (RuntimeException e) {
+                log.warn("submission {} stored but not yet queued, the outbox relay will retry: {}", row.id(), e.getMessage());
+            }
         }
     }
 
@@ -181,18 +185,20 @@ public final class SubmissionService {
      * reports later is then ignored), then in Redis, where executors look before and while they run.
      */
     SubmissionRecord cancel(Caller caller, UUID id) {
-        if (!store.cancel(caller, id)) {
-            SubmissionRecord current = get(caller, id);
-            throw new ApiException.AlreadyFinal("submission " + id + " is " + current.status() + " already");
+        try (var _ = MDC.putCloseable("submission", id.toString())) {
+            if (!store.cancel(caller, id)) {
+                SubmissionRecord current = get(caller, id);
+                throw new ApiException.AlreadyFinal("submission " + id + " is " + current.status() + " already");
+            }
+            try {
+                cancellations.cancel(id);
+            } catch (RuntimeException e) {
+                log.warn("submission {} cancelled in the database, but not in Redis: a run in progress finishes, ignored: {}",
+                        id, e.getMessage());
+            }
+            signals.changed(id);
+            return get(caller, id);
         }
-        try {
-            cancellations.cancel(id);
-        } catch (RuntimeException e) {
-            log.warn("submission {} cancelled in the database, but not in Redis: a run in progress finishes, ignored: {}",
-                    id, e.getMessage());
-        }
-        signals.changed(id);
-        return get(caller, id);
     }
 
     /** The answer to a repeated request: the earlier submission, never a second run. */
@@ -218,11 +224,13 @@ public final class SubmissionService {
 
     /** The stored row, or, when the database cannot answer right now, {@code fallback}. */
     private SubmissionRecord readOr(Caller caller, UUID id, SubmissionRecord fallback) {
-        try {
-            return get(caller, id);
-        } catch (RuntimeException e) {
-            log.warn("submission {} stored; answering from what is known: {}", id, e.getMessage());
-            return fallback;
+        try (var _ = MDC.putCloseable("submission", id.toString())) {
+            try {
+                return get(caller, id);
+            } catch (RuntimeException e) {
+                log.warn("submission {} stored; answering from what is known: {}", id, e.getMessage());
+                return fallback;
+            }
         }
     }
 

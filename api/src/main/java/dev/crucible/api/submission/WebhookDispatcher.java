@@ -15,6 +15,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Sends the webhooks of completed submissions: each is re-checked against the address policy at
@@ -78,6 +79,13 @@ public final class WebhookDispatcher implements Runnable {
     }
 
     void deliver(SubmissionStore.DueWebhook due) {
+        // Around the whole attempt: a try's resources are closed before its catch blocks log.
+        try (var _ = MDC.putCloseable("submission", due.submissionId().toString())) {
+            attemptDelivery(due);
+        }
+    }
+
+    private void attemptDelivery(SubmissionStore.DueWebhook due) {
         int attempt = due.attempts() + 1;
         try {
             CallbackTarget target = CallbackTarget.resolve(due.url(), allowHttp, policy, resolver);
