@@ -3,7 +3,6 @@ package dev.crucible.logging;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.event.Level;
-import org.slf4j.helpers.BasicMDCAdapter;
 import org.slf4j.helpers.BasicMarkerFactory;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
@@ -18,8 +17,7 @@ public final class JsonServiceProvider implements SLF4JServiceProvider {
     private static final String LEVEL_VARIABLE = "CRUCIBLE_LOG_LEVEL";
 
     private final IMarkerFactory markers = new BasicMarkerFactory();
-    // Its entries are inherited by threads started while they are set: a job's helper threads name it too.
-    private final MDCAdapter mdc = new BasicMDCAdapter();
+    private final MDCAdapter mdc = new ThreadMdcAdapter();
     private JsonLoggerFactory loggers;
 
     @Override

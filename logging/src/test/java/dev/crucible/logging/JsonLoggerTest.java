@@ -19,13 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
-import org.slf4j.helpers.BasicMDCAdapter;
 
 class JsonLoggerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final BasicMDCAdapter mdc = new BasicMDCAdapter();
+    private final ThreadMdcAdapter mdc = new ThreadMdcAdapter();
     private final Logger log = new JsonLoggerFactory(out, Level.INFO, mdc).getLogger("dev.crucible.Example");
 
     @Test
@@ -84,6 +83,16 @@ class JsonLoggerTest {
         assertEquals("1717-0", lines.get(0).get("job").asText());
         assertNull(lines.get(1).get("submission"));
         assertNull(lines.get(1).get("job"));
+    }
+
+    @Test
+    void aThreadStartedDuringOneSubmissionsWorkDoesNotNameIt() throws Exception {
+        mdc.put("submission", "s-1");
+        Thread started = Thread.ofPlatform().start(() -> log.info("from a pool thread"));
+        started.join();
+        mdc.remove("submission");
+
+        assertNull(onlyLine().get("submission"));
     }
 
     @Test
