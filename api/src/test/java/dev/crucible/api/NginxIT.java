@@ -272,9 +272,21 @@ class NginxIT {
 
     private record Line(long atMillis, String text) {}
 
+    // Both protocols: nginx behaves differently on each (buffering the upstream held a whole
+    // HTTP/1.1 stream back, headers included, while HTTP/2 still flowed), and clients use both.
     @Test
     @Order(7)
-    void eventsArriveOneByOneThroughNginx() throws Exception {
+    void eventsArriveOneByOneOverHttp2() throws Exception {
+        assertEventsArriveOneByOne(HttpClient.Version.HTTP_2);
+    }
+
+    @Test
+    @Order(8)
+    void eventsArriveOneByOneOverHttp11() throws Exception {
+        assertEventsArriveOneByOne(HttpClient.Version.HTTP_1_1);
+    }
+
+    private void assertEventsArriveOneByOne(HttpClient.Version version) throws Exception {
         // It prints, then keeps running for seconds: a buffering proxy would hold the first event
         // back until the stream ends.
         String id = submitThroughNginx("{\"runtime\":\"python\",\"source\":\"import time\\nprint('started', flush=True)\\n"
@@ -282,9 +294,10 @@ class NginxIT {
 
         long opened = System.nanoTime();
         HttpResponse<Stream<String>> stream = https.send(HttpRequest.newBuilder(URI.create(web + "/v1/submissions/" + id + "/events"))
-                .header("Authorization", "Bearer " + adminKey).header("Accept", "text/event-stream")
+                .version(version).header("Authorization", "Bearer " + adminKey).header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, stream.statusCode());
+        assertEquals(version, stream.version());
         assertTrue(stream.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
         assertSecurityHeaders("the event stream", stream.headers());
 
@@ -352,7 +365,7 @@ class NginxIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aSubmitBurstIsLimitedWhileReadingGoesOn() {
         // No key: whatever gets through, the api answers 401 without running or storing anything, so
         // every 429 here is nginx's submit tier (2 r/s, burst 20 by default), counted before the api.
