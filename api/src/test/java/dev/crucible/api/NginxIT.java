@@ -384,9 +384,12 @@ class NginxIT {
         assertTrue(limited > 0, "40 submits at once from one address should meet the submit limit");
         assertTrue(limited < 40, "the burst allowance should let the first ones through");
 
-        // Reading is another tier: it still answers.
+        // Reading is another tier: it still answers, the listing too (same path, but only POST
+        // counts against the submit tier).
         HttpResponse<String> runtimes = get("/v1/runtimes", adminKey);
         assertEquals(200, runtimes.statusCode(), runtimes.body());
+        HttpResponse<String> listing = get("/v1/submissions?limit=1", adminKey);
+        assertEquals(200, listing.statusCode(), listing.body());
         System.out.println("NginxIT: " + limited + " of 40 submits at once were answered 429 by nginx");
     }
 }
