@@ -1,0 +1,395 @@
+package dev.crucible.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The public entry: the real nginx that {@code ./crucible test} started, in front of the real api,
+ * reached over HTTPS on loopback. The launcher's certificate is the only one trusted; verification
+ * stays on.
+ *
+ * <p>The burst against the submit tier runs last: it leaves this address's submit allowance spent
+ * for some seconds, and the event-stream test submits through nginx too.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NginxIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The headers nginx adds to every answer, with the value each must have. */
+    private static final Map<String, String> SECURITY_HEADERS = Map.of(
+            "strict-transport-security", "max-age=63072000",
+            "x-content-type-options", "nosniff",
+            "x-frame-options", "DENY",
+            "referrer-policy", "no-referrer",
+            "cross-origin-opener-policy", "same-origin");
+
+    private final URI web = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_WEB_URL"));
+    private final URI plain = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_HTTP_URL"));
+    private final Path conf = Path.of(StackUnderTest.variable("CRUCIBLE_TEST_NGINX_CONF"));
+    private final Path cert = Path.of(StackUnderTest.variable("CRUCIBLE_TEST_TLS_CERT"));
+    private final String adminKey = StackUnderTest.variable("CRUCIBLE_TEST_ADMIN_KEY");
+    private final SSLContext tls = trusting(cert);
+    private final HttpClient https = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    /** A TLS context that trusts exactly the certificates in the launcher's certificate file. */
+    private static SSLContext trusting(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            anchors.load(null, null);
+            int n = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                anchors.setCertificateEntry("crucible-" + n++, certificate);
+            }
+            assertTrue(n > 0, "no certificate in " + pem);
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(anchors);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (Exception e) {
+            throw new AssertionError("cannot load the certificate " + pem + ": " + e, e);
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return https.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private HttpResponse<String> get(String path, String key) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(web + path)).GET();
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return send(request);
+    }
+
+    private HttpResponse<String> postJson(String path, String body, String key) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(web + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return send(request);
+    }
+
+    /** Runs a command (only local tools against loopback); its exit status and its output. */
+    private static Map.Entry<Integer, String> run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (InputStream in = process.getInputStream()) {
+                in.transferTo(output);
+            } catch (IOException ignored) {
+                // the process is gone; what was read is kept
+            }
+        });
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish within 20 s");
+        }
+        reader.join(5000);
+        return Map.entry(process.exitValue(), output.toString());
+    }
+
+    @Test
+    @Order(1)
+    void renderedConfigurationPassesNginxTest() throws Exception {
+        var result = run("nginx", "-e", "stderr", "-p", conf.getParent() + "/", "-t", "-c", conf.toString());
+        assertEquals(0, result.getKey(), result.getValue());
+        assertTrue(result.getValue().contains("test is successful"), result.getValue());
+    }
+
+    @Test
+    @Order(2)
+    void plainHttpRedirectsToHttpsKeepingPathAndQuery() throws Exception {
+        String pathAndQuery = "/some/where?x=1&y=two%20words";
+        HttpResponse<String> answer = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()
+                .send(HttpRequest.newBuilder(URI.create(plain + pathAndQuery)).timeout(Duration.ofSeconds(10)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertEquals(301, answer.statusCode());
+        assertEquals(web + pathAndQuery, answer.headers().firstValue("Location").orElse(null));
+    }
+
+    private static void assertSecurityHeaders(String what, HttpHeaders headers) {
+        SECURITY_HEADERS.forEach((name, value) ->
+                assertEquals(List.of(value), headers.allValues(name), what + ": " + name + " once, with this value"));
+        List<String> csp = headers.allValues("content-security-policy");
+        assertEquals(1, csp.size(), what + ": one Content-Security-Policy");
+        for (String directive : List.of("default-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "script-src 'self'")) {
+            assertTrue(csp.getFirst().contains(directive), what + ": CSP has " + directive + ": " + csp);
+        }
+        List<String> permissions = headers.allValues("permissions-policy");
+        assertEquals(1, permissions.size(), what + ": one Permissions-Policy");
+        assertTrue(permissions.getFirst().contains("camera=()"), what + ": " + permissions);
+        assertTrue(headers.firstValue("server").map(s -> !s.matches(".*\\d.*")).orElse(true), what + ": no version in Server");
+    }
+
+    @Test
+    @Order(3)
+    void securityHeadersOnThePageTheApiAndErrors() {
+        HttpResponse<String> page = get("/", null);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"), "the page is HTML");
+        assertEquals("no-cache", page.headers().firstValue("cache-control").orElse(null), "index.html is revalidated");
+        assertSecurityHeaders("the page", page.headers());
+
+        HttpResponse<String> runtimes = get("/v1/runtimes", adminKey);
+        assertEquals(200, runtimes.statusCode(), runtimes.body());
+        assertEquals(List.of("no-store"), runtimes.headers().allValues("cache-control"), "the api's own Cache-Control passes");
+        assertSecurityHeaders("an api answer", runtimes.headers());
+
+        HttpResponse<String> apiMissing = get("/v1/nothing-here", adminKey);
+        assertEquals(404, apiMissing.statusCode());
+        assertSecurityHeaders("a 404 of the api", apiMissing.headers());
+
+        HttpResponse<String> unauthorized = get("/v1/runtimes", null);
+        assertEquals(401, unauthorized.statusCode());
+        assertSecurityHeaders("a 401 of the api", unauthorized.headers());
+
+        HttpResponse<String> nginxMissing = get("/assets/no-such-file.js", null);
+        assertEquals(404, nginxMissing.statusCode());
+        assertSecurityHeaders("a 404 of nginx", nginxMissing.headers());
+    }
+
+    private String handshake(String protocol) throws IOException {
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(web.getHost(), web.getPort())) {
+            socket.setSoTimeout(10_000);
+            SSLParameters parameters = tls.getDefaultSSLParameters();
+            parameters.setProtocols(new String[] {protocol});
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return socket.getSession().getProtocol();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void tls12And13AcceptedTls11Refused() throws Exception {
+        assertEquals("TLSv1.2", handshake("TLSv1.2"));
+        assertEquals("TLSv1.3", handshake("TLSv1.3"));
+
+        // The JDK will not offer TLS 1.1 at all (jdk.tls.disabledAlgorithms), so a refusal seen from
+        // Java would prove nothing about nginx. OpenSSL still speaks it at security level 0: the
+        // server must answer with a protocol_version alert, while the same probe with 1.2 succeeds.
+        String connect = web.getHost() + ":" + web.getPort();
+        var old = run("openssl", "s_client", "-connect", connect, "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0",
+                "-CAfile", cert.toString());
+        assertNotEquals(0, old.getKey(), "TLS 1.1 must not be accepted: " + old.getValue());
+        assertTrue(old.getValue().contains("alert protocol version"), "nginx should refuse TLS 1.1 itself: " + old.getValue());
+        var current = run("openssl", "s_client", "-connect", connect, "-tls1_2", "-cipher", "DEFAULT:@SECLEVEL=0",
+                "-CAfile", cert.toString());
+        assertEquals(0, current.getKey(), "the same probe with TLS 1.2: " + current.getValue());
+        assertTrue(current.getValue().contains("Verify return code: 0 (ok)"), current.getValue());
+    }
+
+    @Test
+    @Order(5)
+    void metricsAreNotReachableThroughNginx() {
+        HttpResponse<String> metrics = get("/metrics", adminKey);
+        assertEquals(404, metrics.statusCode(), metrics.body());
+        assertSecurityHeaders("/metrics", metrics.headers());
+        // Spellings that normalize to /metrics, or that only the api could answer: none reaches it
+        // (other paths outside /v1/ may well answer 200 with the page).
+        for (String path : List.of("/metrics", "/v1/../metrics", "/v1/%2e%2e/metrics", "/v1/..%2fmetrics", "/%6detrics",
+                "/metrics/", "/v1/metrics", "//metrics")) {
+            HttpResponse<String> answer = get(path, adminKey);
+            assertFalse(answer.body().contains("# TYPE") || answer.body().contains("crucible_http_requests"),
+                    path + " exposed the metrics: " + answer.statusCode());
+        }
+    }
+
+    @Test
+    @Order(6)
+    void oversizedBodyIsRefusedByNginxWithAProblem() {
+        String body = "{\"runtime\":\"python\",\"source\":\"" + "x".repeat((4 << 20) + 1) + "\"}";
+        HttpResponse<String> answer = postJson("/v1/submissions", body, adminKey);
+        assertEquals(413, answer.statusCode());
+        assertTrue(answer.headers().firstValue("content-type").orElse("").startsWith("application/problem+json"));
+        assertTrue(answer.body().contains("\"code\":\"payload_too_large\""), answer.body());
+        assertSecurityHeaders("a 413 of nginx", answer.headers());
+    }
+
+    /** Submits through nginx; a 429 of an earlier burst (from this address) is waited out. */
+    private String submitThroughNginx(String json) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            HttpResponse<String> answer = postJson("/v1/submissions", json, adminKey);
+            if (answer.statusCode() != 429 || System.nanoTime() > deadline) {
+                assertEquals(202, answer.statusCode(), answer.body());
+                try {
+                    return JSON.readTree(answer.body()).get("id").asText();
+                } catch (IOException e) {
+                    throw new AssertionError("not JSON: " + answer.body(), e);
+                }
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private record Line(long atMillis, String text) {}
+
+    // Both protocols: nginx behaves differently on each (buffering the upstream held a whole
+    // HTTP/1.1 stream back, headers included, while HTTP/2 still flowed), and clients use both.
+    @Test
+    @Order(7)
+    void eventsArriveOneByOneOverHttp2() throws Exception {
+        assertEventsArriveOneByOne(HttpClient.Version.HTTP_2);
+    }
+
+    @Test
+    @Order(8)
+    void eventsArriveOneByOneOverHttp11() throws Exception {
+        assertEventsArriveOneByOne(HttpClient.Version.HTTP_1_1);
+    }
+
+    private void assertEventsArriveOneByOne(HttpClient.Version version) throws Exception {
+        // It prints, then keeps running for seconds: a buffering proxy would hold the first event
+        // back until the stream ends.
+        String id = submitThroughNginx("{\"runtime\":\"python\",\"source\":\"import time\\nprint('started', flush=True)\\n"
+                + "time.sleep(3)\\nprint('done')\",\"limits\":{\"wall_time_ms\":15000}}");
+
+        long opened = System.nanoTime();
+        HttpResponse<Stream<String>> stream = https.send(HttpRequest.newBuilder(URI.create(web + "/v1/submissions/" + id + "/events"))
+                .version(version).header("Authorization", "Bearer " + adminKey).header("Accept", "text/event-stream")
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, stream.statusCode());
+        assertEquals(version, stream.version());
+        assertTrue(stream.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+        assertSecurityHeaders("the event stream", stream.headers());
+
+        // Lines are read on their own thread and stamped on arrival; the end of the stream is an empty Optional.
+        BlockingQueue<Optional<Line>> lines = new LinkedBlockingQueue<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (Stream<String> body = stream.body()) {
+                body.forEach(text -> lines.add(Optional.of(new Line((System.nanoTime() - opened) / 1_000_000, text))));
+            } catch (RuntimeException ignored) {
+                // a broken stream ends like a closed one; the assertions below tell which events came
+            } finally {
+                lines.add(Optional.empty());
+            }
+        });
+        try {
+            List<Line> events = new ArrayList<>();   // the data: line of each event
+            List<String> ids = new ArrayList<>();
+            String eventName = null;
+            boolean ended = false;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!ended) {
+                var next = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    // Say whether the stack could have run it at all: without a live executor nothing changes.
+                    throw new AssertionError("the stream neither ended nor sent anything within 60 s; events so far: " + events
+                            + "; /v1/ready: " + get("/v1/ready", null).body());
+                }
+                if (next.isEmpty()) {
+                    ended = true;
+                    continue;
+                }
+                Line line = next.get();
+                if (line.text().startsWith("event:")) {
+                    eventName = line.text().substring(6).strip();
+                } else if (line.text().startsWith("id:")) {
+                    ids.add(line.text().substring(3).strip());
+                } else if (line.text().startsWith("data:")) {
+                    assertEquals("submission", eventName, "every event is a submission event");
+                    events.add(new Line(line.atMillis(), line.text().substring(5).strip()));
+                }
+            }
+
+            assertTrue(events.size() >= 2, "the current state first, then at least the result: " + events);
+            Line first = events.getFirst();
+            Line last = events.getLast();
+            assertTrue(first.atMillis() < 5000, "the first event should come promptly, came after " + first.atMillis() + " ms");
+            JsonNode firstSubmission = JSON.readTree(first.text());
+            assertEquals(id, firstSubmission.get("id").asText());
+            assertNotEquals("completed", firstSubmission.get("status").asText(), "the program sleeps 3 s; it cannot be done yet");
+            JsonNode result = JSON.readTree(last.text());
+            assertEquals("completed", result.get("status").asText(), "the stream ends with the result");
+            assertEquals("accepted", result.get("verdict").asText(), last.text());
+            assertEquals("started\ndone\n", result.get("stdout").asText());
+            assertTrue(last.atMillis() - first.atMillis() >= 1500,
+                    "events must arrive as they happen, not all at the end: first at " + first.atMillis()
+                            + " ms, last at " + last.atMillis() + " ms");
+            List<String> counting = new ArrayList<>();
+            for (int i = 1; i <= ids.size(); i++) {
+                counting.add(Integer.toString(i));
+            }
+            assertEquals(counting, ids, "event ids count from 1");
+        } finally {
+            reader.interrupt();
+        }
+    }
+
+    @Test
+    @Order(9)
+    void aSubmitBurstIsLimitedWhileReadingGoesOn() {
+        // No key: whatever gets through, the api answers 401 without running or storing anything, so
+        // every 429 here is nginx's submit tier (2 r/s, burst 20 by default), counted before the api.
+        int limited = 0;
+        for (int i = 0; i < 40; i++) {
+            HttpResponse<String> answer = postJson("/v1/submissions", "{}", null);
+            if (answer.statusCode() == 429) {
+                limited++;
+                assertTrue(answer.body().contains("\"code\":\"too_many_requests\""), answer.body());
+                assertEquals("1", answer.headers().firstValue("retry-after").orElse(null));
+                assertSecurityHeaders("a 429 of nginx", answer.headers());
+            } else {
+                assertEquals(401, answer.statusCode(), answer.body());
+            }
+        }
+        assertTrue(limited > 0, "40 submits at once from one address should meet the submit limit");
+        assertTrue(limited < 40, "the burst allowance should let the first ones through");
+
+        // Reading is another tier: it still answers, the listing too (same path, but only POST
+        // counts against the submit tier).
+        HttpResponse<String> runtimes = get("/v1/runtimes", adminKey);
+        assertEquals(200, runtimes.statusCode(), runtimes.body());
+        HttpResponse<String> listing = get("/v1/submissions?limit=1", adminKey);
+        assertEquals(200, listing.statusCode(), listing.body());
+        System.out.println("NginxIT: " + limited + " of 40 submits at once were answered 429 by nginx");
+    }
+}
