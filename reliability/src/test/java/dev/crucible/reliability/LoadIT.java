@@ -2,6 +2,7 @@ package dev.crucible.reliability;
 
 import static dev.crucible.reliability.RunningStack.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -46,11 +47,17 @@ class LoadIT {
                     }
                 }));
             }
+            // While the burst is in flight: both metrics endpoints answer, and show work under way.
+            String executorPage = stack.executorMetrics();
+            String apiPage = stack.apiMetrics();
+            assertTrue(executorPage.contains("crucible_executor_running_jobs"), executorPage);
+            assertTrue(apiPage.contains("crucible_queue_jobs"), apiPage);
+            assertTrue(RunningStack.metricSum(apiPage, "crucible_http_requests_seconds_count") > 0, apiPage);
         }
         List<String> ids = new ArrayList<>();
         for (Future<RunningStack.Answer> answer : answers) {
             RunningStack.Answer a = answer.get();
-            assertEquals(true, a.status() == 200 || a.status() == 202, () -> "submit answered " + a.status() + " " + a.body());
+            assertTrue(a.status() == 200 || a.status() == 202, () -> "submit answered " + a.status() + " " + a.body());
             ids.add(a.body().get("id").asText());
         }
         List<JsonNode> finals = stack.awaitFinal(ids, Duration.ofMinutes(5));
