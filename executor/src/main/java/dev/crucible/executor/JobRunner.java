@@ -184,7 +184,7 @@ final class JobRunner {
         Verdict verdict = tests.stream().map(ExecutionEvent.TestOutcome::verdict)
                 .filter(v -> v != Verdict.ACCEPTED).findFirst().orElse(Verdict.ACCEPTED);
         long wall = tests.stream().mapToLong(t -> t.wallTimeMs() == null ? 0 : t.wallTimeMs()).sum();
-        return new Outcome(verdict, null, null, new byte[0], 0, new byte[0], 0, wall, started, finished, null, compileOutput, tests, null);
+        return new Outcome(verdict, null, null, new byte[0], 0, new byte[0], 0, wall, started, finished, null, compileOutput, tests, null, null);
     }
 
     private static String runId(Job job, String step) {
@@ -219,7 +219,7 @@ final class JobRunner {
         }
         long wallMs = Math.max(0, Duration.between(compiled.startedAt(), compiled.finishedAt()).toMillis());
         return new Outcome(Verdict.COMPILE_ERROR, null, null, new byte[0], 0, new byte[0], 0, wallMs,
-                compiled.startedAt(), compiled.finishedAt(), problem, compiled.stderr().kept(), List.of(), null);
+                compiled.startedAt(), compiled.finishedAt(), problem, compiled.stderr().kept(), List.of(), null, null);
     }
 
     /** The verdict, in order of precedence: what the executor did to the sandbox, then what happened in it. */
@@ -243,6 +243,6 @@ final class JobRunner {
         return new Outcome(verdict, exitCode, signal,
                 run.stdout().kept(), run.stdout().droppedBytes(),
                 run.stderr().kept(), run.stderr().droppedBytes(),
-                wallMs, run.startedAt(), run.finishedAt(), null, null, List.of(), null);
+                wallMs, run.startedAt(), run.finishedAt(), null, null, List.of(), null, null);
     }
 }
