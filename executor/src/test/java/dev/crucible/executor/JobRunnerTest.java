@@ -26,10 +26,15 @@ class JobRunnerTest {
     Path runtimes;
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    /** A program sandbox's stages; create is 1.6 ms, so that rounding each sandbox instead of the sum would show. */
+    private static final SandboxRun.Stages STAGES = new SandboxRun.Stages(
+            Duration.ofNanos(1_600_000), Duration.ofMillis(2), Duration.ofMillis(250), Duration.ofMillis(5));
+    private static final SandboxRun.Stages COMPILE_STAGES = new SandboxRun.Stages(
+            Duration.ofMillis(100), Duration.ofMillis(10), Duration.ofMillis(800), Duration.ofMillis(30));
 
     private static SandboxRun run(int exit, boolean timedOut, boolean overflow, boolean oom) {
         var empty = new SandboxRun.CapturedStream(new byte[0], 0);
-        return new SandboxRun(exit, timedOut, overflow, oom, false, empty, empty, T0, T0.plusMillis(250), "sha256:test");
+        return new SandboxRun(exit, timedOut, overflow, oom, false, empty, empty, T0, T0.plusMillis(250), "sha256:test", STAGES);
     }
 
     private RuntimeCatalog catalog() throws Exception {
@@ -63,7 +68,7 @@ class JobRunnerTest {
 
     private static SandboxRun compiledRun(byte[] artifact, int exit) {
         return new SandboxRun(exit, false, false, false, false, new SandboxRun.CapturedStream(artifact, 0),
-                new SandboxRun.CapturedStream("warning: x\n".getBytes(), 0), T0, T0.plusMillis(900), "sha256:test");
+                new SandboxRun.CapturedStream("warning: x\n".getBytes(), 0), T0, T0.plusMillis(900), "sha256:test", COMPILE_STAGES);
     }
 
     @Test
@@ -90,7 +95,7 @@ class JobRunnerTest {
 
     private static SandboxRun printed(String stdout, int exit) {
         return new SandboxRun(exit, false, false, false, false, new SandboxRun.CapturedStream(stdout.getBytes(), 0),
-                new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(100), "sha256:test");
+                new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(100), "sha256:test", STAGES);
     }
 
     @Test
@@ -134,7 +139,7 @@ class JobRunnerTest {
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             specs.add(spec);
             return new SandboxRun(137, false, false, false, true, new SandboxRun.CapturedStream(new byte[0], 0),
-                    new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(10), "sha256:test");
+                    new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(10), "sha256:test", STAGES);
         }, Clock.systemUTC());
         assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("c", "main.c", List.of()), () -> true).verdict());
         assertEquals(1, specs.size());
