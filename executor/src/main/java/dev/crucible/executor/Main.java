@@ -54,7 +54,7 @@ public final class Main {
             if (leftovers > 0) {
                 log.warn("removed {} sandbox(es) left by an earlier run of {}", leftovers, config.name());
             }
-            JobRunner runner = new JobRunner(catalog, sandbox, clock, config.name(), config.sandboxVersion());
+            JobRunner runner = new JobRunner(catalog, metrics.measuring(sandbox), clock, config.name(), config.sandboxVersion());
             List<Worker> workers = new ArrayList<>();
             for (int slot = 0; slot < config.slots(); slot++) {
                 String slotName = config.name() + "-" + slot;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.crucible.executor.sandbox.SandboxException;
 import dev.crucible.executor.sandbox.SandboxRun;
 import dev.crucible.executor.sandbox.SandboxSpec;
+import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Job;
 import dev.crucible.queue.Verdict;
 import dev.crucible.runtime.RuntimeCatalog;
@@ -156,6 +157,46 @@ class JobRunnerTest {
         assertEquals(Verdict.COMPILE_ERROR, outcome.verdict());
         assertEquals("warning: x\n", new String(outcome.compileOutput()));
         assertEquals(1, specs.size(), "the program must not run");
+    }
+
+    @Test
+    void compileIsTimedApartFromTheStagesOfTheRun() throws Exception {
+        byte[] artifact = tarOf("./main", new byte[] {0x7f, 'E', 'L', 'F'}, 0100755);
+        List<SandboxSpec> specs = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            specs.add(spec);
+            return specs.size() == 1 ? compiledRun(artifact, 0) : run(0, false, false, false);
+        }, Clock.systemUTC());
+        var timings = runner.execute(job("c", "main.c", List.of())).timings();
+        assertEquals(new ExecutionEvent.StageTimings(940L, 1L, 2L, 250L, 5L), timings,
+                "compile is the compile sandbox's whole life; the stages are the run sandbox's alone");
+    }
+
+    @Test
+    void stagesAreSummedOverTheSandboxesOfTheTests() throws Exception {
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> printed("ok\n", 0), Clock.systemUTC());
+        Job job = new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[0])), "main.py",
+                new byte[0], List.of(), new Job.JobLimits(1000, 64, 1024), List.of(
+                        new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok".getBytes()),
+                        new Job.JobTest("c", null, null, "ok".getBytes())),
+                Job.Comparison.TRAILING_WHITESPACE, false);
+        assertEquals(new ExecutionEvent.StageTimings(null, 4L, 6L, 750L, 15L), runner.execute(job).timings(),
+                "3 x 1.6 ms of create is 4 ms: the sum is rounded, not each sandbox");
+    }
+
+    @Test
+    void failedCompileIsTimedAndNoRunStagesAreReported() throws Exception {
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> compiledRun(new byte[0], 1), Clock.systemUTC());
+        assertEquals(new ExecutionEvent.StageTimings(940L, null, null, null, null),
+                runner.execute(job("c", "main.c", List.of())).timings());
+    }
+
+    @Test
+    void sandboxFailureReportsNoTimings() throws Exception {
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            throw new SandboxException("proxy refused", null);
+        }, Clock.systemUTC());
+        assertNull(runner.execute(job("python", "main.py", List.of())).timings());
     }
 
     private static Job job(String runtime, String entry, List<String> args) {
