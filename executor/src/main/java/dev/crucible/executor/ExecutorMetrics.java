@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.crucible.executor.sandbox.Sandbox;
 import dev.crucible.executor.sandbox.SandboxRun;
+import dev.crucible.queue.QueueObserver;
 import dev.crucible.queue.Verdict;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -22,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The executor's figures, served as Prometheus text at {@code GET /metrics}: sandboxes running now,
- * finished jobs by verdict with how long each took (compile and every run, start to teardown), and
- * the stages of every sandbox.
+ * finished jobs by verdict with how long each took (compile and every run, start to teardown), the
+ * stages of every sandbox, and the jobs this executor reclaimed or dead-lettered.
  */
-final class ExecutorMetrics implements AutoCloseable {
+final class ExecutorMetrics implements QueueObserver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExecutorMetrics.class);
 
     final AtomicInteger running = new AtomicInteger();
@@ -69,6 +70,16 @@ final class ExecutorMetrics implements AutoCloseable {
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(duration);
+    }
+
+    @Override
+    public void reclaimed(String stream, int entries) {
+        registry.counter("crucible_queue_reclaims", "stream", stream).increment(entries);
+    }
+
+    @Override
+    public void deadLettered(String stream) {
+        registry.counter("crucible_queue_dead_letters", "stream", stream).increment();
     }
 
     /** Every figure, in Prometheus text format. */

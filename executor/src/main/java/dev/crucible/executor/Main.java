@@ -46,10 +46,10 @@ public final class Main {
         ExecutorConfig config = ExecutorConfig.fromEnvironment(System.getenv());
         RuntimeCatalog catalog = RuntimeCatalog.load(config.runtimesDir());
         Clock clock = Clock.systemUTC();
-        try (RedisQueue queue = RedisQueue.connect(new QueueSettings(config.redisUri(), config.queuePrefix(),
-                     Duration.ofSeconds(10), config.reclaimAfter(), config.maxDeliveries()));
-             DockerSandbox sandbox = DockerSandbox.connect(config.dockerHost(), SandboxPolicy.DEFAULT, config.name());
-             ExecutorMetrics metrics = new ExecutorMetrics(config.metricsListen())) {
+        try (ExecutorMetrics metrics = new ExecutorMetrics(config.metricsListen());
+             RedisQueue queue = RedisQueue.connect(new QueueSettings(config.redisUri(), config.queuePrefix(),
+                     Duration.ofSeconds(10), config.reclaimAfter(), config.maxDeliveries()), metrics);
+             DockerSandbox sandbox = DockerSandbox.connect(config.dockerHost(), SandboxPolicy.DEFAULT, config.name())) {
             int leftovers = sandbox.removeLeftovers();
             if (leftovers > 0) {
                 log.warn("removed {} sandbox(es) left by an earlier run of {}", leftovers, config.name());
