@@ -5,14 +5,6 @@ package dev.crucible.queue;
  * no metrics library. Called on the thread that reads the stream, so it must be quick.
  */
 public interface QueueObserver {
-    QueueObserver NONE = new QueueObserver() {
-        @Override
-        public void reclaimed(String stream, int entries) {}
-
-        @Override
-        public void deadLettered(String stream) {}
-    };
-
     /**
      * {@code entries} of {@code stream} ({@code jobs} or {@code events}) were taken over from a
      * consumer that held them past the reclaim time: it probably died.

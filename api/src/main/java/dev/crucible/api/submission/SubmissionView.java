@@ -66,7 +66,7 @@ final class SubmissionView {
     }
 
     /** The queue wait once started, with the executor's figures once completed; null before it started. */
-    static StageTimings timings(SubmissionRecord r) {
+    private static StageTimings timings(SubmissionRecord r) {
         if (r.queueWaitMs() == null && r.timings() == null) {
             return null;
         }

@@ -112,7 +112,10 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     /** A run whose sandbox still exists, and when its exit was seen: its teardown is measured from there. */
     private record Observed(SandboxRun run, long exitedAt) {}
 
-    /** Runs the created sandbox {@code id} to its exit; the stages but teardown are measured, teardown is left zero. */
+    /**
+     * Runs the created sandbox {@code id} to its exit, measuring create (from {@code begun}), start and
+     * run; teardown is left zero for the caller, who measures it once the sandbox is removed.
+     */
     private Observed copyStartAndWatch(String id, SandboxSpec spec, Cancellation cancellation, long begun) {
         call("copy files into " + id, () -> control.copyArchiveToContainerCmd(id)
                 .withTarInputStream(new ByteArrayInputStream(WorkspaceArchive.build(spec)))

@@ -33,7 +33,7 @@ public record SandboxRun(
     }
 
     /** The same run with its teardown measured, which ends only after the run was observed. */
-    public SandboxRun withTeardown(Duration teardown) {
+    SandboxRun withTeardown(Duration teardown) {
         return new SandboxRun(exitCode, timedOut, outputExceeded, oomKilled, cancelled, stdout, stderr, startedAt, finishedAt,
                 imageId, new Stages(stages.create(), stages.start(), stages.run(), teardown));
     }
@@ -51,7 +51,7 @@ public record SandboxRun(
      * @param teardown draining the output, inspecting the exit, and removing the container
      */
     public record Stages(Duration create, Duration start, Duration run, Duration teardown) {
-        /** A sandbox never created: the run was cancelled before it. */
+        /** No time at all: a sandbox never created (its run was cancelled first), or the sum of none. */
         public static final Stages NONE = new Stages(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
 
         public Stages plus(Stages other) {
