@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -65,9 +66,10 @@ public final class Main {
                 Thread.currentThread().interrupt();
             }
         }, "shutdown"));
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (HikariDataSource database = dataSource(config);
              RedisQueue queue = RedisQueue.connect(new QueueSettings(config.redisUri(), config.queuePrefix(),
-                     Duration.ofSeconds(10), Duration.ofSeconds(60), Integer.MAX_VALUE));
+                     Duration.ofSeconds(10), Duration.ofSeconds(60), Integer.MAX_VALUE), new QueueCounters(meters));
              ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor()) {
             Flyway.configure().dataSource(database).load().migrate();
             Jdbi jdbi = Jdbi.create(database);
@@ -78,19 +80,17 @@ public final class Main {
             ChangeSignals signals = new ChangeSignals();
             SubmissionService submissions = new SubmissionService(catalog, config, store, queue.jobQueue(), queue.cancellations(), signals,
                     AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock);
-            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             EventConsumer events = new EventConsumer(queue.eventSource(config.instanceName()), store, signals, meters);
             OutboxRelay relay = new OutboxRelay(store, queue.jobQueue());
             Thread.ofVirtual().name("event-consumer").start(events);
             Thread.ofVirtual().name("outbox-relay").start(relay);
             ObjectMapper mapper = Json.mapper();
-            Gauge.builder("crucible_queue_jobs", queue, q -> {
-                        try {
-                            return q.jobBacklog();
-                        } catch (RuntimeException e) {
-                            return Double.NaN;
-                        }
-                    }).description("Entries in the job stream: queued and running jobs").register(meters);
+            Gauge.builder("crucible_queue_jobs", () -> orNaN(queue::jobBacklog))
+                    .description("Entries in the job stream: queued and running jobs").register(meters);
+            Gauge.builder("crucible_queue_oldest_job_age_seconds", () -> orNaN(() -> queue.oldestJobEnqueuedAt()
+                            .map(at -> Math.max(0, clock.millis() - at.toEpochMilli()) / 1000.0).orElse(0.0)))
+                    .description("Age of the oldest entry in the job stream, queued or running; 0 when it is empty")
+                    .register(meters);
             WebhookDispatcher webhooks = new WebhookDispatcher(store, keys, mapper, WebhookSender.withDefaultTrust(),
                     AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), config.webhookAllowHttp());
             Thread.ofVirtual().name("webhooks").start(webhooks);
@@ -118,6 +118,15 @@ public final class Main {
             events.stop(STOP_GRACE);
         } finally {
             closed.countDown();
+        }
+    }
+
+    /** A gauge's value, or NaN (no sample) while Redis does not answer. */
+    private static double orNaN(Supplier<Number> value) {
+        try {
+            return value.get().doubleValue();
+        } catch (RuntimeException e) {
+            return Double.NaN;
         }
     }
 

@@ -2,6 +2,9 @@ package dev.crucible.executor;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.crucible.executor.sandbox.Sandbox;
+import dev.crucible.executor.sandbox.SandboxRun;
+import dev.crucible.queue.QueueObserver;
 import dev.crucible.queue.Verdict;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The executor's figures, served as Prometheus text at {@code GET /metrics}: sandboxes running now,
- * and finished jobs by verdict with how long each took (compile and every run, start to teardown).
+ * finished jobs by verdict with how long each took (compile and every run, start to teardown), the
+ * stages of every sandbox, and the jobs this executor reclaimed or dead-lettered.
  */
-final class ExecutorMetrics implements AutoCloseable {
+final class ExecutorMetrics implements QueueObserver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExecutorMetrics.class);
 
     final AtomicInteger running = new AtomicInteger();
@@ -44,9 +49,47 @@ final class ExecutorMetrics implements AutoCloseable {
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** {@code sandbox}, recording the stages of every sandbox it runs, compile sandboxes included. */
+    Sandbox measuring(Sandbox sandbox) {
+        return (spec, cancellation) -> {
+            SandboxRun run = sandbox.run(spec, cancellation);
+            // A run cancelled before its sandbox was created has no stages to show.
+            if (!run.stages().equals(SandboxRun.Stages.NONE)) {
+                stage("create", run.stages().create());
+                stage("start", run.stages().start());
+                stage("run", run.stages().run());
+                stage("teardown", run.stages().teardown());
+            }
+            return run;
+        };
+    }
+
+    private void stage(String name, Duration duration) {
+        Timer.builder("crucible_sandbox_stage").description("Stages of each sandbox: create, start, run, teardown")
+                .tag("stage", name)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(duration);
+    }
+
+    @Override
+    public void reclaimed(String stream, int entries) {
+        registry.counter("crucible_queue_reclaims", "stream", stream).increment(entries);
+    }
+
+    @Override
+    public void deadLettered(String stream) {
+        registry.counter("crucible_queue_dead_letters", "stream", stream).increment();
+    }
+
+    /** Every figure, in Prometheus text format. */
+    String scrape() {
+        return registry.scrape();
+    }
+
     private void serve(HttpExchange exchange) {
         try (exchange) {
-            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+            byte[] body = scrape().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             exchange.sendResponseHeaders(exchange.getRequestMethod().equals("GET") ? 200 : 405, body.length);
             try (OutputStream out = exchange.getResponseBody()) {

@@ -85,6 +85,7 @@ final class JobRunner {
             List<SandboxSpec.SandboxFile> files = job.files().stream()
                     .map(f -> new SandboxSpec.SandboxFile(f.path(), f.content())).toList();
             byte[] compileOutput = null;
+            Duration compileTime = null;
             if (runtime.compiled()) {
                 List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", COMPILE_SCRIPT, "compile"));
                 command.addAll(withEntryFile(runtime.compile(), runtime, job));
@@ -95,21 +96,24 @@ final class JobRunner {
                     return cancelled();
                 }
                 compileOutput = compiled.stderr().kept();
+                compileTime = compiled.stages().total();
                 Outcome failed = compileFailure(compiled);
                 if (failed != null) {
-                    return failed;
+                    return failed.withTimings(timings(compileTime, null));
                 }
                 files = CompiledArtifact.files(compiled.stdout().kept());
             }
             if (job.tests().isEmpty()) {
                 SandboxRun run = run(job, runtime, files, job.stdin(), job.args(), "run", cancellation);
                 return run.cancelled() ? cancelled()
-                        : judge(run).withCompileOutput(compileOutput).withProvenance(provenance(job, runtime, run.imageId()));
+                        : judge(run).withCompileOutput(compileOutput).withProvenance(provenance(job, runtime, run.imageId()))
+                                .withTimings(timings(compileTime, run.stages()));
             }
             List<ExecutionEvent.TestOutcome> results = new ArrayList<>();
             Instant started = null;
             Instant finished = null;
             String imageId = null;
+            SandboxRun.Stages stages = SandboxRun.Stages.NONE;
             for (int i = 0; i < job.tests().size(); i++) {
                 Job.JobTest test = job.tests().get(i);
                 SandboxRun run = run(job, runtime, files, test.stdin() == null ? job.stdin() : test.stdin(),
@@ -121,8 +125,10 @@ final class JobRunner {
                 started = started == null ? run.startedAt() : started;
                 finished = run.finishedAt();
                 imageId = run.imageId();
+                stages = stages.plus(run.stages());
             }
-            return overall(results, compileOutput, started, finished).withProvenance(provenance(job, runtime, imageId));
+            return overall(results, compileOutput, started, finished).withProvenance(provenance(job, runtime, imageId))
+                    .withTimings(timings(compileTime, stages));
         } catch (SandboxException | IllegalArgumentException e) {
             log.error("submission {} failed in the sandbox: {}", job.submissionId(), e.getMessage());
             return Outcome.internalError(e.getMessage(), clock.instant());
@@ -130,6 +136,22 @@ final class JobRunner {
             log.error("submission {} failed unexpectedly", job.submissionId(), e);
             return Outcome.internalError("the executor failed: " + e, clock.instant());
         }
+    }
+
+    /**
+     * The job's timings: the compile sandbox as one figure, apart from the stages of the sandboxes
+     * that ran the program, so that no time is counted twice.
+     *
+     * @param compile the compile sandbox's whole life; null when there was none
+     * @param program the stages summed over the sandboxes that ran the program; null when none did
+     */
+    private static ExecutionEvent.StageTimings timings(Duration compile, SandboxRun.Stages program) {
+        Long compileMs = compile == null ? null : compile.toMillis();
+        if (program == null) {
+            return new ExecutionEvent.StageTimings(compileMs, null, null, null, null);
+        }
+        return new ExecutionEvent.StageTimings(compileMs, program.create().toMillis(), program.start().toMillis(),
+                program.run().toMillis(), program.teardown().toMillis());
     }
 
     private ExecutionEvent.Provenance provenance(Job job, RuntimeManifest runtime, String imageId) {
@@ -184,7 +206,7 @@ final class JobRunner {
         Verdict verdict = tests.stream().map(ExecutionEvent.TestOutcome::verdict)
                 .filter(v -> v != Verdict.ACCEPTED).findFirst().orElse(Verdict.ACCEPTED);
         long wall = tests.stream().mapToLong(t -> t.wallTimeMs() == null ? 0 : t.wallTimeMs()).sum();
-        return new Outcome(verdict, null, null, new byte[0], 0, new byte[0], 0, wall, started, finished, null, compileOutput, tests, null);
+        return new Outcome(verdict, null, null, new byte[0], 0, new byte[0], 0, wall, started, finished, null, compileOutput, tests, null, null);
     }
 
     private static String runId(Job job, String step) {
@@ -219,7 +241,7 @@ final class JobRunner {
         }
         long wallMs = Math.max(0, Duration.between(compiled.startedAt(), compiled.finishedAt()).toMillis());
         return new Outcome(Verdict.COMPILE_ERROR, null, null, new byte[0], 0, new byte[0], 0, wallMs,
-                compiled.startedAt(), compiled.finishedAt(), problem, compiled.stderr().kept(), List.of(), null);
+                compiled.startedAt(), compiled.finishedAt(), problem, compiled.stderr().kept(), List.of(), null, null);
     }
 
     /** The verdict, in order of precedence: what the executor did to the sandbox, then what happened in it. */
@@ -243,6 +265,6 @@ final class JobRunner {
         return new Outcome(verdict, exitCode, signal,
                 run.stdout().kept(), run.stdout().droppedBytes(),
                 run.stderr().kept(), run.stderr().droppedBytes(),
-                wallMs, run.startedAt(), run.finishedAt(), null, null, List.of(), null);
+                wallMs, run.startedAt(), run.finishedAt(), null, null, List.of(), null, null);
     }
 }

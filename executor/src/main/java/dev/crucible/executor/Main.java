@@ -46,15 +46,15 @@ public final class Main {
         ExecutorConfig config = ExecutorConfig.fromEnvironment(System.getenv());
         RuntimeCatalog catalog = RuntimeCatalog.load(config.runtimesDir());
         Clock clock = Clock.systemUTC();
-        try (RedisQueue queue = RedisQueue.connect(new QueueSettings(config.redisUri(), config.queuePrefix(),
-                     Duration.ofSeconds(10), config.reclaimAfter(), config.maxDeliveries()));
-             DockerSandbox sandbox = DockerSandbox.connect(config.dockerHost(), SandboxPolicy.DEFAULT, config.name());
-             ExecutorMetrics metrics = new ExecutorMetrics(config.metricsListen())) {
+        try (ExecutorMetrics metrics = new ExecutorMetrics(config.metricsListen());
+             RedisQueue queue = RedisQueue.connect(new QueueSettings(config.redisUri(), config.queuePrefix(),
+                     Duration.ofSeconds(10), config.reclaimAfter(), config.maxDeliveries()), metrics);
+             DockerSandbox sandbox = DockerSandbox.connect(config.dockerHost(), SandboxPolicy.DEFAULT, config.name())) {
             int leftovers = sandbox.removeLeftovers();
             if (leftovers > 0) {
                 log.warn("removed {} sandbox(es) left by an earlier run of {}", leftovers, config.name());
             }
-            JobRunner runner = new JobRunner(catalog, sandbox, clock, config.name(), config.sandboxVersion());
+            JobRunner runner = new JobRunner(catalog, metrics.measuring(sandbox), clock, config.name(), config.sandboxVersion());
             List<Worker> workers = new ArrayList<>();
             for (int slot = 0; slot < config.slots(); slot++) {
                 String slotName = config.name() + "-" + slot;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.crucible.executor.sandbox.SandboxException;
 import dev.crucible.executor.sandbox.SandboxRun;
 import dev.crucible.executor.sandbox.SandboxSpec;
+import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Job;
 import dev.crucible.queue.Verdict;
 import dev.crucible.runtime.RuntimeCatalog;
@@ -26,10 +27,15 @@ class JobRunnerTest {
     Path runtimes;
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    /** A program sandbox's stages; create is 1.6 ms, so that rounding each sandbox instead of the sum would show. */
+    private static final SandboxRun.Stages STAGES = new SandboxRun.Stages(
+            Duration.ofNanos(1_600_000), Duration.ofMillis(2), Duration.ofMillis(250), Duration.ofMillis(5));
+    private static final SandboxRun.Stages COMPILE_STAGES = new SandboxRun.Stages(
+            Duration.ofMillis(100), Duration.ofMillis(10), Duration.ofMillis(800), Duration.ofMillis(30));
 
     private static SandboxRun run(int exit, boolean timedOut, boolean overflow, boolean oom) {
         var empty = new SandboxRun.CapturedStream(new byte[0], 0);
-        return new SandboxRun(exit, timedOut, overflow, oom, false, empty, empty, T0, T0.plusMillis(250), "sha256:test");
+        return new SandboxRun(exit, timedOut, overflow, oom, false, empty, empty, T0, T0.plusMillis(250), "sha256:test", STAGES);
     }
 
     private RuntimeCatalog catalog() throws Exception {
@@ -63,7 +69,7 @@ class JobRunnerTest {
 
     private static SandboxRun compiledRun(byte[] artifact, int exit) {
         return new SandboxRun(exit, false, false, false, false, new SandboxRun.CapturedStream(artifact, 0),
-                new SandboxRun.CapturedStream("warning: x\n".getBytes(), 0), T0, T0.plusMillis(900), "sha256:test");
+                new SandboxRun.CapturedStream("warning: x\n".getBytes(), 0), T0, T0.plusMillis(900), "sha256:test", COMPILE_STAGES);
     }
 
     @Test
@@ -90,7 +96,7 @@ class JobRunnerTest {
 
     private static SandboxRun printed(String stdout, int exit) {
         return new SandboxRun(exit, false, false, false, false, new SandboxRun.CapturedStream(stdout.getBytes(), 0),
-                new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(100), "sha256:test");
+                new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(100), "sha256:test", STAGES);
     }
 
     @Test
@@ -134,7 +140,7 @@ class JobRunnerTest {
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             specs.add(spec);
             return new SandboxRun(137, false, false, false, true, new SandboxRun.CapturedStream(new byte[0], 0),
-                    new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(10), "sha256:test");
+                    new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(10), "sha256:test", STAGES);
         }, Clock.systemUTC());
         assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("c", "main.c", List.of()), () -> true).verdict());
         assertEquals(1, specs.size());
@@ -151,6 +157,46 @@ class JobRunnerTest {
         assertEquals(Verdict.COMPILE_ERROR, outcome.verdict());
         assertEquals("warning: x\n", new String(outcome.compileOutput()));
         assertEquals(1, specs.size(), "the program must not run");
+    }
+
+    @Test
+    void compileIsTimedApartFromTheStagesOfTheRun() throws Exception {
+        byte[] artifact = tarOf("./main", new byte[] {0x7f, 'E', 'L', 'F'}, 0100755);
+        List<SandboxSpec> specs = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            specs.add(spec);
+            return specs.size() == 1 ? compiledRun(artifact, 0) : run(0, false, false, false);
+        }, Clock.systemUTC());
+        var timings = runner.execute(job("c", "main.c", List.of())).timings();
+        assertEquals(new ExecutionEvent.StageTimings(940L, 1L, 2L, 250L, 5L), timings,
+                "compile is the compile sandbox's whole life; the stages are the run sandbox's alone");
+    }
+
+    @Test
+    void stagesAreSummedOverTheSandboxesOfTheTests() throws Exception {
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> printed("ok\n", 0), Clock.systemUTC());
+        Job job = new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[0])), "main.py",
+                new byte[0], List.of(), new Job.JobLimits(1000, 64, 1024), List.of(
+                        new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok".getBytes()),
+                        new Job.JobTest("c", null, null, "ok".getBytes())),
+                Job.Comparison.TRAILING_WHITESPACE, false);
+        assertEquals(new ExecutionEvent.StageTimings(null, 4L, 6L, 750L, 15L), runner.execute(job).timings(),
+                "3 x 1.6 ms of create is 4 ms: the sum is rounded, not each sandbox");
+    }
+
+    @Test
+    void failedCompileIsTimedAndNoRunStagesAreReported() throws Exception {
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> compiledRun(new byte[0], 1), Clock.systemUTC());
+        assertEquals(new ExecutionEvent.StageTimings(940L, null, null, null, null),
+                runner.execute(job("c", "main.c", List.of())).timings());
+    }
+
+    @Test
+    void sandboxFailureReportsNoTimings() throws Exception {
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            throw new SandboxException("proxy refused", null);
+        }, Clock.systemUTC());
+        assertNull(runner.execute(job("python", "main.py", List.of())).timings());
     }
 
     private static Job job(String runtime, String entry, List<String> args) {

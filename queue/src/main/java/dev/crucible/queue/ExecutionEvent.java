@@ -22,13 +22,15 @@ public sealed interface ExecutionEvent {
     record Finished(UUID submissionId, String executor, Outcome outcome) implements ExecutionEvent {}
 
     /**
-     * The observed result of one run. Every figure comes from Docker, never from the program.
+     * The observed result of one run. Every figure comes from Docker or the executor, never from the program.
      *
      * @param exitCode  null when the sandbox was killed for a limit
      * @param signal    e.g. {@code SIGKILL}, when the exit status is 128 + a signal number
      * @param message   for {@link Verdict#INTERNAL_ERROR}, what went wrong
      * @param compileOutput what the compiler said, for compiled languages; null otherwise
      * @param tests     each test's outcome, in order, when the job had tests; empty otherwise
+     * @param timings   how long the job's sandboxes took; null when it failed before one finished, and in
+     *                  events of executors older than timings
      */
     record Outcome(
             Verdict verdict,
@@ -44,7 +46,8 @@ public sealed interface ExecutionEvent {
             String message,
             byte[] compileOutput,
             List<TestOutcome> tests,
-            Provenance provenance) {
+            Provenance provenance,
+            StageTimings timings) {
 
         public Outcome {
             tests = tests == null ? List.of() : List.copyOf(tests);
@@ -52,18 +55,35 @@ public sealed interface ExecutionEvent {
 
         public static Outcome internalError(String message, Instant at) {
             return new Outcome(Verdict.INTERNAL_ERROR, null, null, new byte[0], 0, new byte[0], 0, null, at, at, message, null,
-                    List.of(), null);
+                    List.of(), null, null);
         }
 
         public Outcome withCompileOutput(byte[] output) {
             return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
-                    wallTimeMs, startedAt, finishedAt, message, output, tests, provenance);
+                    wallTimeMs, startedAt, finishedAt, message, output, tests, provenance, timings);
         }
 
         public Outcome withProvenance(Provenance what) {
             return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
-                    wallTimeMs, startedAt, finishedAt, message, compileOutput, tests, what);
+                    wallTimeMs, startedAt, finishedAt, message, compileOutput, tests, what, timings);
         }
+
+        public Outcome withTimings(StageTimings what) {
+            return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
+                    wallTimeMs, startedAt, finishedAt, message, compileOutput, tests, provenance, what);
+        }
+    }
+
+    /**
+     * Where a job's time on the executor went, in milliseconds of the executor's monotonic clock.
+     *
+     * @param compileMs  the whole compile sandbox, create to removal; null for interpreted languages
+     * @param createMs   creating the sandboxes that ran the program (one, or one per test) and copying files in
+     * @param startMs    attaching to and starting those sandboxes
+     * @param runMs      from their start to their observed exit, kills at a limit included
+     * @param teardownMs draining their output, inspecting and removing them
+     */
+    record StageTimings(Long compileMs, Long createMs, Long startMs, Long runMs, Long teardownMs) {
     }
 
     /**

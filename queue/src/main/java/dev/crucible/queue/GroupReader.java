@@ -26,16 +26,21 @@ import java.util.List;
 final class GroupReader {
     private final RedisCommands<String, String> redis;
     private final String stream;
+    private final String kind;
+    private final QueueObserver observer;
     private final Consumer<String> consumer;
     private final Duration maxBlock;
     private final Duration reclaimAfter;
     /** Where the read of this consumer's own pending entries stands; null once they are all handed out. */
     private String pendingCursor = "0";
 
-    GroupReader(RedisCommands<String, String> redis, String stream, String group, String consumerName,
-                Duration maxBlock, Duration reclaimAfter) {
+    /** @param kind the stream's name for {@code observer}: {@code jobs} or {@code events} */
+    GroupReader(RedisCommands<String, String> redis, String stream, String kind, String group, String consumerName,
+                Duration maxBlock, Duration reclaimAfter, QueueObserver observer) {
         this.redis = redis;
         this.stream = stream;
+        this.kind = kind;
+        this.observer = observer;
         this.consumer = Consumer.from(group, consumerName);
         this.maxBlock = maxBlock;
         this.reclaimAfter = reclaimAfter;
@@ -67,6 +72,7 @@ final class GroupReader {
                     XAutoClaimArgs.Builder.xautoclaim(consumer, reclaimAfter, "0-0").count(max));
             List<StreamMessage<String, String>> live = withBody(claimed.getMessages());
             if (!live.isEmpty()) {
+                observer.reclaimed(kind, live.size());
                 return live;
             }
         }
@@ -84,6 +90,10 @@ final class GroupReader {
 
     void renew(String entryId) {
         redis.xclaim(stream, consumer, XClaimArgs.Builder.justid(), entryId);
+    }
+
+    String kind() {
+        return kind;
     }
 
     void acknowledgeAndDelete(String entryId) {

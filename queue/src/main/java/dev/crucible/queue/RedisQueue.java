@@ -1,6 +1,7 @@
 package dev.crucible.queue;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -12,10 +13,12 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -34,24 +37,31 @@ public final class RedisQueue implements AutoCloseable {
     private final StatefulRedisConnection<String, String> shared;
     private final List<StatefulRedisConnection<String, String>> dedicated = new ArrayList<>();
     private final Codec codec = new Codec();
+    private final QueueObserver observer;
     private final Clock clock;
 
-    private RedisQueue(QueueSettings settings, RedisClient client, StatefulRedisConnection<String, String> shared, Clock clock) {
+    private RedisQueue(QueueSettings settings, RedisClient client, StatefulRedisConnection<String, String> shared,
+                       QueueObserver observer, Clock clock) {
         this.settings = settings;
         this.client = client;
         this.shared = shared;
+        this.observer = observer;
         this.clock = clock;
     }
 
-    /** Connects now; fails with {@link QueueException} when Redis does not answer within the command timeout. */
-    public static RedisQueue connect(QueueSettings settings) {
+    /**
+     * Connects now; fails with {@link QueueException} when Redis does not answer within the command timeout.
+     *
+     * @param observer told of every reclaim and dead letter of this process's readers
+     */
+    public static RedisQueue connect(QueueSettings settings, QueueObserver observer) {
         RedisClient client = RedisClient.create(RedisURI.create(settings.redisUri()));
         client.setOptions(ClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
                 .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
                 .build());
         try {
-            return new RedisQueue(settings, client, client.connect(), Clock.systemUTC());
+            return new RedisQueue(settings, client, client.connect(), observer, Clock.systemUTC());
         } catch (RedisException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             throw new QueueException("cannot connect to Redis at " + redacted(settings.redisUri()), e);
@@ -66,7 +76,7 @@ public final class RedisQueue implements AutoCloseable {
 
     /** A consumer in the executors' group; {@code consumer} must be stable across restarts of the same executor. */
     public JobSource jobSource(String consumer) {
-        GroupReader reader = reader(settings.jobsKey(), EXECUTORS_GROUP, consumer, settings.reclaimAfter());
+        GroupReader reader = reader(settings.jobsKey(), "jobs", EXECUTORS_GROUP, consumer);
         return new JobSource() {
             @Override
             public List<JobDelivery> take(int max, Duration block) {
@@ -95,7 +105,7 @@ public final class RedisQueue implements AutoCloseable {
 
     /** A consumer in the api's group; {@code consumer} must be stable across restarts of the same api instance. */
     public EventSource eventSource(String consumer) {
-        GroupReader reader = reader(settings.eventsKey(), API_GROUP, consumer, settings.reclaimAfter());
+        GroupReader reader = reader(settings.eventsKey(), "events", API_GROUP, consumer);
         return new EventSource() {
             @Override
             public List<EventDelivery> take(int max, Duration block) {
@@ -155,6 +165,17 @@ public final class RedisQueue implements AutoCloseable {
         return call("measure backlog", () -> shared.sync().xlen(settings.jobsKey()));
     }
 
+    /**
+     * When the oldest entry of the job stream, queued or being run, was enqueued: Redis's clock, read
+     * from its entry id ({@code <ms>-<seq>}). Empty when the stream is empty.
+     */
+    public Optional<Instant> oldestJobEnqueuedAt() {
+        List<StreamMessage<String, String>> oldest = call("find the oldest job",
+                () -> shared.sync().xrange(settings.jobsKey(), Range.unbounded(), Limit.create(0, 1)));
+        return oldest.stream().findFirst()
+                .map(entry -> Instant.ofEpochMilli(Long.parseLong(entry.getId().substring(0, entry.getId().indexOf('-')))));
+    }
+
     @Override
     public void close() {
         for (StatefulRedisConnection<String, String> connection : dedicated.reversed()) {
@@ -164,11 +185,11 @@ public final class RedisQueue implements AutoCloseable {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
-    private synchronized GroupReader reader(String stream, String group, String consumer, Duration reclaimAfter) {
+    private synchronized GroupReader reader(String stream, String kind, String group, String consumer) {
         StatefulRedisConnection<String, String> connection = call("connect " + consumer, client::connect);
         dedicated.add(connection);
-        return call("create group " + group, () ->
-                new GroupReader(connection.sync(), stream, group, consumer, settings.maxBlock(), reclaimAfter));
+        return call("create group " + group, () -> new GroupReader(connection.sync(), stream, kind, group, consumer,
+                settings.maxBlock(), settings.reclaimAfter(), observer));
     }
 
     private record Decoded<T>(String entryId, T value) {}
@@ -211,6 +232,7 @@ public final class RedisQueue implements AutoCloseable {
         dead.put("dead_letter_source", source);
         shared.sync().xadd(settings.deadLetterKey(), dead);
         reader.acknowledgeAndDelete(entryId);
+        observer.deadLettered(reader.kind());
     }
 
     /** A job nobody can run still ends: as internal_error, so its submission does not wait forever. */

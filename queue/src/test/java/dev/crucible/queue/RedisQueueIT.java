@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,23 @@ class RedisQueueIT {
     private final String prefix = "queue-it-" + UUID.randomUUID();
     private final String uri = redisUri();
     private final JobCodec codec = new JobCodec();
+    private final Map<String, AtomicInteger> counted = new ConcurrentHashMap<>();
+    /** Counts what the queue reports, by what and stream: "reclaimed jobs", "dead-lettered jobs". */
+    private final QueueObserver observed = new QueueObserver() {
+        @Override
+        public void reclaimed(String stream, int entries) {
+            counted.computeIfAbsent("reclaimed " + stream, k -> new AtomicInteger()).addAndGet(entries);
+        }
+
+        @Override
+        public void deadLettered(String stream) {
+            counted.computeIfAbsent("dead-lettered " + stream, k -> new AtomicInteger()).incrementAndGet();
+        }
+    };
+
+    private int counted(String what) {
+        return counted.getOrDefault(what, new AtomicInteger()).get();
+    }
 
     private static String redisUri() {
         String uri = System.getenv("CRUCIBLE_TEST_REDIS_URI");
@@ -30,7 +49,7 @@ class RedisQueueIT {
     }
 
     private RedisQueue connect(Duration reclaimAfter) {
-        return RedisQueue.connect(new QueueSettings(uri, prefix, Duration.ofSeconds(5), reclaimAfter, 3));
+        return RedisQueue.connect(new QueueSettings(uri, prefix, Duration.ofSeconds(5), reclaimAfter, 3), observed);
     }
 
     @AfterEach
@@ -104,6 +123,7 @@ class RedisQueueIT {
                 reclaimed = other.take(1, Duration.ofMillis(100));
             }
             assertEquals(sent.submissionId(), reclaimed.getFirst().job().submissionId());
+            assertEquals(1, counted("reclaimed jobs"));
         }
     }
 
@@ -125,6 +145,7 @@ class RedisQueueIT {
                     assertEquals(Verdict.INTERNAL_ERROR, finished.outcome().verdict());
                     assertEquals(3, handedOut, "handed out exactly maxDeliveries times");
                     assertEquals(0, queue.jobBacklog(), "the job left the stream");
+                    assertEquals(1, counted("dead-lettered jobs"));
                     return;
                 }
             }
@@ -197,6 +218,24 @@ class RedisQueueIT {
             List<JobSource.JobDelivery> taken = source.take(10, Duration.ofSeconds(2));
             assertEquals(1, taken.size());
             assertEquals(sent.submissionId(), taken.getFirst().job().submissionId());
+            assertEquals(1, counted("dead-lettered jobs"));
+        }
+    }
+
+    @Test
+    void oldestJobIsDatedByItsEntryId() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            assertTrue(queue.oldestJobEnqueuedAt().isEmpty());
+            Instant before = Instant.now().minusSeconds(1);
+            Job first = job();
+            queue.jobQueue().enqueue(first.submissionId(), codec.encode(first));
+            Job second = job();
+            queue.jobQueue().enqueue(second.submissionId(), codec.encode(second));
+            Instant oldest = queue.oldestJobEnqueuedAt().orElseThrow();
+            assertTrue(!oldest.isBefore(before) && !oldest.isAfter(Instant.now().plusSeconds(1)), oldest.toString());
+            JobSource source = queue.jobSource("executor-a");
+            source.complete(source.take(1, Duration.ofSeconds(2)).getFirst());
+            assertTrue(!queue.oldestJobEnqueuedAt().orElseThrow().isBefore(oldest), "a completed job leaves the stream");
         }
     }
 

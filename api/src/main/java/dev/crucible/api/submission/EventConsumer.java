@@ -3,6 +3,7 @@ package dev.crucible.api.submission;
 import dev.crucible.queue.EventSource;
 import dev.crucible.queue.ExecutionEvent;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -24,6 +25,7 @@ public final class EventConsumer implements Runnable {
     private final SubmissionStore store;
     private final ChangeSignals signals;
     private final MeterRegistry meters;
+    private final Timer queueWait;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
@@ -32,6 +34,10 @@ public final class EventConsumer implements Runnable {
         this.store = store;
         this.signals = signals;
         this.meters = meters;
+        this.queueWait = Timer.builder("crucible_queue_wait")
+                .description("From a submission's creation to its executor's start")
+                .publishPercentileHistogram()
+                .register(meters);
     }
 
     @Override
@@ -72,7 +78,7 @@ public final class EventConsumer implements Runnable {
     private void apply(ExecutionEvent event) {
         switch (event) {
             case ExecutionEvent.Started started -> {
-                store.markStarted(started);
+                store.markStarted(started).ifPresent(queueWait::record);
                 signals.changed(started.submissionId());
             }
             case ExecutionEvent.Finished finished -> {

@@ -5,7 +5,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** One row of {@code submissions}, as stored. Result fields are null until the submission is completed. */
+/**
+ * One row of {@code submissions}, as stored. Result fields are null until the submission is completed.
+ *
+ * @param queueWaitMs from creation to the executor's start; null until the submission started
+ * @param timings     the executor's stage timings; null until completed, and when the executor sent none
+ */
 record SubmissionRecord(
         UUID id,
         UUID apiKeyId,
@@ -29,7 +34,9 @@ record SubmissionRecord(
         Integer testsTotal,
         Instant createdAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        Long queueWaitMs,
+        ExecutionEvent.StageTimings timings) {
 
     boolean completed() {
         return "completed".equals(status);

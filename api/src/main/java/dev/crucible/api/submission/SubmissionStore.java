@@ -34,8 +34,10 @@ public final class SubmissionStore {
             select id, api_key_id, status, runtime, wall_time_limit_ms, memory_limit_mb, verdict, exit_code, signal,
                    null::bytea as stdout, stdout_truncated_bytes, null::bytea as stderr, stderr_truncated_bytes,
                    wall_time_ms, message, null::bytea as compile_output, null::text as test_results, provenance,
-                   tests_passed, tests_total, created_at, started_at, finished_at
+                   tests_passed, tests_total, created_at, started_at, finished_at,
+                   queue_wait_ms, compile_ms, create_ms, start_ms, run_ms, teardown_ms
             from submissions""";
+    private static final ExecutionEvent.StageTimings NO_TIMINGS = new ExecutionEvent.StageTimings(null, null, null, null, null);
     private final Jdbi jdbi;
 
     public SubmissionStore(Jdbi jdbi) {
@@ -183,13 +185,19 @@ public final class SubmissionStore {
         }
     }
 
-    /** Moves a queued submission to running; false when it was not queued any more. */
-    boolean markStarted(ExecutionEvent.Started started) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                update submissions set status = 'running', started_at = :at, executor = :executor
-                where id = :id and status = 'queued'""")
+    /**
+     * Moves a queued submission to running, and stores how long it waited: from its creation (the
+     * database's clock) to the executor's start (the executor's). Returns that wait; empty when the
+     * submission was not queued any more.
+     */
+    Optional<Duration> markStarted(ExecutionEvent.Started started) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                update submissions set status = 'running', started_at = :at, executor = :executor,
+                    queue_wait_ms = greatest(0, round(extract(epoch from (cast(:at as timestamptz) - created_at)) * 1000))
+                where id = :id and status = 'queued'
+                returning queue_wait_ms""")
                 .bind("id", started.submissionId()).bind("at", utc(started.at())).bind("executor", started.executor())
-                .execute()) == 1;
+                .mapTo(Long.class).findOne().map(Duration::ofMillis));
     }
 
     /**
@@ -198,6 +206,8 @@ public final class SubmissionStore {
      */
     boolean markFinished(ExecutionEvent.Finished finished) {
         ExecutionEvent.Outcome o = finished.outcome();
+        // An executor older than timings sends none: the columns stay null.
+        ExecutionEvent.StageTimings timings = Objects.requireNonNullElse(o.timings(), NO_TIMINGS);
         return jdbi.inTransaction(h -> {
             boolean changed = h.createUpdate("""
                 update submissions set status = 'completed', verdict = :verdict, exit_code = :exit, signal = :signal,
@@ -205,6 +215,7 @@ public final class SubmissionStore {
                     stderr = :stderr, stderr_truncated_bytes = :stderrDropped,
                     wall_time_ms = :wall, message = :message, executor = :executor, job = '', compile_output = :compileOutput,
                     test_results = :tests, provenance = :provenance, tests_passed = :passed, tests_total = :total,
+                    compile_ms = :compile, create_ms = :create, start_ms = :start, run_ms = :run, teardown_ms = :teardown,
                     started_at = coalesce(started_at, :started), finished_at = coalesce(:finished, now())
                 where id = :id and status in ('queued', 'running')""")
                 .bind("id", finished.submissionId())
@@ -223,6 +234,11 @@ public final class SubmissionStore {
                 .bindByType("passed", o.tests().isEmpty() ? null
                         : (int) o.tests().stream().filter(t -> t.verdict() == Verdict.ACCEPTED).count(), Integer.class)
                 .bindByType("total", o.tests().isEmpty() ? null : o.tests().size(), Integer.class)
+                .bind("compile", timings.compileMs())
+                .bind("create", timings.createMs())
+                .bind("start", timings.startMs())
+                .bind("run", timings.runMs())
+                .bind("teardown", timings.teardownMs())
                 .bind("executor", finished.executor())
                 .bind("started", utc(o.startedAt()))
                 .bind("finished", utc(o.finishedAt()))
@@ -342,7 +358,16 @@ public final class SubmissionStore {
                 (Integer) rs.getObject("tests_total"),
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("started_at")),
-                instant(rs.getTimestamp("finished_at")));
+                instant(rs.getTimestamp("finished_at")),
+                (Long) rs.getObject("queue_wait_ms"),
+                stageTimings(rs));
+    }
+
+    /** The executor's timings, or null when it reported none (not completed, or an executor older than timings). */
+    private static ExecutionEvent.StageTimings stageTimings(ResultSet rs) throws SQLException {
+        var timings = new ExecutionEvent.StageTimings((Long) rs.getObject("compile_ms"), (Long) rs.getObject("create_ms"),
+                (Long) rs.getObject("start_ms"), (Long) rs.getObject("run_ms"), (Long) rs.getObject("teardown_ms"));
+        return timings.equals(NO_TIMINGS) ? null : timings;
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -5,6 +5,7 @@ import dev.crucible.api.model.Limits;
 import dev.crucible.api.model.OutputEncoding;
 import dev.crucible.api.model.Provenance;
 import dev.crucible.api.model.Score;
+import dev.crucible.api.model.StageTimings;
 import dev.crucible.api.model.Submission;
 import dev.crucible.api.model.SubmissionStatus;
 import dev.crucible.api.model.TestResult;
@@ -24,7 +25,8 @@ final class SubmissionView {
         Submission view = new Submission(r.id(), SubmissionStatus.fromValue(r.status()), r.runtime(), time(r.createdAt()))
                 .limits(new Limits().wallTimeMs(r.wallTimeLimitMs()).memoryMb(r.memoryLimitMb()))
                 .startedAt(time(r.startedAt()))
-                .finishedAt(time(r.finishedAt()));
+                .finishedAt(time(r.finishedAt()))
+                .timings(timings(r));
         if (!r.completed()) {
             return view;
         }
@@ -59,6 +61,19 @@ final class SubmissionView {
         if (r.compileOutput() != null) {
             Text compileOutput = text(r.compileOutput());
             view.compileOutput(compileOutput.value()).compileOutputEncoding(compileOutput.encoding());
+        }
+        return view;
+    }
+
+    /** The queue wait once started, with the executor's figures once completed; null before it started. */
+    private static StageTimings timings(SubmissionRecord r) {
+        if (r.queueWaitMs() == null && r.timings() == null) {
+            return null;
+        }
+        StageTimings view = new StageTimings().queueWaitMs(r.queueWaitMs());
+        ExecutionEvent.StageTimings t = r.timings();
+        if (t != null) {
+            view.compileMs(t.compileMs()).createMs(t.createMs()).startMs(t.startMs()).runMs(t.runMs()).teardownMs(t.teardownMs());
         }
         return view;
     }

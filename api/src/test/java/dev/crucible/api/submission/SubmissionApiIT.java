@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crucible.api.StackUnderTest;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Whole-pipeline behaviour through the public HTTP API: api, Redis, executor, proxy, gVisor. */
@@ -174,4 +175,43 @@ class SubmissionApiIT {
         assertTrue(answer.body().get("id").asText().matches("[0-9a-f-]{36}"));
     }
 
+    @Test
+    void reportsStageTimings() throws Exception {
+        long before = System.nanoTime();
+        var answer = stack.submit("{\"runtime\":\"python\",\"source\":\"print('hello, world')\"}");
+        long elapsedMs = (System.nanoTime() - before) / 1_000_000;
+        assertEquals("accepted", answer.body().path("verdict").asText(), answer.raw().body());
+        var timings = answer.body().path("timings");
+        long executorMs = 0;
+        for (String stage : List.of("queue_wait_ms", "create_ms", "start_ms", "run_ms", "teardown_ms")) {
+            assertTrue(timings.path(stage).isIntegralNumber() && timings.get(stage).asLong() >= 0, stage + " in " + answer.raw().body());
+            executorMs += stage.equals("queue_wait_ms") ? 0 : timings.get(stage).asLong();
+        }
+        assertFalse(timings.has("compile_ms"), "python compiles nothing: " + timings);
+        assertTrue(timings.get("queue_wait_ms").asLong() <= elapsedMs, timings + " against " + elapsedMs + " ms for the request");
+        assertTrue(executorMs <= elapsedMs, "the sandbox's stages (" + executorMs + " ms) fit in the request's " + elapsedMs + " ms");
+        assertTrue(timings.get("run_ms").asLong() < 10_000, "hello world runs in well under the 5 s limit: " + timings);
+
+        assertTrue(metricCount(scrape(StackUnderTest.variable("CRUCIBLE_TEST_EXECUTOR_METRICS_URL")),
+                "crucible_sandbox_stage_seconds_count", "stage=\"run\"") > 0, "the executor records each sandbox's stages");
+        assertTrue(metricCount(scrape(StackUnderTest.variable("CRUCIBLE_TEST_API_URL") + "/metrics"),
+                "crucible_queue_wait_seconds_count", "") > 0, "the api records each queue wait");
+    }
+
+    private static String scrape(String url) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .timeout(Duration.ofSeconds(10)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), url);
+        return response.body();
+    }
+
+    /** The value of the sample of {@code metric} whose labels contain {@code label}; fails when there is none. */
+    private static double metricCount(String text, String metric, String label) {
+        return text.lines()
+                .filter(line -> line.startsWith(metric + "{") || line.startsWith(metric + " "))
+                .filter(line -> line.contains(label))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + metric + " with " + label + " in:\n" + text));
+    }
 }

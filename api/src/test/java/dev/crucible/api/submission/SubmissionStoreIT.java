@@ -2,6 +2,7 @@ package dev.crucible.api.submission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,7 +55,7 @@ class SubmissionStoreIT {
     private static ExecutionEvent.Finished finished(UUID id, Verdict verdict, String stdout) {
         Instant now = Instant.now();
         return new ExecutionEvent.Finished(id, "executor-test", new ExecutionEvent.Outcome(verdict, 0, null,
-                stdout.getBytes(StandardCharsets.UTF_8), 0, new byte[] {0, 1}, 0, 12L, now, now, null, null, null, null));
+                stdout.getBytes(StandardCharsets.UTF_8), 0, new byte[] {0, 1}, 0, 12L, now, now, null, null, null, null, null));
     }
 
     @Test
@@ -90,8 +91,44 @@ class SubmissionStoreIT {
     void lateStartedEventDoesNotReopenACompletedSubmission() {
         UUID id = queued();
         store.markFinished(finished(id, Verdict.ACCEPTED, "done"));
-        assertFalse(store.markStarted(new ExecutionEvent.Started(id, "executor-test", Instant.now())));
+        assertTrue(store.markStarted(new ExecutionEvent.Started(id, "executor-test", Instant.now())).isEmpty());
         assertEquals("completed", store.find(id, caller).orElseThrow().status());
+    }
+
+    @Test
+    void startStoresHowLongTheSubmissionWaited() {
+        UUID id = queued();
+        Instant created = store.find(id, caller).orElseThrow().createdAt();
+        Duration wait = store.markStarted(new ExecutionEvent.Started(id, "executor-test", created.plusMillis(1500))).orElseThrow();
+        assertEquals(Duration.ofMillis(1500), wait);
+        SubmissionRecord stored = store.find(id, caller).orElseThrow();
+        assertEquals(1500L, stored.queueWaitMs());
+        assertEquals(1500L, SubmissionView.of(stored).getTimings().getQueueWaitMs(), "shown while it runs");
+    }
+
+    @Test
+    void startBeforeCreationByAnotherClockIsNoWait() {
+        UUID id = queued();
+        Instant created = store.find(id, caller).orElseThrow().createdAt();
+        assertEquals(Duration.ZERO, store.markStarted(new ExecutionEvent.Started(id, "executor-test", created.minusSeconds(2))).orElseThrow());
+    }
+
+    @Test
+    void timingsAreStoredWithTheOutcomeAndListed() {
+        UUID id = queued();
+        var timings = new ExecutionEvent.StageTimings(null, 40L, 12L, 130L, 25L);
+        store.markFinished(new ExecutionEvent.Finished(id, "executor-test",
+                finished(id, Verdict.ACCEPTED, "x").outcome().withTimings(timings)));
+        assertEquals(timings, store.find(id, caller).orElseThrow().timings());
+        var listed = store.list(key, new SubmissionStore.ListFilter(null, null, null, null, null), null, 10);
+        assertEquals(timings, listed.getFirst().timings());
+    }
+
+    @Test
+    void outcomeWithoutTimingsStoresNone() {
+        UUID id = queued();
+        store.markFinished(finished(id, Verdict.ACCEPTED, "x"));
+        assertNull(store.find(id, caller).orElseThrow().timings());
     }
 
     @Test

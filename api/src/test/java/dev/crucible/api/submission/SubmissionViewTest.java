@@ -1,12 +1,51 @@
 package dev.crucible.api.submission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.crucible.api.model.OutputEncoding;
+import dev.crucible.api.model.StageTimings;
+import dev.crucible.queue.ExecutionEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class SubmissionViewTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private static SubmissionRecord stored(String status, Long queueWaitMs, ExecutionEvent.StageTimings timings) {
+        boolean completed = status.equals("completed");
+        return new SubmissionRecord(UUID.randomUUID(), UUID.randomUUID(), status, "python", 5000, 256,
+                completed ? "accepted" : null, completed ? 0 : null, null, new byte[0], 0L, new byte[0], 0L,
+                completed ? 120L : null, null, null, List.of(), null, null, null,
+                T0, queueWaitMs == null ? null : T0.plusMillis(queueWaitMs), completed ? T0.plusSeconds(1) : null,
+                queueWaitMs, timings);
+    }
+
+    @Test
+    void queuedSubmissionHasNoTimings() {
+        assertNull(SubmissionView.of(stored("queued", null, null)).getTimings());
+    }
+
+    @Test
+    void runningSubmissionShowsItsQueueWaitAlone() {
+        assertEquals(new StageTimings().queueWaitMs(80L), SubmissionView.of(stored("running", 80L, null)).getTimings());
+    }
+
+    @Test
+    void completedSubmissionShowsEveryStage() {
+        var timings = new ExecutionEvent.StageTimings(900L, 40L, 12L, 130L, 25L);
+        assertEquals(new StageTimings().queueWaitMs(80L).compileMs(900L).createMs(40L).startMs(12L).runMs(130L).teardownMs(25L),
+                SubmissionView.of(stored("completed", 80L, timings)).getTimings());
+    }
+
+    @Test
+    void listingsKeepTheTimings() {
+        var timings = new ExecutionEvent.StageTimings(null, 40L, 12L, 130L, 25L);
+        assertEquals(130L, SubmissionView.summary(stored("completed", 80L, timings)).getTimings().getRunMs());
+    }
     @Test
     void validUtf8StaysText() {
         var text = SubmissionView.text("héllo ✓\n".getBytes(StandardCharsets.UTF_8));

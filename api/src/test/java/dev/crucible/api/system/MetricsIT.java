@@ -40,5 +40,6 @@ class MetricsIT {
         String body = metrics().body();
         assertTrue(body.contains("crucible_submissions_completed_total{verdict=\"accepted\"}"), body);
         assertTrue(body.contains("crucible_queue_jobs "), body);
+        assertTrue(body.contains("crucible_queue_oldest_job_age_seconds "), body);
     }
 }

@@ -96,51 +96,71 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         if (cancellation.requested()) {
             Instant now = Instant.now();
             SandboxRun.CapturedStream nothing = new SandboxRun.CapturedStream(new byte[0], 0);
-            return new SandboxRun(-1, false, false, false, true, nothing, nothing, now, now, null);
+            return new SandboxRun(-1, false, false, false, true, nothing, nothing, now, now, null, SandboxRun.Stages.NONE);
         }
+        long begun = System.nanoTime();
         String id = create(spec);
+        Observed observed;
         try {
-            call("copy files into " + id, () -> control.copyArchiveToContainerCmd(id)
-                    .withTarInputStream(new ByteArrayInputStream(WorkspaceArchive.build(spec)))
-                    .withRemotePath("/")
-                    .withCopyUIDGID(false)
-                    .exec());
-            CappedOutput output = new CappedOutput(spec.stdoutBytes(), spec.stderrBytes(), () -> kill(id));
-            try (CappedOutput attached = streams.attachContainerCmd(id)
-                    .withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(false)
-                    .exec(output)) {
-                awaitStarted(attached, id);
-                run("start " + id, () -> control.startContainerCmd(id).exec());
-                Exit exit = awaitExit(id, spec.wallTime(), cancellation);
-                boolean timedOut = exit == Exit.TIMED_OUT;
-                if (exit != Exit.EXITED) {
-                    kill(id);
-                    if (awaitExit(id, EXIT_AFTER_KILL, Cancellation.NEVER) != Exit.EXITED) {
-                        throw new SandboxException("sandbox " + id + " did not stop within " + EXIT_AFTER_KILL + " of SIGKILL", null);
-                    }
-                }
-                awaitDrained(attached);
-                InspectContainerResponse inspected = call("inspect " + id, () -> control.inspectContainerCmd(id).exec());
-                InspectContainerResponse.ContainerState state = inspected.getState();
-                if (Boolean.TRUE.equals(state.getRunning())) {
-                    throw new SandboxException("the wait for " + id + " ended but the sandbox still runs", null);
-                }
-                return new SandboxRun(
-                        state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue(),
-                        timedOut,
-                        output.overflowed(),
-                        Boolean.TRUE.equals(state.getOOMKilled()),
-                        exit == Exit.CANCELLED,
-                        output.stdout(),
-                        output.stderr(),
-                        Instant.parse(state.getStartedAt()),
-                        Instant.parse(state.getFinishedAt()),
-                        inspected.getImageId());
-            } catch (IOException e) {
-                throw new SandboxException("cannot close the output stream of " + id, e);
-            }
+            observed = copyStartAndWatch(id, spec, cancellation, begun);
         } finally {
             remove(id);
+        }
+        return observed.run().withTeardown(Duration.ofNanos(System.nanoTime() - observed.exitedAt()));
+    }
+
+    /** A run whose sandbox still exists, and when its exit was seen: its teardown is measured from there. */
+    private record Observed(SandboxRun run, long exitedAt) {}
+
+    /**
+     * Runs the created sandbox {@code id} to its exit, measuring create (from {@code begun}), start and
+     * run; teardown is left zero for the caller, who measures it once the sandbox is removed.
+     */
+    private Observed copyStartAndWatch(String id, SandboxSpec spec, Cancellation cancellation, long begun) {
+        call("copy files into " + id, () -> control.copyArchiveToContainerCmd(id)
+                .withTarInputStream(new ByteArrayInputStream(WorkspaceArchive.build(spec)))
+                .withRemotePath("/")
+                .withCopyUIDGID(false)
+                .exec());
+        long created = System.nanoTime();
+        CappedOutput output = new CappedOutput(spec.stdoutBytes(), spec.stderrBytes(), () -> kill(id));
+        try (CappedOutput attached = streams.attachContainerCmd(id)
+                .withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(false)
+                .exec(output)) {
+            awaitStarted(attached, id);
+            run("start " + id, () -> control.startContainerCmd(id).exec());
+            long started = System.nanoTime();
+            Exit exit = awaitExit(id, spec.wallTime(), cancellation);
+            boolean timedOut = exit == Exit.TIMED_OUT;
+            if (exit != Exit.EXITED) {
+                kill(id);
+                if (awaitExit(id, EXIT_AFTER_KILL, Cancellation.NEVER) != Exit.EXITED) {
+                    throw new SandboxException("sandbox " + id + " did not stop within " + EXIT_AFTER_KILL + " of SIGKILL", null);
+                }
+            }
+            long exited = System.nanoTime();
+            awaitDrained(attached);
+            InspectContainerResponse inspected = call("inspect " + id, () -> control.inspectContainerCmd(id).exec());
+            InspectContainerResponse.ContainerState state = inspected.getState();
+            if (Boolean.TRUE.equals(state.getRunning())) {
+                throw new SandboxException("the wait for " + id + " ended but the sandbox still runs", null);
+            }
+            SandboxRun.Stages stages = new SandboxRun.Stages(Duration.ofNanos(created - begun),
+                    Duration.ofNanos(started - created), Duration.ofNanos(exited - started), Duration.ZERO);
+            return new Observed(new SandboxRun(
+                    state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue(),
+                    timedOut,
+                    output.overflowed(),
+                    Boolean.TRUE.equals(state.getOOMKilled()),
+                    exit == Exit.CANCELLED,
+                    output.stdout(),
+                    output.stderr(),
+                    Instant.parse(state.getStartedAt()),
+                    Instant.parse(state.getFinishedAt()),
+                    inspected.getImageId(),
+                    stages), exited);
+        } catch (IOException e) {
+            throw new SandboxException("cannot close the output stream of " + id, e);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.crucible.executor.sandbox;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * What was observed of one sandboxed run, from outside the sandbox.
@@ -11,6 +13,7 @@ import java.time.Instant;
  * @param oomKilled      the sandbox's memory cgroup ran out
  * @param cancelled      the run was cancelled and the sandbox killed
  * @param imageId        the content digest of the image the sandbox ran, as Docker reported it
+ * @param stages         how long each stage of the sandbox's life took, on the executor's clock
  */
 public record SandboxRun(
         int exitCode,
@@ -22,8 +25,41 @@ public record SandboxRun(
         CapturedStream stderr,
         Instant startedAt,
         Instant finishedAt,
-        String imageId) {
+        String imageId,
+        Stages stages) {
+
+    public SandboxRun {
+        Objects.requireNonNull(stages, "stages");
+    }
+
+    /** The same run with its teardown measured, which ends only after the run was observed. */
+    SandboxRun withTeardown(Duration teardown) {
+        return new SandboxRun(exitCode, timedOut, outputExceeded, oomKilled, cancelled, stdout, stderr, startedAt, finishedAt,
+                imageId, new Stages(stages.create(), stages.start(), stages.run(), teardown));
+    }
 
     /** The first bytes of one output stream, and how many bytes after them were dropped. */
     public record CapturedStream(byte[] kept, long droppedBytes) {}
+
+    /**
+     * The life of one sandbox, measured with {@link System#nanoTime()} (Docker's timestamps are a
+     * different clock and miss the calls around the program).
+     *
+     * @param create   creating the container and copying the files in
+     * @param start    attaching to its output and starting it
+     * @param run      from the start to the observed exit, including a kill at a limit
+     * @param teardown draining the output, inspecting the exit, and removing the container
+     */
+    public record Stages(Duration create, Duration start, Duration run, Duration teardown) {
+        /** No time at all: a sandbox never created (its run was cancelled first), or the sum of none. */
+        public static final Stages NONE = new Stages(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+
+        public Stages plus(Stages other) {
+            return new Stages(create.plus(other.create), start.plus(other.start), run.plus(other.run), teardown.plus(other.teardown));
+        }
+
+        public Duration total() {
+            return create.plus(start).plus(run).plus(teardown);
+        }
+    }
 }

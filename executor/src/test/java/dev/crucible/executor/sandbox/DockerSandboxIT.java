@@ -64,6 +64,14 @@ class DockerSandboxIT {
     }
 
     @Test
+    void everyStageOfTheSandboxIsMeasured() {
+        SandboxRun.Stages stages = python("import time; time.sleep(0.3)", Duration.ofSeconds(10), "").stages();
+        assertTrue(stages.create().isPositive() && stages.start().isPositive() && stages.teardown().isPositive(), stages.toString());
+        assertTrue(stages.run().compareTo(Duration.ofMillis(300)) >= 0, "the run stage holds the program's sleep: " + stages);
+        assertTrue(stages.total().compareTo(Duration.ofSeconds(30)) < 0, stages.toString());
+    }
+
+    @Test
     void stdinIsDelivered() {
         assertEquals("ping\n", stdout(python("print(input())", Duration.ofSeconds(10), "ping\n")));
     }
