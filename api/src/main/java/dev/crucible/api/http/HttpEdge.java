@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.ConnectionException;
@@ -59,9 +60,6 @@ public final class HttpEdge implements HttpHandler {
                 byte[] body = response.body() == null ? new byte[0] : mapper.writeValueAsBytes(response.body());
                 send(exchange, response.status(), "application/json", body);
             }
-        } catch (ConnectionException e) {
-            log.error("{} {}: database unavailable: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage());
-            problem(exchange, 503, Problem.CodeEnum.SERVICE_UNAVAILABLE, "the database is unavailable; try again shortly", null);
         } catch (ApiException e) {
             if (e.status() >= 500) {
                 log.error("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage(), e.getCause());
@@ -76,8 +74,13 @@ public final class HttpEdge implements HttpHandler {
             }
             problem(exchange, e.status(), e.code(), e.getMessage(), e);
         } catch (Throwable t) {
-            log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), t);
-            problem(exchange, 500, Problem.CodeEnum.INTERNAL_ERROR, "the server failed to handle this request; it has been logged", null);
+            if (databaseUnreachable(t)) {
+                log.error("{} {}: database unavailable: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), t.getMessage());
+                problem(exchange, 503, Problem.CodeEnum.SERVICE_UNAVAILABLE, "the database is unavailable; try again shortly", null);
+            } else {
+                log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), t);
+                problem(exchange, 500, Problem.CodeEnum.INTERNAL_ERROR, "the server failed to handle this request; it has been logged", null);
+            }
         } finally {
             exchange.close();
             Timer.builder("crucible_http_requests").description("HTTP requests by route and status")
@@ -87,6 +90,23 @@ public final class HttpEdge implements HttpHandler {
                     .register(meters)
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * No connection could be had, or the one in hand broke (SQLSTATE class 08, or 57P01..57P03: the
+     * server is shutting down or starting): the database is away, not the request wrong.
+     */
+    static boolean databaseUnreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
