@@ -71,8 +71,8 @@ final class Worker implements Runnable {
     }
 
     private void handle(JobSource.JobDelivery delivery) {
-        // Every line logged while the job is in hand names it, here, in JobRunner and in the sandbox.
-        // Threads started meanwhile (the watch, docker-java's output stream) inherit the entries.
+        // Every line this thread logs while the job is in hand names it, here, in JobRunner and in the
+        // sandbox. Entries are per thread: helper threads (the watch, docker-java's streams) carry none.
         try (var _ = MDC.putCloseable("submission", delivery.job().submissionId().toString());
              var _ = MDC.putCloseable("job", delivery.entryId())) {
             process(delivery);
