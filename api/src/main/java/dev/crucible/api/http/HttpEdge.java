@@ -132,10 +132,7 @@ public final class HttpEdge implements HttpHandler {
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        var headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", contentType);
-        headers.set("Cache-Control", "no-store");
-        headers.set("X-Content-Type-Options", "nosniff");
+        setHeaders(exchange, contentType);
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
@@ -143,16 +140,21 @@ public final class HttpEdge implements HttpHandler {
     }
 
     private static void stream(HttpExchange exchange, int status, Response.Stream stream) throws IOException {
-        var headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", stream.contentType());
-        headers.set("Cache-Control", "no-store");
-        headers.set("X-Content-Type-Options", "nosniff");
+        setHeaders(exchange, stream.contentType());
         // nginx would otherwise hold events back until its buffer fills.
-        headers.set("X-Accel-Buffering", "no");
+        exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
         exchange.sendResponseHeaders(status, 0);
         try (OutputStream out = exchange.getResponseBody()) {
             stream.writer().writeTo(out);
         }
+    }
+
+    /** The headers every answer carries, whole or streamed. */
+    private static void setHeaders(HttpExchange exchange, String contentType) {
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", contentType);
+        headers.set("Cache-Control", "no-store");
+        headers.set("X-Content-Type-Options", "nosniff");
     }
 
     private static String title(int status) {
