@@ -1,9 +1,13 @@
 package dev.crucible.api.submission;
 
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Wakes requests that wait on a submission ({@code ?wait=true}, event streams) when this process
@@ -11,6 +15,9 @@ import java.util.concurrent.ConcurrentMap;
  * row on a timer as well.
  */
 public final class ChangeSignals {
+    /** How long a waiter waits for a signal before it re-reads the row anyway. */
+    static final Duration RECHECK = Duration.ofSeconds(1);
+
     private final ConcurrentMap<UUID, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
 
     /** Completes at the next change of {@code id}; take it before reading the row, so no change falls between. */
@@ -23,5 +30,23 @@ public final class ChangeSignals {
         if (signal != null) {
             signal.complete(null);
         }
+    }
+
+    /**
+     * Waits for {@code change} (from {@link #next}) up to {@code limit}, whichever comes first; false
+     * only when the thread was interrupted, whose flag is then set again.
+     */
+    static boolean await(CompletableFuture<Void> change, Duration limit) {
+        try {
+            change.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException recheck) {
+            // the caller reads the row again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a change signal failed", e);
+        }
+        return true;
     }
 }

@@ -9,9 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code GET /v1/submissions/{id}/events}: the submission as it is now, then one event per change,
@@ -19,7 +16,6 @@ import java.util.concurrent.TimeoutException;
  * every second as well, for changes stored by another api instance.
  */
 final class SubmissionEventStream {
-    static final Duration RECHECK = Duration.ofSeconds(1);
     /** Well inside nginx's and most proxies' idle timeouts (60 s by default). */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
     /** A stream ends after this even if the submission does not; clients reconnect and get the state first. */
@@ -64,25 +60,10 @@ final class SubmissionEventStream {
                 send(out, ": keep-alive\n\n");
                 lastWrite = System.nanoTime();
             }
-            if (!awaitChange(changed)) {
-                return;
+            if (!ChangeSignals.await(changed, ChangeSignals.RECHECK)) {
+                return; // interrupted: the server is stopping
             }
         }
-    }
-
-    /** False when the thread was interrupted, e.g. by shutdown. */
-    private static boolean awaitChange(CompletableFuture<Void> changed) {
-        try {
-            changed.get(RECHECK.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException recheck) {
-            // read the row again
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("change signal failed", e);
-        }
-        return true;
     }
 
     private static void send(OutputStream out, String text) throws IOException {

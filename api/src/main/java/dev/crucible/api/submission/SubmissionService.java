@@ -26,9 +26,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +38,6 @@ import org.slf4j.MDC;
  */
 public final class SubmissionService {
     private static final Logger log = LoggerFactory.getLogger(SubmissionService.class);
-    private static final Duration RECHECK = Duration.ofSeconds(1);
 
     private final SubmissionValidator validator;
     private final SubmissionStore store;
@@ -252,15 +248,8 @@ public final class SubmissionService {
             if (current.isFinal() || left.isNegative() || left.isZero()) {
                 return current;
             }
-            try {
-                changed.get(Math.min(left.toMillis(), RECHECK.toMillis()), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException recheck) {
-                // fall through and read the row again
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!ChangeSignals.await(changed, left.compareTo(ChangeSignals.RECHECK) < 0 ? left : ChangeSignals.RECHECK)) {
                 return readOr(caller, id, fallback);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("change signal of " + id + " failed", e);
             }
         }
     }
