@@ -1,5 +1,6 @@
--- Checks the body of every container create that passes the Docker socket proxy, and lets through
--- only the hardened sandbox the executor asks for.
+-- Checks the body of every container create and exec that passes the Docker socket proxy, and lets
+-- through only the hardened sandbox the executor asks for, and only the unprivileged exec it runs the
+-- program with.
 --
 -- It is an allowlist: the JSON is parsed strictly, every field must be one this file knows, and each
 -- known field must hold a safe value. Docker's JSON decoder (Go encoding/json) matches field names
@@ -344,9 +345,33 @@ local function check_fields(object, rules, where)
   end
 end
 
-local function check(body)
-  local config = parse(body)
-  if not is_object(config) then fail("the body must be a JSON object") end
+-- What the executor runs inside a started sandbox: the program, then the collector of its output
+-- files. Never as root, never privileged, never with a terminal or stdin.
+local EXEC_CREATE = {
+  -- docker-java repeats the path's container id in the body; Docker ignores it.
+  containerid = string_matching("^%w[%w_.-]*$", false),
+  user = CONFIG.user,
+  privileged = null_or_false,
+  attachstdin = null_or_false, attachstdout = boolean, attachstderr = boolean,
+  tty = null_or_false, detachkeys = must_be_absent, consolesize = must_be_absent,
+  env = string_array(false), cmd = string_array(true),
+  workingdir = CONFIG.workingdir,
+}
+
+local EXEC_START = {
+  detach = boolean,
+  tty = null_or_false,
+  consolesize = must_be_absent,
+}
+
+local function object_body(body)
+  local value = parse(body)
+  if not is_object(value) then fail("the body must be a JSON object") end
+  return value
+end
+
+local function check_create(body)
+  local config = object_body(body)
   check_fields(config, CONFIG, "")
   local host = config.fields.hostconfig
   check_fields(host, HOST_CONFIG, "HostConfig.")
@@ -355,20 +380,26 @@ end
 
 -- HAProxy glue -----------------------------------------------------------------------------------
 
-core.register_action("check_sandbox_create", { "http-req" }, function(txn)
-  local body = txn.f:req_body() or ""
-  local headers = txn.http:req_get_headers()
-  local declared = headers["content-length"] and tonumber(headers["content-length"][0])
-  local ok, err = pcall(function()
-    if not declared or declared ~= #body then
-      fail("the body must be sent whole, with a Content-Length, and fit the proxy's buffer")
+local function register(name, check)
+  core.register_action(name, { "http-req" }, function(txn)
+    local body = txn.f:req_body() or ""
+    local headers = txn.http:req_get_headers()
+    local declared = headers["content-length"] and tonumber(headers["content-length"][0])
+    local ok, err = pcall(function()
+      if not declared or declared ~= #body then
+        fail("the body must be sent whole, with a Content-Length, and fit the proxy's buffer")
+      end
+      check(body)
+    end)
+    if ok then
+      txn:set_var("txn.sandbox_ok", true)
+    else
+      local problem = type(err) == "table" and err.problem or ("policy check failed: " .. tostring(err))
+      txn:set_var("txn.sandbox_problem", problem)
     end
-    check(body)
   end)
-  if ok then
-    txn:set_var("txn.sandbox_ok", true)
-  else
-    local problem = type(err) == "table" and err.problem or ("policy check failed: " .. tostring(err))
-    txn:set_var("txn.sandbox_problem", problem)
-  end
-end)
+end
+
+register("check_sandbox_create", check_create)
+register("check_sandbox_exec", function(body) check_fields(object_body(body), EXEC_CREATE, "") end)
+register("check_exec_start", function(body) check_fields(object_body(body), EXEC_START, "") end)

@@ -22,6 +22,7 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_METRICS_LISTEN</td><td>127.0.0.1:9102</td><td>where {@code GET /metrics} (Prometheus text) answers</td></tr>
  * <tr><td>CRUCIBLE_MAX_DELIVERIES</td><td>3</td><td>a job handed out more often (its executors kept dying on it) ends as internal_error</td></tr>
  * <tr><td>CRUCIBLE_SANDBOX_VERSION</td><td>runsc</td><td>the sandbox runtime and its version, reported in results (the launcher passes {@code runsc --version})</td></tr>
+ * <tr><td>CRUCIBLE_CGROUP_ROOT</td><td>/sys/fs/cgroup</td><td>where the host mounts its cgroups (v1 or v2): each sandbox's CPU time and peak memory are read there, so the executor must run on the host of the Docker daemon, with read access</td></tr>
  * <tr><td>CRUCIBLE_RECLAIM_AFTER_MS</td><td>120000</td><td>a job whose executor stopped renewing its claim this long ago is run again elsewhere (a running job's claim is renewed every quarter of it)</td></tr>
  * </table>
  */
@@ -35,6 +36,7 @@ record ExecutorConfig(
         Duration reclaimAfter,
         int maxDeliveries,
         String sandboxVersion,
+        Path cgroupRoot,
         InetSocketAddress metricsListen) {
 
     static ExecutorConfig fromEnvironment(Map<String, String> env) {
@@ -62,6 +64,7 @@ record ExecutorConfig(
                 Path.of(env.getOrDefault("CRUCIBLE_RUNTIMES_DIR", "runtimes")), name, slots, reclaim,
                 Integer.parseInt(env.getOrDefault("CRUCIBLE_MAX_DELIVERIES", "3")),
                 env.getOrDefault("CRUCIBLE_SANDBOX_VERSION", "runsc"),
+                Path.of(env.getOrDefault("CRUCIBLE_CGROUP_ROOT", "/sys/fs/cgroup")),
                 address(env.getOrDefault("CRUCIBLE_METRICS_LISTEN", "127.0.0.1:9102")));
     }
 

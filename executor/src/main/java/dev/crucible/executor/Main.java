@@ -49,7 +49,8 @@ public final class Main {
         try (ExecutorMetrics metrics = new ExecutorMetrics(config.metricsListen());
              RedisQueue queue = RedisQueue.connect(new QueueSettings(config.redisUri(), config.queuePrefix(),
                      Duration.ofSeconds(10), config.reclaimAfter(), config.maxDeliveries()), metrics);
-             DockerSandbox sandbox = DockerSandbox.connect(config.dockerHost(), SandboxPolicy.DEFAULT, config.name())) {
+             DockerSandbox sandbox = DockerSandbox.connect(config.dockerHost(), SandboxPolicy.DEFAULT, config.cgroupRoot(),
+                     config.name())) {
             int leftovers = sandbox.removeLeftovers();
             if (leftovers > 0) {
                 log.warn("removed {} sandbox(es) left by an earlier run of {}", leftovers, config.name());

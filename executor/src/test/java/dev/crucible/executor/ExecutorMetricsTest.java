@@ -19,7 +19,7 @@ class ExecutorMetricsTest {
     private static SandboxRun ran(SandboxRun.Stages stages) {
         var empty = new SandboxRun.CapturedStream(new byte[0], 0);
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-        return new SandboxRun(0, false, false, false, false, empty, empty, t0, t0, "sha256:test", stages);
+        return new SandboxRun(0, false, false, false, false, empty, empty, t0, t0, "sha256:test", stages, null);
     }
 
     @Test

@@ -35,7 +35,7 @@ class JobRunnerTest {
 
     private static SandboxRun run(int exit, boolean timedOut, boolean overflow, boolean oom) {
         var empty = new SandboxRun.CapturedStream(new byte[0], 0);
-        return new SandboxRun(exit, timedOut, overflow, oom, false, empty, empty, T0, T0.plusMillis(250), "sha256:test", STAGES);
+        return new SandboxRun(exit, timedOut, overflow, oom, false, empty, empty, T0, T0.plusMillis(250), "sha256:test", STAGES, null);
     }
 
     private RuntimeCatalog catalog() throws Exception {
@@ -69,7 +69,7 @@ class JobRunnerTest {
 
     private static SandboxRun compiledRun(byte[] artifact, int exit) {
         return new SandboxRun(exit, false, false, false, false, new SandboxRun.CapturedStream(artifact, 0),
-                new SandboxRun.CapturedStream("warning: x\n".getBytes(), 0), T0, T0.plusMillis(900), "sha256:test", COMPILE_STAGES);
+                new SandboxRun.CapturedStream("warning: x\n".getBytes(), 0), T0, T0.plusMillis(900), "sha256:test", COMPILE_STAGES, null);
     }
 
     @Test
@@ -96,7 +96,7 @@ class JobRunnerTest {
 
     private static SandboxRun printed(String stdout, int exit) {
         return new SandboxRun(exit, false, false, false, false, new SandboxRun.CapturedStream(stdout.getBytes(), 0),
-                new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(100), "sha256:test", STAGES);
+                new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(100), "sha256:test", STAGES, null);
     }
 
     @Test
@@ -140,7 +140,7 @@ class JobRunnerTest {
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             specs.add(spec);
             return new SandboxRun(137, false, false, false, true, new SandboxRun.CapturedStream(new byte[0], 0),
-                    new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(10), "sha256:test", STAGES);
+                    new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(10), "sha256:test", STAGES, null);
         }, Clock.systemUTC());
         assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("c", "main.c", List.of()), () -> true).verdict());
         assertEquals(1, specs.size());

@@ -4,10 +4,12 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 import java.io.ByteArrayOutputStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Collects a sandbox's stdout and stderr from an attach stream, keeping the first bytes of each, up
+ * Collects a program's stdout and stderr from its exec stream, keeping the first bytes of each, up
  * to its cap, and counting the rest. The first time a stream passes its cap, {@code onOverflow} runs once
  * (the sandbox is then killed: a program flooding output gains nothing by running on).
  */
@@ -16,6 +18,7 @@ final class CappedOutput extends ResultCallback.Adapter<Frame> {
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private final Capture stdout;
     private final Capture stderr;
+    private final CountDownLatch ended = new CountDownLatch(1);
 
     CappedOutput(long stdoutCap, long stderrCap, Runnable onOverflow) {
         this.stdout = new Capture(stdoutCap);
@@ -53,8 +56,30 @@ final class CappedOutput extends ResultCallback.Adapter<Frame> {
         Capture target = frame.getStreamType() == StreamType.STDERR ? stderr : stdout;
         target.add(frame.getPayload());
         if (target.over() && overflowed.compareAndSet(false, true)) {
+            ended.countDown();
             Thread.ofVirtual().name("overflow-kill").start(onOverflow);
         }
+    }
+
+    @Override
+    public void onComplete() {
+        ended.countDown();
+        super.onComplete();
+    }
+
+    /** A broken stream ends the output as well; whether the program exited is for the exec's state to say. */
+    @Override
+    public void onError(Throwable throwable) {
+        ended.countDown();
+        super.onError(throwable);
+    }
+
+    /**
+     * Whether the stream ended, or passed its cap, within {@code millis}. Unlike {@code awaitCompletion}, which closes the
+     * stream when it gives up, this can be asked again.
+     */
+    boolean ended(long millis) throws InterruptedException {
+        return ended.await(millis, TimeUnit.MILLISECONDS);
     }
 
     boolean overflowed() {

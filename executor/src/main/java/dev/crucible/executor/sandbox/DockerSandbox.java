@@ -3,6 +3,7 @@ package dev.crucible.executor.sandbox;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectExecResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
@@ -17,13 +18,17 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +41,16 @@ import org.slf4j.LoggerFactory;
  * daemon's runsc flag {@code --overlay}: inside the sandbox every write to the root filesystem lands
  * in memory, counted against the container's memory limit.
  *
- * <p>Two Docker clients: calls that answer at once get a 30 s idle deadline; {@code attach} and
- * {@code wait} stay silent for the whole run, so their client has none and this class enforces their
- * deadlines itself.
+ * <p>The container's own process is a keeper that sleeps; the program runs beside it through
+ * {@code docker exec}, as another uid. So the sandbox, and its cgroup on the host, outlive the
+ * program by as long as it takes to read what the program used (Docker deletes a container's cgroup
+ * the moment its pid 1 exits), and the exit status is the one gVisor reported for the exec, not a
+ * value anything inside could write. Reading the cgroup just before the start of the program and
+ * just after its end gives its CPU time and peak memory; at a limit it is read just before the kill.
+ *
+ * <p>Two Docker clients: calls that answer at once get a 30 s idle deadline; the exec's output
+ * stream and {@code wait} stay silent for the whole run, so their client has none and this class
+ * enforces their deadlines itself.
  */
 public final class DockerSandbox implements Sandbox, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockerSandbox.class);
@@ -48,30 +60,41 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     public static final String RUN_LABEL = "dev.crucible.run";
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration EXIT_AFTER_KILL = Duration.ofSeconds(15);
-    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(5);
     private static final Duration CANCEL_POLL = Duration.ofMillis(250);
+    /** How often a program that closed its output is asked whether it exited. */
+    private static final Duration CLOSED_OUTPUT_POLL = Duration.ofMillis(20);
+    /**
+     * Pid 1 of every sandbox: it holds the sandbox, and so its cgroup, open after the program exits,
+     * so that what the program used can still be read. Its own uid, so the program cannot signal it.
+     */
+    private static final List<String> KEEPER = List.of("sleep", "infinity");
+    static final int KEEPER_UID = 65533;
     private static final List<String> ENVIRONMENT = List.of(
             "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/tmp", "LANG=C.UTF-8");
 
     private final DockerClient control;
     private final DockerClient streams;
     private final SandboxPolicy policy;
+    private final CgroupMeter meter;
     private final String owner;
 
-    private DockerSandbox(DockerClient control, DockerClient streams, SandboxPolicy policy, String owner) {
+    private DockerSandbox(DockerClient control, DockerClient streams, SandboxPolicy policy, CgroupMeter meter, String owner) {
         this.control = control;
         this.streams = streams;
         this.policy = policy;
+        this.meter = meter;
         this.owner = owner;
     }
 
     /**
      * A sandbox that talks to Docker at {@code dockerHost}, e.g. {@code tcp://127.0.0.1:2375}.
      *
-     * @param owner the executor's name; its sandboxes carry it as the {@value #LABEL} label
+     * @param cgroupRoot where the host mounts its cgroups, where each sandbox's usage is read
+     * @param owner      the executor's name; its sandboxes carry it as the {@value #LABEL} label
      */
-    public static DockerSandbox connect(URI dockerHost, SandboxPolicy policy, String owner) {
-        return new DockerSandbox(client(dockerHost, CALL_TIMEOUT), client(dockerHost, null), policy, owner);
+    public static DockerSandbox connect(URI dockerHost, SandboxPolicy policy, Path cgroupRoot, String owner) {
+        return new DockerSandbox(client(dockerHost, CALL_TIMEOUT), client(dockerHost, null), policy, CgroupMeter.at(cgroupRoot),
+                owner);
     }
 
     private static DockerClient client(URI dockerHost, Duration responseTimeout) {
@@ -96,13 +119,13 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         if (cancellation.requested()) {
             Instant now = Instant.now();
             SandboxRun.CapturedStream nothing = new SandboxRun.CapturedStream(new byte[0], 0);
-            return new SandboxRun(-1, false, false, false, true, nothing, nothing, now, now, null, SandboxRun.Stages.NONE);
+            return new SandboxRun(-1, false, false, false, true, nothing, nothing, now, now, null, SandboxRun.Stages.NONE, null);
         }
         long begun = System.nanoTime();
         String id = create(spec);
         Observed observed;
         try {
-            observed = copyStartAndWatch(id, spec, cancellation, begun);
+            observed = startAndRun(id, spec, cancellation, begun);
         } finally {
             remove(id);
         }
@@ -113,55 +136,123 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     private record Observed(SandboxRun run, long exitedAt) {}
 
     /**
-     * Runs the created sandbox {@code id} to its exit, measuring create (from {@code begun}), start and
-     * run; teardown is left zero for the caller, who measures it once the sandbox is removed.
+     * Starts the created sandbox {@code id} (its keeper), runs the program in it to its exit, and
+     * measures create (from {@code begun}), start and run; teardown is left zero for the caller, who
+     * measures it once the sandbox is removed.
      */
-    private Observed copyStartAndWatch(String id, SandboxSpec spec, Cancellation cancellation, long begun) {
+    private Observed startAndRun(String id, SandboxSpec spec, Cancellation cancellation, long begun) {
         call("copy files into " + id, () -> control.copyArchiveToContainerCmd(id)
                 .withTarInputStream(new ByteArrayInputStream(WorkspaceArchive.build(spec)))
                 .withRemotePath("/")
                 .withCopyUIDGID(false)
                 .exec());
         long created = System.nanoTime();
-        CappedOutput output = new CappedOutput(spec.stdoutBytes(), spec.stderrBytes(), () -> kill(id));
-        try (CappedOutput attached = streams.attachContainerCmd(id)
-                .withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(false)
-                .exec(output)) {
-            awaitStarted(attached, id);
-            run("start " + id, () -> control.startContainerCmd(id).exec());
-            long started = System.nanoTime();
-            Exit exit = awaitExit(id, spec.wallTime(), cancellation);
-            boolean timedOut = exit == Exit.TIMED_OUT;
+        run("start " + id, () -> control.startContainerCmd(id).exec());
+        CgroupMeter.Usage atRest = meter.read(id);
+        String exec = call("create the program's exec in " + id, () -> control.execCreateCmd(id)
+                .withUser(WorkspaceArchive.SANDBOX_UID + ":" + WorkspaceArchive.SANDBOX_UID)
+                .withWorkingDir("/" + WorkspaceArchive.WORKSPACE)
+                .withEnv(ENVIRONMENT)
+                .withCmd(programCommand(spec).toArray(String[]::new))
+                .withAttachStdin(false)
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .withTty(false)
+                .withPrivileged(false)
+                .exec()
+                .getId());
+        AtomicReference<CgroupMeter.Usage> atKill = new AtomicReference<>();
+        CappedOutput output = new CappedOutput(spec.stdoutBytes(), spec.stderrBytes(), () -> killMeasured(id, atKill));
+        long started = System.nanoTime();
+        Instant startedAt = Instant.now();
+        // The stream has ended by the time the program is seen to exit; after a kill Docker leaves it
+        // open, and closing it here is all there is to do.
+        try (CappedOutput attached = streams.execStartCmd(exec).withDetach(false).withTty(false).exec(output)) {
+            Exit exit = awaitExit(attached, exec, spec.wallTime(), cancellation, () -> outOfMemory(id, atRest));
             if (exit != Exit.EXITED) {
-                kill(id);
-                if (awaitExit(id, EXIT_AFTER_KILL, Cancellation.NEVER) != Exit.EXITED) {
-                    throw new SandboxException("sandbox " + id + " did not stop within " + EXIT_AFTER_KILL + " of SIGKILL", null);
-                }
+                killMeasured(id, atKill);
             }
             long exited = System.nanoTime();
-            awaitDrained(attached);
-            InspectContainerResponse inspected = call("inspect " + id, () -> control.inspectContainerCmd(id).exec());
-            InspectContainerResponse.ContainerState state = inspected.getState();
-            if (Boolean.TRUE.equals(state.getRunning())) {
-                throw new SandboxException("the wait for " + id + " ended but the sandbox still runs", null);
+            Instant finishedAt = Instant.now();
+            CgroupMeter.Usage atExit = atKill.get() != null ? atKill.get() : readIfRunning(id);
+            if (exit != Exit.EXITED && awaitContainerExit(id, EXIT_AFTER_KILL) != Exit.EXITED) {
+                throw new SandboxException("sandbox " + id + " did not stop within " + EXIT_AFTER_KILL + " of SIGKILL", null);
             }
+            // An exec dies with its sandbox: after a kill Docker may have forgotten it.
+            Long exitCode = exit == Exit.EXITED ? execState(exec).map(InspectExecResponse::getExitCodeLong).orElse(null) : null;
+            InspectContainerResponse inspected = call("inspect " + id, () -> control.inspectContainerCmd(id).exec());
+            boolean oomKilled = atExit == null
+                    ? Boolean.TRUE.equals(inspected.getState().getOOMKilled())
+                    : atExit.oomKills() > atRest.oomKills();
+            SandboxRun.Usage usage = atExit != null
+                    ? new SandboxRun.Usage(Duration.ofNanos(atExit.cpuNanos() - atRest.cpuNanos()),
+                            Math.max(0, atExit.peakMemoryBytes() - atRest.memoryBytes()))
+                    : oomKilled ? new SandboxRun.Usage(null, Math.max(0, spec.memoryBytes() - atRest.memoryBytes())) : null;
             SandboxRun.Stages stages = new SandboxRun.Stages(Duration.ofNanos(created - begun),
                     Duration.ofNanos(started - created), Duration.ofNanos(exited - started), Duration.ZERO);
             return new Observed(new SandboxRun(
-                    state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue(),
-                    timedOut,
+                    exitCode == null ? -1 : exitCode.intValue(),
+                    exit == Exit.TIMED_OUT,
                     output.overflowed(),
-                    Boolean.TRUE.equals(state.getOOMKilled()),
+                    oomKilled,
                     exit == Exit.CANCELLED,
                     output.stdout(),
                     output.stderr(),
-                    Instant.parse(state.getStartedAt()),
-                    Instant.parse(state.getFinishedAt()),
+                    startedAt,
+                    finishedAt,
                     inspected.getImageId(),
-                    stages), exited);
+                    stages,
+                    usage), exited);
         } catch (IOException e) {
             throw new SandboxException("cannot close the output stream of " + id, e);
         }
+    }
+
+    /**
+     * The program's argv inside the sandbox: a shell that gives it the stdin file, and merges stderr
+     * when asked, then replaces itself with the program; the program's own words stay "$@".
+     */
+    private static List<String> programCommand(SandboxSpec spec) {
+        String redirect = "exec \"$@\" < " + WorkspaceArchive.STDIN_PATH + (spec.mergeStderr() ? " 2>&1" : "");
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", redirect, "sandbox"));
+        command.addAll(spec.command());
+        return command;
+    }
+
+    /**
+     * Whether the kernel killed a process of the sandbox for memory since {@code atRest}. Under gVisor
+     * the program may then hang instead of exiting, so the run ends here.
+     */
+    private boolean outOfMemory(String id, CgroupMeter.Usage atRest) {
+        CgroupMeter.Usage now = readIfRunning(id);
+        return now == null || now.oomKills() > atRest.oomKills();
+    }
+
+    /** Reads the sandbox's usage, or null when it is gone: the host killed it (out of memory). */
+    private CgroupMeter.Usage readIfRunning(String id) {
+        try {
+            return meter.read(id);
+        } catch (SandboxException gone) {
+            InspectContainerResponse.ContainerState state = call("inspect " + id, () -> control.inspectContainerCmd(id).exec()).getState();
+            if (Boolean.TRUE.equals(state.getRunning())) {
+                throw gone;
+            }
+            return null;
+        }
+    }
+
+    /** Kills the sandbox at a limit, reading its usage first: once it is dead its cgroup is gone. */
+    private void killMeasured(String id, AtomicReference<CgroupMeter.Usage> atKill) {
+        synchronized (atKill) {
+            if (atKill.get() == null) {
+                try {
+                    atKill.set(meter.read(id));
+                } catch (SandboxException gone) {
+                    log.debug("sandbox {} was gone before its kill: {}", id, gone.getMessage());
+                }
+            }
+        }
+        kill(id);
     }
 
     private String create(SandboxSpec spec) {
@@ -180,28 +271,25 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                         new Ulimit("nproc", policy.processLimit(), policy.processLimit()),
                         new Ulimit("nofile", policy.openFiles(), policy.openFiles()),
                         new Ulimit("fsize", policy.fileSizeBytes(), policy.fileSizeBytes())))
-                // Output is read live through attach; nothing is stored on the host's disk.
+                // Output is read live from the exec; nothing is stored on the host's disk.
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE, Map.of()))
                 .withAutoRemove(false)
                 .withPrivileged(false);
-        String redirect = "exec \"$@\" < " + WorkspaceArchive.STDIN_PATH + (spec.mergeStderr() ? " 2>&1" : "");
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", redirect, "sandbox"));
-        command.addAll(spec.command());
         try {
             return control.createContainerCmd(spec.image())
                     .withName("crucible-" + spec.runId())
                     .withLabels(Map.of(LABEL, owner, RUN_LABEL, spec.runId()))
                     .withHostName("sandbox")
-                    .withUser(WorkspaceArchive.SANDBOX_UID + ":" + WorkspaceArchive.SANDBOX_UID)
+                    .withUser(KEEPER_UID + ":" + KEEPER_UID)
                     .withWorkingDir("/" + WorkspaceArchive.WORKSPACE)
                     .withEnv(ENVIRONMENT)
-                    .withCmd(command)
+                    .withCmd(KEEPER)
                     .withEntrypoint(List.of())
                     .withNetworkDisabled(true)
                     .withTty(false)
                     .withStdinOpen(false)
-                    .withAttachStdout(true)
-                    .withAttachStderr(true)
+                    .withAttachStdout(false)
+                    .withAttachStderr(false)
                     .withHostConfig(host)
                     .exec()
                     .getId();
@@ -212,35 +300,60 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         }
     }
 
-    private void awaitStarted(ResultCallback.Adapter<?> attach, String id) {
-        try {
-            if (!attach.awaitStarted(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new SandboxException("attaching to " + id + " took longer than " + CALL_TIMEOUT, null);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted while attaching to " + id, e);
-        }
-    }
+    private enum Exit { EXITED, TIMED_OUT, CANCELLED, OUTPUT_EXCEEDED, OUT_OF_MEMORY }
 
-    private enum Exit { EXITED, TIMED_OUT, CANCELLED }
-
-    /** Waits for the sandbox to exit, up to {@code limit}, asking {@code cancellation} every quarter second. */
-    private Exit awaitExit(String id, Duration limit, Cancellation cancellation) {
+    /**
+     * Waits for the program to exit, up to {@code limit}, asking {@code cancellation} and
+     * {@code outOfMemory} every quarter second. Its output stream ends when it exits, or earlier if it
+     * closes stdout and stderr itself; then only the exec's state tells.
+     */
+    private Exit awaitExit(CappedOutput attached, String exec, Duration limit, Cancellation cancellation,
+                           BooleanSupplier outOfMemory) {
         long deadline = System.nanoTime() + limit.toNanos();
-        try (ExitWatch wait = streams.waitContainerCmd(id).exec(new ExitWatch())) {
+        try {
             while (true) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return Exit.TIMED_OUT;
                 }
-                if (wait.exited(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, CANCEL_POLL.toMillis()))) {
-                    return Exit.EXITED;
+                long slice = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, CANCEL_POLL.toMillis());
+                if (attached.ended(slice)) {
+                    if (attached.overflowed()) {
+                        return Exit.OUTPUT_EXCEEDED;
+                    }
+                    if (!execState(exec).map(state -> Boolean.TRUE.equals(state.isRunning())).orElse(false)) {
+                        return Exit.EXITED;
+                    }
+                    Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, CLOSED_OUTPUT_POLL.toMillis()));
                 }
                 if (cancellation.requested()) {
                     return Exit.CANCELLED;
                 }
+                if (outOfMemory.getAsBoolean()) {
+                    return Exit.OUT_OF_MEMORY;
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while waiting for exec " + exec, e);
+        }
+    }
+
+    /** The exec's state, or empty when Docker no longer knows it: its sandbox stopped. */
+    private Optional<InspectExecResponse> execState(String exec) {
+        try {
+            return Optional.of(control.inspectExecCmd(exec).exec());
+        } catch (NotFoundException gone) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw new SandboxException("Docker failed to inspect exec " + exec + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits for the sandbox to stop, up to {@code limit}. */
+    private Exit awaitContainerExit(String id, Duration limit) {
+        try (ExitWatch wait = streams.waitContainerCmd(id).exec(new ExitWatch())) {
+            return wait.exited(limit.toMillis()) ? Exit.EXITED : Exit.TIMED_OUT;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandboxException("interrupted while waiting for " + id, e);
@@ -279,15 +392,6 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                 throw new SandboxException("the wait call failed: " + failure, failure);
             }
             return answered;
-        }
-    }
-
-    private void awaitDrained(ResultCallback.Adapter<?> attach) {
-        try {
-            attach.awaitCompletion(OUTPUT_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted while reading output", e);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param cancelled      the run was cancelled and the sandbox killed
  * @param imageId        the content digest of the image the sandbox ran, as Docker reported it
  * @param stages         how long each stage of the sandbox's life took, on the executor's clock
+ * @param usage          what the program used; null when it could not be read (the sandbox never ran it)
  */
 public record SandboxRun(
         int exitCode,
@@ -26,7 +27,8 @@ public record SandboxRun(
         Instant startedAt,
         Instant finishedAt,
         String imageId,
-        Stages stages) {
+        Stages stages,
+        Usage usage) {
 
     public SandboxRun {
         Objects.requireNonNull(stages, "stages");
@@ -35,8 +37,19 @@ public record SandboxRun(
     /** The same run with its teardown measured, which ends only after the run was observed. */
     SandboxRun withTeardown(Duration teardown) {
         return new SandboxRun(exitCode, timedOut, outputExceeded, oomKilled, cancelled, stdout, stderr, startedAt, finishedAt,
-                imageId, new Stages(stages.create(), stages.start(), stages.run(), teardown));
+                imageId, new Stages(stages.create(), stages.start(), stages.run(), teardown), usage);
     }
+
+    /**
+     * What the program used, from the sandbox's cgroup on the host: the figures after its exit (or
+     * just before its kill) less those of the sandbox at rest just before it started.
+     *
+     * @param cpu             user and system CPU time of its processes and of gVisor serving them; null
+     *                        when the host killed the sandbox for memory before it could be read
+     * @param peakMemoryBytes the sandbox's peak memory above its memory at rest; when the host killed it
+     *                        for memory, the limit above that
+     */
+    public record Usage(Duration cpu, long peakMemoryBytes) {}
 
     /** The first bytes of one output stream, and how many bytes after them were dropped. */
     public record CapturedStream(byte[] kept, long droppedBytes) {}

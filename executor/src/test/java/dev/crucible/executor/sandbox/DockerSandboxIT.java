@@ -32,7 +32,8 @@ class DockerSandboxIT {
 
     @BeforeAll
     static void connect() {
-        sandbox = DockerSandbox.connect(URI.create(variable("CRUCIBLE_TEST_DOCKER_HOST")), SandboxPolicy.DEFAULT, OWNER);
+        sandbox = DockerSandbox.connect(URI.create(variable("CRUCIBLE_TEST_DOCKER_HOST")), SandboxPolicy.DEFAULT,
+                java.nio.file.Path.of("/sys/fs/cgroup"), OWNER);
         pythonImage = RuntimeCatalog.load(Path.of(variable("CRUCIBLE_TEST_RUNTIMES_DIR"))).find("python").orElseThrow().imageTag();
     }
 
@@ -42,9 +43,13 @@ class DockerSandboxIT {
     }
 
     private static SandboxRun python(String source, Duration wall, String stdin) {
+        return python(source, wall, stdin, 256L << 20);
+    }
+
+    private static SandboxRun python(String source, Duration wall, String stdin, long memoryBytes) {
         return sandbox.run(new SandboxSpec(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"),
                 List.of(new SandboxSpec.SandboxFile("main.py", source.getBytes(StandardCharsets.UTF_8))),
-                stdin.getBytes(StandardCharsets.UTF_8), wall, 256L << 20, 4096, 4096, false), Cancellation.NEVER);
+                stdin.getBytes(StandardCharsets.UTF_8), wall, memoryBytes, 4096, 4096, false), Cancellation.NEVER);
     }
 
     private static String stdout(SandboxRun run) {
@@ -136,5 +141,66 @@ class DockerSandboxIT {
         assertFalse(run.timedOut(), "the fork loop must hit the process limit, not the wall time");
         assertEquals("stopped after 63 11\n", stdout(run), "64 processes in all, then EAGAIN");
         assertTrue(sandbox.existingSandboxes().isEmpty());
+    }
+
+    @Test
+    void exitStatusIsTheProgramsAsGvisorReportedIt() {
+        assertEquals(7, python("raise SystemExit(7)", Duration.ofSeconds(10), "").exitCode());
+    }
+
+    @Test
+    void cpuTimeOfABusyProgramIsMeasured() {
+        SandboxRun run = python("""
+                import time
+                end = time.monotonic() + 1.0
+                while time.monotonic() < end: pass""", Duration.ofSeconds(10), "");
+        long cpu = run.usage().cpu().toMillis();
+        // Spinning for a second of wall time on a shared machine: most of a second, never much more.
+        assertTrue(cpu >= 600 && cpu < 2000, "a busy second was measured as " + cpu + " ms of CPU");
+    }
+
+    @Test
+    void aSleepingProgramUsesLittleCpu() {
+        SandboxRun run = python("import time; time.sleep(1)", Duration.ofSeconds(10), "");
+        long cpu = run.usage().cpu().toMillis();
+        assertTrue(cpu < 500, "sleeping a second was measured as " + cpu + " ms of CPU");
+    }
+
+    @Test
+    void peakMemoryOfAnAllocationIsMeasured() {
+        SandboxRun run = python("""
+                x = bytearray(100 * 1024 * 1024)
+                del x""", Duration.ofSeconds(10), "");
+        long peakMb = run.usage().peakMemoryBytes() >> 20;
+        assertTrue(peakMb >= 100 && peakMb < 160, "a 100 MiB allocation peaked at " + peakMb + " MiB");
+    }
+
+    @Test
+    void runOutOfMemoryIsReportedAtTheLimit() {
+        SandboxRun run = python("x = bytearray(300 * 1024 * 1024)", Duration.ofSeconds(20), "", 128L << 20);
+        assertTrue(run.oomKilled() && !run.timedOut(), "a 300 MiB allocation in 128 MiB must be killed for memory: " + run);
+        long peakMb = run.usage().peakMemoryBytes() >> 20;
+        assertTrue(peakMb > 90 && peakMb <= 128, "the peak of a sandbox killed at 128 MiB was " + peakMb + " MiB");
+    }
+
+    @Test
+    void usageIsReadJustBeforeTheKillAtTheWallTime() {
+        SandboxRun run = python("while True: pass", Duration.ofMillis(1500), "");
+        assertTrue(run.timedOut());
+        long cpu = run.usage().cpu().toMillis();
+        assertTrue(cpu >= 1000 && cpu < 2500, "1.5 s of spinning was measured as " + cpu + " ms of CPU");
+    }
+
+    @Test
+    void theProgramCannotStopTheKeeper() {
+        SandboxRun run = python("""
+                import os, signal
+                try:
+                    os.kill(1, signal.SIGKILL)
+                    print('killed')
+                except PermissionError:
+                    print('refused')""", Duration.ofSeconds(10), "");
+        assertEquals("refused\n", stdout(run));
+        assertTrue(run.usage().cpu() != null, "the sandbox lived on to be measured");
     }
 }
