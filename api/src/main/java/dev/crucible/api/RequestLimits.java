@@ -16,6 +16,10 @@ public final class RequestLimits {
     public static final int TEST_NAME_CHARS = 128;
     /** stdin and expected output of every test together. */
     public static final int ALL_TESTS_BYTES = 2 << 20;
+    /** Runs of one program; each is a sandbox of its own. */
+    public static final int RUNS = 10;
+    /** Output files asked for; each comes back at most 256 KiB, as the executor's collector allows. */
+    public static final int OUTPUT_FILES = 8;
 
     private RequestLimits() {}
 }

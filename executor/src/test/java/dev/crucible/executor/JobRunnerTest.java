@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class JobRunnerTest {
 
     private static SandboxRun run(int exit, boolean timedOut, boolean overflow, boolean oom) {
         var empty = new SandboxRun.CapturedStream(new byte[0], 0);
-        return new SandboxRun(exit, timedOut, overflow, oom, false, empty, empty, T0, T0.plusMillis(250), "sha256:test", STAGES, null);
+        return new SandboxRun(exit, timedOut, overflow, oom, false, empty, empty, T0, T0.plusMillis(250), "sha256:test", STAGES, null, null);
     }
 
     private RuntimeCatalog catalog() throws Exception {
@@ -69,7 +70,7 @@ class JobRunnerTest {
 
     private static SandboxRun compiledRun(byte[] artifact, int exit) {
         return new SandboxRun(exit, false, false, false, false, new SandboxRun.CapturedStream(artifact, 0),
-                new SandboxRun.CapturedStream("warning: x\n".getBytes(), 0), T0, T0.plusMillis(900), "sha256:test", COMPILE_STAGES, null);
+                new SandboxRun.CapturedStream("warning: x\n".getBytes(), 0), T0, T0.plusMillis(900), "sha256:test", COMPILE_STAGES, null, null);
     }
 
     @Test
@@ -96,7 +97,7 @@ class JobRunnerTest {
 
     private static SandboxRun printed(String stdout, int exit) {
         return new SandboxRun(exit, false, false, false, false, new SandboxRun.CapturedStream(stdout.getBytes(), 0),
-                new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(100), "sha256:test", STAGES, null);
+                new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(100), "sha256:test", STAGES, null, null);
     }
 
     @Test
@@ -112,7 +113,7 @@ class JobRunnerTest {
                         new Job.JobTest("two", "2".getBytes(), null, "4".getBytes()),
                         new Job.JobTest("three", "3".getBytes(), List.of("-q"), "9".getBytes()),
                         new Job.JobTest("boom", "crash".getBytes(), null, "".getBytes())),
-                Job.Comparison.TRAILING_WHITESPACE, false);
+                Job.Comparison.TRAILING_WHITESPACE, false, 1, List.of());
         var outcome = runner.execute(job);
         assertEquals(List.of(Verdict.ACCEPTED, Verdict.WRONG_ANSWER, Verdict.RUNTIME_ERROR),
                 outcome.tests().stream().map(t -> t.verdict()).toList());
@@ -128,7 +129,7 @@ class JobRunnerTest {
         Job job = new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[0])), "main.py",
                 new byte[0], List.of(), new Job.JobLimits(1000, 64, 1024),
                 List.of(new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok\n".getBytes())),
-                Job.Comparison.EXACT, false);
+                Job.Comparison.EXACT, false, 1, List.of());
         var outcome = runner.execute(job);
         assertEquals(Verdict.WRONG_ANSWER, outcome.tests().get(0).verdict(), "exact comparison sees the newline");
         assertEquals(Verdict.ACCEPTED, outcome.tests().get(1).verdict());
@@ -140,7 +141,7 @@ class JobRunnerTest {
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             specs.add(spec);
             return new SandboxRun(137, false, false, false, true, new SandboxRun.CapturedStream(new byte[0], 0),
-                    new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(10), "sha256:test", STAGES, null);
+                    new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(10), "sha256:test", STAGES, null, null);
         }, Clock.systemUTC());
         assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("c", "main.c", List.of()), () -> true).verdict());
         assertEquals(1, specs.size());
@@ -179,7 +180,7 @@ class JobRunnerTest {
                 new byte[0], List.of(), new Job.JobLimits(1000, 64, 1024), List.of(
                         new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok".getBytes()),
                         new Job.JobTest("c", null, null, "ok".getBytes())),
-                Job.Comparison.TRAILING_WHITESPACE, false);
+                Job.Comparison.TRAILING_WHITESPACE, false, 1, List.of());
         assertEquals(new ExecutionEvent.StageTimings(null, 4L, 6L, 750L, 15L), runner.execute(job).timings(),
                 "3 x 1.6 ms of create is 4 ms: the sum is rounded, not each sandbox");
     }
@@ -201,7 +202,53 @@ class JobRunnerTest {
 
     private static Job job(String runtime, String entry, List<String> args) {
         return new Job(UUID.randomUUID(), runtime, List.of(new Job.JobFile(entry, new byte[0])), entry, new byte[0], args,
-                new Job.JobLimits(1000, 64, 1024), List.of(), null, false);
+                new Job.JobLimits(1000, 64, 1024), List.of(), null, false, 1, List.of());
+    }
+
+    private static Job repeatedJob(int runs, List<String> outputFiles) {
+        return new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[0])), "main.py", new byte[0],
+                List.of(), new Job.JobLimits(1000, 64, 1024), List.of(), null, false, runs, outputFiles);
+    }
+
+    private static SandboxRun measured(int exit, boolean timedOut, long cpuMs, Map<String, byte[]> files) {
+        var empty = new SandboxRun.CapturedStream(new byte[0], 0);
+        return new SandboxRun(exit, timedOut, false, false, false, empty, empty, T0, T0.plusMillis(250), "sha256:test", STAGES,
+                new SandboxRun.Usage(Duration.ofMillis(cpuMs), 2 << 20), files);
+    }
+
+    @Test
+    void eachRunIsAFreshSandboxWithItsOwnFigures() throws Exception {
+        List<SandboxSpec> specs = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            specs.add(spec);
+            return measured(0, false, 10L * specs.size(), Map.of());
+        }, Clock.systemUTC());
+        var outcome = runner.execute(repeatedJob(3, List.of()));
+        assertEquals(3, specs.stream().map(SandboxSpec::runId).distinct().count());
+        assertEquals(List.of(10L, 20L, 30L), outcome.runs().stream().map(r -> r.usage().cpuTimeMs()).toList());
+        assertEquals(new ExecutionEvent.Usage(10L, 2048), outcome.usage(), "the submission shows the first run");
+    }
+
+    @Test
+    void theFirstFailingRunSpeaksForTheSubmission() {
+        var outcome = JobRunner.repeated(repeatedJob(3, List.of()), List.of(
+                measured(0, false, 10, Map.of()), measured(137, true, 990, Map.of()), measured(1, false, 5, Map.of())));
+        assertEquals(Verdict.TIME_LIMIT_EXCEEDED, outcome.verdict());
+        assertEquals(990L, outcome.usage().cpuTimeMs());
+    }
+
+    @Test
+    void outputFilesComeInTheOrderAskedWithTheMissingOnesEmpty() {
+        var outcome = JobRunner.repeated(repeatedJob(1, List.of("b.txt", "missing", "a.txt")),
+                List.of(measured(0, false, 10, Map.of("a.txt", "A".getBytes(), "b.txt", "B".getBytes()))));
+        assertEquals(List.of("b.txt", "missing", "a.txt"), outcome.outputFiles().stream().map(f -> f.path()).toList());
+        assertNull(outcome.outputFiles().get(1).content());
+        assertEquals("B", new String(outcome.outputFiles().get(0).content()));
+    }
+
+    @Test
+    void aSingleRunListsNoRuns() {
+        assertTrue(JobRunner.repeated(repeatedJob(1, List.of()), List.of(measured(0, false, 10, Map.of()))).runs().isEmpty());
     }
 
     @Test

@@ -31,6 +31,10 @@ public sealed interface ExecutionEvent {
      * @param tests     each test's outcome, in order, when the job had tests; empty otherwise
      * @param timings   how long the job's sandboxes took; null when it failed before one finished, and in
      *                  events of executors older than timings
+     * @param usage     what the program used (the first run's, when it ran several times); null when it
+     *                  did not run, had tests (each test has its own), or when an older executor sent none
+     * @param runs      each run's figures, in order, when the program was run several times; empty otherwise
+     * @param outputFiles the files the job asked for, in the order asked, when it asked for any
      */
     record Outcome(
             Verdict verdict,
@@ -47,31 +51,68 @@ public sealed interface ExecutionEvent {
             byte[] compileOutput,
             List<TestOutcome> tests,
             Provenance provenance,
-            StageTimings timings) {
+            StageTimings timings,
+            Usage usage,
+            List<RunOutcome> runs,
+            List<OutputFile> outputFiles) {
 
         public Outcome {
             tests = tests == null ? List.of() : List.copyOf(tests);
+            runs = runs == null ? List.of() : List.copyOf(runs);
+            outputFiles = outputFiles == null ? List.of() : List.copyOf(outputFiles);
         }
 
         public static Outcome internalError(String message, Instant at) {
             return new Outcome(Verdict.INTERNAL_ERROR, null, null, new byte[0], 0, new byte[0], 0, null, at, at, message, null,
-                    List.of(), null, null);
+                    List.of(), null, null, null, List.of(), List.of());
         }
 
         public Outcome withCompileOutput(byte[] output) {
             return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
-                    wallTimeMs, startedAt, finishedAt, message, output, tests, provenance, timings);
+                    wallTimeMs, startedAt, finishedAt, message, output, tests, provenance, timings, usage, runs, outputFiles);
         }
 
         public Outcome withProvenance(Provenance what) {
             return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
-                    wallTimeMs, startedAt, finishedAt, message, compileOutput, tests, what, timings);
+                    wallTimeMs, startedAt, finishedAt, message, compileOutput, tests, what, timings, usage, runs, outputFiles);
         }
 
         public Outcome withTimings(StageTimings what) {
             return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
-                    wallTimeMs, startedAt, finishedAt, message, compileOutput, tests, provenance, what);
+                    wallTimeMs, startedAt, finishedAt, message, compileOutput, tests, provenance, what, usage, runs, outputFiles);
         }
+
+        public Outcome withRuns(List<RunOutcome> what) {
+            return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
+                    wallTimeMs, startedAt, finishedAt, message, compileOutput, tests, provenance, timings, usage, what, outputFiles);
+        }
+
+        public Outcome withOutputFiles(List<OutputFile> what) {
+            return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
+                    wallTimeMs, startedAt, finishedAt, message, compileOutput, tests, provenance, timings, usage, runs, what);
+        }
+    }
+
+    /**
+     * What a program used, read from its sandbox's cgroup on the host.
+     *
+     * @param cpuTimeMs    CPU time of the program and of gVisor serving it; null when the host killed the
+     *                     sandbox for memory before it could be read
+     * @param peakMemoryKb the sandbox's peak memory above its memory at rest before the program started
+     */
+    record Usage(Long cpuTimeMs, long peakMemoryKb) {
+    }
+
+    /** One of the runs of a program run several times: each in a fresh sandbox, with the same input. */
+    record RunOutcome(Verdict verdict, Integer exitCode, String signal, Long wallTimeMs, Usage usage) {
+    }
+
+    /**
+     * A file the job asked for, as the program left it.
+     *
+     * @param content null when there was no regular file of at most the allowed size at {@code path}
+     */
+    record OutputFile(String path, byte[] content) {
     }
 
     /**
@@ -79,9 +120,9 @@ public sealed interface ExecutionEvent {
      *
      * @param compileMs  the whole compile sandbox, create to removal; null for interpreted languages
      * @param createMs   creating the sandboxes that ran the program (one, or one per test) and copying files in
-     * @param startMs    attaching to and starting those sandboxes
-     * @param runMs      from their start to their observed exit, kills at a limit included
-     * @param teardownMs draining their output, inspecting and removing them
+     * @param startMs    starting those sandboxes and reading what they use at rest
+     * @param runMs      from the programs' start to their observed exit, kills at a limit included
+     * @param teardownMs reading exit status and usage, collecting output files, removing the sandboxes
      */
     record StageTimings(Long compileMs, Long createMs, Long startMs, Long runMs, Long teardownMs) {
     }
@@ -107,6 +148,7 @@ public sealed interface ExecutionEvent {
             long stdoutTruncatedBytes,
             byte[] stderr,
             long stderrTruncatedBytes,
-            Long wallTimeMs) {
+            Long wallTimeMs,
+            Usage usage) {
     }
 }

@@ -13,9 +13,12 @@ import java.util.UUID;
  * @param entryFile the path, among {@code files}, that the runtime's run command runs
  * @param stdin   the bytes given on standard input
  * @param args    argv handed to the program after the runtime's run command, never through a shell
+ * @param runs    how often the program runs, each time in a fresh sandbox (1 when absent); never with tests
+ * @param outputFiles relative paths of files the program writes, returned with the result
  */
 public record Job(UUID submissionId, String runtime, List<JobFile> files, String entryFile, byte[] stdin, List<String> args,
-                  JobLimits limits, List<JobTest> tests, Comparison comparison, boolean mergeStderr) {
+                  JobLimits limits, List<JobTest> tests, Comparison comparison, boolean mergeStderr, int runs,
+                  List<String> outputFiles) {
     public Job {
         // A job can come from Redis, written by anything: refuse an incomplete one at decoding.
         Objects.requireNonNull(submissionId, "submissionId");
@@ -27,6 +30,8 @@ public record Job(UUID submissionId, String runtime, List<JobFile> files, String
         args = List.copyOf(args);
         tests = tests == null ? List.of() : List.copyOf(tests);
         comparison = comparison == null ? Comparison.TRAILING_WHITESPACE : comparison;
+        runs = Math.max(1, runs);
+        outputFiles = outputFiles == null ? List.of() : List.copyOf(outputFiles);
     }
 
     /** One test case: its own stdin and args (null for the submission's), and the stdout it expects. */

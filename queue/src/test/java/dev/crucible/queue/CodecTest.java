@@ -16,7 +16,7 @@ class CodecTest {
 
     private static ExecutionEvent.Outcome accepted() {
         return new ExecutionEvent.Outcome(Verdict.ACCEPTED, 0, null, "hi\n".getBytes(), 0, new byte[0], 0, 120L,
-                T0, T0.plusMillis(120), null, null, List.of(), null, null);
+                T0, T0.plusMillis(120), null, null, List.of(), null, null, null, List.of(), List.of());
     }
 
     private ExecutionEvent.Outcome roundTrip(ExecutionEvent.Outcome outcome) {

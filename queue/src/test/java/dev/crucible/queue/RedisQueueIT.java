@@ -67,7 +67,7 @@ class RedisQueueIT {
 
     private static Job job() {
         return new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[] {0, 1, 2})), "main.py",
-                "in".getBytes(), List.of("a b"), new Job.JobLimits(1000, 64, 1024), List.of(), null, false);
+                "in".getBytes(), List.of("a b"), new Job.JobLimits(1000, 64, 1024), List.of(), null, false, 1, List.of());
     }
 
     @Test

@@ -7,13 +7,15 @@ import dev.crucible.queue.ExecutionEvent;
 import java.util.List;
 
 /**
- * The stored form of a submission's test results and provenance: JSON text, outputs base64
+ * The stored form of a submission's test results, runs, output files and provenance: JSON text, outputs base64
  * (PostgreSQL text holds no NUL).
  */
 final class StoredJson {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final TypeReference<List<ExecutionEvent.TestOutcome>> TESTS = new TypeReference<>() {};
     static final TypeReference<ExecutionEvent.Provenance> PROVENANCE = new TypeReference<>() {};
+    static final TypeReference<List<ExecutionEvent.RunOutcome>> RUNS = new TypeReference<>() {};
+    static final TypeReference<List<ExecutionEvent.OutputFile>> OUTPUT_FILES = new TypeReference<>() {};
 
     private StoredJson() {}
 

@@ -10,6 +10,9 @@ import java.util.UUID;
  *
  * @param queueWaitMs from creation to the executor's start; null until the submission started
  * @param timings     the executor's stage timings; null until completed, and when the executor sent none
+ * @param usage       what the program used; null until completed, with tests, and when not measured
+ * @param runs        each run, when the program was run several times
+ * @param outputFiles the output files asked for, once completed
  */
 record SubmissionRecord(
         UUID id,
@@ -36,7 +39,10 @@ record SubmissionRecord(
         Instant startedAt,
         Instant finishedAt,
         Long queueWaitMs,
-        ExecutionEvent.StageTimings timings) {
+        ExecutionEvent.StageTimings timings,
+        ExecutionEvent.Usage usage,
+        List<ExecutionEvent.RunOutcome> runs,
+        List<ExecutionEvent.OutputFile> outputFiles) {
 
     boolean completed() {
         return "completed".equals(status);

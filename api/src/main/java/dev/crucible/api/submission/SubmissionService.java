@@ -173,7 +173,7 @@ public final class SubmissionService {
     private SubmissionRecord justQueued(SubmissionStore.NewSubmission row) {
         return new SubmissionRecord(row.id(), row.caller().keyId(), "queued", row.runtime(), row.wallTimeLimitMs(),
                 row.memoryLimitMb(), null, null, null, null, null, null, null, null, null, null, List.of(), null,
-                null, null, row.createdAt(), null, null, null, null);
+                null, null, row.createdAt(), null, null, null, null, null, List.of(), List.of());
     }
 
     /**

@@ -35,7 +35,8 @@ public final class SubmissionStore {
                    null::bytea as stdout, stdout_truncated_bytes, null::bytea as stderr, stderr_truncated_bytes,
                    wall_time_ms, message, null::bytea as compile_output, null::text as test_results, provenance,
                    tests_passed, tests_total, created_at, started_at, finished_at,
-                   queue_wait_ms, compile_ms, create_ms, start_ms, run_ms, teardown_ms
+                   queue_wait_ms, compile_ms, create_ms, start_ms, run_ms, teardown_ms,
+                   cpu_time_ms, peak_memory_kb, run_results, null::text as output_files
             from submissions""";
     private static final ExecutionEvent.StageTimings NO_TIMINGS = new ExecutionEvent.StageTimings(null, null, null, null, null);
     private final Jdbi jdbi;
@@ -216,6 +217,7 @@ public final class SubmissionStore {
                     wall_time_ms = :wall, message = :message, executor = :executor, job = '', compile_output = :compileOutput,
                     test_results = :tests, provenance = :provenance, tests_passed = :passed, tests_total = :total,
                     compile_ms = :compile, create_ms = :create, start_ms = :start, run_ms = :run, teardown_ms = :teardown,
+                    cpu_time_ms = :cpu, peak_memory_kb = :memory, run_results = :runs, output_files = :outputFiles,
                     started_at = coalesce(started_at, :started), finished_at = coalesce(:finished, now())
                 where id = :id and status in ('queued', 'running')""")
                 .bind("id", finished.submissionId())
@@ -239,6 +241,10 @@ public final class SubmissionStore {
                 .bind("start", timings.startMs())
                 .bind("run", timings.runMs())
                 .bind("teardown", timings.teardownMs())
+                .bindByType("cpu", o.usage() == null ? null : o.usage().cpuTimeMs(), Long.class)
+                .bindByType("memory", o.usage() == null ? null : o.usage().peakMemoryKb(), Long.class)
+                .bind("runs", o.runs().isEmpty() ? null : StoredJson.write(o.runs()))
+                .bind("outputFiles", o.outputFiles().isEmpty() ? null : StoredJson.write(o.outputFiles()))
                 .bind("executor", finished.executor())
                 .bind("started", utc(o.startedAt()))
                 .bind("finished", utc(o.finishedAt()))
@@ -360,7 +366,11 @@ public final class SubmissionStore {
                 instant(rs.getTimestamp("started_at")),
                 instant(rs.getTimestamp("finished_at")),
                 (Long) rs.getObject("queue_wait_ms"),
-                stageTimings(rs));
+                stageTimings(rs),
+                rs.getObject("peak_memory_kb") == null ? null
+                        : new ExecutionEvent.Usage((Long) rs.getObject("cpu_time_ms"), rs.getLong("peak_memory_kb")),
+                Objects.requireNonNullElse(StoredJson.read(rs.getString("run_results"), StoredJson.RUNS), List.of()),
+                Objects.requireNonNullElse(StoredJson.read(rs.getString("output_files"), StoredJson.OUTPUT_FILES), List.of()));
     }
 
     /** The executor's timings, or null when it reported none (not completed, or an executor older than timings). */

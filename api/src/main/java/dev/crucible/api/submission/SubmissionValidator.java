@@ -50,6 +50,13 @@ final class SubmissionValidator {
         }
         List<String> args = args(errors, "args", request.getArgs());
         List<Job.JobTest> tests = tests(errors, request.getTests());
+        int runs = request.getRuns() == null ? 1 : request.getRuns();
+        if (runs < 1 || runs > RequestLimits.RUNS) {
+            errors.add(error("runs", "is " + runs + "; allowed 1.." + RequestLimits.RUNS));
+        } else if (runs > 1 && !tests.isEmpty()) {
+            errors.add(error("runs", "cannot be combined with tests: each test runs once"));
+        }
+        List<String> outputFiles = outputFiles(errors, request.getOutputFiles(), !tests.isEmpty());
         Limits limits = request.getLimits() == null ? new Limits() : request.getLimits();
         long wall = limit(errors, "limits.wall_time_ms", limits.getWallTimeMs(), runtime.defaultLimits().wallTimeMs(),
                 ApiConfig.MIN_WALL_TIME_MS, config.maxWallTimeMs());
@@ -62,7 +69,27 @@ final class SubmissionValidator {
                 : Job.Comparison.valueOf(request.getCompare().name());
         return new Job(submissionId, runtime.name(), files, files.getFirst().path(), stdin, args,
                 new Job.JobLimits(wall, memory, config.outputLimitBytes()), tests, comparison,
-                Boolean.TRUE.equals(request.getMergeStderr()));
+                Boolean.TRUE.equals(request.getMergeStderr()), runs, outputFiles);
+    }
+
+    private static List<String> outputFiles(List<FieldError> errors, List<String> given, boolean withTests) {
+        List<String> paths = given == null ? List.of() : given;
+        if (!paths.isEmpty() && withTests) {
+            errors.add(error("output_files", "cannot be combined with tests"));
+        }
+        if (paths.size() > RequestLimits.OUTPUT_FILES) {
+            errors.add(error("output_files", "has " + paths.size() + " paths; at most " + RequestLimits.OUTPUT_FILES));
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < paths.size(); i++) {
+            String problem = FilePaths.problem(paths.get(i));
+            if (problem != null) {
+                errors.add(error("output_files[" + i + "]", problem));
+            } else if (!seen.add(paths.get(i))) {
+                errors.add(error("output_files[" + i + "]", "'" + paths.get(i) + "' is given twice"));
+            }
+        }
+        return paths;
     }
 
     /** The bytes a text field stands for: its UTF-8, or what its base64 decodes to. */

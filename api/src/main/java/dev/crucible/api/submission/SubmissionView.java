@@ -3,7 +3,9 @@ package dev.crucible.api.submission;
 import dev.crucible.api.http.StrictUtf8;
 import dev.crucible.api.model.Limits;
 import dev.crucible.api.model.OutputEncoding;
+import dev.crucible.api.model.OutputFile;
 import dev.crucible.api.model.Provenance;
+import dev.crucible.api.model.RunResult;
 import dev.crucible.api.model.Score;
 import dev.crucible.api.model.StageTimings;
 import dev.crucible.api.model.Submission;
@@ -37,6 +39,23 @@ final class SubmissionView {
                 .stderrTruncatedBytes(r.stderrTruncatedBytes())
                 .wallTimeMs(r.wallTimeMs())
                 .message(r.message());
+        if (r.usage() != null) {
+            view.cpuTimeMs(r.usage().cpuTimeMs()).peakMemoryKb(r.usage().peakMemoryKb());
+        }
+        for (ExecutionEvent.RunOutcome run : r.runs()) {
+            view.addRunsItem(new RunResult(verdict(run.verdict())).exitCode(run.exitCode()).signal(run.signal())
+                    .wallTimeMs(run.wallTimeMs())
+                    .cpuTimeMs(run.usage() == null ? null : run.usage().cpuTimeMs())
+                    .peakMemoryKb(run.usage() == null ? null : run.usage().peakMemoryKb()));
+        }
+        for (ExecutionEvent.OutputFile file : r.outputFiles()) {
+            OutputFile item = new OutputFile(file.path());
+            if (file.content() != null) {
+                Text content = text(file.content());
+                item.content(content.value()).encoding(content.encoding());
+            }
+            view.addOutputFilesItem(item);
+        }
         Text stdout = text(r.stdout());
         view.stdout(stdout.value()).stdoutEncoding(stdout.encoding());
         Text stderr = text(r.stderr());
@@ -44,10 +63,12 @@ final class SubmissionView {
         for (ExecutionEvent.TestOutcome t : r.tests()) {
             Text out = text(t.stdout());
             Text err = text(t.stderr());
-            view.addTestsItem(new TestResult(t.name(), Verdict.fromValue(t.verdict().name().toLowerCase(Locale.ROOT)))
+            view.addTestsItem(new TestResult(t.name(), verdict(t.verdict()))
                     .stdout(out.value()).stdoutEncoding(out.encoding()).stdoutTruncatedBytes(t.stdoutTruncatedBytes())
                     .stderr(err.value()).stderrEncoding(err.encoding()).stderrTruncatedBytes(t.stderrTruncatedBytes())
-                    .exitCode(t.exitCode()).signal(t.signal()).wallTimeMs(t.wallTimeMs()));
+                    .exitCode(t.exitCode()).signal(t.signal()).wallTimeMs(t.wallTimeMs())
+                    .cpuTimeMs(t.usage() == null ? null : t.usage().cpuTimeMs())
+                    .peakMemoryKb(t.usage() == null ? null : t.usage().peakMemoryKb()));
         }
         if (r.testsTotal() != null) {
             view.score(new Score(r.testsPassed(), r.testsTotal()));
@@ -65,6 +86,10 @@ final class SubmissionView {
         return view;
     }
 
+    private static Verdict verdict(dev.crucible.queue.Verdict verdict) {
+        return Verdict.fromValue(verdict.name().toLowerCase(Locale.ROOT));
+    }
+
     /** The queue wait once started, with the executor's figures once completed; null before it started. */
     private static StageTimings timings(SubmissionRecord r) {
         if (r.queueWaitMs() == null && r.timings() == null) {
@@ -78,11 +103,11 @@ final class SubmissionView {
         return view;
     }
 
-    /** A submission in a listing: no outputs, no per-test details; the score stays. */
+    /** A submission in a listing: no outputs, no per-test details, no output files; the score and runs stay. */
     static Submission summary(SubmissionRecord r) {
         return of(r).stdout(null).stdoutEncoding(null).stdoutTruncatedBytes(null)
                 .stderr(null).stderrEncoding(null).stderrTruncatedBytes(null)
-                .compileOutput(null).compileOutputEncoding(null).tests(null);
+                .compileOutput(null).compileOutputEncoding(null).tests(null).outputFiles(null);
     }
 
     record Text(String value, OutputEncoding encoding) {}

@@ -55,7 +55,7 @@ class SubmissionStoreIT {
     private static ExecutionEvent.Finished finished(UUID id, Verdict verdict, String stdout) {
         Instant now = Instant.now();
         return new ExecutionEvent.Finished(id, "executor-test", new ExecutionEvent.Outcome(verdict, 0, null,
-                stdout.getBytes(StandardCharsets.UTF_8), 0, new byte[] {0, 1}, 0, 12L, now, now, null, null, null, null, null));
+                stdout.getBytes(StandardCharsets.UTF_8), 0, new byte[] {0, 1}, 0, 12L, now, now, null, null, null, null, null, null, null, null));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.crucible.api.model.OutputEncoding;
 import dev.crucible.api.model.StageTimings;
 import dev.crucible.queue.ExecutionEvent;
+import dev.crucible.queue.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -16,12 +17,60 @@ class SubmissionViewTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     private static SubmissionRecord stored(String status, Long queueWaitMs, ExecutionEvent.StageTimings timings) {
+        return stored(status, queueWaitMs, timings, null, List.of(), List.of());
+    }
+
+    private static SubmissionRecord stored(String status, Long queueWaitMs, ExecutionEvent.StageTimings timings,
+                                           ExecutionEvent.Usage usage, List<ExecutionEvent.RunOutcome> runs,
+                                           List<ExecutionEvent.OutputFile> outputFiles) {
         boolean completed = status.equals("completed");
         return new SubmissionRecord(UUID.randomUUID(), UUID.randomUUID(), status, "python", 5000, 256,
                 completed ? "accepted" : null, completed ? 0 : null, null, new byte[0], 0L, new byte[0], 0L,
                 completed ? 120L : null, null, null, List.of(), null, null, null,
                 T0, queueWaitMs == null ? null : T0.plusMillis(queueWaitMs), completed ? T0.plusSeconds(1) : null,
-                queueWaitMs, timings);
+                queueWaitMs, timings, usage, runs, outputFiles);
+    }
+
+    private static SubmissionRecord completedWith(ExecutionEvent.Usage usage, List<ExecutionEvent.RunOutcome> runs,
+                                                  List<ExecutionEvent.OutputFile> outputFiles) {
+        return stored("completed", 5L, null, usage, runs, outputFiles);
+    }
+
+    @Test
+    void usageIsShownInMillisecondsAndKibibytes() {
+        var view = SubmissionView.of(completedWith(new ExecutionEvent.Usage(42L, 3400), List.of(), List.of()));
+        assertEquals(42L, view.getCpuTimeMs());
+        assertEquals(3400L, view.getPeakMemoryKb());
+    }
+
+    @Test
+    void eachRunKeepsItsOwnFigures() {
+        var runs = List.of(new ExecutionEvent.RunOutcome(Verdict.ACCEPTED, 0, null, 100L, new ExecutionEvent.Usage(30L, 2000)),
+                new ExecutionEvent.RunOutcome(Verdict.TIME_LIMIT_EXCEEDED, null, "SIGKILL", 1000L, new ExecutionEvent.Usage(990L, 2100)));
+        var view = SubmissionView.of(completedWith(null, runs, List.of()));
+        assertEquals(List.of(30L, 990L), view.getRuns().stream().map(r -> r.getCpuTimeMs()).toList());
+        assertEquals(dev.crucible.api.model.Verdict.TIME_LIMIT_EXCEEDED, view.getRuns().get(1).getVerdict());
+    }
+
+    @Test
+    void aMissingOutputFileComesBackWithoutContent() {
+        var view = SubmissionView.of(completedWith(null, List.of(), List.of(new ExecutionEvent.OutputFile("gone.txt", null))));
+        assertEquals("gone.txt", view.getOutputFiles().getFirst().getPath());
+        assertNull(view.getOutputFiles().getFirst().getContent());
+    }
+
+    @Test
+    void aBinaryOutputFileComesBackInBase64() {
+        var view = SubmissionView.of(completedWith(null, List.of(),
+                List.of(new ExecutionEvent.OutputFile("out.bin", new byte[] {0, (byte) 0xff}))));
+        assertEquals("AP8=", view.getOutputFiles().getFirst().getContent());
+        assertEquals(OutputEncoding.BASE64, view.getOutputFiles().getFirst().getEncoding());
+    }
+
+    @Test
+    void aListingLeavesOutOutputFiles() {
+        var view = SubmissionView.summary(completedWith(null, List.of(), List.of(new ExecutionEvent.OutputFile("a", new byte[] {1}))));
+        assertNull(view.getOutputFiles());
     }
 
     @Test

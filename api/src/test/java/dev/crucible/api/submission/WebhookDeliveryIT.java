@@ -65,7 +65,7 @@ class WebhookDeliveryIT {
                 "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", Instant.now(), null, null), 1000);
         Instant now = Instant.now();
         store.markFinished(new ExecutionEvent.Finished(id, "executor-test", new ExecutionEvent.Outcome(Verdict.ACCEPTED, 0, null,
-                "out".getBytes(StandardCharsets.UTF_8), 0, new byte[0], 0, 5L, now, now, null, null, null, null, null)));
+                "out".getBytes(StandardCharsets.UTF_8), 0, new byte[0], 0, 5L, now, now, null, null, null, null, null, null, null, null)));
         return id;
     }
 

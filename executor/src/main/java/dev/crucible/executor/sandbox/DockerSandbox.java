@@ -68,6 +68,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
      * so that what the program used can still be read. Its own uid, so the program cannot signal it.
      */
     private static final List<String> KEEPER = List.of("sleep", "infinity");
+    /** Collecting output files is a few reads in memory; a program's leftovers may slow it, not stop it. */
+    private static final Duration COLLECT_TIME = Duration.ofSeconds(10);
     static final int KEEPER_UID = 65533;
     private static final List<String> ENVIRONMENT = List.of(
             "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/tmp", "LANG=C.UTF-8");
@@ -119,7 +121,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         if (cancellation.requested()) {
             Instant now = Instant.now();
             SandboxRun.CapturedStream nothing = new SandboxRun.CapturedStream(new byte[0], 0);
-            return new SandboxRun(-1, false, false, false, true, nothing, nothing, now, now, null, SandboxRun.Stages.NONE, null);
+            return new SandboxRun(-1, false, false, false, true, nothing, nothing, now, now, null, SandboxRun.Stages.NONE, null, Map.of());
         }
         long begun = System.nanoTime();
         String id = create(spec);
@@ -149,18 +151,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         long created = System.nanoTime();
         run("start " + id, () -> control.startContainerCmd(id).exec());
         CgroupMeter.Usage atRest = meter.read(id);
-        String exec = call("create the program's exec in " + id, () -> control.execCreateCmd(id)
-                .withUser(WorkspaceArchive.SANDBOX_UID + ":" + WorkspaceArchive.SANDBOX_UID)
-                .withWorkingDir("/" + WorkspaceArchive.WORKSPACE)
-                .withEnv(ENVIRONMENT)
-                .withCmd(programCommand(spec).toArray(String[]::new))
-                .withAttachStdin(false)
-                .withAttachStdout(true)
-                .withAttachStderr(true)
-                .withTty(false)
-                .withPrivileged(false)
-                .exec()
-                .getId());
+        String exec = createExec(id, programCommand(spec));
         AtomicReference<CgroupMeter.Usage> atKill = new AtomicReference<>();
         CappedOutput output = new CappedOutput(spec.stdoutBytes(), spec.stderrBytes(), () -> killMeasured(id, atKill));
         long started = System.nanoTime();
@@ -188,6 +179,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                     ? new SandboxRun.Usage(Duration.ofNanos(atExit.cpuNanos() - atRest.cpuNanos()),
                             Math.max(0, atExit.peakMemoryBytes() - atRest.memoryBytes()))
                     : oomKilled ? new SandboxRun.Usage(null, Math.max(0, spec.memoryBytes() - atRest.memoryBytes())) : null;
+            Map<String, byte[]> outputFiles = exit == Exit.EXITED && !oomKilled && !spec.outputFiles().isEmpty()
+                    ? collect(id, spec.outputFiles()) : Map.of();
             SandboxRun.Stages stages = new SandboxRun.Stages(Duration.ofNanos(created - begun),
                     Duration.ofNanos(started - created), Duration.ofNanos(exited - started), Duration.ZERO);
             return new Observed(new SandboxRun(
@@ -202,10 +195,26 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                     finishedAt,
                     inspected.getImageId(),
                     stages,
-                    usage), exited);
+                    usage,
+                    outputFiles), exited);
         } catch (IOException e) {
             throw new SandboxException("cannot close the output stream of " + id, e);
         }
+    }
+
+    private String createExec(String id, List<String> command) {
+        return call("create an exec in " + id, () -> control.execCreateCmd(id)
+                .withUser(WorkspaceArchive.SANDBOX_UID + ":" + WorkspaceArchive.SANDBOX_UID)
+                .withWorkingDir("/" + WorkspaceArchive.WORKSPACE)
+                .withEnv(ENVIRONMENT)
+                .withCmd(command.toArray(String[]::new))
+                .withAttachStdin(false)
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .withTty(false)
+                .withPrivileged(false)
+                .exec()
+                .getId());
     }
 
     /**
@@ -226,6 +235,34 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     private boolean outOfMemory(String id, CgroupMeter.Usage atRest) {
         CgroupMeter.Usage now = readIfRunning(id);
         return now == null || now.oomKills() > atRest.oomKills();
+    }
+
+    /**
+     * The output files among {@code paths} that are regular files of at most
+     * {@link SandboxSpec#OUTPUT_FILE_BYTES}, read by a second exec that writes them as a tar to its
+     * stdout: the host reads bytes, never a filesystem the program wrote. Paths go in as arguments,
+     * never into the script.
+     */
+    private Map<String, byte[]> collect(String id, List<String> paths) {
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
+                "max=$1; shift; find \"$@\" -maxdepth 0 -type f -size -\"$max\"c -print0 2>/dev/null"
+                        + " | tar -cf - --null --no-recursion -T -", "collect", Integer.toString(SandboxSpec.OUTPUT_FILE_BYTES + 1)));
+        paths.forEach(path -> command.add("./" + path));
+        String exec = createExec(id, command);
+        long cap = (long) paths.size() * (SandboxSpec.OUTPUT_FILE_BYTES + 1024) + 10240;
+        CappedOutput output = new CappedOutput(cap, 4096, () -> {});
+        try (CappedOutput attached = streams.execStartCmd(exec).withDetach(false).withTty(false).exec(output)) {
+            if (!attached.ended(COLLECT_TIME.toMillis()) || attached.overflowed()) {
+                throw new SandboxException("collecting the output files of " + id + " took longer than " + COLLECT_TIME
+                        + " or wrote more than " + cap + " bytes", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while collecting the output files of " + id, e);
+        } catch (IOException e) {
+            throw new SandboxException("cannot close the collector's stream in " + id, e);
+        }
+        return OutputFileArchive.read(output.stdout().kept(), paths);
     }
 
     /** Reads the sandbox's usage, or null when it is gone: the host killed it (out of memory). */

@@ -2,6 +2,7 @@ package dev.crucible.executor.sandbox;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,7 @@ import java.util.Objects;
  * @param imageId        the content digest of the image the sandbox ran, as Docker reported it
  * @param stages         how long each stage of the sandbox's life took, on the executor's clock
  * @param usage          what the program used; null when it could not be read (the sandbox never ran it)
+ * @param outputFiles    the output files the spec asked for that were found, by path
  */
 public record SandboxRun(
         int exitCode,
@@ -28,16 +30,18 @@ public record SandboxRun(
         Instant finishedAt,
         String imageId,
         Stages stages,
-        Usage usage) {
+        Usage usage,
+        Map<String, byte[]> outputFiles) {
 
     public SandboxRun {
         Objects.requireNonNull(stages, "stages");
+        outputFiles = outputFiles == null ? Map.of() : Map.copyOf(outputFiles);
     }
 
     /** The same run with its teardown measured, which ends only after the run was observed. */
     SandboxRun withTeardown(Duration teardown) {
         return new SandboxRun(exitCode, timedOut, outputExceeded, oomKilled, cancelled, stdout, stderr, startedAt, finishedAt,
-                imageId, new Stages(stages.create(), stages.start(), stages.run(), teardown), usage);
+                imageId, new Stages(stages.create(), stages.start(), stages.run(), teardown), usage, outputFiles);
     }
 
     /**
@@ -59,9 +63,9 @@ public record SandboxRun(
      * different clock and miss the calls around the program).
      *
      * @param create   creating the container and copying the files in
-     * @param start    attaching to its output and starting it
-     * @param run      from the start to the observed exit, including a kill at a limit
-     * @param teardown draining the output, inspecting the exit, and removing the container
+     * @param start    starting it and reading what it uses at rest
+     * @param run      from the program's start to its observed exit, including a kill at a limit
+     * @param teardown reading the exit status and usage, collecting output files, and removing the container
      */
     public record Stages(Duration create, Duration start, Duration run, Duration teardown) {
         /** No time at all: a sandbox never created (its run was cancelled first), or the sum of none. */

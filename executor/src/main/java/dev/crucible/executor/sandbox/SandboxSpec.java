@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param stdoutBytes the most bytes kept of stdout; the program is killed past it
  * @param stderrBytes the most bytes kept of stderr; the program is killed past it
  * @param mergeStderr the program's stderr goes into its stdout
+ * @param outputFiles paths, relative to the work folder and already checked, of files to collect after
+ *                    the program exits by itself; each must be a regular file of at most
+ *                    {@link #OUTPUT_FILE_BYTES}
  */
 public record SandboxSpec(
         String runId,
@@ -28,13 +31,18 @@ public record SandboxSpec(
         long memoryBytes,
         long stdoutBytes,
         long stderrBytes,
-        boolean mergeStderr) {
+        boolean mergeStderr,
+        List<String> outputFiles) {
+
+    /** The largest output file collected. */
+    public static final int OUTPUT_FILE_BYTES = 256 << 10;
 
     public SandboxSpec {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(image, "image");
         command = List.copyOf(command);
         files = List.copyOf(files);
+        outputFiles = List.copyOf(outputFiles);
         Objects.requireNonNull(stdin, "stdin");
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command for run " + runId);

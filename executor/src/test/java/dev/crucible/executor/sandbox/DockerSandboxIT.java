@@ -49,7 +49,7 @@ class DockerSandboxIT {
     private static SandboxRun python(String source, Duration wall, String stdin, long memoryBytes) {
         return sandbox.run(new SandboxSpec(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"),
                 List.of(new SandboxSpec.SandboxFile("main.py", source.getBytes(StandardCharsets.UTF_8))),
-                stdin.getBytes(StandardCharsets.UTF_8), wall, memoryBytes, 4096, 4096, false), Cancellation.NEVER);
+                stdin.getBytes(StandardCharsets.UTF_8), wall, memoryBytes, 4096, 4096, false, List.of()), Cancellation.NEVER);
     }
 
     private static String stdout(SandboxRun run) {
@@ -118,7 +118,7 @@ class DockerSandboxIT {
         long cancelAt = System.nanoTime() + Duration.ofSeconds(1).toNanos();
         SandboxRun run = sandbox.run(new SandboxSpec(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"),
                 List.of(new SandboxSpec.SandboxFile("main.py", "import time; time.sleep(60)".getBytes(StandardCharsets.UTF_8))),
-                new byte[0], Duration.ofSeconds(30), 128L << 20, 4096, 4096, false), () -> System.nanoTime() > cancelAt);
+                new byte[0], Duration.ofSeconds(30), 128L << 20, 4096, 4096, false, List.of()), () -> System.nanoTime() > cancelAt);
         assertTrue(run.cancelled());
         assertFalse(run.timedOut());
         long wall = Duration.between(run.startedAt(), run.finishedAt()).toMillis();
