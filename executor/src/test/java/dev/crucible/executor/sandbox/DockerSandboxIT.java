@@ -203,4 +203,19 @@ class DockerSandboxIT {
         assertEquals("refused\n", stdout(run));
         assertTrue(run.usage().cpu() != null, "the sandbox lived on to be measured");
     }
+
+    @Test
+    void onlyRegularOutputFilesWithinTheLimitAreCollected() {
+        SandboxRun run = sandbox.run(new SandboxSpec(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"),
+                List.of(new SandboxSpec.SandboxFile("main.py", """
+                        import os
+                        os.makedirs('out')
+                        open('out/result.txt', 'w').write('42')
+                        os.symlink('/etc/passwd', 'link')
+                        open('big', 'wb').write(b'x' * (256 * 1024 + 1))""".getBytes(StandardCharsets.UTF_8))),
+                new byte[0], Duration.ofSeconds(10), 256L << 20, 4096, 4096, false,
+                List.of("out/result.txt", "link", "big", "missing", "-name")), Cancellation.NEVER);
+        assertEquals(List.of("out/result.txt"), List.copyOf(run.outputFiles().keySet()));
+        assertEquals("42", new String(run.outputFiles().get("out/result.txt"), StandardCharsets.UTF_8));
+    }
 }
