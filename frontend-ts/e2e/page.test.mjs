@@ -62,6 +62,8 @@ test('(a) Python: status goes live, then stdout and verdict accepted', { timeout
     assert.ok(statusLog.some((s) => /^(Queued|Running)/.test(s)), `no live status before the end: ${JSON.stringify(statusLog)}`);
     assert.match(statusLog.at(-1), /Completed: accepted/);
     assert.match(await page.locator('[data-field="wall_time_ms"]').textContent(), /\d+ ms/);
+    assert.match(await page.locator('[data-field="cpu_time_ms"]').textContent(), /\d+ ms/);
+    assert.match(await page.locator('[data-field="peak_memory_kb"]').textContent(), /\d+ KB/);
 
     // The editor's own styles applied (CodeMirror's base theme makes .cm-editor a flex box)
     // and the code is highlighted: its style sheets got past the CSP.

@@ -1,8 +1,8 @@
 // Renders one Submission: its summary, its outputs, its tests and where it ran.
-// Fields the page has no special place for (cpu_time_ms, peak memory... as the contract
-// grows) are listed generically, so a new field of the generated model shows up unasked.
+// Fields the page has no special place for (cpu_time_ms, peak_memory_kb, and whatever the
+// contract grows) are listed generically, so a new field of the generated model shows up unasked.
 import { clear, el } from './dom';
-import type { Submission, TestResult } from './generated';
+import type { RunResult, Submission, TestResult } from './generated';
 import { decodeOutput } from './output';
 
 // Shown in their own place below, or not worth a line of their own.
@@ -11,7 +11,7 @@ const SPECIAL = new Set([
   'stdout', 'stdout_encoding', 'stdout_truncated_bytes',
   'stderr', 'stderr_encoding', 'stderr_truncated_bytes',
   'compile_output', 'compile_output_encoding',
-  'tests', 'provenance', 'limits',
+  'tests', 'provenance', 'limits', 'runs', 'output_files',
 ]);
 
 export function renderSubmission(container: HTMLElement, s: Submission): void {
@@ -25,7 +25,13 @@ export function renderSubmission(container: HTMLElement, s: Submission): void {
       outputBlock('Standard error', 'stderr', s.stderr, s.stderr_encoding, s.stderr_truncated_bytes),
     ].filter((n): n is HTMLElement => n !== null),
   );
+  for (const file of s.output_files ?? []) {
+    container.append(file.content === undefined
+      ? el('p', { class: 'note', 'data-field': 'output_files' }, `Output file ${file.path}: not found (or not a regular file of at most 256 KiB).`)
+      : outputBlock(`Output file ${file.path}`, 'output_files', file.content, file.encoding) ?? el('p', { class: 'note' }, `Output file ${file.path} is empty.`));
+  }
   if (s.tests && s.tests.length > 0) container.append(testsTable(s.tests));
+  if (s.runs && s.runs.length > 0) container.append(runsTable(s.runs));
   if (s.provenance) container.append(details('Where it ran', s.provenance as Record<string, unknown>));
 }
 
@@ -60,7 +66,7 @@ function outputBlock(
 }
 
 function testsTable(tests: TestResult[]): HTMLElement {
-  const head = el('tr', {}, ...['Test', 'Verdict', 'Exit', 'Time', 'Output'].map((h) => el('th', { scope: 'col' }, h)));
+  const head = el('tr', {}, ...['Test', 'Verdict', 'Exit', 'Time', 'CPU', 'Memory', 'Output'].map((h) => el('th', { scope: 'col' }, h)));
   const rows = tests.map((t) => {
     const out = decodeOutput(t.stdout, t.stdout_encoding);
     const err = decodeOutput(t.stderr, t.stderr_encoding);
@@ -69,6 +75,7 @@ function testsTable(tests: TestResult[]): HTMLElement {
       el('td', {}, el('span', { class: `badge verdict-${t.verdict}` }, t.verdict)),
       el('td', {}, t.exit_code !== undefined ? String(t.exit_code) : t.signal ?? ''),
       el('td', {}, t.wall_time_ms !== undefined ? `${t.wall_time_ms} ms` : ''),
+      ...usageCells(t),
       el('td', {}, out.text || err.text
         ? el('details', {}, el('summary', {}, out.binary ? 'show (binary)' : 'show'),
             el('pre', {}, out.text), err.text ? el('pre', { class: 'stderr' }, err.text) : null)
@@ -77,6 +84,26 @@ function testsTable(tests: TestResult[]): HTMLElement {
   return el('section', { class: 'tests' },
     el('h3', {}, 'Tests'),
     el('div', { class: 'table-scroll' }, el('table', { 'data-field': 'tests' }, el('thead', {}, head), el('tbody', {}, ...rows))));
+}
+
+function usageCells(r: RunResult | TestResult): HTMLElement[] {
+  return [
+    el('td', {}, r.cpu_time_ms !== undefined ? `${r.cpu_time_ms} ms` : ''),
+    el('td', {}, r.peak_memory_kb !== undefined ? `${r.peak_memory_kb} KB` : ''),
+  ];
+}
+
+function runsTable(runs: RunResult[]): HTMLElement {
+  const head = el('tr', {}, ...['Run', 'Verdict', 'Exit', 'Time', 'CPU', 'Memory'].map((h) => el('th', { scope: 'col' }, h)));
+  const rows = runs.map((r, i) => el('tr', {},
+    el('th', { scope: 'row' }, String(i + 1)),
+    el('td', {}, el('span', { class: `badge verdict-${r.verdict}` }, r.verdict)),
+    el('td', {}, r.exit_code !== undefined ? String(r.exit_code) : r.signal ?? ''),
+    el('td', {}, r.wall_time_ms !== undefined ? `${r.wall_time_ms} ms` : ''),
+    ...usageCells(r)));
+  return el('section', { class: 'tests' },
+    el('h3', {}, 'Runs'),
+    el('div', { class: 'table-scroll' }, el('table', { 'data-field': 'runs' }, el('thead', {}, head), el('tbody', {}, ...rows))));
 }
 
 function details(title: string, fields: Record<string, unknown>): HTMLElement {
@@ -94,7 +121,7 @@ function limitsText(limits: Record<string, unknown>): string {
 }
 
 function label(name: string): string {
-  const words = name.replace(/_(ms|mb|kb|bytes)$/, '').replace(/_/g, ' ');
+  const words = name.replace(/_(ms|mb|kb|bytes)$/, '').replace(/_/g, ' ').replace(/^cpu\b/, 'CPU');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -284,7 +284,8 @@ final class JobRunner {
 
     /** The verdict, in order of precedence: what the executor did to the sandbox, then what happened in it. */
     static Outcome judge(SandboxRun run) {
-        boolean killedByUs = run.timedOut() || run.outputExceeded();
+        // Killed at a limit, by the executor or, for memory, by the host's kernel: no exit status of its own.
+        boolean killedAtLimit = run.timedOut() || run.outputExceeded() || run.oomKilled();
         Verdict verdict;
         if (run.timedOut()) {
             verdict = Verdict.TIME_LIMIT_EXCEEDED;
@@ -297,8 +298,8 @@ final class JobRunner {
         } else {
             verdict = Verdict.RUNTIME_ERROR;
         }
-        Integer exitCode = killedByUs ? null : run.exitCode();
-        String signal = killedByUs ? "SIGKILL" : exitCode > 128 ? SIGNALS.get(exitCode - 128) : null;
+        Integer exitCode = killedAtLimit ? null : run.exitCode();
+        String signal = killedAtLimit ? "SIGKILL" : exitCode > 128 ? SIGNALS.get(exitCode - 128) : null;
         long wallMs = Math.max(0, Duration.between(run.startedAt(), run.finishedAt()).toMillis());
         return new Outcome(verdict, exitCode, signal,
                 run.stdout().kept(), run.stdout().droppedBytes(),

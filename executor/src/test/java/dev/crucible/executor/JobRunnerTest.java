@@ -269,6 +269,11 @@ class JobRunnerTest {
     }
 
     @Test
+    void oomKillHasNoExitStatusOfItsOwn() {
+        assertNull(JobRunner.judge(run(0, false, false, true)).exitCode());
+    }
+
+    @Test
     void exitZeroIsAccepted() {
         var outcome = JobRunner.judge(run(0, false, false, false));
         assertEquals(Verdict.ACCEPTED, outcome.verdict());

@@ -50,6 +50,32 @@ class SubmissionValidatorTest {
     }
 
     @Test
+    void runsDefaultToOne() throws Exception {
+        assertEquals(1, validator().validate(UUID.randomUUID(), python("print(1)")).runs());
+    }
+
+    @Test
+    void moreThanTenRunsAreRefused() throws Exception {
+        var request = python("1").runs(11);
+        var e = assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), request));
+        assertEquals("runs", firstField(e));
+    }
+
+    @Test
+    void anOutputFileGivenTwiceIsRefused() throws Exception {
+        var request = python("1").outputFiles(List.of("out.txt", "out.txt"));
+        var e = assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), request));
+        assertEquals("output_files[1]", firstField(e));
+    }
+
+    @Test
+    void moreThanEightOutputFilesAreRefused() throws Exception {
+        var request = python("1").outputFiles(java.util.stream.IntStream.range(0, 9).mapToObj(i -> "f" + i).toList());
+        var e = assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), request));
+        assertEquals("output_files", firstField(e));
+    }
+
+    @Test
     void aliasResolvesToTheCanonicalName() throws Exception {
         assertEquals("python", validator().validate(UUID.randomUUID(), new SubmissionRequest("py").source("1")).runtime());
     }

@@ -172,4 +172,56 @@ class SandboxPolicyIT {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build();
         assertEquals(403, HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
     }
+
+    /** The exec body docker-java sends for the program (as DockerSandbox makes it). */
+    private static final String ALLOWED_EXEC = """
+            {"containerId":"abc","AttachStdin":false,"AttachStdout":true,"AttachStderr":true,"Tty":false,\
+            "Privileged":false,"User":"65534:65534","Env":["HOME=/tmp"],"WorkingDir":"/workspace",\
+            "Cmd":["/bin/sh","-c","exec \\"$@\\" < /io/stdin","sandbox","python3","main.py"]}""";
+
+    static Stream<Arguments> forbiddenExecs() {
+        return Stream.of(
+                tree("root", r -> r.put("User", "0:0")),
+                tree("named user", r -> r.put("User", "root")),
+                tree("no user (the image's, maybe root)", r -> r.remove("User")),
+                tree("privileged", r -> r.put("Privileged", true)),
+                tree("terminal", r -> r.put("Tty", true)),
+                tree("stdin", r -> r.put("AttachStdin", true)),
+                tree("detach keys", r -> r.put("DetachKeys", "ctrl-p")),
+                tree("unknown field", r -> r.put("Whatever", 1)),
+                tree("no command", r -> r.remove("Cmd")),
+                text("privileged in another case", b -> b.replace("\"Privileged\":false", "\"PRIVILEGED\":true")));
+    }
+
+    private static ObjectNode execBody(UnaryOperator<String> edit) throws IOException {
+        return (ObjectNode) JSON.readTree(edit.apply(ALLOWED_EXEC));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forbiddenExecs")
+    void refusesExecsThatAreNotTheUnprivilegedProgram(String name, UnaryOperator<String> edit) throws Exception {
+        String body = name.equals("privileged in another case") ? edit.apply(ALLOWED_EXEC) : JSON.writeValueAsString(execBody(edit));
+        HttpResponse<String> response = create("/v1.41/containers/abc/exec", body);
+        assertEquals(403, response.statusCode(), name + " got through: " + response.body());
+        assertTrue(response.body().startsWith("refused by the sandbox policy"), response.body());
+    }
+
+    @Test
+    void theProgramsExecPassesTheProxy() throws Exception {
+        HttpResponse<String> created = create("/v1.41/containers/create", allowedBody());
+        String id = JSON.readTree(created.body()).get("Id").asText();
+        try {
+            // Docker itself answers: the sandbox was never started, so there is nothing to exec in.
+            HttpResponse<String> response = create("/v1.41/containers/" + id + "/exec", ALLOWED_EXEC.replace("abc", id));
+            assertEquals(409, response.statusCode(), response.body());
+        } finally {
+            remove(id);
+        }
+    }
+
+    @Test
+    void refusesAnExecStartWithATerminal() throws Exception {
+        HttpResponse<String> response = create("/v1.41/exec/abc/start", "{\"Detach\":false,\"Tty\":true}");
+        assertEquals(403, response.statusCode(), response.body());
+    }
 }
