@@ -62,7 +62,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     private static final Duration EXIT_AFTER_KILL = Duration.ofSeconds(15);
     private static final Duration CANCEL_POLL = Duration.ofMillis(250);
     /** How often a program that closed its output is asked whether it exited. */
-    private static final Duration CLOSED_OUTPUT_POLL = Duration.ofMillis(20);
+    private static final Duration CLOSED_OUTPUT_POLL = Duration.ofMillis(50);
     /**
      * Pid 1 of every sandbox: it holds the sandbox, and so its cgroup, open after the program exits,
      * so that what the program used can still be read. Its own uid, so the program cannot signal it.

@@ -218,4 +218,14 @@ class DockerSandboxIT {
         assertEquals(List.of("out/result.txt"), List.copyOf(run.outputFiles().keySet()));
         assertEquals("42", new String(run.outputFiles().get("out/result.txt"), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aProgramThatClosesItsOutputIsStillWaitedFor() {
+        SandboxRun run = python("""
+                import os, time
+                os.close(1); os.close(2)
+                time.sleep(0.5)
+                os._exit(3)""", Duration.ofSeconds(10), "");
+        assertEquals(3, run.exitCode(), "the exit status comes after the output closed");
+    }
 }
