@@ -346,11 +346,11 @@ local function check_fields(object, rules, where)
 end
 
 -- What the executor runs inside a started sandbox: the program, then the collector of its output
--- files. Never as root, never privileged, never with a terminal or stdin.
+-- files. Only as the sandbox's user, never privileged, never with a terminal or stdin.
 local EXEC_CREATE = {
-  -- docker-java repeats the path's container id in the body; Docker ignores it.
+  -- docker-java repeats the path's container name in the body; Docker ignores it.
   containerid = string_matching("^%w[%w_.-]*$", false),
-  user = CONFIG.user,
+  user = string_matching("^65534:65534$", true),
   privileged = null_or_false,
   attachstdin = null_or_false, attachstdout = boolean, attachstderr = boolean,
   tty = null_or_false, detachkeys = must_be_absent, consolesize = must_be_absent,

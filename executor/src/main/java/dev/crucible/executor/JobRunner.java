@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,7 +108,7 @@ final class JobRunner {
                 List<SandboxRun> runs = new ArrayList<>();
                 for (int i = 0; i < job.runs(); i++) {
                     SandboxRun run = run(job, runtime, files, job.stdin(), job.args(), job.runs() == 1 ? "run" : "run" + i,
-                            job.outputFiles(), cancellation);
+                            i == 0 ? job.outputFiles() : List.of(), cancellation);
                     if (run.cancelled()) {
                         return cancelled();
                     }
@@ -201,18 +202,13 @@ final class JobRunner {
 
     /**
      * The outcome of the program's runs (one, or several when the job asked): that of the first run
-     * that is not accepted, else of the first, with its output files and, for several, each run's figures.
+     * that is not accepted, else of the first; the output files of the first run (the only one that
+     * collects them); and, for several, each run's figures.
      */
     static Outcome repeated(Job job, List<SandboxRun> runs) {
         List<Outcome> judged = runs.stream().map(JobRunner::judge).toList();
-        int shown = 0;
-        while (shown < judged.size() - 1 && judged.get(shown).verdict() == Verdict.ACCEPTED) {
-            shown++;
-        }
-        if (judged.get(shown).verdict() == Verdict.ACCEPTED) {
-            shown = 0;
-        }
-        Map<String, byte[]> found = runs.get(shown).outputFiles();
+        int shown = IntStream.range(0, judged.size()).filter(i -> judged.get(i).verdict() != Verdict.ACCEPTED).findFirst().orElse(0);
+        Map<String, byte[]> found = runs.getFirst().outputFiles();
         Outcome outcome = judged.get(shown).withOutputFiles(job.outputFiles().stream()
                 .map(path -> new ExecutionEvent.OutputFile(path, found.get(path))).toList());
         return judged.size() == 1 ? outcome : outcome.withRuns(judged.stream()

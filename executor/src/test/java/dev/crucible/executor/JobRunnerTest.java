@@ -223,8 +223,10 @@ class JobRunnerTest {
             specs.add(spec);
             return measured(0, false, 10L * specs.size(), Map.of());
         }, Clock.systemUTC());
-        var outcome = runner.execute(repeatedJob(3, List.of()));
+        var outcome = runner.execute(repeatedJob(3, List.of("out.txt")));
         assertEquals(3, specs.stream().map(SandboxSpec::runId).distinct().count());
+        assertEquals(List.of(List.of("out.txt"), List.of(), List.of()), specs.stream().map(SandboxSpec::outputFiles).toList(),
+                "only the first run collects output files");
         assertEquals(List.of(10L, 20L, 30L), outcome.runs().stream().map(r -> r.usage().cpuTimeMs()).toList());
         assertEquals(new ExecutionEvent.Usage(10L, 2048), outcome.usage(), "the submission shows the first run");
     }

@@ -31,7 +31,7 @@ public sealed interface ExecutionEvent {
      * @param tests     each test's outcome, in order, when the job had tests; empty otherwise
      * @param timings   how long the job's sandboxes took; null when it failed before one finished, and in
      *                  events of executors older than timings
-     * @param usage     what the program used (the first run's, when it ran several times); null when it
+     * @param usage     what the program used (of the run shown, when it ran several times); null when it
      *                  did not run, had tests (each test has its own), or when an older executor sent none
      * @param runs      each run's figures, in order, when the program was run several times; empty otherwise
      * @param outputFiles the files the job asked for, in the order asked, when it asked for any

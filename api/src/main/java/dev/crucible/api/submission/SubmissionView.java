@@ -39,14 +39,10 @@ final class SubmissionView {
                 .stderrTruncatedBytes(r.stderrTruncatedBytes())
                 .wallTimeMs(r.wallTimeMs())
                 .message(r.message());
-        if (r.usage() != null) {
-            view.cpuTimeMs(r.usage().cpuTimeMs()).peakMemoryKb(r.usage().peakMemoryKb());
-        }
+        view.cpuTimeMs(cpuTimeMs(r.usage())).peakMemoryKb(peakMemoryKb(r.usage()));
         for (ExecutionEvent.RunOutcome run : r.runs()) {
             view.addRunsItem(new RunResult(verdict(run.verdict())).exitCode(run.exitCode()).signal(run.signal())
-                    .wallTimeMs(run.wallTimeMs())
-                    .cpuTimeMs(run.usage() == null ? null : run.usage().cpuTimeMs())
-                    .peakMemoryKb(run.usage() == null ? null : run.usage().peakMemoryKb()));
+                    .wallTimeMs(run.wallTimeMs()).cpuTimeMs(cpuTimeMs(run.usage())).peakMemoryKb(peakMemoryKb(run.usage())));
         }
         for (ExecutionEvent.OutputFile file : r.outputFiles()) {
             OutputFile item = new OutputFile(file.path());
@@ -67,8 +63,7 @@ final class SubmissionView {
                     .stdout(out.value()).stdoutEncoding(out.encoding()).stdoutTruncatedBytes(t.stdoutTruncatedBytes())
                     .stderr(err.value()).stderrEncoding(err.encoding()).stderrTruncatedBytes(t.stderrTruncatedBytes())
                     .exitCode(t.exitCode()).signal(t.signal()).wallTimeMs(t.wallTimeMs())
-                    .cpuTimeMs(t.usage() == null ? null : t.usage().cpuTimeMs())
-                    .peakMemoryKb(t.usage() == null ? null : t.usage().peakMemoryKb()));
+                    .cpuTimeMs(cpuTimeMs(t.usage())).peakMemoryKb(peakMemoryKb(t.usage())));
         }
         if (r.testsTotal() != null) {
             view.score(new Score(r.testsPassed(), r.testsTotal()));
@@ -84,6 +79,14 @@ final class SubmissionView {
             view.compileOutput(compileOutput.value()).compileOutputEncoding(compileOutput.encoding());
         }
         return view;
+    }
+
+    private static Long cpuTimeMs(ExecutionEvent.Usage usage) {
+        return usage == null ? null : usage.cpuTimeMs();
+    }
+
+    private static Long peakMemoryKb(ExecutionEvent.Usage usage) {
+        return usage == null ? null : usage.peakMemoryKb();
     }
 
     private static Verdict verdict(dev.crucible.queue.Verdict verdict) {

@@ -68,7 +68,9 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
      * so that what the program used can still be read. Its own uid, so the program cannot signal it.
      */
     private static final List<String> KEEPER = List.of("sleep", "infinity");
-    /** Collecting output files is a few reads in memory; a program's leftovers may slow it, not stop it. */
+    /** How long a sandbox whose cgroup is gone may still count as running in Docker. */
+    private static final Duration STOP_AFTER_CGROUP = Duration.ofSeconds(2);
+    /** Collecting output files is a few reads in memory. */
     private static final Duration COLLECT_TIME = Duration.ofSeconds(10);
     static final int KEEPER_UID = 65533;
     private static final List<String> ENVIRONMENT = List.of(
@@ -151,7 +153,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         long created = System.nanoTime();
         run("start " + id, () -> control.startContainerCmd(id).exec());
         CgroupMeter.Usage atRest = meter.read(id);
-        String exec = createExec(id, programCommand(spec));
+        String exec = createExec(name(spec), programCommand(spec));
         AtomicReference<CgroupMeter.Usage> atKill = new AtomicReference<>();
         CappedOutput output = new CappedOutput(spec.stdoutBytes(), spec.stderrBytes(), () -> killMeasured(id, atKill));
         long started = System.nanoTime();
@@ -166,7 +168,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
             long exited = System.nanoTime();
             Instant finishedAt = Instant.now();
             CgroupMeter.Usage atExit = atKill.get() != null ? atKill.get() : readIfRunning(id);
-            if (exit != Exit.EXITED && awaitContainerExit(id, EXIT_AFTER_KILL) != Exit.EXITED) {
+            if (exit != Exit.EXITED && !stoppedWithin(id, EXIT_AFTER_KILL)) {
                 throw new SandboxException("sandbox " + id + " did not stop within " + EXIT_AFTER_KILL + " of SIGKILL", null);
             }
             // An exec dies with its sandbox: after a kill Docker may have forgotten it.
@@ -180,7 +182,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                             Math.max(0, atExit.peakMemoryBytes() - atRest.memoryBytes()))
                     : oomKilled ? new SandboxRun.Usage(null, Math.max(0, spec.memoryBytes() - atRest.memoryBytes())) : null;
             Map<String, byte[]> outputFiles = exit == Exit.EXITED && !oomKilled && !spec.outputFiles().isEmpty()
-                    ? collect(id, spec.outputFiles()) : Map.of();
+                    ? collect(id, name(spec), spec.outputFiles()) : Map.of();
             SandboxRun.Stages stages = new SandboxRun.Stages(Duration.ofNanos(created - begun),
                     Duration.ofNanos(started - created), Duration.ofNanos(exited - started), Duration.ZERO);
             return new Observed(new SandboxRun(
@@ -202,8 +204,13 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         }
     }
 
-    private String createExec(String id, List<String> command) {
-        return call("create an exec in " + id, () -> control.execCreateCmd(id)
+    /** The sandbox's container name; execs address it by name, the only containers the proxy lets them into. */
+    private static String name(SandboxSpec spec) {
+        return "crucible-" + spec.runId();
+    }
+
+    private String createExec(String container, List<String> command) {
+        return call("create an exec in " + container, () -> control.execCreateCmd(container)
                 .withUser(WorkspaceArchive.SANDBOX_UID + ":" + WorkspaceArchive.SANDBOX_UID)
                 .withWorkingDir("/" + WorkspaceArchive.WORKSPACE)
                 .withEnv(ENVIRONMENT)
@@ -241,14 +248,22 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
      * The output files among {@code paths} that are regular files of at most
      * {@link SandboxSpec#OUTPUT_FILE_BYTES}, read by a second exec that writes them as a tar to its
      * stdout: the host reads bytes, never a filesystem the program wrote. Paths go in as arguments,
-     * never into the script.
+     * never into the script. The script first kills whatever the program left running (everything of
+     * its uid but the script itself; the keeper has another), so nothing changes the files meanwhile.
+     * When the sandbox cannot run it (the program's leftovers used up its memory), no file is found.
      */
-    private Map<String, byte[]> collect(String id, List<String> paths) {
+    private Map<String, byte[]> collect(String id, String container, List<String> paths) {
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
-                "max=$1; shift; find \"$@\" -maxdepth 0 -type f -size -\"$max\"c -print0 2>/dev/null"
+                "kill -9 -1 2>/dev/null; max=$1; shift; find \"$@\" -maxdepth 0 -type f -size -\"$max\"c -print0 2>/dev/null"
                         + " | tar -cf - --null --no-recursion -T -", "collect", Integer.toString(SandboxSpec.OUTPUT_FILE_BYTES + 1)));
         paths.forEach(path -> command.add("./" + path));
-        String exec = createExec(id, command);
+        String exec;
+        try {
+            exec = createExec(container, command);
+        } catch (SandboxException e) {
+            log.info("cannot collect the output files of {}: {}", id, e.getMessage());
+            return Map.of();
+        }
         long cap = (long) paths.size() * (SandboxSpec.OUTPUT_FILE_BYTES + 1024) + 10240;
         CappedOutput output = new CappedOutput(cap, 4096, () -> {});
         try (CappedOutput attached = streams.execStartCmd(exec).withDetach(false).withTty(false).exec(output)) {
@@ -266,13 +281,15 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         return OutputFileArchive.read(output.stdout().kept(), paths);
     }
 
-    /** Reads the sandbox's usage, or null when it is gone: the host killed it (out of memory). */
+    /**
+     * Reads the sandbox's usage, or null when it is gone: the host killed it (out of memory). Its
+     * cgroup may vanish a moment before Docker sees it stop, hence the short wait.
+     */
     private CgroupMeter.Usage readIfRunning(String id) {
         try {
             return meter.read(id);
         } catch (SandboxException gone) {
-            InspectContainerResponse.ContainerState state = call("inspect " + id, () -> control.inspectContainerCmd(id).exec()).getState();
-            if (Boolean.TRUE.equals(state.getRunning())) {
+            if (!stoppedWithin(id, STOP_AFTER_CGROUP)) {
                 throw gone;
             }
             return null;
@@ -315,7 +332,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                 .withPrivileged(false);
         try {
             return control.createContainerCmd(spec.image())
-                    .withName("crucible-" + spec.runId())
+                    .withName(name(spec))
                     .withLabels(Map.of(LABEL, owner, RUN_LABEL, spec.runId()))
                     .withHostName("sandbox")
                     .withUser(KEEPER_UID + ":" + KEEPER_UID)
@@ -338,12 +355,15 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         }
     }
 
-    private enum Exit { EXITED, TIMED_OUT, CANCELLED, OUTPUT_EXCEEDED, OUT_OF_MEMORY }
+    /** How the wait for a program ended; KILLED is at the output cap or for memory, which the run says apart. */
+    private enum Exit { EXITED, TIMED_OUT, CANCELLED, KILLED }
 
     /**
      * Waits for the program to exit, up to {@code limit}, asking {@code cancellation} and
-     * {@code outOfMemory} every quarter second. Its output stream ends when it exits, or earlier if it
-     * closes stdout and stderr itself; then only the exec's state tells.
+     * {@code outOfMemory} every quarter second. Its output stream usually ends the moment it exits;
+     * but processes it left behind may hold the stream open for seconds more, and a program may close
+     * its output and run on, so the exec's state is asked as well: every quarter second while the
+     * stream is open, more often once it has ended.
      */
     private Exit awaitExit(CappedOutput attached, String exec, Duration limit, Cancellation cancellation,
                            BooleanSupplier outOfMemory) {
@@ -355,20 +375,21 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                     return Exit.TIMED_OUT;
                 }
                 long slice = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, CANCEL_POLL.toMillis());
-                if (attached.ended(slice)) {
-                    if (attached.overflowed()) {
-                        return Exit.OUTPUT_EXCEEDED;
-                    }
-                    if (!execState(exec).map(state -> Boolean.TRUE.equals(state.isRunning())).orElse(false)) {
-                        return Exit.EXITED;
-                    }
+                boolean ended = attached.ended(slice);
+                if (attached.overflowed()) {
+                    return Exit.KILLED;
+                }
+                if (!execState(exec).map(state -> Boolean.TRUE.equals(state.isRunning())).orElse(false)) {
+                    return Exit.EXITED;
+                }
+                if (ended) {
                     Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, CLOSED_OUTPUT_POLL.toMillis()));
                 }
                 if (cancellation.requested()) {
                     return Exit.CANCELLED;
                 }
                 if (outOfMemory.getAsBoolean()) {
-                    return Exit.OUT_OF_MEMORY;
+                    return Exit.KILLED;
                 }
             }
         } catch (InterruptedException e) {
@@ -388,10 +409,10 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         }
     }
 
-    /** Waits for the sandbox to stop, up to {@code limit}. */
-    private Exit awaitContainerExit(String id, Duration limit) {
+    /** Whether the sandbox stops within {@code limit}. */
+    private boolean stoppedWithin(String id, Duration limit) {
         try (ExitWatch wait = streams.waitContainerCmd(id).exec(new ExitWatch())) {
-            return wait.exited(limit.toMillis()) ? Exit.EXITED : Exit.TIMED_OUT;
+            return wait.exited(limit.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandboxException("interrupted while waiting for " + id, e);

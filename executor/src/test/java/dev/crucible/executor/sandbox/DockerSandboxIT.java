@@ -228,4 +228,23 @@ class DockerSandboxIT {
                 os._exit(3)""", Duration.ofSeconds(10), "");
         assertEquals(3, run.exitCode(), "the exit status comes after the output closed");
     }
+
+    @Test
+    void theSandboxLimitsApplyToTheExecutedProgram() {
+        String bash = RuntimeCatalog.load(Path.of(variable("CRUCIBLE_TEST_RUNTIMES_DIR"))).find("bash").orElseThrow().imageTag();
+        SandboxRun run = sandbox.run(new SandboxSpec(UUID.randomUUID().toString(), bash,
+                List.of("bash", "-c", "ulimit -n; ulimit -f; ulimit -u"), List.of(), new byte[0], Duration.ofSeconds(10),
+                128L << 20, 4096, 4096, false, List.of()), Cancellation.NEVER);
+        assertEquals("256\n65536\n64\n", stdout(run), "open files, file size (KiB) and processes");
+    }
+
+    @Test
+    void processesLeftBehindDoNotStretchTheWallTime() {
+        SandboxRun run = python("""
+                import subprocess
+                subprocess.Popen(['sleep', '5'])
+                print('done')""", Duration.ofSeconds(10), "");
+        long wall = Duration.between(run.startedAt(), run.finishedAt()).toMillis();
+        assertTrue(wall < 1500, "a leftover sleep holding stdout kept the run " + wall + " ms");
+    }
 }

@@ -182,6 +182,7 @@ class SandboxPolicyIT {
     static Stream<Arguments> forbiddenExecs() {
         return Stream.of(
                 tree("root", r -> r.put("User", "0:0")),
+                tree("another non-root user", r -> r.put("User", "1000:999")),
                 tree("named user", r -> r.put("User", "root")),
                 tree("no user (the image's, maybe root)", r -> r.remove("User")),
                 tree("privileged", r -> r.put("Privileged", true)),
@@ -201,22 +202,28 @@ class SandboxPolicyIT {
     @MethodSource("forbiddenExecs")
     void refusesExecsThatAreNotTheUnprivilegedProgram(String name, UnaryOperator<String> edit) throws Exception {
         String body = name.equals("privileged in another case") ? edit.apply(ALLOWED_EXEC) : JSON.writeValueAsString(execBody(edit));
-        HttpResponse<String> response = create("/v1.41/containers/abc/exec", body);
+        HttpResponse<String> response = create("/v1.41/containers/crucible-abc/exec", body);
         assertEquals(403, response.statusCode(), name + " got through: " + response.body());
         assertTrue(response.body().startsWith("refused by the sandbox policy"), response.body());
     }
 
     @Test
     void theProgramsExecPassesTheProxy() throws Exception {
-        HttpResponse<String> created = create("/v1.41/containers/create", allowedBody());
+        String name = "crucible-policy-it-" + UUID.randomUUID();
+        HttpResponse<String> created = create("/v1.41/containers/create?name=" + name, allowedBody());
         String id = JSON.readTree(created.body()).get("Id").asText();
         try {
             // Docker itself answers: the sandbox was never started, so there is nothing to exec in.
-            HttpResponse<String> response = create("/v1.41/containers/" + id + "/exec", ALLOWED_EXEC.replace("abc", id));
+            HttpResponse<String> response = create("/v1.41/containers/" + name + "/exec", ALLOWED_EXEC.replace("abc", name));
             assertEquals(409, response.statusCode(), response.body());
         } finally {
             remove(id);
         }
+    }
+
+    @Test
+    void refusesAnExecIntoAContainerThatIsNoSandbox() throws Exception {
+        assertEquals(403, create("/v1.41/containers/abc/exec", ALLOWED_EXEC).statusCode());
     }
 
     @Test
