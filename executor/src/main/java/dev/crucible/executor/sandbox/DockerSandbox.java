@@ -161,7 +161,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         // The stream has ended by the time the program is seen to exit; after a kill Docker leaves it
         // open, and closing it here is all there is to do.
         try (CappedOutput attached = streams.execStartCmd(exec).withDetach(false).withTty(false).exec(output)) {
-            Exit exit = awaitExit(attached, exec, spec.wallTime(), cancellation, () -> outOfMemory(id, atRest));
+            Ended ended = awaitExit(attached, exec, spec.wallTime(), cancellation, () -> outOfMemory(id, atRest));
+            Exit exit = ended.how();
             if (exit != Exit.EXITED) {
                 killMeasured(id, atKill);
             }
@@ -171,8 +172,6 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
             if (exit != Exit.EXITED && !stoppedWithin(id, EXIT_AFTER_KILL)) {
                 throw new SandboxException("sandbox " + id + " did not stop within " + EXIT_AFTER_KILL + " of SIGKILL", null);
             }
-            // An exec dies with its sandbox: after a kill Docker may have forgotten it.
-            Long exitCode = exit == Exit.EXITED ? execState(exec).map(InspectExecResponse::getExitCodeLong).orElse(null) : null;
             InspectContainerResponse inspected = call("inspect " + id, () -> control.inspectContainerCmd(id).exec());
             boolean oomKilled = atExit == null
                     ? Boolean.TRUE.equals(inspected.getState().getOOMKilled())
@@ -186,7 +185,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
             SandboxRun.Stages stages = new SandboxRun.Stages(Duration.ofNanos(created - begun),
                     Duration.ofNanos(started - created), Duration.ofNanos(exited - started), Duration.ZERO);
             return new Observed(new SandboxRun(
-                    exitCode == null ? -1 : exitCode.intValue(),
+                    ended.exitCode() == null ? -1 : ended.exitCode().intValue(),
                     exit == Exit.TIMED_OUT,
                     output.overflowed(),
                     oomKilled,
@@ -359,37 +358,48 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     private enum Exit { EXITED, TIMED_OUT, CANCELLED, KILLED }
 
     /**
+     * How the wait ended, and the exit status Docker gave in the state that showed the exit; null
+     * when the program did not exit by itself, or when its sandbox died with it and Docker forgot it.
+     */
+    private record Ended(Exit how, Long exitCode) {
+        static final Ended TIMED_OUT = new Ended(Exit.TIMED_OUT, null);
+        static final Ended CANCELLED = new Ended(Exit.CANCELLED, null);
+        static final Ended KILLED = new Ended(Exit.KILLED, null);
+    }
+
+    /**
      * Waits for the program to exit, up to {@code limit}, asking {@code cancellation} and
      * {@code outOfMemory} every quarter second. Its output stream usually ends the moment it exits;
      * but processes it left behind may hold the stream open for seconds more, and a program may close
      * its output and run on, so the exec's state is asked as well: every quarter second while the
      * stream is open, more often once it has ended.
      */
-    private Exit awaitExit(CappedOutput attached, String exec, Duration limit, Cancellation cancellation,
+    private Ended awaitExit(CappedOutput attached, String exec, Duration limit, Cancellation cancellation,
                            BooleanSupplier outOfMemory) {
         long deadline = System.nanoTime() + limit.toNanos();
         try {
             while (true) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    return Exit.TIMED_OUT;
+                    return Ended.TIMED_OUT;
                 }
                 long slice = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, CANCEL_POLL.toMillis());
                 boolean ended = attached.ended(slice);
                 if (attached.overflowed()) {
-                    return Exit.KILLED;
+                    return Ended.KILLED;
                 }
-                if (!execState(exec).map(state -> Boolean.TRUE.equals(state.isRunning())).orElse(false)) {
-                    return Exit.EXITED;
+                Optional<InspectExecResponse> state = execState(exec);
+                if (!state.map(s -> Boolean.TRUE.equals(s.isRunning())).orElse(false)) {
+                    return new Ended(Exit.EXITED, state.map(InspectExecResponse::getExitCodeLong).orElse(null));
                 }
                 if (ended) {
                     Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, CLOSED_OUTPUT_POLL.toMillis()));
                 }
                 if (cancellation.requested()) {
-                    return Exit.CANCELLED;
+                    return Ended.CANCELLED;
                 }
                 if (outOfMemory.getAsBoolean()) {
-                    return Exit.KILLED;
+                    return Ended.KILLED;
                 }
             }
         } catch (InterruptedException e) {
