@@ -82,14 +82,19 @@ final class SubmissionValidator {
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < paths.size(); i++) {
-            String problem = FilePaths.problem(paths.get(i));
-            if (problem != null) {
-                errors.add(error("output_files[" + i + "]", problem));
-            } else if (!seen.add(paths.get(i))) {
-                errors.add(error("output_files[" + i + "]", "'" + paths.get(i) + "' is given twice"));
-            }
+            checkPath(errors, "output_files[" + i + "]", paths.get(i), seen);
         }
         return paths;
+    }
+
+    /** A path's problem, or its second mention among {@code seen}, as an error of {@code field}. */
+    private static void checkPath(List<FieldError> errors, String field, String path, Set<String> seen) {
+        String problem = FilePaths.problem(path);
+        if (problem != null) {
+            errors.add(error(field, problem));
+        } else if (!seen.add(path)) {
+            errors.add(error(field, "'" + path + "' is given twice"));
+        }
     }
 
     /** The bytes a text field stands for: its UTF-8, or what its base64 decodes to. */
@@ -193,12 +198,7 @@ final class SubmissionValidator {
                 errors.add(error(field, "is null"));
                 continue;
             }
-            String problem = FilePaths.problem(file.getPath());
-            if (problem != null) {
-                errors.add(error(field + ".path", problem));
-            } else if (!seen.add(file.getPath())) {
-                errors.add(error(field + ".path", "'" + file.getPath() + "' is given twice"));
-            }
+            checkPath(errors, field + ".path", file.getPath(), seen);
             byte[] content = file.getContent() == null ? new byte[0]
                     : bytes(errors, field + ".content", file.getContent(), file.getEncoding());
             total += content.length;
