@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -43,7 +42,7 @@ final class ExecutorMetrics implements QueueObserver, AutoCloseable {
 
     void finished(Verdict verdict, long nanos) {
         Timer.builder("crucible_executor_jobs").description("Finished jobs by verdict, with their duration")
-                .tag("verdict", verdict.name().toLowerCase(Locale.ROOT))
+                .tag("verdict", verdict.wireName())
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);

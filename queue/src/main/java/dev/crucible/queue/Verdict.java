@@ -1,5 +1,7 @@
 package dev.crucible.queue;
 
+import java.util.Locale;
+
 /** How a run ended, as judged from outside the sandbox. */
 public enum Verdict {
     ACCEPTED,
@@ -9,5 +11,10 @@ public enum Verdict {
     TIME_LIMIT_EXCEEDED,
     MEMORY_LIMIT_EXCEEDED,
     OUTPUT_LIMIT_EXCEEDED,
-    INTERNAL_ERROR
+    INTERNAL_ERROR;
+
+    /** Its name in the API, the database and metrics, e.g. {@code time_limit_exceeded}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

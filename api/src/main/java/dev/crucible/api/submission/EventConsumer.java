@@ -5,7 +5,6 @@ import dev.crucible.queue.ExecutionEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -85,7 +84,7 @@ public final class EventConsumer implements Runnable {
                 if (store.markFinished(finished)) {
                     log.info("submission {} completed: {}", finished.submissionId(), finished.outcome().verdict());
                     meters.counter("crucible_submissions_completed",
-                            "verdict", finished.outcome().verdict().name().toLowerCase(Locale.ROOT)).increment();
+                            "verdict", finished.outcome().verdict().wireName()).increment();
                 }
                 signals.changed(finished.submissionId());
             }

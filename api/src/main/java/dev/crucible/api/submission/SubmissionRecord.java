@@ -17,7 +17,7 @@ import java.util.UUID;
 record SubmissionRecord(
         UUID id,
         UUID apiKeyId,
-        String status,
+        Status status,
         String runtime,
         long wallTimeLimitMs,
         long memoryLimitMb,
@@ -45,11 +45,11 @@ record SubmissionRecord(
         List<ExecutionEvent.OutputFile> outputFiles) {
 
     boolean completed() {
-        return "completed".equals(status);
+        return status == Status.COMPLETED;
     }
 
     /** Completed or cancelled: nothing will change it any more. */
     boolean isFinal() {
-        return completed() || "cancelled".equals(status);
+        return status.isFinal();
     }
 }

@@ -171,7 +171,7 @@ public final class SubmissionService {
     }
 
     private SubmissionRecord justQueued(SubmissionStore.NewSubmission row) {
-        return new SubmissionRecord(row.id(), row.caller().keyId(), "queued", row.runtime(), row.wallTimeLimitMs(),
+        return new SubmissionRecord(row.id(), row.caller().keyId(), Status.QUEUED, row.runtime(), row.wallTimeLimitMs(),
                 row.memoryLimitMb(), null, null, null, null, null, null, null, null, null, null, List.of(), null,
                 null, null, row.createdAt(), null, null, null, null, null, List.of(), List.of());
     }
@@ -184,7 +184,7 @@ public final class SubmissionService {
         try (var _ = MDC.putCloseable("submission", id.toString())) {
             if (!store.cancel(caller, id)) {
                 SubmissionRecord current = get(caller, id);
-                throw new ApiException.AlreadyFinal("submission " + id + " is " + current.status() + " already");
+                throw new ApiException.AlreadyFinal("submission " + id + " is " + current.status().wireName() + " already");
             }
             try {
                 cancellations.cancel(id);

@@ -15,7 +15,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -119,9 +118,10 @@ public final class SubmissionStore {
                         insert into submissions (id, api_key_id, status, runtime, wall_time_limit_ms, memory_limit_mb,
                                                  output_limit_bytes, job, callback_url, created_at, idempotency_key, request_hash,
                                                  batch_id, batch_position)
-                        values (:id, :key, 'queued', :runtime, :wall, :memory, :output, :job, :callback, now(), :idem, :hash,
+                        values (:id, :key, :queued, :runtime, :wall, :memory, :output, :job, :callback, now(), :idem, :hash,
                                 cast(:batch as uuid), :position)""")
-                        .bind("id", s.id()).bind("key", caller.keyId()).bind("runtime", s.runtime())
+                        .bind("id", s.id()).bind("key", caller.keyId()).bind("queued", Status.QUEUED.wireName())
+                        .bind("runtime", s.runtime())
                         .bind("wall", s.wallTimeLimitMs()).bind("memory", s.memoryLimitMb()).bind("output", s.outputLimitBytes())
                         .bind("job", s.job()).bind("callback", s.callbackUrl())
                         .bind("idem", s.idempotencyKey()).bind("hash", s.requestHash())
@@ -151,7 +151,7 @@ public final class SubmissionStore {
     }
 
     /** What a listing may be narrowed to; null fields do not narrow. */
-    record ListFilter(String status, String runtime, String verdict, Instant createdAfter, Instant createdBefore) {}
+    record ListFilter(Status status, String runtime, String verdict, Instant createdAfter, Instant createdBefore) {}
 
     /** Where a page starts: after this (created_at, id) in newest-first order. */
     record Position(Instant createdAt, UUID id) {}
@@ -165,7 +165,7 @@ public final class SubmissionStore {
         Map<String, Object> binds = new HashMap<>();
         binds.put("key", keyId);
         binds.put("limit", limit);
-        condition(sql, binds, " and status = :status", "status", filter.status());
+        condition(sql, binds, " and status = :status", "status", filter.status() == null ? null : filter.status().wireName());
         condition(sql, binds, " and runtime = :runtime", "runtime", filter.runtime());
         condition(sql, binds, " and verdict = :verdict", "verdict", filter.verdict());
         condition(sql, binds, " and created_at > :after", "after", utc(filter.createdAfter()));
@@ -193,10 +193,11 @@ public final class SubmissionStore {
      */
     Optional<Duration> markStarted(ExecutionEvent.Started started) {
         return jdbi.withHandle(h -> h.createQuery("""
-                update submissions set status = 'running', started_at = :at, executor = :executor,
+                update submissions set status = :running, started_at = :at, executor = :executor,
                     queue_wait_ms = greatest(0, round(extract(epoch from (cast(:at as timestamptz) - created_at)) * 1000))
-                where id = :id and status = 'queued'
+                where id = :id and status = :queued
                 returning queue_wait_ms""")
+                .bind("running", Status.RUNNING.wireName()).bind("queued", Status.QUEUED.wireName())
                 .bind("id", started.submissionId()).bind("at", utc(started.at())).bind("executor", started.executor())
                 .mapTo(Long.class).findOne().map(Duration::ofMillis));
     }
@@ -211,7 +212,7 @@ public final class SubmissionStore {
         ExecutionEvent.StageTimings timings = Objects.requireNonNullElse(o.timings(), NO_TIMINGS);
         return jdbi.inTransaction(h -> {
             boolean changed = h.createUpdate("""
-                update submissions set status = 'completed', verdict = :verdict, exit_code = :exit, signal = :signal,
+                update submissions set status = :completed, verdict = :verdict, exit_code = :exit, signal = :signal,
                     stdout = :stdout, stdout_truncated_bytes = :stdoutDropped,
                     stderr = :stderr, stderr_truncated_bytes = :stderrDropped,
                     wall_time_ms = :wall, message = :message, executor = :executor, job = '', compile_output = :compileOutput,
@@ -219,9 +220,11 @@ public final class SubmissionStore {
                     compile_ms = :compile, create_ms = :create, start_ms = :start, run_ms = :run, teardown_ms = :teardown,
                     cpu_time_ms = :cpu, peak_memory_kb = :memory, run_results = :runs, output_files = :outputFiles,
                     started_at = coalesce(started_at, :started), finished_at = coalesce(:finished, now())
-                where id = :id and status in ('queued', 'running')""")
+                where id = :id and status in (:queued, :running)""")
+                .bind("completed", Status.COMPLETED.wireName())
+                .bind("queued", Status.QUEUED.wireName()).bind("running", Status.RUNNING.wireName())
                 .bind("id", finished.submissionId())
-                .bind("verdict", o.verdict().name().toLowerCase(Locale.ROOT))
+                .bind("verdict", o.verdict().wireName())
                 .bind("exit", o.exitCode())
                 .bind("signal", o.signal())
                 .bind("stdout", o.stdout())
@@ -266,8 +269,10 @@ public final class SubmissionStore {
     boolean cancel(Caller caller, UUID id) {
         return jdbi.inTransaction(h -> {
             int cancelled = h.createUpdate("""
-                    update submissions set status = 'cancelled', finished_at = now(), job = ''
-                    where id = :id and (api_key_id = :key or :admin) and status in ('queued', 'running')""")
+                    update submissions set status = :cancelled, finished_at = now(), job = ''
+                    where id = :id and (api_key_id = :key or :admin) and status in (:queued, :running)""")
+                    .bind("cancelled", Status.CANCELLED.wireName())
+                    .bind("queued", Status.QUEUED.wireName()).bind("running", Status.RUNNING.wireName())
                     .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin()).execute();
             if (cancelled == 1) {
                 h.createUpdate("delete from outbox where submission_id = :id").bind("id", id).execute();
@@ -344,7 +349,7 @@ public final class SubmissionStore {
         return new SubmissionRecord(
                 rs.getObject("id", UUID.class),
                 rs.getObject("api_key_id", UUID.class),
-                rs.getString("status"),
+                Status.ofWireName(rs.getString("status")),
                 rs.getString("runtime"),
                 rs.getLong("wall_time_limit_ms"),
                 rs.getLong("memory_limit_mb"),

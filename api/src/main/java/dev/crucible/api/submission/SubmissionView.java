@@ -17,14 +17,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
-import java.util.Locale;
 
 /** Turns a stored submission into the API's {@link Submission}. */
 final class SubmissionView {
     private SubmissionView() {}
 
     static Submission of(SubmissionRecord r) {
-        Submission view = new Submission(r.id(), SubmissionStatus.fromValue(r.status()), r.runtime(), time(r.createdAt()))
+        Submission view = new Submission(r.id(), SubmissionStatus.fromValue(r.status().wireName()), r.runtime(), time(r.createdAt()))
                 .limits(new Limits().wallTimeMs(r.wallTimeLimitMs()).memoryMb(r.memoryLimitMb()))
                 .startedAt(time(r.startedAt()))
                 .finishedAt(time(r.finishedAt()))
@@ -90,7 +89,7 @@ final class SubmissionView {
     }
 
     private static Verdict verdict(dev.crucible.queue.Verdict verdict) {
-        return Verdict.fromValue(verdict.name().toLowerCase(Locale.ROOT));
+        return Verdict.fromValue(verdict.wireName());
     }
 
     /** The queue wait once started, with the executor's figures once completed; null before it started. */

@@ -74,7 +74,7 @@ public final class SubmissionsResource implements SubmissionsApi {
         if (size < 1 || size > 200) {
             throw new ApiException.InvalidRequest(List.of(new FieldError("limit", "is " + size + "; allowed 1..200")));
         }
-        var filter = new SubmissionStore.ListFilter(status == null ? null : status.toString(), runtime,
+        var filter = new SubmissionStore.ListFilter(status == null ? null : Status.ofWireName(status.toString()), runtime,
                 verdict == null ? null : verdict.toString(),
                 createdAfter == null ? null : createdAfter.toInstant(), createdBefore == null ? null : createdBefore.toInstant());
         List<SubmissionRecord> rows = store.list(caller.keyId(), filter, ListCursor.read(cursor), size + 1);
@@ -102,10 +102,10 @@ public final class SubmissionsResource implements SubmissionsApi {
         int[] byStatus = new int[4];
         for (SubmissionRecord s : batch.submissions()) {
             switch (s.status()) {
-                case "queued" -> byStatus[0]++;
-                case "running" -> byStatus[1]++;
-                case "completed" -> byStatus[2]++;
-                default -> byStatus[3]++;
+                case QUEUED -> byStatus[0]++;
+                case RUNNING -> byStatus[1]++;
+                case COMPLETED -> byStatus[2]++;
+                case CANCELLED -> byStatus[3]++;
             }
             if (s.verdict() != null) {
                 verdicts.merge(s.verdict(), 1, Integer::sum);

@@ -61,7 +61,7 @@ class SubmissionStoreIT {
     @Test
     void queuedSubmissionComesWithAnEnqueueIntent() {
         UUID id = queued();
-        assertEquals("queued", store.find(id, caller).orElseThrow().status());
+        assertEquals("queued", store.find(id, caller).orElseThrow().status().wireName());
         assertEquals(id, store.outboxOlderThan(Duration.ZERO, 10).getFirst().submissionId());
     }
 
@@ -92,7 +92,7 @@ class SubmissionStoreIT {
         UUID id = queued();
         store.markFinished(finished(id, Verdict.ACCEPTED, "done"));
         assertTrue(store.markStarted(new ExecutionEvent.Started(id, "executor-test", Instant.now())).isEmpty());
-        assertEquals("completed", store.find(id, caller).orElseThrow().status());
+        assertEquals("completed", store.find(id, caller).orElseThrow().status().wireName());
     }
 
     @Test
@@ -136,7 +136,7 @@ class SubmissionStoreIT {
         UUID id = queued();
         assertTrue(store.cancel(caller, id));
         assertFalse(store.markFinished(finished(id, Verdict.ACCEPTED, "late")));
-        assertEquals("cancelled", store.find(id, caller).orElseThrow().status());
+        assertEquals("cancelled", store.find(id, caller).orElseThrow().status().wireName());
         assertTrue(store.outboxOlderThan(Duration.ZERO, 10).isEmpty(), "a cancelled submission is not queued again");
     }
 
@@ -144,7 +144,7 @@ class SubmissionStoreIT {
     void anotherKeyCannotCancel() {
         UUID id = queued();
         assertFalse(store.cancel(new Caller(UUID.randomUUID(), Caller.Role.SUBMITTER, "127.0.0.1"), id));
-        assertEquals("queued", store.find(id, caller).orElseThrow().status());
+        assertEquals("queued", store.find(id, caller).orElseThrow().status().wireName());
     }
 
     @Test

@@ -24,7 +24,7 @@ class SubmissionViewTest {
                                            ExecutionEvent.Usage usage, List<ExecutionEvent.RunOutcome> runs,
                                            List<ExecutionEvent.OutputFile> outputFiles) {
         boolean completed = status.equals("completed");
-        return new SubmissionRecord(UUID.randomUUID(), UUID.randomUUID(), status, "python", 5000, 256,
+        return new SubmissionRecord(UUID.randomUUID(), UUID.randomUUID(), Status.ofWireName(status), "python", 5000, 256,
                 completed ? "accepted" : null, completed ? 0 : null, null, new byte[0], 0L, new byte[0], 0L,
                 completed ? 120L : null, null, null, List.of(), null, null, null,
                 T0, queueWaitMs == null ? null : T0.plusMillis(queueWaitMs), completed ? T0.plusSeconds(1) : null,
