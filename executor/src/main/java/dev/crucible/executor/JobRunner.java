@@ -1,6 +1,7 @@
 package dev.crucible.executor;
 
 import dev.crucible.executor.sandbox.Cancellation;
+import dev.crucible.executor.sandbox.Ending;
 import dev.crucible.executor.sandbox.Sandbox;
 import dev.crucible.executor.sandbox.SandboxException;
 import dev.crucible.executor.sandbox.SandboxRun;
@@ -85,60 +86,19 @@ final class JobRunner {
         try {
             List<SandboxSpec.SandboxFile> files = job.files().stream()
                     .map(f -> new SandboxSpec.SandboxFile(f.path(), f.content())).toList();
-            byte[] compileOutput = null;
-            Duration compileTime = null;
-            if (runtime.compiled()) {
-                List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", COMPILE_SCRIPT, "compile"));
-                command.addAll(withEntryFile(runtime.compile(), runtime, job));
-                SandboxRun compiled = sandbox.run(new SandboxSpec(runId(job, "compile"), runtime.imageTag(), command, files,
-                        new byte[0], Duration.ofMillis(runtime.compileLimits().wallTimeMs()),
-                        runtime.compileLimits().memoryMb() << 20, ARTIFACT_BYTES, COMPILE_OUTPUT_BYTES, false, List.of()), cancellation);
-                if (compiled.cancelled()) {
-                    return cancelled();
-                }
-                compileOutput = compiled.stderr().kept();
-                compileTime = compiled.stages().total();
-                Outcome failed = compileFailure(compiled);
-                if (failed != null) {
-                    return failed.withTimings(timings(compileTime, null));
-                }
-                files = CompiledArtifact.files(compiled.stdout().kept());
+            if (!runtime.compiled()) {
+                return runProgram(job, runtime, new Program(files, null, null), cancellation);
             }
-            if (job.tests().isEmpty()) {
-                List<SandboxRun> runs = new ArrayList<>();
-                for (int i = 0; i < job.runs(); i++) {
-                    SandboxRun run = run(job, runtime, files, job.stdin(), job.args(), job.runs() == 1 ? "run" : "run" + i,
-                            i == 0 ? job.outputFiles() : List.of(), cancellation);
-                    if (run.cancelled()) {
-                        return cancelled();
-                    }
-                    runs.add(run);
-                }
-                return repeated(job, runs).withCompileOutput(compileOutput)
-                        .withProvenance(provenance(job, runtime, runs.getFirst().imageId()))
-                        .withTimings(timings(compileTime, runs.stream().map(SandboxRun::stages)
-                                .reduce(SandboxRun.Stages.NONE, SandboxRun.Stages::plus)));
+            SandboxRun compiled = sandbox.run(compileSpec(job, runtime, files), cancellation);
+            if (compiled.ending() instanceof Ending.Cancelled) {
+                return cancelled();
             }
-            List<ExecutionEvent.TestOutcome> results = new ArrayList<>();
-            Instant started = null;
-            Instant finished = null;
-            String imageId = null;
-            SandboxRun.Stages stages = SandboxRun.Stages.NONE;
-            for (int i = 0; i < job.tests().size(); i++) {
-                Job.JobTest test = job.tests().get(i);
-                SandboxRun run = run(job, runtime, files, test.stdin() == null ? job.stdin() : test.stdin(),
-                        test.args() == null ? job.args() : test.args(), "test" + i, List.of(), cancellation);
-                if (run.cancelled()) {
-                    return cancelled();
-                }
-                results.add(judgeTest(test, run, job.comparison()));
-                started = started == null ? run.startedAt() : started;
-                finished = run.finishedAt();
-                imageId = run.imageId();
-                stages = stages.plus(run.stages());
+            Outcome failed = compileFailure(compiled);
+            if (failed != null) {
+                return failed;
             }
-            return overall(results, compileOutput, started, finished).withProvenance(provenance(job, runtime, imageId))
-                    .withTimings(timings(compileTime, stages));
+            return runProgram(job, runtime, new Program(CompiledArtifact.files(compiled.output().stdout().kept()),
+                    compiled.output().stderr().kept(), compiled.stages().total()), cancellation);
         } catch (SandboxException | IllegalArgumentException e) {
             log.error("submission {} failed in the sandbox: {}", job.submissionId(), e.getMessage());
             return Outcome.internalError(e.getMessage(), clock.instant());
@@ -146,6 +106,67 @@ final class JobRunner {
             log.error("submission {} failed unexpectedly", job.submissionId(), e);
             return Outcome.internalError("the executor failed: " + e, clock.instant());
         }
+    }
+
+    /**
+     * What the program runs with.
+     *
+     * @param files         the submitted files, or what the compiler made of them
+     * @param compileOutput what the compiler said; null for interpreted languages
+     * @param compileTime   the compile sandbox's whole life; null for interpreted languages
+     */
+    private record Program(List<SandboxSpec.SandboxFile> files, byte[] compileOutput, Duration compileTime) {}
+
+    private Outcome runProgram(Job job, RuntimeManifest runtime, Program program, Cancellation cancellation) {
+        return job.tests().isEmpty() ? runRepeatedly(job, runtime, program, cancellation) : runTests(job, runtime, program, cancellation);
+    }
+
+    private SandboxSpec compileSpec(Job job, RuntimeManifest runtime, List<SandboxSpec.SandboxFile> files) {
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", COMPILE_SCRIPT, "compile"));
+        command.addAll(withEntryFile(runtime.compile(), runtime, job));
+        return SandboxSpec.compile(runId(job, "compile"), runtime.imageTag(), command, files,
+                new SandboxSpec.Limits(Duration.ofMillis(runtime.compileLimits().wallTimeMs()),
+                        runtime.compileLimits().memoryMb() << 20, ARTIFACT_BYTES, COMPILE_OUTPUT_BYTES));
+    }
+
+    /** The program run as many times as the job asks, each in a fresh sandbox; the first run collects the output files. */
+    private Outcome runRepeatedly(Job job, RuntimeManifest runtime, Program program, Cancellation cancellation) {
+        List<SandboxRun> runs = new ArrayList<>();
+        for (int i = 0; i < job.runs(); i++) {
+            SandboxRun run = run(job, runtime, program.files(), job.stdin(), job.args(), job.runs() == 1 ? "run" : "run" + i,
+                    i == 0 ? job.outputFiles() : List.of(), cancellation);
+            if (run.ending() instanceof Ending.Cancelled) {
+                return cancelled();
+            }
+            runs.add(run);
+        }
+        SandboxRun.Stages stages = runs.stream().map(SandboxRun::stages).reduce(SandboxRun.Stages.NONE, SandboxRun.Stages::plus);
+        return repeated(job, runs, program.compileOutput())
+                .ranOn(provenance(job, runtime, runs.getFirst().imageId()), timings(program.compileTime(), stages));
+    }
+
+    /** Each test in a fresh sandbox, with its own input and arguments, or else the job's. */
+    private Outcome runTests(Job job, RuntimeManifest runtime, Program program, Cancellation cancellation) {
+        List<ExecutionEvent.TestOutcome> results = new ArrayList<>();
+        Instant started = null;
+        Instant finished = null;
+        String imageId = null;
+        SandboxRun.Stages stages = SandboxRun.Stages.NONE;
+        for (int i = 0; i < job.tests().size(); i++) {
+            Job.JobTest test = job.tests().get(i);
+            SandboxRun run = run(job, runtime, program.files(), test.stdin() == null ? job.stdin() : test.stdin(),
+                    test.args() == null ? job.args() : test.args(), "test" + i, List.of(), cancellation);
+            if (run.ending() instanceof Ending.Cancelled) {
+                return cancelled();
+            }
+            results.add(judgeTest(test, run, job.comparison()));
+            started = started == null ? run.startedAt() : started;
+            finished = run.finishedAt();
+            imageId = run.imageId();
+            stages = stages.plus(run.stages());
+        }
+        return overall(results, program.compileOutput(), started, finished)
+                .ranOn(provenance(job, runtime, imageId), timings(program.compileTime(), stages));
     }
 
     /**
@@ -195,24 +216,27 @@ final class JobRunner {
                            List<String> args, String step, List<String> outputFiles, Cancellation cancellation) {
         List<String> command = withEntryFile(runtime.run(), runtime, job);
         command.addAll(args);
-        return sandbox.run(new SandboxSpec(runId(job, step), runtime.imageTag(), command, files, stdin,
-                Duration.ofMillis(job.limits().wallTimeMs()), job.limits().memoryMb() << 20,
-                job.limits().outputBytes(), job.limits().outputBytes(), job.mergeStderr(), outputFiles), cancellation);
+        SandboxSpec.Limits limits = SandboxSpec.Limits.of(Duration.ofMillis(job.limits().wallTimeMs()),
+                job.limits().memoryMb() << 20, job.limits().outputBytes());
+        return sandbox.run(SandboxSpec.program(runId(job, step), runtime.imageTag(), command, files, stdin, limits)
+                .mergingStderr(job.mergeStderr()).collecting(outputFiles), cancellation);
     }
 
     /**
      * The outcome of the program's runs (one, or several when the job asked): that of the first run
      * that is not accepted, else of the first; the output files of the first run (the only one that
      * collects them); and, for several, each run's figures.
+     *
+     * @param compileOutput what the compiler said; null for interpreted languages
      */
-    static Outcome repeated(Job job, List<SandboxRun> runs) {
-        List<Outcome> judged = runs.stream().map(JobRunner::judge).toList();
+    static Outcome repeated(Job job, List<SandboxRun> runs, byte[] compileOutput) {
+        List<ExecutionEvent.ProgramResult> judged = runs.stream().map(JobRunner::judge).toList();
         int shown = IntStream.range(0, judged.size()).filter(i -> judged.get(i).verdict() != Verdict.ACCEPTED).findFirst().orElse(0);
+        SandboxRun run = runs.get(shown);
         Map<String, byte[]> found = runs.getFirst().outputFiles();
-        Outcome outcome = judged.get(shown).withOutputFiles(job.outputFiles().stream()
-                .map(path -> new ExecutionEvent.OutputFile(path, found.get(path))).toList());
-        return judged.size() == 1 ? outcome : outcome.withRuns(judged.stream()
-                .map(o -> new ExecutionEvent.RunOutcome(o.verdict(), o.exitCode(), o.signal(), o.wallTimeMs(), o.usage())).toList());
+        return new Outcome(judged.get(shown), output(run), null, compileOutput, List.of(), judged.size() == 1 ? List.of() : judged,
+                job.outputFiles().stream().map(path -> new ExecutionEvent.OutputFile(path, found.get(path))).toList(),
+                new ExecutionEvent.Context(run.startedAt(), run.finishedAt(), null, null));
     }
 
     /** What the run used, in the units results report; null when it was not measured. */
@@ -222,24 +246,27 @@ final class JobRunner {
                 : new ExecutionEvent.Usage(usage.cpu() == null ? null : usage.cpu().toMillis(), usage.peakMemoryBytes() >> 10);
     }
 
+    private static ExecutionEvent.Output output(SandboxRun run) {
+        SandboxRun.CapturedStream stdout = run.output().stdout();
+        SandboxRun.CapturedStream stderr = run.output().stderr();
+        return new ExecutionEvent.Output(stdout.kept(), stdout.droppedBytes(), stderr.kept(), stderr.droppedBytes());
+    }
+
     /** A test's verdict: the run's, or wrong_answer when it ran fine and printed something else. */
     static ExecutionEvent.TestOutcome judgeTest(Job.JobTest test, SandboxRun run, Job.Comparison comparison) {
-        Outcome judged = judge(run);
-        Verdict verdict = judged.verdict() == Verdict.ACCEPTED
-                && !OutputComparison.matches(comparison, run.stdout().kept(), test.expectedOutput())
-                ? Verdict.WRONG_ANSWER : judged.verdict();
-        return new ExecutionEvent.TestOutcome(test.name(), verdict, judged.exitCode(), judged.signal(),
-                judged.stdout(), judged.stdoutTruncatedBytes(), judged.stderr(), judged.stderrTruncatedBytes(),
-                judged.wallTimeMs(), judged.usage());
+        ExecutionEvent.ProgramResult judged = judge(run);
+        boolean wrong = judged.verdict() == Verdict.ACCEPTED
+                && !OutputComparison.matches(comparison, run.output().stdout().kept(), test.expectedOutput());
+        return new ExecutionEvent.TestOutcome(test.name(), wrong ? judged.withVerdict(Verdict.WRONG_ANSWER) : judged, output(run));
     }
 
     /** Accepted when every test is; otherwise the verdict of the first test that is not. */
     static Outcome overall(List<ExecutionEvent.TestOutcome> tests, byte[] compileOutput, Instant started, Instant finished) {
-        Verdict verdict = tests.stream().map(ExecutionEvent.TestOutcome::verdict)
+        Verdict verdict = tests.stream().map(t -> t.result().verdict())
                 .filter(v -> v != Verdict.ACCEPTED).findFirst().orElse(Verdict.ACCEPTED);
-        long wall = tests.stream().mapToLong(t -> t.wallTimeMs() == null ? 0 : t.wallTimeMs()).sum();
-        return new Outcome(verdict, null, null, new byte[0], 0, new byte[0], 0, wall, started, finished, null, compileOutput, tests,
-                null, null, null, List.of(), List.of());
+        long wall = tests.stream().mapToLong(t -> t.result().wallTimeMs() == null ? 0 : t.result().wallTimeMs()).sum();
+        return new Outcome(ExecutionEvent.ProgramResult.judgedOnly(verdict, wall), ExecutionEvent.Output.NONE, null, compileOutput,
+                tests, List.of(), List.of(), new ExecutionEvent.Context(started, finished, null, null));
     }
 
     private static String runId(Job job, String step) {
@@ -258,48 +285,41 @@ final class JobRunner {
         return command;
     }
 
-    /** The outcome of a compile that did not succeed, or null when it did. */
+    /** The outcome of a compile that did not succeed, timed as one figure; null when it did succeed. */
     static Outcome compileFailure(SandboxRun compiled) {
-        String problem;
-        if (compiled.timedOut()) {
-            problem = "the compiler ran out of time";
-        } else if (compiled.oomKilled()) {
-            problem = "the compiler ran out of memory";
-        } else if (compiled.outputExceeded()) {
-            problem = "the compiler's output or the compiled program is too large";
-        } else if (compiled.exitCode() != 0) {
-            problem = "the compiler exited with " + compiled.exitCode();
-        } else {
+        String problem = switch (compiled.ending()) {
+            case Ending.Exited(int exitCode) -> exitCode == 0 ? null : "the compiler exited with " + exitCode;
+            case Ending.TimedOut _ -> "the compiler ran out of time";
+            case Ending.OutOfMemory _ -> "the compiler ran out of memory";
+            case Ending.OutputExceeded _ -> "the compiler's output or the compiled program is too large";
+            case Ending.Cancelled _ -> throw new IllegalArgumentException("a cancelled compile has no outcome");
+        };
+        if (problem == null) {
             return null;
         }
-        long wallMs = Math.max(0, Duration.between(compiled.startedAt(), compiled.finishedAt()).toMillis());
-        return new Outcome(Verdict.COMPILE_ERROR, null, null, new byte[0], 0, new byte[0], 0, wallMs,
-                compiled.startedAt(), compiled.finishedAt(), problem, compiled.stderr().kept(), List.of(), null, null, null,
-                List.of(), List.of());
+        return new Outcome(ExecutionEvent.ProgramResult.judgedOnly(Verdict.COMPILE_ERROR, compiled.wallTime().toMillis()),
+                ExecutionEvent.Output.NONE, problem, compiled.output().stderr().kept(), List.of(), List.of(), List.of(),
+                new ExecutionEvent.Context(compiled.startedAt(), compiled.finishedAt(), null, timings(compiled.stages().total(), null)));
     }
 
-    /** The verdict, in order of precedence: what the executor did to the sandbox, then what happened in it. */
-    static Outcome judge(SandboxRun run) {
-        // Killed at a limit, by the executor or, for memory, by the host's kernel: no exit status of its own.
-        boolean killedAtLimit = run.timedOut() || run.outputExceeded() || run.oomKilled();
-        Verdict verdict;
-        if (run.timedOut()) {
-            verdict = Verdict.TIME_LIMIT_EXCEEDED;
-        } else if (run.outputExceeded()) {
-            verdict = Verdict.OUTPUT_LIMIT_EXCEEDED;
-        } else if (run.oomKilled()) {
-            verdict = Verdict.MEMORY_LIMIT_EXCEEDED;
-        } else if (run.exitCode() == 0) {
-            verdict = Verdict.ACCEPTED;
-        } else {
-            verdict = Verdict.RUNTIME_ERROR;
-        }
-        Integer exitCode = killedAtLimit ? null : run.exitCode();
-        String signal = killedAtLimit ? "SIGKILL" : exitCode > 128 ? SIGNALS.get(exitCode - 128) : null;
-        long wallMs = Math.max(0, Duration.between(run.startedAt(), run.finishedAt()).toMillis());
-        return new Outcome(verdict, exitCode, signal,
-                run.stdout().kept(), run.stdout().droppedBytes(),
-                run.stderr().kept(), run.stderr().droppedBytes(),
-                wallMs, run.startedAt(), run.finishedAt(), null, null, List.of(), null, null, usage(run), List.of(), List.of());
+    /**
+     * The verdict and figures of one run: what the executor or the host did to the sandbox, else how
+     * the program exited. Killed at a limit, it has no exit status of its own.
+     */
+    static ExecutionEvent.ProgramResult judge(SandboxRun run) {
+        long wallMs = run.wallTime().toMillis();
+        return switch (run.ending()) {
+            case Ending.Exited(int exitCode) -> new ExecutionEvent.ProgramResult(
+                    exitCode == 0 ? Verdict.ACCEPTED : Verdict.RUNTIME_ERROR, exitCode,
+                    exitCode > 128 ? SIGNALS.get(exitCode - 128) : null, wallMs, usage(run));
+            case Ending.TimedOut _ -> killed(Verdict.TIME_LIMIT_EXCEEDED, wallMs, run);
+            case Ending.OutputExceeded _ -> killed(Verdict.OUTPUT_LIMIT_EXCEEDED, wallMs, run);
+            case Ending.OutOfMemory _ -> killed(Verdict.MEMORY_LIMIT_EXCEEDED, wallMs, run);
+            case Ending.Cancelled _ -> throw new IllegalArgumentException("a cancelled run has no verdict");
+        };
+    }
+
+    private static ExecutionEvent.ProgramResult killed(Verdict verdict, long wallMs, SandboxRun run) {
+        return new ExecutionEvent.ProgramResult(verdict, null, "SIGKILL", wallMs, usage(run));
     }
 }

@@ -8,18 +8,15 @@ import dev.crucible.executor.sandbox.SandboxRun;
 import dev.crucible.executor.sandbox.SandboxSpec;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ExecutorMetricsTest {
-    private static final SandboxSpec SPEC = new SandboxSpec("run-1", "image", List.of("true"), List.of(), new byte[0],
-            Duration.ofSeconds(1), 64L << 20, 1024, 1024, false, List.of());
+    private static final SandboxSpec SPEC = SandboxSpec.program("run-1", "image", List.of("true"), List.of(), new byte[0],
+            SandboxSpec.Limits.of(Duration.ofSeconds(1), 64L << 20, 1024));
 
     private static SandboxRun ran(SandboxRun.Stages stages) {
-        var empty = new SandboxRun.CapturedStream(new byte[0], 0);
-        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-        return new SandboxRun(0, false, false, false, false, empty, empty, t0, t0, "sha256:test", stages, null, null);
+        return SandboxRuns.exited(0).stages(stages).build();
     }
 
     @Test

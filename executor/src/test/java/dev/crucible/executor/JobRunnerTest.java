@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crucible.executor.sandbox.Ending;
 import dev.crucible.executor.sandbox.SandboxException;
 import dev.crucible.executor.sandbox.SandboxRun;
 import dev.crucible.executor.sandbox.SandboxSpec;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,17 +27,8 @@ class JobRunnerTest {
     @TempDir
     Path runtimes;
 
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    /** A program sandbox's stages; create is 1.6 ms, so that rounding each sandbox instead of the sum would show. */
-    private static final SandboxRun.Stages STAGES = new SandboxRun.Stages(
-            Duration.ofNanos(1_600_000), Duration.ofMillis(2), Duration.ofMillis(250), Duration.ofMillis(5));
     private static final SandboxRun.Stages COMPILE_STAGES = new SandboxRun.Stages(
             Duration.ofMillis(100), Duration.ofMillis(10), Duration.ofMillis(800), Duration.ofMillis(30));
-
-    private static SandboxRun run(int exit, boolean timedOut, boolean overflow, boolean oom) {
-        var empty = new SandboxRun.CapturedStream(new byte[0], 0);
-        return new SandboxRun(exit, timedOut, overflow, oom, false, empty, empty, T0, T0.plusMillis(250), "sha256:test", STAGES, null, null);
-    }
 
     private RuntimeCatalog catalog() throws Exception {
         Files.writeString(runtimes.resolve("python.json"), """
@@ -69,8 +60,7 @@ class JobRunnerTest {
     }
 
     private static SandboxRun compiledRun(byte[] artifact, int exit) {
-        return new SandboxRun(exit, false, false, false, false, new SandboxRun.CapturedStream(artifact, 0),
-                new SandboxRun.CapturedStream("warning: x\n".getBytes(), 0), T0, T0.plusMillis(900), "sha256:test", COMPILE_STAGES, null, null);
+        return SandboxRuns.exited(exit).stdout(artifact).stderr("warning: x\n").stages(COMPILE_STAGES).build();
     }
 
     @Test
@@ -80,14 +70,14 @@ class JobRunnerTest {
         byte[] artifact = tarOf("./main", binary, 0100755);
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             specs.add(spec);
-            return specs.size() == 1 ? compiledRun(artifact, 0) : run(0, false, false, false);
+            return specs.size() == 1 ? compiledRun(artifact, 0) : SandboxRuns.exited(0).build();
         }, Clock.systemUTC());
         var outcome = runner.execute(job("c", "main.c", List.of("x")));
         assertEquals(Verdict.ACCEPTED, outcome.verdict());
         assertEquals("warning: x\n", new String(outcome.compileOutput()));
         SandboxSpec compile = specs.get(0);
         assertEquals(List.of("gcc", "-o", "main", "./main.c"), compile.command().subList(4, 8));
-        assertEquals(Duration.ofMillis(9000), compile.wallTime());
+        assertEquals(Duration.ofMillis(9000), compile.limits().wallTime());
         SandboxSpec run = specs.get(1);
         assertEquals(List.of("./main", "x"), run.command());
         assertEquals(1, run.files().size(), "links in the compiled folder are dropped");
@@ -96,8 +86,7 @@ class JobRunnerTest {
     }
 
     private static SandboxRun printed(String stdout, int exit) {
-        return new SandboxRun(exit, false, false, false, false, new SandboxRun.CapturedStream(stdout.getBytes(), 0),
-                new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(100), "sha256:test", STAGES, null, null);
+        return SandboxRuns.exited(exit).stdout(stdout).build();
     }
 
     @Test
@@ -106,7 +95,8 @@ class JobRunnerTest {
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             specs.add(spec);
             String in = new String(spec.stdin());
-            return in.equals("crash") ? printed("", 1) : printed(in.equals("2") ? "4\n" : "5\n", 0);
+            SandboxRuns run = in.equals("crash") ? SandboxRuns.exited(1) : SandboxRuns.exited(0).stdout(in.equals("2") ? "4\n" : "5\n");
+            return run.wallTime(Duration.ofMillis(100)).build();
         }, Clock.systemUTC());
         Job job = new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[0])), "main.py",
                 new byte[0], List.of("-v"), new Job.JobLimits(1000, 64, 1024), List.of(
@@ -116,11 +106,11 @@ class JobRunnerTest {
                 Job.Comparison.TRAILING_WHITESPACE, false, 1, List.of());
         var outcome = runner.execute(job);
         assertEquals(List.of(Verdict.ACCEPTED, Verdict.WRONG_ANSWER, Verdict.RUNTIME_ERROR),
-                outcome.tests().stream().map(t -> t.verdict()).toList());
+                outcome.tests().stream().map(t -> t.result().verdict()).toList());
         assertEquals(Verdict.WRONG_ANSWER, outcome.verdict(), "the first failing test decides");
         assertEquals(List.of("python3", "./main.py", "-v"), specs.get(0).command(), "a test without args takes the submission's");
         assertEquals(List.of("python3", "./main.py", "-q"), specs.get(1).command());
-        assertEquals(300L, outcome.wallTimeMs());
+        assertEquals(300L, outcome.result().wallTimeMs());
     }
 
     @Test
@@ -131,8 +121,8 @@ class JobRunnerTest {
                 List.of(new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok\n".getBytes())),
                 Job.Comparison.EXACT, false, 1, List.of());
         var outcome = runner.execute(job);
-        assertEquals(Verdict.WRONG_ANSWER, outcome.tests().get(0).verdict(), "exact comparison sees the newline");
-        assertEquals(Verdict.ACCEPTED, outcome.tests().get(1).verdict());
+        assertEquals(Verdict.WRONG_ANSWER, outcome.tests().get(0).result().verdict(), "exact comparison sees the newline");
+        assertEquals(Verdict.ACCEPTED, outcome.tests().get(1).result().verdict());
     }
 
     @Test
@@ -140,8 +130,7 @@ class JobRunnerTest {
         List<SandboxSpec> specs = new java.util.ArrayList<>();
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             specs.add(spec);
-            return new SandboxRun(137, false, false, false, true, new SandboxRun.CapturedStream(new byte[0], 0),
-                    new SandboxRun.CapturedStream(new byte[0], 0), T0, T0.plusMillis(10), "sha256:test", STAGES, null, null);
+            return SandboxRuns.ended(Ending.CANCELLED).build();
         }, Clock.systemUTC());
         assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("c", "main.c", List.of()), () -> true).verdict());
         assertEquals(1, specs.size());
@@ -166,9 +155,9 @@ class JobRunnerTest {
         List<SandboxSpec> specs = new java.util.ArrayList<>();
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             specs.add(spec);
-            return specs.size() == 1 ? compiledRun(artifact, 0) : run(0, false, false, false);
+            return specs.size() == 1 ? compiledRun(artifact, 0) : SandboxRuns.exited(0).build();
         }, Clock.systemUTC());
-        var timings = runner.execute(job("c", "main.c", List.of())).timings();
+        var timings = runner.execute(job("c", "main.c", List.of())).context().timings();
         assertEquals(new ExecutionEvent.StageTimings(940L, 1L, 2L, 250L, 5L), timings,
                 "compile is the compile sandbox's whole life; the stages are the run sandbox's alone");
     }
@@ -181,7 +170,7 @@ class JobRunnerTest {
                         new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok".getBytes()),
                         new Job.JobTest("c", null, null, "ok".getBytes())),
                 Job.Comparison.TRAILING_WHITESPACE, false, 1, List.of());
-        assertEquals(new ExecutionEvent.StageTimings(null, 4L, 6L, 750L, 15L), runner.execute(job).timings(),
+        assertEquals(new ExecutionEvent.StageTimings(null, 4L, 6L, 750L, 15L), runner.execute(job).context().timings(),
                 "3 x 1.6 ms of create is 4 ms: the sum is rounded, not each sandbox");
     }
 
@@ -189,7 +178,7 @@ class JobRunnerTest {
     void failedCompileIsTimedAndNoRunStagesAreReported() throws Exception {
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> compiledRun(new byte[0], 1), Clock.systemUTC());
         assertEquals(new ExecutionEvent.StageTimings(940L, null, null, null, null),
-                runner.execute(job("c", "main.c", List.of())).timings());
+                runner.execute(job("c", "main.c", List.of())).context().timings());
     }
 
     @Test
@@ -197,7 +186,7 @@ class JobRunnerTest {
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             throw new SandboxException("proxy refused", null);
         }, Clock.systemUTC());
-        assertNull(runner.execute(job("python", "main.py", List.of())).timings());
+        assertNull(runner.execute(job("python", "main.py", List.of())).context().timings());
     }
 
     private static Job job(String runtime, String entry, List<String> args) {
@@ -210,10 +199,8 @@ class JobRunnerTest {
                 List.of(), new Job.JobLimits(1000, 64, 1024), List.of(), null, false, runs, outputFiles);
     }
 
-    private static SandboxRun measured(int exit, boolean timedOut, long cpuMs, Map<String, byte[]> files) {
-        var empty = new SandboxRun.CapturedStream(new byte[0], 0);
-        return new SandboxRun(exit, timedOut, false, false, false, empty, empty, T0, T0.plusMillis(250), "sha256:test", STAGES,
-                new SandboxRun.Usage(Duration.ofMillis(cpuMs), 2 << 20), files);
+    private static SandboxRun measured(SandboxRuns run, long cpuMs, Map<String, byte[]> files) {
+        return run.usage(Duration.ofMillis(cpuMs), 2 << 20).outputFiles(files).build();
     }
 
     @Test
@@ -221,28 +208,28 @@ class JobRunnerTest {
         List<SandboxSpec> specs = new java.util.ArrayList<>();
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             specs.add(spec);
-            return measured(0, false, 10L * specs.size(), Map.of());
+            return measured(SandboxRuns.exited(0), 10L * specs.size(), Map.of());
         }, Clock.systemUTC());
         var outcome = runner.execute(repeatedJob(3, List.of("out.txt")));
         assertEquals(3, specs.stream().map(SandboxSpec::runId).distinct().count());
         assertEquals(List.of(List.of("out.txt"), List.of(), List.of()), specs.stream().map(SandboxSpec::outputFiles).toList(),
                 "only the first run collects output files");
         assertEquals(List.of(10L, 20L, 30L), outcome.runs().stream().map(r -> r.usage().cpuTimeMs()).toList());
-        assertEquals(new ExecutionEvent.Usage(10L, 2048), outcome.usage(), "the submission shows the first run");
+        assertEquals(new ExecutionEvent.Usage(10L, 2048), outcome.result().usage(), "the submission shows the first run");
     }
 
     @Test
     void theFirstFailingRunSpeaksForTheSubmission() {
-        var outcome = JobRunner.repeated(repeatedJob(3, List.of()), List.of(
-                measured(0, false, 10, Map.of()), measured(137, true, 990, Map.of()), measured(1, false, 5, Map.of())));
+        var outcome = JobRunner.repeated(repeatedJob(3, List.of()), List.of(measured(SandboxRuns.exited(0), 10, Map.of()),
+                measured(SandboxRuns.ended(Ending.TIMED_OUT), 990, Map.of()), measured(SandboxRuns.exited(1), 5, Map.of())), null);
         assertEquals(Verdict.TIME_LIMIT_EXCEEDED, outcome.verdict());
-        assertEquals(990L, outcome.usage().cpuTimeMs());
+        assertEquals(990L, outcome.result().usage().cpuTimeMs());
     }
 
     @Test
     void outputFilesComeInTheOrderAskedWithTheMissingOnesEmpty() {
         var outcome = JobRunner.repeated(repeatedJob(1, List.of("b.txt", "missing", "a.txt")),
-                List.of(measured(0, false, 10, Map.of("a.txt", "A".getBytes(), "b.txt", "B".getBytes()))));
+                List.of(measured(SandboxRuns.exited(0), 10, Map.of("a.txt", "A".getBytes(), "b.txt", "B".getBytes()))), null);
         assertEquals(List.of("b.txt", "missing", "a.txt"), outcome.outputFiles().stream().map(f -> f.path()).toList());
         assertNull(outcome.outputFiles().get(1).content());
         assertEquals("B", new String(outcome.outputFiles().get(0).content()));
@@ -250,34 +237,35 @@ class JobRunnerTest {
 
     @Test
     void aSingleRunListsNoRuns() {
-        assertTrue(JobRunner.repeated(repeatedJob(1, List.of()), List.of(measured(0, false, 10, Map.of()))).runs().isEmpty());
+        assertTrue(JobRunner.repeated(repeatedJob(1, List.of()), List.of(measured(SandboxRuns.exited(0), 10, Map.of())), null)
+                .runs().isEmpty());
     }
 
     @Test
-    void timeoutWinsOverEverythingElse() {
-        assertEquals(Verdict.TIME_LIMIT_EXCEEDED, JobRunner.judge(run(137, true, true, true)).verdict());
+    void timeoutIsTimeLimitExceeded() {
+        assertEquals(Verdict.TIME_LIMIT_EXCEEDED, JobRunner.judge(SandboxRuns.ended(Ending.TIMED_OUT).build()).verdict());
     }
 
     @Test
-    void outputFloodWinsOverMemory() {
-        assertEquals(Verdict.OUTPUT_LIMIT_EXCEEDED, JobRunner.judge(run(137, false, true, true)).verdict());
+    void outputFloodIsOutputLimitExceeded() {
+        assertEquals(Verdict.OUTPUT_LIMIT_EXCEEDED, JobRunner.judge(SandboxRuns.ended(Ending.OUTPUT_EXCEEDED).build()).verdict());
     }
 
     @Test
     void oomKillIsMemoryLimitExceeded() {
-        var outcome = JobRunner.judge(run(137, false, false, true));
+        var outcome = JobRunner.judge(SandboxRuns.ended(Ending.OUT_OF_MEMORY).build());
         assertEquals(Verdict.MEMORY_LIMIT_EXCEEDED, outcome.verdict());
         assertEquals("SIGKILL", outcome.signal());
     }
 
     @Test
     void oomKillHasNoExitStatusOfItsOwn() {
-        assertNull(JobRunner.judge(run(0, false, false, true)).exitCode());
+        assertNull(JobRunner.judge(SandboxRuns.ended(Ending.OUT_OF_MEMORY).build()).exitCode());
     }
 
     @Test
     void exitZeroIsAccepted() {
-        var outcome = JobRunner.judge(run(0, false, false, false));
+        var outcome = JobRunner.judge(SandboxRuns.exited(0).build());
         assertEquals(Verdict.ACCEPTED, outcome.verdict());
         assertEquals(250L, outcome.wallTimeMs());
         assertNull(outcome.signal());
@@ -285,14 +273,14 @@ class JobRunnerTest {
 
     @Test
     void segfaultIsARuntimeErrorWithItsSignal() {
-        var outcome = JobRunner.judge(run(139, false, false, false));
+        var outcome = JobRunner.judge(SandboxRuns.exited(139).build());
         assertEquals(Verdict.RUNTIME_ERROR, outcome.verdict());
         assertEquals("SIGSEGV", outcome.signal());
     }
 
     @Test
     void killedForALimitHasNoExitCode() {
-        assertNull(JobRunner.judge(run(137, true, false, false)).exitCode());
+        assertNull(JobRunner.judge(SandboxRuns.ended(Ending.TIMED_OUT).build()).exitCode());
     }
 
     @Test
@@ -300,7 +288,7 @@ class JobRunnerTest {
         AtomicReference<SandboxSpec> seen = new AtomicReference<>();
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             seen.set(spec);
-            return run(0, false, false, false);
+            return SandboxRuns.exited(0).build();
         }, Clock.systemUTC());
         runner.execute(job("python", "-c", List.of("a b", "$(x)")));
         assertEquals(List.of("python3", "./-c", "a b", "$(x)"), seen.get().command());
@@ -318,7 +306,7 @@ class JobRunnerTest {
 
     @Test
     void runtimeUnknownToTheExecutorIsAnInternalError() throws Exception {
-        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> run(0, false, false, false), Clock.systemUTC());
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> SandboxRuns.exited(0).build(), Clock.systemUTC());
         assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("cobol", "main.cob", List.of())).verdict());
     }
 }

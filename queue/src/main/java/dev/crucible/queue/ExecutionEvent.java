@@ -1,9 +1,12 @@
 package dev.crucible.queue;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /** What an executor reports about a submission, in order: {@link Started}, then {@link Finished}. */
@@ -22,75 +25,86 @@ public sealed interface ExecutionEvent {
     record Finished(UUID submissionId, String executor, Outcome outcome) implements ExecutionEvent {}
 
     /**
-     * The observed result of one run. Every figure comes from Docker or the executor, never from the program.
+     * The observed result of a job. Every figure comes from Docker or the executor, never from the
+     * program. On the stream its parts are unwrapped into one flat object, as before they were parts.
      *
-     * @param exitCode  null when the sandbox was killed for a limit
-     * @param signal    e.g. {@code SIGKILL}, when the exit status is 128 + a signal number
-     * @param message   for {@link Verdict#INTERNAL_ERROR}, what went wrong
+     * @param result        the verdict, and the figures of the run shown (of the first that failed, when
+     *                      it ran several times); for tests, their summed wall time alone
+     * @param output        what the run shown wrote; empty for compile errors, tests and internal errors
+     * @param message       for {@link Verdict#INTERNAL_ERROR} and {@link Verdict#COMPILE_ERROR}, what went wrong
      * @param compileOutput what the compiler said, for compiled languages; null otherwise
-     * @param tests     each test's outcome, in order, when the job had tests; empty otherwise
-     * @param timings   how long the job's sandboxes took; null when it failed before one finished, and in
-     *                  events of executors older than timings
-     * @param usage     what the program used (of the run shown, when it ran several times); null when it
-     *                  did not run, had tests (each test has its own), or when an older executor sent none
-     * @param runs      each run's figures, in order, when the program was run several times; empty otherwise
-     * @param outputFiles the files the job asked for, in the order asked, when it asked for any
+     * @param tests         each test's outcome, in order, when the job had tests; empty otherwise
+     * @param runs          each run's figures, in order, when the program was run several times; empty otherwise
+     * @param outputFiles   the files the job asked for, in the order asked, when it asked for any
+     * @param context       when and on what the job ran, and where its time went
      */
     record Outcome(
-            Verdict verdict,
-            Integer exitCode,
-            String signal,
-            byte[] stdout,
-            long stdoutTruncatedBytes,
-            byte[] stderr,
-            long stderrTruncatedBytes,
-            Long wallTimeMs,
-            Instant startedAt,
-            Instant finishedAt,
+            @JsonUnwrapped ProgramResult result,
+            @JsonUnwrapped Output output,
             String message,
             byte[] compileOutput,
             List<TestOutcome> tests,
-            Provenance provenance,
-            StageTimings timings,
-            Usage usage,
-            List<RunOutcome> runs,
-            List<OutputFile> outputFiles) {
+            List<ProgramResult> runs,
+            List<OutputFile> outputFiles,
+            @JsonUnwrapped Context context) {
 
         public Outcome {
+            Objects.requireNonNull(result, "result");
+            Objects.requireNonNull(output, "output");
+            Objects.requireNonNull(context, "context");
             tests = tests == null ? List.of() : List.copyOf(tests);
             runs = runs == null ? List.of() : List.copyOf(runs);
             outputFiles = outputFiles == null ? List.of() : List.copyOf(outputFiles);
         }
 
         public static Outcome internalError(String message, Instant at) {
-            return new Outcome(Verdict.INTERNAL_ERROR, null, null, new byte[0], 0, new byte[0], 0, null, at, at, message, null,
-                    List.of(), null, null, null, List.of(), List.of());
+            return new Outcome(ProgramResult.judgedOnly(Verdict.INTERNAL_ERROR, null), Output.NONE, message, null,
+                    List.of(), List.of(), List.of(), new Context(at, at, null, null));
         }
 
-        public Outcome withCompileOutput(byte[] output) {
-            return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
-                    wallTimeMs, startedAt, finishedAt, message, output, tests, provenance, timings, usage, runs, outputFiles);
+        public Verdict verdict() {
+            return result.verdict();
         }
 
-        public Outcome withProvenance(Provenance what) {
-            return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
-                    wallTimeMs, startedAt, finishedAt, message, compileOutput, tests, what, timings, usage, runs, outputFiles);
+        /** The same outcome, with what it ran on and how long its sandboxes took. */
+        public Outcome ranOn(Provenance provenance, StageTimings timings) {
+            return new Outcome(result, output, message, compileOutput, tests, runs, outputFiles,
+                    new Context(context.startedAt(), context.finishedAt(), provenance, timings));
+        }
+    }
+
+    /**
+     * How one run of the program ended, and what it used.
+     *
+     * @param exitCode   null when the sandbox was killed for a limit
+     * @param signal     e.g. {@code SIGKILL}, when the exit status is 128 + a signal number
+     * @param wallTimeMs from the program's start to its observed exit, on the executor's monotonic clock
+     * @param usage      what the program used; null when it did not run or was not measured (and, for a
+     *                   job's own result, when it had tests: each test has its own)
+     */
+    record ProgramResult(Verdict verdict, Integer exitCode, String signal, Long wallTimeMs, Usage usage) {
+        /** A verdict without a run of its own to show: a compile error, tests, an internal error. */
+        public static ProgramResult judgedOnly(Verdict verdict, Long wallTimeMs) {
+            return new ProgramResult(verdict, null, null, wallTimeMs, null);
         }
 
-        public Outcome withTimings(StageTimings what) {
-            return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
-                    wallTimeMs, startedAt, finishedAt, message, compileOutput, tests, provenance, what, usage, runs, outputFiles);
+        public ProgramResult withVerdict(Verdict other) {
+            return new ProgramResult(other, exitCode, signal, wallTimeMs, usage);
         }
+    }
 
-        public Outcome withRuns(List<RunOutcome> what) {
-            return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
-                    wallTimeMs, startedAt, finishedAt, message, compileOutput, tests, provenance, timings, usage, what, outputFiles);
-        }
+    /** The first bytes of a run's stdout and stderr, and how many bytes after them were dropped. */
+    record Output(byte[] stdout, long stdoutTruncatedBytes, byte[] stderr, long stderrTruncatedBytes) {
+        public static final Output NONE = new Output(new byte[0], 0, new byte[0], 0);
+    }
 
-        public Outcome withOutputFiles(List<OutputFile> what) {
-            return new Outcome(verdict, exitCode, signal, stdout, stdoutTruncatedBytes, stderr, stderrTruncatedBytes,
-                    wallTimeMs, startedAt, finishedAt, message, compileOutput, tests, provenance, timings, usage, runs, what);
-        }
+    /**
+     * When and on what a job ran.
+     *
+     * @param timings how long the job's sandboxes took; null when it failed before one finished, and in
+     *                events of executors older than timings
+     */
+    record Context(Instant startedAt, Instant finishedAt, Provenance provenance, StageTimings timings) {
     }
 
     /**
@@ -101,10 +115,6 @@ public sealed interface ExecutionEvent {
      * @param peakMemoryKb the sandbox's peak memory above its memory at rest before the program started
      */
     record Usage(Long cpuTimeMs, long peakMemoryKb) {
-    }
-
-    /** One of the runs of a program run several times: each in a fresh sandbox, with the same input. */
-    record RunOutcome(Verdict verdict, Integer exitCode, String signal, Long wallTimeMs, Usage usage) {
     }
 
     /**
@@ -133,22 +143,16 @@ public sealed interface ExecutionEvent {
      * @param imageId     the image's content digest, as Docker reported it for the run
      * @param sandbox     the sandbox runtime and its version
      * @param filesSha256 SHA-256 over the submitted files: each path, NUL, length, NUL, bytes, in order
+     * @param wallTimeLimitMs the job's wall-time limit (stored and sent as {@code wallTimeMs})
+     * @param memoryLimitMb   the job's memory limit (stored and sent as {@code memoryMb})
      */
     record Provenance(String runtime, String runtimeVersion, String image, String imageId, String sandbox,
-                      String executor, String filesSha256, long wallTimeMs, long memoryMb) {
+                      String executor, String filesSha256,
+                      @JsonProperty("wallTimeMs") long wallTimeLimitMs,
+                      @JsonProperty("memoryMb") long memoryLimitMb) {
     }
 
     /** One test's run: its verdict ({@link Verdict#WRONG_ANSWER} when it ran fine but printed otherwise). */
-    record TestOutcome(
-            String name,
-            Verdict verdict,
-            Integer exitCode,
-            String signal,
-            byte[] stdout,
-            long stdoutTruncatedBytes,
-            byte[] stderr,
-            long stderrTruncatedBytes,
-            Long wallTimeMs,
-            Usage usage) {
+    record TestOutcome(String name, @JsonUnwrapped ProgramResult result, @JsonUnwrapped Output output) {
     }
 }

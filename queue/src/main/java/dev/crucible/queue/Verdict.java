@@ -17,4 +17,14 @@ public enum Verdict {
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** The verdict a wire name names. */
+    public static Verdict ofWireName(String wireName) {
+        for (Verdict verdict : values()) {
+            if (verdict.wireName().equals(wireName)) {
+                return verdict;
+            }
+        }
+        throw new IllegalArgumentException("no verdict is called '" + wireName + "'");
+    }
 }

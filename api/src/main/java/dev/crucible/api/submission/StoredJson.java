@@ -14,7 +14,7 @@ final class StoredJson {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final TypeReference<List<ExecutionEvent.TestOutcome>> TESTS = new TypeReference<>() {};
     static final TypeReference<ExecutionEvent.Provenance> PROVENANCE = new TypeReference<>() {};
-    static final TypeReference<List<ExecutionEvent.RunOutcome>> RUNS = new TypeReference<>() {};
+    static final TypeReference<List<ExecutionEvent.ProgramResult>> RUNS = new TypeReference<>() {};
     static final TypeReference<List<ExecutionEvent.OutputFile>> OUTPUT_FILES = new TypeReference<>() {};
 
     private StoredJson() {}

@@ -171,9 +171,9 @@ public final class SubmissionService {
     }
 
     private SubmissionRecord justQueued(SubmissionStore.NewSubmission row) {
-        return new SubmissionRecord(row.id(), row.caller().keyId(), Status.QUEUED, row.runtime(), row.wallTimeLimitMs(),
-                row.memoryLimitMb(), null, null, null, null, null, null, null, null, null, null, List.of(), null,
-                null, null, row.createdAt(), null, null, null, null, null, List.of(), List.of());
+        return new SubmissionRecord(row.id(), row.caller().keyId(), Status.QUEUED, row.runtime(),
+                new SubmissionRecord.Limits(row.wallTimeLimitMs(), row.memoryLimitMb()),
+                new SubmissionRecord.Times(row.createdAt(), null, null, null), null, null);
     }
 
     /**

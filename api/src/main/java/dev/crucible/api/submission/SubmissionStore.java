@@ -208,8 +208,10 @@ public final class SubmissionStore {
      */
     boolean markFinished(ExecutionEvent.Finished finished) {
         ExecutionEvent.Outcome o = finished.outcome();
+        ExecutionEvent.ProgramResult result = o.result();
+        ExecutionEvent.Output output = o.output();
         // An executor older than timings sends none: the columns stay null.
-        ExecutionEvent.StageTimings timings = Objects.requireNonNullElse(o.timings(), NO_TIMINGS);
+        ExecutionEvent.StageTimings timings = Objects.requireNonNullElse(o.context().timings(), NO_TIMINGS);
         return jdbi.inTransaction(h -> {
             boolean changed = h.createUpdate("""
                 update submissions set status = :completed, verdict = :verdict, exit_code = :exit, signal = :signal,
@@ -224,33 +226,33 @@ public final class SubmissionStore {
                 .bind("completed", Status.COMPLETED.wireName())
                 .bind("queued", Status.QUEUED.wireName()).bind("running", Status.RUNNING.wireName())
                 .bind("id", finished.submissionId())
-                .bind("verdict", o.verdict().wireName())
-                .bind("exit", o.exitCode())
-                .bind("signal", o.signal())
-                .bind("stdout", o.stdout())
-                .bind("stdoutDropped", o.stdoutTruncatedBytes())
-                .bind("stderr", o.stderr())
-                .bind("stderrDropped", o.stderrTruncatedBytes())
-                .bind("wall", o.wallTimeMs())
+                .bind("verdict", result.verdict().wireName())
+                .bind("exit", result.exitCode())
+                .bind("signal", result.signal())
+                .bind("stdout", output.stdout())
+                .bind("stdoutDropped", output.stdoutTruncatedBytes())
+                .bind("stderr", output.stderr())
+                .bind("stderrDropped", output.stderrTruncatedBytes())
+                .bind("wall", result.wallTimeMs())
                 .bind("message", o.message())
                 .bind("compileOutput", o.compileOutput())
                 .bind("tests", o.tests().isEmpty() ? null : StoredJson.write(o.tests()))
-                .bind("provenance", StoredJson.write(o.provenance()))
+                .bind("provenance", StoredJson.write(o.context().provenance()))
                 .bindByType("passed", o.tests().isEmpty() ? null
-                        : (int) o.tests().stream().filter(t -> t.verdict() == Verdict.ACCEPTED).count(), Integer.class)
+                        : (int) o.tests().stream().filter(t -> t.result().verdict() == Verdict.ACCEPTED).count(), Integer.class)
                 .bindByType("total", o.tests().isEmpty() ? null : o.tests().size(), Integer.class)
                 .bind("compile", timings.compileMs())
                 .bind("create", timings.createMs())
                 .bind("start", timings.startMs())
                 .bind("run", timings.runMs())
                 .bind("teardown", timings.teardownMs())
-                .bindByType("cpu", o.usage() == null ? null : o.usage().cpuTimeMs(), Long.class)
-                .bindByType("memory", o.usage() == null ? null : o.usage().peakMemoryKb(), Long.class)
+                .bindByType("cpu", result.usage() == null ? null : result.usage().cpuTimeMs(), Long.class)
+                .bindByType("memory", result.usage() == null ? null : result.usage().peakMemoryKb(), Long.class)
                 .bind("runs", o.runs().isEmpty() ? null : StoredJson.write(o.runs()))
                 .bind("outputFiles", o.outputFiles().isEmpty() ? null : StoredJson.write(o.outputFiles()))
                 .bind("executor", finished.executor())
-                .bind("started", utc(o.startedAt()))
-                .bind("finished", utc(o.finishedAt()))
+                .bind("started", utc(o.context().startedAt()))
+                .bind("finished", utc(o.context().finishedAt()))
                 .execute() == 1;
             if (changed) {
                 h.createUpdate("""
@@ -346,36 +348,35 @@ public final class SubmissionStore {
     }
 
     private static SubmissionRecord record(ResultSet rs) throws SQLException {
+        Status status = Status.ofWireName(rs.getString("status"));
+        var times = new SubmissionRecord.Times(instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("started_at")),
+                instant(rs.getTimestamp("finished_at")), (Long) rs.getObject("queue_wait_ms"));
+        Integer total = (Integer) rs.getObject("tests_total");
         return new SubmissionRecord(
                 rs.getObject("id", UUID.class),
                 rs.getObject("api_key_id", UUID.class),
-                Status.ofWireName(rs.getString("status")),
+                status,
                 rs.getString("runtime"),
-                rs.getLong("wall_time_limit_ms"),
-                rs.getLong("memory_limit_mb"),
-                rs.getString("verdict"),
-                (Integer) rs.getObject("exit_code"),
-                rs.getString("signal"),
-                rs.getBytes("stdout"),
-                (Long) rs.getObject("stdout_truncated_bytes"),
-                rs.getBytes("stderr"),
-                (Long) rs.getObject("stderr_truncated_bytes"),
-                (Long) rs.getObject("wall_time_ms"),
-                rs.getString("message"),
-                rs.getBytes("compile_output"),
-                Objects.requireNonNullElse(StoredJson.read(rs.getString("test_results"), StoredJson.TESTS), List.of()),
-                StoredJson.read(rs.getString("provenance"), StoredJson.PROVENANCE),
-                (Integer) rs.getObject("tests_passed"),
-                (Integer) rs.getObject("tests_total"),
-                instant(rs.getTimestamp("created_at")),
-                instant(rs.getTimestamp("started_at")),
-                instant(rs.getTimestamp("finished_at")),
-                (Long) rs.getObject("queue_wait_ms"),
-                stageTimings(rs),
-                rs.getObject("peak_memory_kb") == null ? null
-                        : new ExecutionEvent.Usage((Long) rs.getObject("cpu_time_ms"), rs.getLong("peak_memory_kb")),
-                Objects.requireNonNullElse(StoredJson.read(rs.getString("run_results"), StoredJson.RUNS), List.of()),
-                Objects.requireNonNullElse(StoredJson.read(rs.getString("output_files"), StoredJson.OUTPUT_FILES), List.of()));
+                new SubmissionRecord.Limits(rs.getLong("wall_time_limit_ms"), rs.getLong("memory_limit_mb")),
+                times,
+                total == null ? null : new SubmissionRecord.Score(rs.getInt("tests_passed"), total),
+                status == Status.COMPLETED ? outcome(rs, times) : null);
+    }
+
+    /** The stored outcome of a completed submission. */
+    private static ExecutionEvent.Outcome outcome(ResultSet rs, SubmissionRecord.Times times) throws SQLException {
+        var usage = rs.getObject("peak_memory_kb") == null ? null
+                : new ExecutionEvent.Usage((Long) rs.getObject("cpu_time_ms"), rs.getLong("peak_memory_kb"));
+        var result = new ExecutionEvent.ProgramResult(Verdict.ofWireName(rs.getString("verdict")), (Integer) rs.getObject("exit_code"),
+                rs.getString("signal"), (Long) rs.getObject("wall_time_ms"), usage);
+        var output = new ExecutionEvent.Output(rs.getBytes("stdout"), rs.getLong("stdout_truncated_bytes"),
+                rs.getBytes("stderr"), rs.getLong("stderr_truncated_bytes"));
+        return new ExecutionEvent.Outcome(result, output, rs.getString("message"), rs.getBytes("compile_output"),
+                StoredJson.read(rs.getString("test_results"), StoredJson.TESTS),
+                StoredJson.read(rs.getString("run_results"), StoredJson.RUNS),
+                StoredJson.read(rs.getString("output_files"), StoredJson.OUTPUT_FILES),
+                new ExecutionEvent.Context(times.startedAt(), times.finishedAt(),
+                        StoredJson.read(rs.getString("provenance"), StoredJson.PROVENANCE), stageTimings(rs)));
     }
 
     /** The executor's timings, or null when it reported none (not completed, or an executor older than timings). */

@@ -23,27 +23,30 @@ final class SubmissionView {
     private SubmissionView() {}
 
     static Submission of(SubmissionRecord r) {
-        Submission view = new Submission(r.id(), SubmissionStatus.fromValue(r.status().wireName()), r.runtime(), time(r.createdAt()))
-                .limits(new Limits().wallTimeMs(r.wallTimeLimitMs()).memoryMb(r.memoryLimitMb()))
-                .startedAt(time(r.startedAt()))
-                .finishedAt(time(r.finishedAt()))
-                .timings(timings(r));
+        SubmissionRecord.Times times = r.times();
+        Submission view = new Submission(r.id(), SubmissionStatus.fromValue(r.status().wireName()), r.runtime(), time(times.createdAt()))
+                .limits(new Limits().wallTimeMs(r.limits().wallTimeLimitMs()).memoryMb(r.limits().memoryLimitMb()))
+                .startedAt(time(times.startedAt()))
+                .finishedAt(time(times.finishedAt()))
+                .timings(timings(times.queueWaitMs(), r.outcome() == null ? null : r.outcome().context().timings()));
         if (!r.completed()) {
             return view;
         }
-        view.verdict(Verdict.fromValue(r.verdict()))
-                .exitCode(r.exitCode())
-                .signal(r.signal())
-                .stdoutTruncatedBytes(r.stdoutTruncatedBytes())
-                .stderrTruncatedBytes(r.stderrTruncatedBytes())
-                .wallTimeMs(r.wallTimeMs())
-                .message(r.message());
-        view.cpuTimeMs(cpuTimeMs(r.usage())).peakMemoryKb(peakMemoryKb(r.usage()));
-        for (ExecutionEvent.RunOutcome run : r.runs()) {
+        ExecutionEvent.Outcome o = r.outcome();
+        ExecutionEvent.ProgramResult result = o.result();
+        view.verdict(verdict(result.verdict()))
+                .exitCode(result.exitCode())
+                .signal(result.signal())
+                .stdoutTruncatedBytes(o.output().stdoutTruncatedBytes())
+                .stderrTruncatedBytes(o.output().stderrTruncatedBytes())
+                .wallTimeMs(result.wallTimeMs())
+                .message(o.message());
+        view.cpuTimeMs(cpuTimeMs(result.usage())).peakMemoryKb(peakMemoryKb(result.usage()));
+        for (ExecutionEvent.ProgramResult run : o.runs()) {
             view.addRunsItem(new RunResult(verdict(run.verdict())).exitCode(run.exitCode()).signal(run.signal())
                     .wallTimeMs(run.wallTimeMs()).cpuTimeMs(cpuTimeMs(run.usage())).peakMemoryKb(peakMemoryKb(run.usage())));
         }
-        for (ExecutionEvent.OutputFile file : r.outputFiles()) {
+        for (ExecutionEvent.OutputFile file : o.outputFiles()) {
             OutputFile item = new OutputFile(file.path());
             if (file.content() != null) {
                 Text content = text(file.content());
@@ -51,30 +54,31 @@ final class SubmissionView {
             }
             view.addOutputFilesItem(item);
         }
-        Text stdout = text(r.stdout());
+        Text stdout = text(o.output().stdout());
         view.stdout(stdout.value()).stdoutEncoding(stdout.encoding());
-        Text stderr = text(r.stderr());
+        Text stderr = text(o.output().stderr());
         view.stderr(stderr.value()).stderrEncoding(stderr.encoding());
-        for (ExecutionEvent.TestOutcome t : r.tests()) {
-            Text out = text(t.stdout());
-            Text err = text(t.stderr());
-            view.addTestsItem(new TestResult(t.name(), verdict(t.verdict()))
-                    .stdout(out.value()).stdoutEncoding(out.encoding()).stdoutTruncatedBytes(t.stdoutTruncatedBytes())
-                    .stderr(err.value()).stderrEncoding(err.encoding()).stderrTruncatedBytes(t.stderrTruncatedBytes())
-                    .exitCode(t.exitCode()).signal(t.signal()).wallTimeMs(t.wallTimeMs())
-                    .cpuTimeMs(cpuTimeMs(t.usage())).peakMemoryKb(peakMemoryKb(t.usage())));
+        for (ExecutionEvent.TestOutcome t : o.tests()) {
+            ExecutionEvent.ProgramResult tr = t.result();
+            Text out = text(t.output().stdout());
+            Text err = text(t.output().stderr());
+            view.addTestsItem(new TestResult(t.name(), verdict(tr.verdict()))
+                    .stdout(out.value()).stdoutEncoding(out.encoding()).stdoutTruncatedBytes(t.output().stdoutTruncatedBytes())
+                    .stderr(err.value()).stderrEncoding(err.encoding()).stderrTruncatedBytes(t.output().stderrTruncatedBytes())
+                    .exitCode(tr.exitCode()).signal(tr.signal()).wallTimeMs(tr.wallTimeMs())
+                    .cpuTimeMs(cpuTimeMs(tr.usage())).peakMemoryKb(peakMemoryKb(tr.usage())));
         }
-        if (r.testsTotal() != null) {
-            view.score(new Score(r.testsPassed(), r.testsTotal()));
+        if (r.score() != null) {
+            view.score(new Score(r.score().passed(), r.score().total()));
         }
-        if (r.provenance() != null) {
-            ExecutionEvent.Provenance p = r.provenance();
+        ExecutionEvent.Provenance p = o.context().provenance();
+        if (p != null) {
             view.provenance(new Provenance().runtime(p.runtime()).runtimeVersion(p.runtimeVersion()).image(p.image())
                     .imageId(p.imageId()).sandbox(p.sandbox()).executor(p.executor()).filesSha256(p.filesSha256())
-                    .limits(new Limits().wallTimeMs(p.wallTimeMs()).memoryMb(p.memoryMb())));
+                    .limits(new Limits().wallTimeMs(p.wallTimeLimitMs()).memoryMb(p.memoryLimitMb())));
         }
-        if (r.compileOutput() != null) {
-            Text compileOutput = text(r.compileOutput());
+        if (o.compileOutput() != null) {
+            Text compileOutput = text(o.compileOutput());
             view.compileOutput(compileOutput.value()).compileOutputEncoding(compileOutput.encoding());
         }
         return view;
@@ -93,12 +97,11 @@ final class SubmissionView {
     }
 
     /** The queue wait once started, with the executor's figures once completed; null before it started. */
-    private static StageTimings timings(SubmissionRecord r) {
-        if (r.queueWaitMs() == null && r.timings() == null) {
+    private static StageTimings timings(Long queueWaitMs, ExecutionEvent.StageTimings t) {
+        if (queueWaitMs == null && t == null) {
             return null;
         }
-        StageTimings view = new StageTimings().queueWaitMs(r.queueWaitMs());
-        ExecutionEvent.StageTimings t = r.timings();
+        StageTimings view = new StageTimings().queueWaitMs(queueWaitMs);
         if (t != null) {
             view.compileMs(t.compileMs()).createMs(t.createMs()).startMs(t.startMs()).runMs(t.runMs()).teardownMs(t.teardownMs());
         }

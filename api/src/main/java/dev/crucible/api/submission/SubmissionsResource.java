@@ -81,7 +81,7 @@ public final class SubmissionsResource implements SubmissionsApi {
         SubmissionPage page = new SubmissionPage(rows.stream().limit(size).map(SubmissionView::summary).toList());
         if (rows.size() > size) {
             SubmissionRecord last = rows.get(size - 1);
-            page.nextCursor(ListCursor.write(last.createdAt(), last.id()));
+            page.nextCursor(ListCursor.write(last.times().createdAt(), last.id()));
         }
         return page;
     }
@@ -107,8 +107,8 @@ public final class SubmissionsResource implements SubmissionsApi {
                 case COMPLETED -> byStatus[2]++;
                 case CANCELLED -> byStatus[3]++;
             }
-            if (s.verdict() != null) {
-                verdicts.merge(s.verdict(), 1, Integer::sum);
+            if (s.outcome() != null) {
+                verdicts.merge(s.outcome().verdict().wireName(), 1, Integer::sum);
             }
         }
         var aggregate = new BatchAggregate(batch.submissions().size(), byStatus[0], byStatus[1], byStatus[2], byStatus[3], verdicts);

@@ -53,9 +53,8 @@ class SubmissionStoreIT {
     }
 
     private static ExecutionEvent.Finished finished(UUID id, Verdict verdict, String stdout) {
-        Instant now = Instant.now();
-        return new ExecutionEvent.Finished(id, "executor-test", new ExecutionEvent.Outcome(verdict, 0, null,
-                stdout.getBytes(StandardCharsets.UTF_8), 0, new byte[] {0, 1}, 0, 12L, now, now, null, null, null, null, null, null, null, null));
+        return new ExecutionEvent.Finished(id, "executor-test",
+                Outcomes.judged(verdict).stdout(stdout.getBytes(StandardCharsets.UTF_8)).stderr(new byte[] {0, 1}).build());
     }
 
     @Test
@@ -83,8 +82,8 @@ class SubmissionStoreIT {
         assertTrue(store.markFinished(finished(id, Verdict.ACCEPTED, "first")));
         assertFalse(store.markFinished(finished(id, Verdict.RUNTIME_ERROR, "second")));
         SubmissionRecord stored = store.find(id, caller).orElseThrow();
-        assertEquals("accepted", stored.verdict());
-        assertEquals("first", new String(stored.stdout(), StandardCharsets.UTF_8));
+        assertEquals("accepted", stored.outcome().verdict().wireName());
+        assertEquals("first", new String(stored.outcome().output().stdout(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -98,18 +97,18 @@ class SubmissionStoreIT {
     @Test
     void startStoresHowLongTheSubmissionWaited() {
         UUID id = queued();
-        Instant created = store.find(id, caller).orElseThrow().createdAt();
+        Instant created = store.find(id, caller).orElseThrow().times().createdAt();
         Duration wait = store.markStarted(new ExecutionEvent.Started(id, "executor-test", created.plusMillis(1500))).orElseThrow();
         assertEquals(Duration.ofMillis(1500), wait);
         SubmissionRecord stored = store.find(id, caller).orElseThrow();
-        assertEquals(1500L, stored.queueWaitMs());
+        assertEquals(1500L, stored.times().queueWaitMs());
         assertEquals(1500L, SubmissionView.of(stored).getTimings().getQueueWaitMs(), "shown while it runs");
     }
 
     @Test
     void startBeforeCreationByAnotherClockIsNoWait() {
         UUID id = queued();
-        Instant created = store.find(id, caller).orElseThrow().createdAt();
+        Instant created = store.find(id, caller).orElseThrow().times().createdAt();
         assertEquals(Duration.ZERO, store.markStarted(new ExecutionEvent.Started(id, "executor-test", created.minusSeconds(2))).orElseThrow());
     }
 
@@ -118,17 +117,17 @@ class SubmissionStoreIT {
         UUID id = queued();
         var timings = new ExecutionEvent.StageTimings(null, 40L, 12L, 130L, 25L);
         store.markFinished(new ExecutionEvent.Finished(id, "executor-test",
-                finished(id, Verdict.ACCEPTED, "x").outcome().withTimings(timings)));
-        assertEquals(timings, store.find(id, caller).orElseThrow().timings());
+                finished(id, Verdict.ACCEPTED, "x").outcome().ranOn(null, timings)));
+        assertEquals(timings, store.find(id, caller).orElseThrow().outcome().context().timings());
         var listed = store.list(key, new SubmissionStore.ListFilter(null, null, null, null, null), null, 10);
-        assertEquals(timings, listed.getFirst().timings());
+        assertEquals(timings, listed.getFirst().outcome().context().timings());
     }
 
     @Test
     void outcomeWithoutTimingsStoresNone() {
         UUID id = queued();
         store.markFinished(finished(id, Verdict.ACCEPTED, "x"));
-        assertNull(store.find(id, caller).orElseThrow().timings());
+        assertNull(store.find(id, caller).orElseThrow().outcome().context().timings());
     }
 
     @Test
@@ -151,7 +150,7 @@ class SubmissionStoreIT {
     void nulBytesInOutputAreStoredExactly() {
         UUID id = queued();
         store.markFinished(finished(id, Verdict.ACCEPTED, "x"));
-        assertEquals(2, store.find(id, caller).orElseThrow().stderr().length);
+        assertEquals(2, store.find(id, caller).orElseThrow().outcome().output().stderr().length);
     }
 
     @Test

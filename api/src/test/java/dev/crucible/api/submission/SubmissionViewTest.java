@@ -21,17 +21,18 @@ class SubmissionViewTest {
     }
 
     private static SubmissionRecord stored(String status, Long queueWaitMs, ExecutionEvent.StageTimings timings,
-                                           ExecutionEvent.Usage usage, List<ExecutionEvent.RunOutcome> runs,
+                                           ExecutionEvent.Usage usage, List<ExecutionEvent.ProgramResult> runs,
                                            List<ExecutionEvent.OutputFile> outputFiles) {
         boolean completed = status.equals("completed");
-        return new SubmissionRecord(UUID.randomUUID(), UUID.randomUUID(), Status.ofWireName(status), "python", 5000, 256,
-                completed ? "accepted" : null, completed ? 0 : null, null, new byte[0], 0L, new byte[0], 0L,
-                completed ? 120L : null, null, null, List.of(), null, null, null,
-                T0, queueWaitMs == null ? null : T0.plusMillis(queueWaitMs), completed ? T0.plusSeconds(1) : null,
-                queueWaitMs, timings, usage, runs, outputFiles);
+        return new SubmissionRecord(UUID.randomUUID(), UUID.randomUUID(), Status.ofWireName(status), "python",
+                new SubmissionRecord.Limits(5000, 256),
+                new SubmissionRecord.Times(T0, queueWaitMs == null ? null : T0.plusMillis(queueWaitMs),
+                        completed ? T0.plusSeconds(1) : null, queueWaitMs), null,
+                completed ? Outcomes.accepted().wallTimeMs(120).usage(usage).runs(runs).outputFiles(outputFiles).timings(timings)
+                        .at(T0.plusSeconds(1)).build() : null);
     }
 
-    private static SubmissionRecord completedWith(ExecutionEvent.Usage usage, List<ExecutionEvent.RunOutcome> runs,
+    private static SubmissionRecord completedWith(ExecutionEvent.Usage usage, List<ExecutionEvent.ProgramResult> runs,
                                                   List<ExecutionEvent.OutputFile> outputFiles) {
         return stored("completed", 5L, null, usage, runs, outputFiles);
     }
@@ -45,8 +46,8 @@ class SubmissionViewTest {
 
     @Test
     void eachRunKeepsItsOwnFigures() {
-        var runs = List.of(new ExecutionEvent.RunOutcome(Verdict.ACCEPTED, 0, null, 100L, new ExecutionEvent.Usage(30L, 2000)),
-                new ExecutionEvent.RunOutcome(Verdict.TIME_LIMIT_EXCEEDED, null, "SIGKILL", 1000L, new ExecutionEvent.Usage(990L, 2100)));
+        var runs = List.of(new ExecutionEvent.ProgramResult(Verdict.ACCEPTED, 0, null, 100L, new ExecutionEvent.Usage(30L, 2000)),
+                new ExecutionEvent.ProgramResult(Verdict.TIME_LIMIT_EXCEEDED, null, "SIGKILL", 1000L, new ExecutionEvent.Usage(990L, 2100)));
         var view = SubmissionView.of(completedWith(null, runs, List.of()));
         assertEquals(List.of(30L, 990L), view.getRuns().stream().map(r -> r.getCpuTimeMs()).toList());
         assertEquals(dev.crucible.api.model.Verdict.TIME_LIMIT_EXCEEDED, view.getRuns().get(1).getVerdict());

@@ -63,9 +63,8 @@ class WebhookDeliveryIT {
         Caller caller = new Caller(scratch.keyId(), Caller.Role.SUBMITTER, "127.0.0.1");
         store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python", 1000, 64, 1024, "{}",
                 "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", Instant.now(), null, null), 1000);
-        Instant now = Instant.now();
-        store.markFinished(new ExecutionEvent.Finished(id, "executor-test", new ExecutionEvent.Outcome(Verdict.ACCEPTED, 0, null,
-                "out".getBytes(StandardCharsets.UTF_8), 0, new byte[0], 0, 5L, now, now, null, null, null, null, null, null, null, null)));
+        store.markFinished(new ExecutionEvent.Finished(id, "executor-test",
+                Outcomes.accepted().stdout("out".getBytes(StandardCharsets.UTF_8)).wallTimeMs(5).build()));
         return id;
     }
 

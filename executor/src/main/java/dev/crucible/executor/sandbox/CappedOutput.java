@@ -90,7 +90,8 @@ final class CappedOutput extends ResultCallback.Adapter<Frame> {
         return stdout.snapshot();
     }
 
-    SandboxRun.CapturedStream stderr() {
-        return stderr.snapshot();
+    /** Both streams, as kept so far. */
+    SandboxRun.Output captured() {
+        return new SandboxRun.Output(stdout.snapshot(), stderr.snapshot());
     }
 }

@@ -1,16 +1,13 @@
 package dev.crucible.executor.sandbox;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.InspectExecResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Ulimit;
-import com.github.dockerjava.api.model.WaitResponse;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
@@ -24,11 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +53,6 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     public static final String RUN_LABEL = "dev.crucible.run";
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration EXIT_AFTER_KILL = Duration.ofSeconds(15);
-    private static final Duration CANCEL_POLL = Duration.ofMillis(250);
-    /** How often a program that closed its output is asked whether it exited. */
-    private static final Duration CLOSED_OUTPUT_POLL = Duration.ofMillis(50);
     /**
      * Pid 1 of every sandbox: it holds the sandbox, and so its cgroup, open after the program exits,
      * so that what the program used can still be read. Its own uid, so the program cannot signal it.
@@ -70,8 +60,6 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     private static final List<String> KEEPER = List.of("sleep", "infinity");
     /** How long a sandbox whose cgroup is gone may still count as running in Docker. */
     private static final Duration STOP_AFTER_CGROUP = Duration.ofSeconds(2);
-    /** Collecting output files is a few reads in memory. */
-    private static final Duration COLLECT_TIME = Duration.ofSeconds(10);
     static final int KEEPER_UID = 65533;
     private static final List<String> ENVIRONMENT = List.of(
             "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/tmp", "LANG=C.UTF-8");
@@ -81,6 +69,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     private final SandboxPolicy policy;
     private final CgroupMeter meter;
     private final String owner;
+    private final ExitWait exitWait;
+    private final OutputFileCollector collector;
 
     private DockerSandbox(DockerClient control, DockerClient streams, SandboxPolicy policy, CgroupMeter meter, String owner) {
         this.control = control;
@@ -88,6 +78,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         this.policy = policy;
         this.meter = meter;
         this.owner = owner;
+        this.exitWait = new ExitWait(control, streams);
+        this.collector = new OutputFileCollector(streams, this::createExec);
     }
 
     /**
@@ -122,8 +114,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     public SandboxRun run(SandboxSpec spec, Cancellation cancellation) {
         if (cancellation.requested()) {
             Instant now = Instant.now();
-            SandboxRun.CapturedStream nothing = new SandboxRun.CapturedStream(new byte[0], 0);
-            return new SandboxRun(-1, false, false, false, true, nothing, nothing, now, now, null, SandboxRun.Stages.NONE, null, Map.of());
+            return new SandboxRun(Ending.CANCELLED, SandboxRun.Output.NONE, now, now, null, SandboxRun.Stages.NONE, null, Map.of());
         }
         long begun = System.nanoTime();
         String id = create(spec);
@@ -155,21 +146,21 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         CgroupMeter.Usage atRest = meter.read(id);
         String exec = createExec(name(spec), programCommand(spec));
         AtomicReference<CgroupMeter.Usage> atKill = new AtomicReference<>();
-        CappedOutput output = new CappedOutput(spec.stdoutBytes(), spec.stderrBytes(), () -> killMeasured(id, atKill));
+        CappedOutput output = new CappedOutput(spec.limits().stdoutBytes(), spec.limits().stderrBytes(), () -> killMeasured(id, atKill));
         long started = System.nanoTime();
         Instant startedAt = Instant.now();
         // The stream has ended by the time the program is seen to exit; after a kill Docker leaves it
         // open, and closing it here is all there is to do.
         try (CappedOutput attached = streams.execStartCmd(exec).withDetach(false).withTty(false).exec(output)) {
-            Ended ended = awaitExit(attached, exec, spec.wallTime(), cancellation, () -> outOfMemory(id, atRest));
-            Exit exit = ended.how();
-            if (exit != Exit.EXITED) {
+            Ending waited = exitWait.awaitExit(attached, exec, spec.limits().wallTime(), cancellation, () -> outOfMemory(id, atRest));
+            boolean exitedByItself = waited instanceof Ending.Exited;
+            if (!exitedByItself) {
                 killMeasured(id, atKill);
             }
             long exited = System.nanoTime();
             Instant finishedAt = Instant.now();
             CgroupMeter.Usage atExit = atKill.get() != null ? atKill.get() : readIfRunning(id);
-            if (exit != Exit.EXITED && !stoppedWithin(id, EXIT_AFTER_KILL)) {
+            if (!exitedByItself && !exitWait.stoppedWithin(id, EXIT_AFTER_KILL)) {
                 throw new SandboxException("sandbox " + id + " did not stop within " + EXIT_AFTER_KILL + " of SIGKILL", null);
             }
             InspectContainerResponse inspected = call("inspect " + id, () -> control.inspectContainerCmd(id).exec());
@@ -179,28 +170,31 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
             SandboxRun.Usage usage = atExit != null
                     ? new SandboxRun.Usage(Duration.ofNanos(atExit.cpuNanos() - atRest.cpuNanos()),
                             Math.max(0, atExit.peakMemoryBytes() - atRest.memoryBytes()))
-                    : oomKilled ? new SandboxRun.Usage(null, Math.max(0, spec.memoryBytes() - atRest.memoryBytes())) : null;
-            Map<String, byte[]> outputFiles = exit == Exit.EXITED && !oomKilled && !spec.outputFiles().isEmpty()
-                    ? collect(id, name(spec), spec.outputFiles()) : Map.of();
+                    : oomKilled ? new SandboxRun.Usage(null, Math.max(0, spec.limits().memoryBytes() - atRest.memoryBytes())) : null;
+            Map<String, byte[]> outputFiles = exitedByItself && !oomKilled && !spec.outputFiles().isEmpty()
+                    ? collector.collect(id, name(spec), spec.outputFiles()) : Map.of();
             SandboxRun.Stages stages = new SandboxRun.Stages(Duration.ofNanos(created - begun),
                     Duration.ofNanos(started - created), Duration.ofNanos(exited - started), Duration.ZERO);
-            return new Observed(new SandboxRun(
-                    ended.exitCode() == null ? -1 : ended.exitCode().intValue(),
-                    exit == Exit.TIMED_OUT,
-                    output.overflowed(),
-                    oomKilled,
-                    exit == Exit.CANCELLED,
-                    output.stdout(),
-                    output.stderr(),
-                    startedAt,
-                    finishedAt,
-                    inspected.getImageId(),
-                    stages,
-                    usage,
-                    outputFiles), exited);
+            return new Observed(new SandboxRun(ending(waited, output.overflowed(), oomKilled), output.captured(),
+                    startedAt, finishedAt, inspected.getImageId(), stages, usage, outputFiles), exited);
         } catch (IOException e) {
             throw new SandboxException("cannot close the output stream of " + id, e);
         }
+    }
+
+    /**
+     * What ended the run, first cause first: the executor stopping it for time or cancellation, then
+     * the output cap, then memory, else the program's own exit ({@code waited} may have stopped it on
+     * a suspicion of memory that the cgroup did not confirm: then no exit status is known).
+     */
+    static Ending ending(Ending waited, boolean overflowed, boolean oomKilled) {
+        return switch (waited) {
+            case Ending.TimedOut timedOut -> timedOut;
+            case Ending.Cancelled cancelled -> cancelled;
+            case Ending.Exited _, Ending.OutputExceeded _, Ending.OutOfMemory _ -> overflowed ? Ending.OUTPUT_EXCEEDED
+                    : oomKilled ? Ending.OUT_OF_MEMORY
+                    : waited instanceof Ending.Exited exited ? exited : new Ending.Exited(-1);
+        };
     }
 
     /** The sandbox's container name; execs address it by name, the only containers the proxy lets them into. */
@@ -208,6 +202,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         return "crucible-" + spec.runId();
     }
 
+    /** Creates an exec of {@code command} in the sandbox {@code container}, as the program's uid; returns its id. */
     private String createExec(String container, List<String> command) {
         return call("create an exec in " + container, () -> control.execCreateCmd(container)
                 .withUser(WorkspaceArchive.SANDBOX_UID + ":" + WorkspaceArchive.SANDBOX_UID)
@@ -244,43 +239,6 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     }
 
     /**
-     * The output files among {@code paths} that are regular files of at most
-     * {@link SandboxSpec#OUTPUT_FILE_BYTES}, read by a second exec that writes them as a tar to its
-     * stdout: the host reads bytes, never a filesystem the program wrote. Paths go in as arguments,
-     * never into the script. The script first kills whatever the program left running (everything of
-     * its uid but the script itself; the keeper has another), so nothing changes the files meanwhile.
-     * When the sandbox cannot run it (the program's leftovers used up its memory), no file is found.
-     */
-    private Map<String, byte[]> collect(String id, String container, List<String> paths) {
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
-                "kill -9 -1 2>/dev/null; max=$1; shift; find \"$@\" -maxdepth 0 -type f -size -\"$max\"c -print0 2>/dev/null"
-                        + " | tar -cf - --null --no-recursion -T -", "collect", Integer.toString(SandboxSpec.OUTPUT_FILE_BYTES + 1)));
-        paths.forEach(path -> command.add("./" + path));
-        String exec;
-        try {
-            exec = createExec(container, command);
-        } catch (SandboxException e) {
-            log.info("cannot collect the output files of {}: {}", id, e.getMessage());
-            return Map.of();
-        }
-        long cap = (long) paths.size() * (SandboxSpec.OUTPUT_FILE_BYTES + 1024) + 10240;
-        CappedOutput output = new CappedOutput(cap, 4096, () -> {});
-        try (CappedOutput attached = streams.execStartCmd(exec).withDetach(false).withTty(false).exec(output)) {
-            // Processes the program left behind may still grow its files: what is cut is not collected.
-            if (!attached.ended(COLLECT_TIME.toMillis()) || attached.overflowed()) {
-                log.info("collecting the output files of {} was cut after {} or {} bytes; the files read whole stand",
-                        id, COLLECT_TIME, cap);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted while collecting the output files of " + id, e);
-        } catch (IOException e) {
-            throw new SandboxException("cannot close the collector's stream in " + id, e);
-        }
-        return OutputFileArchive.read(output.stdout().kept(), paths);
-    }
-
-    /**
      * Reads the sandbox's usage, or null when it is gone: the host killed it (out of memory). Its
      * cgroup may vanish a moment before Docker sees it stop, hence the short wait.
      */
@@ -288,7 +246,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         try {
             return meter.read(id);
         } catch (SandboxException gone) {
-            if (!stoppedWithin(id, STOP_AFTER_CGROUP)) {
+            if (!exitWait.stoppedWithin(id, STOP_AFTER_CGROUP)) {
                 throw gone;
             }
             return null;
@@ -313,8 +271,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         HostConfig host = HostConfig.newHostConfig()
                 .withRuntime(policy.runtime())
                 .withNetworkMode("none")
-                .withMemory(spec.memoryBytes())
-                .withMemorySwap(spec.memoryBytes())
+                .withMemory(spec.limits().memoryBytes())
+                .withMemorySwap(spec.limits().memoryBytes())
                 .withPidsLimit(policy.hostPidsLimit())
                 .withNanoCPUs(policy.nanoCpus())
                 .withReadonlyRootfs(false)
@@ -351,116 +309,6 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
             throw new SandboxException("runtime image " + spec.image() + " is missing; ./crucible up builds it", e);
         } catch (RuntimeException e) {
             throw new SandboxException("cannot create the sandbox of run " + spec.runId() + ": " + e, e);
-        }
-    }
-
-    /** How the wait for a program ended; KILLED is at the output cap or for memory, which the run says apart. */
-    private enum Exit { EXITED, TIMED_OUT, CANCELLED, KILLED }
-
-    /**
-     * How the wait ended, and the exit status Docker gave in the state that showed the exit; null
-     * when the program did not exit by itself, or when its sandbox died with it and Docker forgot it.
-     */
-    private record Ended(Exit how, Long exitCode) {
-        static final Ended TIMED_OUT = new Ended(Exit.TIMED_OUT, null);
-        static final Ended CANCELLED = new Ended(Exit.CANCELLED, null);
-        static final Ended KILLED = new Ended(Exit.KILLED, null);
-    }
-
-    /**
-     * Waits for the program to exit, up to {@code limit}, asking {@code cancellation} and
-     * {@code outOfMemory} every quarter second. Its output stream usually ends the moment it exits;
-     * but processes it left behind may hold the stream open for seconds more, and a program may close
-     * its output and run on, so the exec's state is asked as well: every quarter second while the
-     * stream is open, more often once it has ended.
-     */
-    private Ended awaitExit(CappedOutput attached, String exec, Duration limit, Cancellation cancellation,
-                           BooleanSupplier outOfMemory) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        try {
-            while (true) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return Ended.TIMED_OUT;
-                }
-                long slice = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, CANCEL_POLL.toMillis());
-                boolean ended = attached.ended(slice);
-                if (attached.overflowed()) {
-                    return Ended.KILLED;
-                }
-                Optional<InspectExecResponse> state = execState(exec);
-                if (!state.map(s -> Boolean.TRUE.equals(s.isRunning())).orElse(false)) {
-                    return new Ended(Exit.EXITED, state.map(InspectExecResponse::getExitCodeLong).orElse(null));
-                }
-                if (ended) {
-                    Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, CLOSED_OUTPUT_POLL.toMillis()));
-                }
-                if (cancellation.requested()) {
-                    return Ended.CANCELLED;
-                }
-                if (outOfMemory.getAsBoolean()) {
-                    return Ended.KILLED;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted while waiting for exec " + exec, e);
-        }
-    }
-
-    /** The exec's state, or empty when Docker no longer knows it: its sandbox stopped. */
-    private Optional<InspectExecResponse> execState(String exec) {
-        try {
-            return Optional.of(control.inspectExecCmd(exec).exec());
-        } catch (NotFoundException gone) {
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            throw new SandboxException("Docker failed to inspect exec " + exec + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Whether the sandbox stops within {@code limit}. */
-    private boolean stoppedWithin(String id, Duration limit) {
-        try (ExitWatch wait = streams.waitContainerCmd(id).exec(new ExitWatch())) {
-            return wait.exited(limit.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted while waiting for " + id, e);
-        } catch (IOException | RuntimeException e) {
-            throw new SandboxException("cannot wait for " + id + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The answer of Docker's wait call, which comes when the sandbox exits. Its own latch, because
-     * docker-java's awaitCompletion closes the stream when it times out: it can be asked only once.
-     */
-    private static final class ExitWatch extends ResultCallback.Adapter<WaitResponse> {
-        private final CountDownLatch done = new CountDownLatch(1);
-        private volatile Throwable failure;
-
-        @Override
-        public void onNext(WaitResponse response) {
-            done.countDown();
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            failure = throwable;
-            done.countDown();
-        }
-
-        @Override
-        public void onComplete() {
-            done.countDown();
-        }
-
-        boolean exited(long millis) throws InterruptedException {
-            boolean answered = done.await(millis, TimeUnit.MILLISECONDS);
-            if (failure != null) {
-                throw new SandboxException("the wait call failed: " + failure, failure);
-            }
-            return answered;
         }
     }
 

@@ -8,24 +8,18 @@ import java.util.Objects;
 /**
  * What was observed of one sandboxed run, from outside the sandbox.
  *
- * @param exitCode       as Docker reported it; meaningless when {@code timedOut} or {@code outputExceeded}
- * @param timedOut       the wall-time limit passed and the sandbox was killed
- * @param outputExceeded stdout or stderr passed the output cap and the sandbox was killed
- * @param oomKilled      the sandbox's memory cgroup ran out
- * @param cancelled      the run was cancelled and the sandbox killed
+ * @param ending         how the run ended: by itself, with an exit code, or stopped
+ * @param output         what the program wrote
+ * @param startedAt      when the program started, as a timestamp; how long it ran is {@link Stages#run()}
+ * @param finishedAt     when its exit was observed, as a timestamp
  * @param imageId        the content digest of the image the sandbox ran, as Docker reported it
  * @param stages         how long each stage of the sandbox's life took, on the executor's clock
  * @param usage          what the program used; null when it could not be read (the sandbox never ran it)
  * @param outputFiles    the output files the spec asked for that were found, by path
  */
 public record SandboxRun(
-        int exitCode,
-        boolean timedOut,
-        boolean outputExceeded,
-        boolean oomKilled,
-        boolean cancelled,
-        CapturedStream stdout,
-        CapturedStream stderr,
+        Ending ending,
+        Output output,
         Instant startedAt,
         Instant finishedAt,
         String imageId,
@@ -34,14 +28,23 @@ public record SandboxRun(
         Map<String, byte[]> outputFiles) {
 
     public SandboxRun {
+        Objects.requireNonNull(ending, "ending");
+        Objects.requireNonNull(output, "output");
         Objects.requireNonNull(stages, "stages");
         outputFiles = outputFiles == null ? Map.of() : Map.copyOf(outputFiles);
     }
 
     /** The same run with its teardown measured, which ends only after the run was observed. */
     SandboxRun withTeardown(Duration teardown) {
-        return new SandboxRun(exitCode, timedOut, outputExceeded, oomKilled, cancelled, stdout, stderr, startedAt, finishedAt,
-                imageId, new Stages(stages.create(), stages.start(), stages.run(), teardown), usage, outputFiles);
+        return new SandboxRun(ending, output, startedAt, finishedAt, imageId, new Stages(stages.create(), stages.start(), stages.run(), teardown), usage, outputFiles);
+    }
+
+    /**
+     * How long the program ran: from its start to its observed exit, on the executor's monotonic
+     * clock, a kill at a limit included. The one measurement of that interval; the timestamps are not.
+     */
+    public Duration wallTime() {
+        return stages.run();
     }
 
     /**
@@ -56,7 +59,14 @@ public record SandboxRun(
     public record Usage(Duration cpu, long peakMemoryBytes) {}
 
     /** The first bytes of one output stream, and how many bytes after them were dropped. */
-    public record CapturedStream(byte[] kept, long droppedBytes) {}
+    public record CapturedStream(byte[] kept, long droppedBytes) {
+        public static final CapturedStream NONE = new CapturedStream(new byte[0], 0);
+    }
+
+    /** What the program wrote on its two output streams. */
+    public record Output(CapturedStream stdout, CapturedStream stderr) {
+        public static final Output NONE = new Output(CapturedStream.NONE, CapturedStream.NONE);
+    }
 
     /**
      * The life of one sandbox, measured with {@link System#nanoTime()} (Docker's timestamps are a

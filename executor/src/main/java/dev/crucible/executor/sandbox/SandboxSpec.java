@@ -12,10 +12,7 @@ import java.util.Objects;
  * @param command     argv run in the work folder; handed over as an array, never joined into a shell line
  * @param files       written into the work folder before the sandbox starts; paths already checked as relative
  * @param stdin       given to the program on standard input
- * @param wallTime    the program is killed when it runs longer
- * @param memoryBytes memory of the sandbox, including what the program writes to its filesystem; no swap
- * @param stdoutBytes the most bytes kept of stdout; the program is killed past it
- * @param stderrBytes the most bytes kept of stderr; the program is killed past it
+ * @param limits      what the program may take before it is killed
  * @param mergeStderr the program's stderr goes into its stdout
  * @param outputFiles paths, relative to the work folder and already checked, of files to collect after
  *                    the program exits by itself; each must be a regular file of at most
@@ -27,10 +24,7 @@ public record SandboxSpec(
         List<String> command,
         List<SandboxFile> files,
         byte[] stdin,
-        Duration wallTime,
-        long memoryBytes,
-        long stdoutBytes,
-        long stderrBytes,
+        Limits limits,
         boolean mergeStderr,
         List<String> outputFiles) {
 
@@ -44,8 +38,52 @@ public record SandboxSpec(
         files = List.copyOf(files);
         outputFiles = List.copyOf(outputFiles);
         Objects.requireNonNull(stdin, "stdin");
+        Objects.requireNonNull(limits, "limits");
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command for run " + runId);
+        }
+    }
+
+    /**
+     * A compile: no stdin, stderr apart, no output files. {@code limits} caps stdout, where the
+     * compiled work folder comes out, apart from stderr, where the compiler's messages do.
+     */
+    public static SandboxSpec compile(String runId, String image, List<String> command, List<SandboxFile> files, Limits limits) {
+        return new SandboxSpec(runId, image, command, files, new byte[0], limits, false, List.of());
+    }
+
+    /** A program given {@code stdin}, its stderr apart, collecting no output files. */
+    public static SandboxSpec program(String runId, String image, List<String> command, List<SandboxFile> files, byte[] stdin,
+                                      Limits limits) {
+        return new SandboxSpec(runId, image, command, files, stdin, limits, false, List.of());
+    }
+
+    /** The same run, its stderr going into its stdout when {@code merge}. */
+    public SandboxSpec mergingStderr(boolean merge) {
+        return new SandboxSpec(runId, image, command, files, stdin, limits, merge, outputFiles);
+    }
+
+    /** The same run, collecting {@code paths} after the program exits by itself. */
+    public SandboxSpec collecting(List<String> paths) {
+        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, paths);
+    }
+
+    /**
+     * What a program may take before it is killed.
+     *
+     * @param wallTime    the program is killed when it runs longer
+     * @param memoryBytes memory of the sandbox, including what the program writes to its filesystem; no swap
+     * @param stdoutBytes the most bytes kept of stdout; the program is killed past it
+     * @param stderrBytes the most bytes kept of stderr; the program is killed past it
+     */
+    public record Limits(Duration wallTime, long memoryBytes, long stdoutBytes, long stderrBytes) {
+        public Limits {
+            Objects.requireNonNull(wallTime, "wallTime");
+        }
+
+        /** The same cap for stdout and stderr. */
+        public static Limits of(Duration wallTime, long memoryBytes, long outputBytes) {
+            return new Limits(wallTime, memoryBytes, outputBytes, outputBytes);
         }
     }
 

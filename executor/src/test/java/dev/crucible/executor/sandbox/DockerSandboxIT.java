@@ -1,7 +1,7 @@
 package dev.crucible.executor.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -47,13 +47,13 @@ class DockerSandboxIT {
     }
 
     private static SandboxRun python(String source, Duration wall, String stdin, long memoryBytes) {
-        return sandbox.run(new SandboxSpec(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"),
+        return sandbox.run(SandboxSpec.program(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"),
                 List.of(new SandboxSpec.SandboxFile("main.py", source.getBytes(StandardCharsets.UTF_8))),
-                stdin.getBytes(StandardCharsets.UTF_8), wall, memoryBytes, 4096, 4096, false, List.of()), Cancellation.NEVER);
+                stdin.getBytes(StandardCharsets.UTF_8), SandboxSpec.Limits.of(wall, memoryBytes, 4096)), Cancellation.NEVER);
     }
 
     private static String stdout(SandboxRun run) {
-        return new String(run.stdout().kept(), StandardCharsets.UTF_8);
+        return new String(run.output().stdout().kept(), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -65,7 +65,7 @@ class DockerSandboxIT {
     void stdoutAndStderrArriveSeparately() {
         SandboxRun run = python("import sys; print('out'); print('err', file=sys.stderr)", Duration.ofSeconds(10), "");
         assertEquals("out\n", stdout(run));
-        assertEquals("err\n", new String(run.stderr().kept(), StandardCharsets.UTF_8));
+        assertEquals("err\n", new String(run.output().stderr().kept(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -107,7 +107,7 @@ class DockerSandboxIT {
     @Test
     void endlessLoopIsKilledAtTheWallTimeAndRemoved() {
         SandboxRun run = python("while True: pass", Duration.ofMillis(800), "");
-        assertTrue(run.timedOut());
+        assertEquals(Ending.TIMED_OUT, run.ending());
         long wall = Duration.between(run.startedAt(), run.finishedAt()).toMillis();
         assertTrue(wall >= 800 && wall < 2300, "wall " + wall + " ms");
         assertTrue(sandbox.existingSandboxes().isEmpty(), "the container must be removed");
@@ -116,11 +116,11 @@ class DockerSandboxIT {
     @Test
     void cancellationKillsTheSandboxAtOnce() {
         long cancelAt = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-        SandboxRun run = sandbox.run(new SandboxSpec(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"),
+        SandboxRun run = sandbox.run(SandboxSpec.program(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"),
                 List.of(new SandboxSpec.SandboxFile("main.py", "import time; time.sleep(60)".getBytes(StandardCharsets.UTF_8))),
-                new byte[0], Duration.ofSeconds(30), 128L << 20, 4096, 4096, false, List.of()), () -> System.nanoTime() > cancelAt);
-        assertTrue(run.cancelled());
-        assertFalse(run.timedOut());
+                new byte[0], SandboxSpec.Limits.of(Duration.ofSeconds(30), 128L << 20, 4096)), () -> System.nanoTime() > cancelAt);
+        assertEquals(Ending.CANCELLED, run.ending());
+        assertNotEquals(Ending.TIMED_OUT, run.ending());
         long wall = Duration.between(run.startedAt(), run.finishedAt()).toMillis();
         assertTrue(wall < 3000, "killed " + wall + " ms after its start");
         assertTrue(sandbox.existingSandboxes().isEmpty());
@@ -138,14 +138,14 @@ class DockerSandboxIT {
                         n += 1
                 except OSError as e:
                     print('stopped after', n, e.errno)""", Duration.ofSeconds(20), "");
-        assertFalse(run.timedOut(), "the fork loop must hit the process limit, not the wall time");
+        assertNotEquals(Ending.TIMED_OUT, run.ending(), "the fork loop must hit the process limit, not the wall time");
         assertEquals("stopped after 63 11\n", stdout(run), "64 processes in all, then EAGAIN");
         assertTrue(sandbox.existingSandboxes().isEmpty());
     }
 
     @Test
     void exitStatusIsTheProgramsAsGvisorReportedIt() {
-        assertEquals(7, python("raise SystemExit(7)", Duration.ofSeconds(10), "").exitCode());
+        assertEquals(new Ending.Exited(7), python("raise SystemExit(7)", Duration.ofSeconds(10), "").ending());
     }
 
     @Test
@@ -178,7 +178,7 @@ class DockerSandboxIT {
     @Test
     void runOutOfMemoryIsReportedAtTheLimit() {
         SandboxRun run = python("x = bytearray(300 * 1024 * 1024)", Duration.ofSeconds(20), "", 128L << 20);
-        assertTrue(run.oomKilled() && !run.timedOut(), "a 300 MiB allocation in 128 MiB must be killed for memory: " + run);
+        assertEquals(Ending.OUT_OF_MEMORY, run.ending(), "a 300 MiB allocation in 128 MiB must be killed for memory: " + run);
         long peakMb = run.usage().peakMemoryBytes() >> 20;
         assertTrue(peakMb > 90 && peakMb <= 128, "the peak of a sandbox killed at 128 MiB was " + peakMb + " MiB");
     }
@@ -186,7 +186,7 @@ class DockerSandboxIT {
     @Test
     void usageIsReadJustBeforeTheKillAtTheWallTime() {
         SandboxRun run = python("while True: pass", Duration.ofMillis(1500), "");
-        assertTrue(run.timedOut());
+        assertEquals(Ending.TIMED_OUT, run.ending());
         long cpu = run.usage().cpu().toMillis();
         assertTrue(cpu >= 1000 && cpu < 2500, "1.5 s of spinning was measured as " + cpu + " ms of CPU");
     }
@@ -206,15 +206,15 @@ class DockerSandboxIT {
 
     @Test
     void onlyRegularOutputFilesWithinTheLimitAreCollected() {
-        SandboxRun run = sandbox.run(new SandboxSpec(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"),
+        SandboxRun run = sandbox.run(SandboxSpec.program(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"),
                 List.of(new SandboxSpec.SandboxFile("main.py", """
                         import os
                         os.makedirs('out')
                         open('out/result.txt', 'w').write('42')
                         os.symlink('/etc/passwd', 'link')
                         open('big', 'wb').write(b'x' * (256 * 1024 + 1))""".getBytes(StandardCharsets.UTF_8))),
-                new byte[0], Duration.ofSeconds(10), 256L << 20, 4096, 4096, false,
-                List.of("out/result.txt", "link", "big", "missing", "-name")), Cancellation.NEVER);
+                new byte[0], SandboxSpec.Limits.of(Duration.ofSeconds(10), 256L << 20, 4096))
+                .collecting(List.of("out/result.txt", "link", "big", "missing", "-name")), Cancellation.NEVER);
         assertEquals(List.of("out/result.txt"), List.copyOf(run.outputFiles().keySet()));
         assertEquals("42", new String(run.outputFiles().get("out/result.txt"), StandardCharsets.UTF_8));
     }
@@ -226,15 +226,15 @@ class DockerSandboxIT {
                 os.close(1); os.close(2)
                 time.sleep(0.5)
                 os._exit(3)""", Duration.ofSeconds(10), "");
-        assertEquals(3, run.exitCode(), "the exit status comes after the output closed");
+        assertEquals(new Ending.Exited(3), run.ending(), "the exit status comes after the output closed");
     }
 
     @Test
     void theSandboxLimitsApplyToTheExecutedProgram() {
         String bash = RuntimeCatalog.load(Path.of(variable("CRUCIBLE_TEST_RUNTIMES_DIR"))).find("bash").orElseThrow().imageTag();
-        SandboxRun run = sandbox.run(new SandboxSpec(UUID.randomUUID().toString(), bash,
-                List.of("bash", "-c", "ulimit -n; ulimit -f; ulimit -u"), List.of(), new byte[0], Duration.ofSeconds(10),
-                128L << 20, 4096, 4096, false, List.of()), Cancellation.NEVER);
+        SandboxRun run = sandbox.run(SandboxSpec.program(UUID.randomUUID().toString(), bash,
+                List.of("bash", "-c", "ulimit -n; ulimit -f; ulimit -u"), List.of(), new byte[0],
+                SandboxSpec.Limits.of(Duration.ofSeconds(10), 128L << 20, 4096)), Cancellation.NEVER);
         assertEquals("256\n65536\n64\n", stdout(run), "open files, file size (KiB) and processes");
     }
 

@@ -17,9 +17,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class WorkspaceArchiveTest {
     private static SandboxSpec spec(String... paths) {
-        return new SandboxSpec("run-1", "image", List.of("true"),
+        return SandboxSpec.program("run-1", "image", List.of("true"),
                 java.util.Arrays.stream(paths).map(p -> new SandboxSpec.SandboxFile(p, p.getBytes())).toList(),
-                "input".getBytes(), Duration.ofSeconds(1), 64L << 20, 1024, 1024, false, List.of());
+                "input".getBytes(), SandboxSpec.Limits.of(Duration.ofSeconds(1), 64L << 20, 1024));
     }
 
     private static Map<String, TarArchiveEntry> entries(byte[] tar) throws Exception {
