@@ -59,8 +59,8 @@ public final class Main {
             List<Worker> workers = new ArrayList<>();
             for (int slot = 0; slot < config.slots(); slot++) {
                 String slotName = config.name() + "-" + slot;
-                Worker worker = new Worker(slotName, queue.jobSource(slotName), queue.eventSink(), queue.cancellations(), runner, clock,
-                        config.reclaimAfter(), metrics);
+                Worker worker = new Worker(slotName, queue.jobSource(slotName, new GivenUpAsInternalError(queue.eventSink(), clock)),
+                        queue.eventSink(), queue.cancellations(), runner, clock, config.reclaimAfter(), metrics);
                 workers.add(worker);
                 Thread.ofVirtual().name(slotName).start(worker);
             }

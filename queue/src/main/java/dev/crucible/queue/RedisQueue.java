@@ -74,14 +74,18 @@ public final class RedisQueue implements AutoCloseable {
                 redis.xadd(settings.jobsKey(), Map.of("submission_id", submissionId.toString(), "job", encodedJob)));
     }
 
-    /** A consumer in the executors' group; {@code consumer} must be stable across restarts of the same executor. */
-    public JobSource jobSource(String consumer) {
+    /**
+     * A consumer in the executors' group; {@code consumer} must be stable across restarts of the same executor.
+     *
+     * @param givenUp told of each job this consumer's takes give up on, so that its submission can be ended
+     */
+    public JobSource jobSource(String consumer, GivenUpJobs givenUp) {
         GroupReader reader = reader(settings.jobsKey(), "jobs", EXECUTORS_GROUP, consumer);
         return new JobSource() {
             @Override
             public List<JobDelivery> take(int max, Duration block) {
-                return call("take jobs", () -> decode(reader, reader.take(max, block), "job", Job.class).stream()
-                        .filter(d -> withinDeliveries(reader, d))
+                return call("take jobs", () -> decode(reader, reader.take(max, block), "job", Job.class, givenUp).stream()
+                        .filter(d -> withinDeliveries(reader, d, givenUp))
                         .map(d -> new JobDelivery(d.entryId(), d.value())).toList());
             }
 
@@ -109,7 +113,7 @@ public final class RedisQueue implements AutoCloseable {
         return new EventSource() {
             @Override
             public List<EventDelivery> take(int max, Duration block) {
-                return call("take events", () -> decode(reader, reader.take(max, block), "event", ExecutionEvent.class).stream()
+                return call("take events", () -> decode(reader, reader.take(max, block), "event", ExecutionEvent.class, null).stream()
                         .map(d -> new EventDelivery(d.entryId(), d.value())).toList());
             }
 
@@ -194,15 +198,20 @@ public final class RedisQueue implements AutoCloseable {
 
     private record Decoded<T>(String entryId, T value) {}
 
-    /** Decodes entries; one that cannot be read is moved to the dead-letter stream so it cannot block the rest. */
-    private <T> List<Decoded<T>> decode(GroupReader reader, List<StreamMessage<String, String>> messages, String field, Class<T> type) {
+    /**
+     * Decodes entries; one that cannot be read is moved to the dead-letter stream so it cannot block the rest.
+     *
+     * @param givenUp told of an unreadable job; null for events
+     */
+    private <T> List<Decoded<T>> decode(GroupReader reader, List<StreamMessage<String, String>> messages, String field, Class<T> type,
+                                        GivenUpJobs givenUp) {
         List<Decoded<T>> decoded = new ArrayList<>(messages.size());
         for (StreamMessage<String, String> message : messages) {
             try {
                 decoded.add(new Decoded<>(message.getId(), codec.read(message.getBody().get(field), type, message.getId())));
             } catch (UnreadableEntryException e) {
-                if (field.equals("job")) {
-                    finishUnreadableJob(message.getBody().get("submission_id"), e);
+                if (givenUp != null) {
+                    giveUpUnreadableJob(message.getBody().get("submission_id"), e, givenUp);
                 }
                 deadLetter(reader, message.getId(), message.getBody(), message.getStream(), e.getMessage());
             }
@@ -214,13 +223,13 @@ public final class RedisQueue implements AutoCloseable {
      * False, after giving the job up, when it was handed out more than {@code maxDeliveries} times: a
      * job that keeps killing its executors must not go round for ever.
      */
-    private boolean withinDeliveries(GroupReader reader, Decoded<Job> job) {
+    private boolean withinDeliveries(GroupReader reader, Decoded<Job> job, GivenUpJobs givenUp) {
         long deliveries = reader.deliveries(job.entryId());
         if (deliveries <= settings.maxDeliveries()) {
             return true;
         }
         String reason = "given up after " + deliveries + " deliveries: its executors stopped before finishing it";
-        publishGivenUp(job.value().submissionId(), reason);
+        givenUp.givenUp(job.value().submissionId(), reason);
         deadLetter(reader, job.entryId(), Map.of("submission_id", job.value().submissionId().toString()), settings.jobsKey(), reason);
         return false;
     }
@@ -235,21 +244,15 @@ public final class RedisQueue implements AutoCloseable {
         observer.deadLettered(reader.kind());
     }
 
-    /** A job nobody can run still ends: as internal_error, so its submission does not wait forever. */
-    private void finishUnreadableJob(String submissionId, UnreadableEntryException cause) {
+    /** A job nobody can run is given up, so that its submission does not wait forever. */
+    private static void giveUpUnreadableJob(String submissionId, UnreadableEntryException cause, GivenUpJobs givenUp) {
         UUID id;
         try {
             id = UUID.fromString(String.valueOf(submissionId));
         } catch (IllegalArgumentException noId) {
             return; // nothing names a submission: the dead-letter copy is all there is
         }
-        publishGivenUp(id, "the job could not be read from the queue: " + cause.getMessage());
-    }
-
-    private void publishGivenUp(UUID id, String reason) {
-        ExecutionEvent.Outcome outcome = ExecutionEvent.Outcome.internalError(reason, clock.instant());
-        shared.sync().xadd(settings.eventsKey(), Map.of("submission_id", id.toString(),
-                "event", codec.write(new ExecutionEvent.Finished(id, "queue", outcome))));
+        givenUp.givenUp(id, "the job could not be read from the queue: " + cause.getMessage());
     }
 
     private interface RedisCall<T> {

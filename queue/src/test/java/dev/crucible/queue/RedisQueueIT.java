@@ -65,6 +65,15 @@ class RedisQueueIT {
         }
     }
 
+    /**
+     * A consumer that ends given-up jobs as the executor does, as internal_error: the queue itself
+     * makes no verdict.
+     */
+    private static JobSource jobSource(RedisQueue queue, String consumer) {
+        return queue.jobSource(consumer, (id, reason) -> queue.eventSink().publish(
+                new ExecutionEvent.Finished(id, "queue", ExecutionEvent.Outcome.internalError(reason, Instant.now()))));
+    }
+
     private static Job job() {
         return new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[] {0, 1, 2})), "main.py",
                 "in".getBytes(), List.of("a b"), new Job.JobLimits(1000, 64, 1024), List.of(), null, false, 1, List.of());
@@ -75,7 +84,7 @@ class RedisQueueIT {
         try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
             Job sent = job();
             queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
-            List<JobSource.JobDelivery> taken = queue.jobSource("executor-a").take(10, Duration.ofSeconds(2));
+            List<JobSource.JobDelivery> taken = jobSource(queue, "executor-a").take(10, Duration.ofSeconds(2));
             assertEquals(1, taken.size());
             Job received = taken.getFirst().job();
             assertEquals(sent.submissionId(), received.submissionId());
@@ -89,11 +98,11 @@ class RedisQueueIT {
         Job sent = job();
         try (RedisQueue first = connect(Duration.ofMinutes(2))) {
             first.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
-            assertEquals(1, first.jobSource("executor-a").take(1, Duration.ofSeconds(2)).size());
+            assertEquals(1, jobSource(first, "executor-a").take(1, Duration.ofSeconds(2)).size());
             // the executor dies here, before it completes the job
         }
         try (RedisQueue restarted = connect(Duration.ofMinutes(2))) {
-            List<JobSource.JobDelivery> again = restarted.jobSource("executor-a").take(1, Duration.ofSeconds(2));
+            List<JobSource.JobDelivery> again = jobSource(restarted, "executor-a").take(1, Duration.ofSeconds(2));
             assertEquals(sent.submissionId(), again.getFirst().job().submissionId());
         }
     }
@@ -103,9 +112,9 @@ class RedisQueueIT {
         try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
             Job sent = job();
             queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
-            JobSource source = queue.jobSource("executor-a");
+            JobSource source = jobSource(queue, "executor-a");
             source.complete(source.take(1, Duration.ofSeconds(2)).getFirst());
-            assertTrue(queue.jobSource("executor-a").take(1, Duration.ofMillis(200)).isEmpty());
+            assertTrue(jobSource(queue, "executor-a").take(1, Duration.ofMillis(200)).isEmpty());
             assertEquals(0, queue.jobBacklog());
         }
     }
@@ -115,8 +124,8 @@ class RedisQueueIT {
         try (RedisQueue queue = connect(Duration.ofMillis(300))) {
             Job sent = job();
             queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
-            assertEquals(1, queue.jobSource("executor-dead").take(1, Duration.ofSeconds(2)).size());
-            JobSource other = queue.jobSource("executor-b");
+            assertEquals(1, jobSource(queue, "executor-dead").take(1, Duration.ofSeconds(2)).size());
+            JobSource other = jobSource(queue, "executor-b");
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             List<JobSource.JobDelivery> reclaimed = List.of();
             while (reclaimed.isEmpty() && System.nanoTime() < deadline) {
@@ -136,7 +145,7 @@ class RedisQueueIT {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             // Each consumer takes the job and "dies" (never completes it); the next reclaims it.
             for (int consumer = 0; System.nanoTime() < deadline; consumer++) {
-                List<JobSource.JobDelivery> taken = queue.jobSource("executor-" + consumer).take(1, Duration.ofMillis(150));
+                List<JobSource.JobDelivery> taken = jobSource(queue, "executor-" + consumer).take(1, Duration.ofMillis(150));
                 handedOut += taken.size();
                 var events = queue.eventSource("api-a").take(10, Duration.ofMillis(10));
                 if (!events.isEmpty()) {
@@ -158,9 +167,9 @@ class RedisQueueIT {
         try (RedisQueue queue = connect(Duration.ofMillis(500))) {
             Job sent = job();
             queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
-            JobSource running = queue.jobSource("executor-busy");
+            JobSource running = jobSource(queue, "executor-busy");
             JobSource.JobDelivery delivery = running.take(1, Duration.ofSeconds(2)).getFirst();
-            JobSource other = queue.jobSource("executor-b");
+            JobSource other = jobSource(queue, "executor-b");
             long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
             while (System.nanoTime() < until) {
                 running.renew(delivery);
@@ -179,7 +188,7 @@ class RedisQueueIT {
             } finally {
                 client.shutdown();
             }
-            assertTrue(queue.jobSource("executor-a").take(10, Duration.ofSeconds(1)).isEmpty());
+            assertTrue(jobSource(queue, "executor-a").take(10, Duration.ofSeconds(1)).isEmpty());
             var events = queue.eventSource("api-a").take(10, Duration.ofSeconds(2));
             var finished = assertInstanceOf(ExecutionEvent.Finished.class, events.getFirst().event());
             assertEquals(id, finished.submissionId());
@@ -214,7 +223,7 @@ class RedisQueueIT {
             }
             Job sent = job();
             queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
-            JobSource source = queue.jobSource("executor-a");
+            JobSource source = jobSource(queue, "executor-a");
             List<JobSource.JobDelivery> taken = source.take(10, Duration.ofSeconds(2));
             assertEquals(1, taken.size());
             assertEquals(sent.submissionId(), taken.getFirst().job().submissionId());
@@ -233,7 +242,7 @@ class RedisQueueIT {
             queue.jobQueue().enqueue(second.submissionId(), codec.encode(second));
             Instant oldest = queue.oldestJobEnqueuedAt().orElseThrow();
             assertTrue(!oldest.isBefore(before) && !oldest.isAfter(Instant.now().plusSeconds(1)), oldest.toString());
-            JobSource source = queue.jobSource("executor-a");
+            JobSource source = jobSource(queue, "executor-a");
             source.complete(source.take(1, Duration.ofSeconds(2)).getFirst());
             assertTrue(!queue.oldestJobEnqueuedAt().orElseThrow().isBefore(oldest), "a completed job leaves the stream");
         }
