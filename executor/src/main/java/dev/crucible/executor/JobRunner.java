@@ -187,7 +187,8 @@ final class JobRunner {
 
     private ExecutionEvent.Provenance provenance(Job job, RuntimeManifest runtime, String imageId) {
         return new ExecutionEvent.Provenance(runtime.name(), runtime.version(), runtime.imageTag(), imageId, sandboxVersion,
-                executor, filesSha256(job), job.limits().wallTimeMs(), job.limits().memoryMb());
+                executor, filesSha256(job),
+                new ExecutionEvent.Limits(job.limits().wallTimeMs(), job.limits().memoryMb()));
     }
 
     /** SHA-256 over the submitted files: each path, NUL, length, NUL, bytes, in the order given. */

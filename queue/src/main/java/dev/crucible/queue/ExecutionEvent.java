@@ -143,13 +143,17 @@ public sealed interface ExecutionEvent {
      * @param imageId     the image's content digest, as Docker reported it for the run
      * @param sandbox     the sandbox runtime and its version
      * @param filesSha256 SHA-256 over the submitted files: each path, NUL, length, NUL, bytes, in order
-     * @param wallTimeLimitMs the job's wall-time limit (stored and sent as {@code wallTimeMs})
-     * @param memoryLimitMb   the job's memory limit (stored and sent as {@code memoryMb})
+     * @param limits      the job's limits, unwrapped into the provenance's JSON as before
      */
     record Provenance(String runtime, String runtimeVersion, String image, String imageId, String sandbox,
-                      String executor, String filesSha256,
-                      @JsonProperty("wallTimeMs") long wallTimeLimitMs,
-                      @JsonProperty("memoryMb") long memoryLimitMb) {
+                      String executor, String filesSha256, @JsonUnwrapped Limits limits) {
+    }
+
+    /**
+     * The limits a job ran under; apart from what it used, hence their names. Stored and sent under
+     * their older names, {@code wallTimeMs} and {@code memoryMb}.
+     */
+    record Limits(@JsonProperty("wallTimeMs") long wallTimeLimitMs, @JsonProperty("memoryMb") long memoryLimitMb) {
     }
 
     /** One test's run: its verdict ({@link Verdict#WRONG_ANSWER} when it ran fine but printed otherwise). */

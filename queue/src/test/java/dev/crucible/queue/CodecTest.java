@@ -61,7 +61,7 @@ class CodecTest {
     @Test
     void outcomeTravelsAsOneFlatObject() throws Exception {
         var provenance = new ExecutionEvent.Provenance("python", "3.11", "crucible/python", "sha256:x", "runsc", "executor-1",
-                "abc", 5000, 256);
+                "abc", new ExecutionEvent.Limits(5000, 256));
         String json = codec.write(new ExecutionEvent.Finished(UUID.randomUUID(), "executor-1", accepted().ranOn(provenance, null)));
         var outcome = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("outcome");
         for (String field : List.of("verdict", "exitCode", "signal", "wallTimeMs", "usage", "stdout", "stdoutTruncatedBytes",
@@ -92,8 +92,8 @@ class CodecTest {
                 new ExecutionEvent.Usage(990L, 2048)), read.result());
         assertEquals(7, read.output().stderrTruncatedBytes());
         assertEquals(new ExecutionEvent.Usage(3L, 100), read.tests().getFirst().result().usage());
-        assertEquals(1000, read.context().provenance().wallTimeLimitMs());
-        assertEquals(64, read.context().provenance().memoryLimitMb());
+        assertEquals(1000, read.context().provenance().limits().wallTimeLimitMs());
+        assertEquals(64, read.context().provenance().limits().memoryLimitMb());
         assertEquals(Verdict.ACCEPTED, read.runs().getFirst().verdict());
         assertEquals("out.txt", read.outputFiles().getFirst().path());
     }

@@ -75,7 +75,7 @@ final class SubmissionView {
         if (p != null) {
             view.provenance(new Provenance().runtime(p.runtime()).runtimeVersion(p.runtimeVersion()).image(p.image())
                     .imageId(p.imageId()).sandbox(p.sandbox()).executor(p.executor()).filesSha256(p.filesSha256())
-                    .limits(new Limits().wallTimeMs(p.wallTimeLimitMs()).memoryMb(p.memoryLimitMb())));
+                    .limits(new Limits().wallTimeMs(p.limits().wallTimeLimitMs()).memoryMb(p.limits().memoryLimitMb())));
         }
         if (o.compileOutput() != null) {
             Text compileOutput = text(o.compileOutput());

@@ -31,8 +31,8 @@ class StoredJsonTest {
     @Test
     void provenanceStoredWithTheOldLimitNamesStillReads() {
         ExecutionEvent.Provenance provenance = StoredJson.read(OLD_PROVENANCE, StoredJson.PROVENANCE);
-        assertEquals(5000, provenance.wallTimeLimitMs());
-        assertEquals(256, provenance.memoryLimitMb());
+        assertEquals(5000, provenance.limits().wallTimeLimitMs());
+        assertEquals(256, provenance.limits().memoryLimitMb());
     }
 
     @Test
