@@ -3,23 +3,28 @@ package dev.crucible.api.submission;
 import dev.crucible.queue.ExecutionEvent;
 import java.time.Instant;
 import java.util.UUID;
+import org.jdbi.v3.core.mapper.Nested;
+import org.jdbi.v3.core.mapper.PropagateNull;
+import org.jdbi.v3.core.mapper.reflect.ColumnName;
 
 /**
  * One row of {@code submissions}, as stored: what was asked, and once completed, the executor's outcome.
+ * Mapped by Jdbi's {@code ConstructorMapper}: each component, or nested component, is the column of its
+ * name in snake case, unless it says otherwise.
  *
  * @param score   tests passed of tests run; null until completed, and when the job had no tests
- * @param outcome what the executor reported, as stored; null until completed. Its context's
- *                timestamps are the row's; in a listing, its outputs, tests and output files are empty
+ * @param outcome what the executor reported, as stored ({@link StoredOutcome}); null until completed. Its
+ *                context's timestamps are the row's; in a listing, its outputs, tests and output files are empty
  */
 record SubmissionRecord(
         UUID id,
         UUID apiKeyId,
         Status status,
         String runtime,
-        Limits limits,
-        Times times,
-        Score score,
-        ExecutionEvent.Outcome outcome) {
+        @Nested Limits limits,
+        @Nested Times times,
+        @Nested Score score,
+        @ColumnName("verdict") ExecutionEvent.Outcome outcome) {
 
     /** What the submission asked for; what a run may take is the executor's to enforce. */
     record Limits(long wallTimeLimitMs, long memoryLimitMb) {}
@@ -31,7 +36,8 @@ record SubmissionRecord(
      */
     record Times(Instant createdAt, Instant startedAt, Instant finishedAt, Long queueWaitMs) {}
 
-    record Score(int passed, int total) {}
+    /** The row has none when {@code tests_total} is null. */
+    record Score(@ColumnName("tests_passed") int passed, @ColumnName("tests_total") @PropagateNull Integer total) {}
 
     boolean completed() {
         return status == Status.COMPLETED;

@@ -6,9 +6,6 @@ import dev.crucible.api.http.ApiException;
 import dev.crucible.api.model.FieldError;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Verdict;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -16,10 +13,13 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.core.result.ResultIterable;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * Submissions and their enqueue intents in PostgreSQL. Every state change is a guarded update, so
@@ -37,7 +37,7 @@ public final class SubmissionStore {
                    queue_wait_ms, compile_ms, create_ms, start_ms, run_ms, teardown_ms,
                    cpu_time_ms, peak_memory_kb, run_results, null::text as output_files
             from submissions""";
-    private static final ExecutionEvent.StageTimings NO_TIMINGS = new ExecutionEvent.StageTimings(null, null, null, null, null);
+    private static final RowMapper<SubmissionRecord> ROWS = ConstructorMapper.of(SubmissionRecord.class);
     private final Jdbi jdbi;
 
     public SubmissionStore(Jdbi jdbi) {
@@ -138,15 +138,14 @@ public final class SubmissionStore {
         return jdbi.withHandle(h -> h.createQuery("select created_at from batches where id = :id and (api_key_id = :key or :admin)")
                 .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin())
                 .mapTo(OffsetDateTime.class).findOne()
-                .map(created -> Map.entry(created.toInstant(), h.createQuery(SUMMARY_COLUMNS + " where batch_id = :id order by batch_position")
-                        .bind("id", id).map((rs, ctx) -> record(rs)).list())));
+                .map(created -> Map.entry(created.toInstant(), records(h.createQuery(SUMMARY_COLUMNS + " where batch_id = :id order by batch_position")
+                        .bind("id", id)).list())));
     }
 
     /** The submission, if it exists and {@code caller} may see it: its own, or any for an admin. */
     Optional<SubmissionRecord> find(UUID id, Caller caller) {
-        return jdbi.withHandle(h -> h.createQuery("select * from submissions where id = :id and (api_key_id = :key or :admin)")
-                .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin())
-                .map((rs, ctx) -> record(rs))
+        return jdbi.withHandle(h -> records(h.createQuery("select * from submissions where id = :id and (api_key_id = :key or :admin)")
+                .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin()))
                 .findOne());
     }
 
@@ -176,7 +175,7 @@ public final class SubmissionStore {
             binds.put("cursorId", after.id());
         }
         sql.append(" order by created_at desc, id desc limit :limit");
-        return jdbi.withHandle(h -> h.createQuery(sql.toString()).bindMap(binds).map((rs, ctx) -> record(rs)).list());
+        return jdbi.withHandle(h -> records(h.createQuery(sql.toString()).bindMap(binds)).list());
     }
 
     private static void condition(StringBuilder sql, Map<String, Object> binds, String text, String name, Object value) {
@@ -208,49 +207,36 @@ public final class SubmissionStore {
      */
     boolean markFinished(ExecutionEvent.Finished finished) {
         ExecutionEvent.Outcome o = finished.outcome();
-        ExecutionEvent.ProgramResult result = o.result();
-        ExecutionEvent.Output output = o.output();
-        // An executor older than timings sends none: the columns stay null.
-        ExecutionEvent.StageTimings timings = Objects.requireNonNullElse(o.context().timings(), NO_TIMINGS);
+        List<ExecutionEvent.TestOutcome> tests = o.tests();
         return jdbi.inTransaction(h -> {
+            // "?." binds null when the part is absent: no usage measured, or an executor older than timings.
             boolean changed = h.createUpdate("""
-                update submissions set status = :completed, verdict = :verdict, exit_code = :exit, signal = :signal,
-                    stdout = :stdout, stdout_truncated_bytes = :stdoutDropped,
-                    stderr = :stderr, stderr_truncated_bytes = :stderrDropped,
-                    wall_time_ms = :wall, message = :message, executor = :executor, job = '', compile_output = :compileOutput,
+                update submissions set status = :completed, verdict = :o.result.verdict.wireName,
+                    exit_code = :o.result.exitCode, signal = :o.result.signal,
+                    stdout = :o.output.stdout, stdout_truncated_bytes = :o.output.stdoutTruncatedBytes,
+                    stderr = :o.output.stderr, stderr_truncated_bytes = :o.output.stderrTruncatedBytes,
+                    wall_time_ms = :o.result.wallTimeMs, message = :o.message, executor = :executor, job = '',
+                    compile_output = :o.compileOutput,
                     test_results = :tests, provenance = :provenance, tests_passed = :passed, tests_total = :total,
-                    compile_ms = :compile, create_ms = :create, start_ms = :start, run_ms = :run, teardown_ms = :teardown,
-                    cpu_time_ms = :cpu, peak_memory_kb = :memory, run_results = :runs, output_files = :outputFiles,
+                    compile_ms = :o.context.timings?.compileMs, create_ms = :o.context.timings?.createMs,
+                    start_ms = :o.context.timings?.startMs, run_ms = :o.context.timings?.runMs,
+                    teardown_ms = :o.context.timings?.teardownMs,
+                    cpu_time_ms = :o.result.usage?.cpuTimeMs, peak_memory_kb = :o.result.usage?.peakMemoryKb,
+                    run_results = :runs, output_files = :outputFiles,
                     started_at = coalesce(started_at, :started), finished_at = coalesce(:finished, now())
                 where id = :id and status in (:queued, :running)""")
+                .bindMethods("o", o)
                 .bind("completed", Status.COMPLETED.wireName())
                 .bind("queued", Status.QUEUED.wireName()).bind("running", Status.RUNNING.wireName())
                 .bind("id", finished.submissionId())
-                .bind("verdict", result.verdict().wireName())
-                .bind("exit", result.exitCode())
-                .bind("signal", result.signal())
-                .bind("stdout", output.stdout())
-                .bind("stdoutDropped", output.stdoutTruncatedBytes())
-                .bind("stderr", output.stderr())
-                .bind("stderrDropped", output.stderrTruncatedBytes())
-                .bind("wall", result.wallTimeMs())
-                .bind("message", o.message())
-                .bind("compileOutput", o.compileOutput())
-                .bind("tests", o.tests().isEmpty() ? null : StoredJson.write(o.tests()))
+                .bind("executor", finished.executor())
+                .bind("tests", tests.isEmpty() ? null : StoredJson.write(tests))
                 .bind("provenance", StoredJson.write(o.context().provenance()))
-                .bindByType("passed", o.tests().isEmpty() ? null
-                        : (int) o.tests().stream().filter(t -> t.result().verdict() == Verdict.ACCEPTED).count(), Integer.class)
-                .bindByType("total", o.tests().isEmpty() ? null : o.tests().size(), Integer.class)
-                .bind("compile", timings.compileMs())
-                .bind("create", timings.createMs())
-                .bind("start", timings.startMs())
-                .bind("run", timings.runMs())
-                .bind("teardown", timings.teardownMs())
-                .bindByType("cpu", result.usage() == null ? null : result.usage().cpuTimeMs(), Long.class)
-                .bindByType("memory", result.usage() == null ? null : result.usage().peakMemoryKb(), Long.class)
+                .bindByType("passed", tests.isEmpty() ? null
+                        : (int) tests.stream().filter(t -> t.result().verdict() == Verdict.ACCEPTED).count(), Integer.class)
+                .bindByType("total", tests.isEmpty() ? null : tests.size(), Integer.class)
                 .bind("runs", o.runs().isEmpty() ? null : StoredJson.write(o.runs()))
                 .bind("outputFiles", o.outputFiles().isEmpty() ? null : StoredJson.write(o.outputFiles()))
-                .bind("executor", finished.executor())
                 .bind("started", utc(o.context().startedAt()))
                 .bind("finished", utc(o.context().finishedAt()))
                 .execute() == 1;
@@ -318,8 +304,7 @@ public final class SubmissionStore {
 
     /** The submission as its owner sees it, for a webhook body. */
     Optional<SubmissionRecord> findForWebhook(UUID id) {
-        return jdbi.withHandle(h -> h.createQuery("select * from submissions where id = :id")
-                .bind("id", id).map((rs, ctx) -> record(rs)).findOne());
+        return jdbi.withHandle(h -> records(h.createQuery("select * from submissions where id = :id").bind("id", id)).findOne());
     }
 
     /** Enqueue intents older than {@code age}: their request thread failed to hand them over, or died. */
@@ -347,47 +332,11 @@ public final class SubmissionStore {
         jdbi.useHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one());
     }
 
-    private static SubmissionRecord record(ResultSet rs) throws SQLException {
-        Status status = Status.ofWireName(rs.getString("status"));
-        var times = new SubmissionRecord.Times(instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("started_at")),
-                instant(rs.getTimestamp("finished_at")), (Long) rs.getObject("queue_wait_ms"));
-        Integer total = (Integer) rs.getObject("tests_total");
-        return new SubmissionRecord(
-                rs.getObject("id", UUID.class),
-                rs.getObject("api_key_id", UUID.class),
-                status,
-                rs.getString("runtime"),
-                new SubmissionRecord.Limits(rs.getLong("wall_time_limit_ms"), rs.getLong("memory_limit_mb")),
-                times,
-                total == null ? null : new SubmissionRecord.Score(rs.getInt("tests_passed"), total),
-                status == Status.COMPLETED ? outcome(rs, times) : null);
-    }
-
-    /** The stored outcome of a completed submission. */
-    private static ExecutionEvent.Outcome outcome(ResultSet rs, SubmissionRecord.Times times) throws SQLException {
-        var usage = rs.getObject("peak_memory_kb") == null ? null
-                : new ExecutionEvent.Usage((Long) rs.getObject("cpu_time_ms"), rs.getLong("peak_memory_kb"));
-        var result = new ExecutionEvent.ProgramResult(Verdict.ofWireName(rs.getString("verdict")), (Integer) rs.getObject("exit_code"),
-                rs.getString("signal"), (Long) rs.getObject("wall_time_ms"), usage);
-        var output = new ExecutionEvent.Output(rs.getBytes("stdout"), rs.getLong("stdout_truncated_bytes"),
-                rs.getBytes("stderr"), rs.getLong("stderr_truncated_bytes"));
-        return new ExecutionEvent.Outcome(result, output, rs.getString("message"), rs.getBytes("compile_output"),
-                StoredJson.read(rs.getString("test_results"), StoredJson.TESTS),
-                StoredJson.read(rs.getString("run_results"), StoredJson.RUNS),
-                StoredJson.read(rs.getString("output_files"), StoredJson.OUTPUT_FILES),
-                new ExecutionEvent.Context(times.startedAt(), times.finishedAt(),
-                        StoredJson.read(rs.getString("provenance"), StoredJson.PROVENANCE), stageTimings(rs)));
-    }
-
-    /** The executor's timings, or null when it reported none (not completed, or an executor older than timings). */
-    private static ExecutionEvent.StageTimings stageTimings(ResultSet rs) throws SQLException {
-        var timings = new ExecutionEvent.StageTimings((Long) rs.getObject("compile_ms"), (Long) rs.getObject("create_ms"),
-                (Long) rs.getObject("start_ms"), (Long) rs.getObject("run_ms"), (Long) rs.getObject("teardown_ms"));
-        return timings.equals(NO_TIMINGS) ? null : timings;
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
+    /** The rows {@code query} selects, mapped to records by their components' names. */
+    private static ResultIterable<SubmissionRecord> records(Query query) {
+        return query.registerColumnMapper(Status.class, (rs, column, ctx) -> Status.ofWireName(rs.getString(column)))
+                .registerColumnMapper(ExecutionEvent.Outcome.class, new StoredOutcome())
+                .map(ROWS);
     }
 
     private static OffsetDateTime utc(Instant instant) {
