@@ -256,11 +256,6 @@ public final class SubmissionStore {
                 .bind("id", id).map((rs, ctx) -> record(rs)).findOne());
     }
 
-    /** Round trip to PostgreSQL, for readiness checks. */
-    public void ping() {
-        jdbi.useHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one());
-    }
-
     private static SubmissionRecord record(ResultSet rs) throws SQLException {
         return new SubmissionRecord(
                 rs.getObject("id", UUID.class),
