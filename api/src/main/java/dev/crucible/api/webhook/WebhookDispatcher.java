@@ -40,7 +40,7 @@ public final class WebhookDispatcher implements Runnable {
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stop = new CountDownLatch(1);
 
-    /** The submissions whose webhooks are sent; the submission package answers, this one never reads their rows. */
+    /** The submissions whose webhooks are sent: the submission package answers, so this one never maps their rows. */
     @FunctionalInterface
     public interface Submissions {
         /** The submission as its owner sees it, for a webhook body; empty when there is none. */
