@@ -27,7 +27,7 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_WEBHOOK_ALLOW_HTTP</td><td>false</td><td>whether callback URLs may be plain http</td></tr>
  * </table>
  *
- * <p>Request sizes are fixed in {@link RequestLimits}.
+ * <p>Request sizes are fixed in {@link dev.crucible.api.submission.RequestLimits}.
  */
 public record ApiConfig(
         InetSocketAddress listen,

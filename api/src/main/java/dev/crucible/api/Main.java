@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.auth.Authenticator;
 import dev.crucible.api.auth.KeysResource;
@@ -11,16 +12,22 @@ import dev.crucible.api.http.HttpEdge;
 import dev.crucible.api.http.Json;
 import dev.crucible.api.http.JsonBody;
 import dev.crucible.api.http.Router;
+import dev.crucible.api.runtime.RuntimesResource;
 import dev.crucible.api.submission.ChangeSignals;
 import dev.crucible.api.submission.EventConsumer;
+import dev.crucible.api.submission.Outbox;
 import dev.crucible.api.submission.OutboxRelay;
+import dev.crucible.api.submission.RequestLimits;
 import dev.crucible.api.submission.SubmissionService;
 import dev.crucible.api.submission.SubmissionStore;
 import dev.crucible.api.submission.SubmissionsResource;
-import dev.crucible.api.submission.WebhookDispatcher;
+import dev.crucible.api.submission.WebhookBodies;
+import dev.crucible.api.system.QueueCounters;
 import dev.crucible.api.system.SystemResource;
 import dev.crucible.api.webhook.AddressPolicy;
 import dev.crucible.api.webhook.CallbackTarget;
+import dev.crucible.api.webhook.WebhookDeliveries;
+import dev.crucible.api.webhook.WebhookDispatcher;
 import dev.crucible.api.webhook.WebhookSender;
 import dev.crucible.queue.QueueSettings;
 import dev.crucible.queue.RedisQueue;
@@ -77,11 +84,12 @@ public final class Main {
             keys.installBootstrapAdmin(config.adminKey());
 
             SubmissionStore store = new SubmissionStore(jdbi);
+            Outbox outbox = new Outbox(jdbi);
             ChangeSignals signals = new ChangeSignals();
-            SubmissionService submissions = new SubmissionService(catalog, config, store, queue.jobQueue(), queue.cancellations(), signals,
-                    AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock);
+            SubmissionService submissions = new SubmissionService(catalog, config, store, outbox, new Admission(config.maxQueued()),
+                    queue.jobQueue(), queue.cancellations(), signals, AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock);
             EventConsumer events = new EventConsumer(queue.eventSource(config.instanceName()), store, signals, meters);
-            OutboxRelay relay = new OutboxRelay(store, queue.jobQueue());
+            OutboxRelay relay = new OutboxRelay(outbox, queue.jobQueue());
             Thread.ofVirtual().name("event-consumer").start(events);
             Thread.ofVirtual().name("outbox-relay").start(relay);
             ObjectMapper mapper = Json.mapper();
@@ -91,8 +99,8 @@ public final class Main {
                             .map(at -> Math.max(0, clock.millis() - at.toEpochMilli()) / 1000.0).orElse(0.0)))
                     .description("Age of the oldest entry in the job stream, queued or running; 0 when it is empty")
                     .register(meters);
-            WebhookDispatcher webhooks = new WebhookDispatcher(store, keys, mapper, WebhookSender.withDefaultTrust(),
-                    AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), config.webhookAllowHttp());
+            WebhookDispatcher webhooks = new WebhookDispatcher(new WebhookDeliveries(jdbi), new WebhookBodies(store), keys, mapper,
+                    WebhookSender.withDefaultTrust(), AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), config.webhookAllowHttp());
             Thread.ofVirtual().name("webhooks").start(webhooks);
 
             Router router = new Router();
@@ -100,7 +108,7 @@ public final class Main {
             new SubmissionsResource(submissions, store, body, signals, mapper).addRoutes(router);
             new KeysResource(keys, body).addRoutes(router);
             new RuntimesResource(catalog, config).addRoutes(router);
-            SystemResource system = new SystemResource(store, queue);
+            SystemResource system = new SystemResource(jdbi, queue);
             system.addRoutes(router);
             system.addMetricsRoute(router, meters);
 

@@ -17,13 +17,13 @@ public final class OutboxRelay implements Runnable {
     private static final Duration GRACE = Duration.ofSeconds(5);
     private static final Duration PERIOD = Duration.ofSeconds(2);
 
-    private final SubmissionStore store;
+    private final Outbox outbox;
     private final JobQueue queue;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    public OutboxRelay(SubmissionStore store, JobQueue queue) {
-        this.store = store;
+    public OutboxRelay(Outbox outbox, JobQueue queue) {
+        this.outbox = outbox;
         this.queue = queue;
     }
 
@@ -43,13 +43,13 @@ public final class OutboxRelay implements Runnable {
     int relayOnce() {
         int relayed = 0;
         try {
-            for (SubmissionStore.PendingJob pending : store.outboxOlderThan(GRACE, 100)) {
+            for (Outbox.PendingJob pending : outbox.olderThan(GRACE, 100)) {
                 try {
                     queue.enqueue(pending.submissionId(), pending.job());
-                    store.outboxDone(pending.submissionId());
+                    outbox.done(pending.submissionId());
                     relayed++;
                 } catch (RuntimeException e) {
-                    store.outboxFailed(pending.submissionId());
+                    outbox.failed(pending.submissionId());
                     throw e;
                 }
             }

@@ -1,7 +1,6 @@
 package dev.crucible.api.submission;
 
 import dev.crucible.api.ApiConfig;
-import dev.crucible.api.RequestLimits;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.model.FieldError;
 import dev.crucible.api.model.InputEncoding;

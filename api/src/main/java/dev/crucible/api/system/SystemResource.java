@@ -6,23 +6,23 @@ import dev.crucible.api.http.Router;
 import dev.crucible.api.model.Health;
 import dev.crucible.api.model.Readiness;
 import dev.crucible.api.model.ReadinessChecks;
-import dev.crucible.api.submission.SubmissionStore;
 import dev.crucible.queue.ExecutorRegistry;
 import dev.crucible.queue.RedisQueue;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
 
 /** Liveness and readiness; both answer without an API key and reveal nothing but up or down. */
 public final class SystemResource implements SystemApi {
     /** An executor beats every 5 s; three missed beats and it no longer counts. */
     private static final Duration EXECUTOR_WINDOW = Duration.ofSeconds(15);
 
-    private final SubmissionStore store;
+    private final Jdbi jdbi;
     private final RedisQueue queue;
     private final ExecutorRegistry executors;
 
-    public SystemResource(SubmissionStore store, RedisQueue queue) {
-        this.store = store;
+    public SystemResource(Jdbi jdbi, RedisQueue queue) {
+        this.jdbi = jdbi;
         this.queue = queue;
         this.executors = queue.executorRegistry();
     }
@@ -34,7 +34,7 @@ public final class SystemResource implements SystemApi {
 
     @Override
     public Readiness ready() {
-        String database = check(store::ping);
+        String database = check(() -> jdbi.useHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one()));
         String redis = check(queue::ping);
         long live;
         try {

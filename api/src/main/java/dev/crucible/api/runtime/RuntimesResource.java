@@ -1,5 +1,6 @@
-package dev.crucible.api;
+package dev.crucible.api.runtime;
 
+import dev.crucible.api.ApiConfig;
 import dev.crucible.api.generated.RuntimesApi;
 import dev.crucible.api.http.Response;
 import dev.crucible.api.http.Router;
@@ -10,11 +11,11 @@ import dev.crucible.runtime.RuntimeManifest;
 import java.util.List;
 
 /** {@code GET /v1/runtimes}: the catalog, with each runtime's defaults and the server's maxima. */
-final class RuntimesResource implements RuntimesApi {
+public final class RuntimesResource implements RuntimesApi {
     private final RuntimeCatalog catalog;
     private final ApiConfig config;
 
-    RuntimesResource(RuntimeCatalog catalog, ApiConfig config) {
+    public RuntimesResource(RuntimeCatalog catalog, ApiConfig config) {
         this.catalog = catalog;
         this.config = config;
     }
@@ -33,7 +34,7 @@ final class RuntimesResource implements RuntimesApi {
                 .compiled(manifest.compiled());
     }
 
-    void addRoutes(Router router) {
+    public void addRoutes(Router router) {
         router.add("GET", "/v1/runtimes", Router.Access.KEY, request -> Response.ok(listRuntimes()));
     }
 }
