@@ -22,6 +22,7 @@ import dev.crucible.api.system.SystemResource;
 import dev.crucible.api.webhook.AddressPolicy;
 import dev.crucible.api.webhook.CallbackTarget;
 import dev.crucible.api.webhook.WebhookSender;
+import dev.crucible.lifecycle.ShutdownSignal;
 import dev.crucible.queue.QueueSettings;
 import dev.crucible.queue.RedisQueue;
 import dev.crucible.runtime.RuntimeCatalog;
@@ -30,7 +31,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -56,34 +56,26 @@ public final class Main {
         log.info("starting with {}", config);
         RuntimeCatalog catalog = RuntimeCatalog.load(config.runtimesDir());
         Clock clock = Clock.systemUTC();
-        CountDownLatch shutdown = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            shutdown.countDown();
-            try {
-                closed.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "shutdown"));
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (HikariDataSource database = dataSource(config);
-             RedisQueue queue = RedisQueue.connect(new QueueSettings(config.redisUri(), config.queuePrefix(),
+        try (ShutdownSignal shutdown = ShutdownSignal.install();
+             HikariDataSource database = dataSource(config.database());
+             RedisQueue queue = RedisQueue.connect(new QueueSettings(config.queue().redisUri().reveal(), config.queue().prefix(),
                      Duration.ofSeconds(10), Duration.ofSeconds(60), Integer.MAX_VALUE), new QueueCounters(meters));
              ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor()) {
             Flyway.configure().dataSource(database).load().migrate();
             Jdbi jdbi = Jdbi.create(database);
             ApiKeyStore keys = new ApiKeyStore(jdbi);
-            keys.installBootstrapAdmin(config.adminKey());
+            keys.installBootstrapAdmin(config.adminKey().reveal());
 
             SubmissionStore store = new SubmissionStore(jdbi);
             ChangeSignals signals = new ChangeSignals();
-            SubmissionService submissions = new SubmissionService(catalog, config, store, queue.jobQueue(), queue.cancellations(), signals,
+            SubmissionService submissions = new SubmissionService(catalog, config.limits(), config.admission(), config.webhooks(),
+                    store, queue.jobQueue(), queue.cancellations(), signals,
                     AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock);
-            EventConsumer events = new EventConsumer(queue.eventSource(config.instanceName()), store, signals, meters);
+            EventConsumer events = new EventConsumer(queue.eventSource(config.queue().instanceName()), store, signals, meters);
             OutboxRelay relay = new OutboxRelay(store, queue.jobQueue());
-            Thread.ofVirtual().name("event-consumer").start(events);
-            Thread.ofVirtual().name("outbox-relay").start(relay);
+            events.start();
+            relay.start();
             ObjectMapper mapper = Json.mapper();
             Gauge.builder("crucible_queue_jobs", () -> orNaN(queue::jobBacklog))
                     .description("Entries in the job stream: queued and running jobs").register(meters);
@@ -92,14 +84,14 @@ public final class Main {
                     .description("Age of the oldest entry in the job stream, queued or running; 0 when it is empty")
                     .register(meters);
             WebhookDispatcher webhooks = new WebhookDispatcher(store, keys, mapper, WebhookSender.withDefaultTrust(),
-                    AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), config.webhookAllowHttp());
-            Thread.ofVirtual().name("webhooks").start(webhooks);
+                    AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), config.webhooks().allowHttp());
+            webhooks.start();
 
             Router router = new Router();
             JsonBody body = new JsonBody(mapper, RequestLimits.BODY_BYTES);
             new SubmissionsResource(submissions, store, body, signals, mapper).addRoutes(router);
             new KeysResource(keys, body).addRoutes(router);
-            new RuntimesResource(catalog, config).addRoutes(router);
+            new RuntimesResource(catalog, config.limits()).addRoutes(router);
             SystemResource system = new SystemResource(store, queue);
             system.addRoutes(router);
             system.addMetricsRoute(router, meters);
@@ -116,8 +108,6 @@ public final class Main {
             relay.stop(STOP_GRACE);
             webhooks.stop();
             events.stop(STOP_GRACE);
-        } finally {
-            closed.countDown();
         }
     }
 
@@ -130,11 +120,11 @@ public final class Main {
         }
     }
 
-    private static HikariDataSource dataSource(ApiConfig config) {
+    private static HikariDataSource dataSource(ApiConfig.Database config) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(config.databaseUrl());
-        hikari.setUsername(config.databaseUser());
-        hikari.setPassword(config.databasePassword());
+        hikari.setJdbcUrl(config.url());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password().reveal());
         hikari.setMaximumPoolSize(16);
         hikari.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
         hikari.setValidationTimeout(Duration.ofSeconds(2).toMillis());

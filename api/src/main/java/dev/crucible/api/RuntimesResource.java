@@ -12,11 +12,11 @@ import java.util.List;
 /** {@code GET /v1/runtimes}: the catalog, with each runtime's defaults and the server's maxima. */
 final class RuntimesResource implements RuntimesApi {
     private final RuntimeCatalog catalog;
-    private final ApiConfig config;
+    private final ApiConfig.RunLimits limits;
 
-    RuntimesResource(RuntimeCatalog catalog, ApiConfig config) {
+    RuntimesResource(RuntimeCatalog catalog, ApiConfig.RunLimits limits) {
         this.catalog = catalog;
-        this.config = config;
+        this.limits = limits;
     }
 
     @Override
@@ -26,9 +26,9 @@ final class RuntimesResource implements RuntimesApi {
 
     private Runtime view(RuntimeManifest manifest) {
         Limits defaults = new Limits()
-                .wallTimeMs(Math.min(manifest.defaultLimits().wallTimeMs(), config.maxWallTimeMs()))
-                .memoryMb(Math.min(manifest.defaultLimits().memoryMb(), config.maxMemoryMb()));
-        Limits maxima = new Limits().wallTimeMs(config.maxWallTimeMs()).memoryMb(config.maxMemoryMb());
+                .wallTimeMs(Math.min(manifest.defaultLimits().wallTimeMs(), limits.maxWallTimeMs()))
+                .memoryMb(Math.min(manifest.defaultLimits().memoryMb(), limits.maxMemoryMb()));
+        Limits maxima = new Limits().wallTimeMs(limits.maxWallTimeMs()).memoryMb(limits.maxMemoryMb());
         return new Runtime(manifest.name(), manifest.version(), manifest.aliases(), manifest.sourceFile(), defaults, maxima)
                 .compiled(manifest.compiled());
     }

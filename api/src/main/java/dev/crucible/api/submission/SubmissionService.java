@@ -54,21 +54,22 @@ public final class SubmissionService {
     private final ObjectMapper canonical = Json.mapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private final Clock clock;
 
-    public SubmissionService(RuntimeCatalog catalog, ApiConfig config, SubmissionStore store, JobQueue queue,
+    public SubmissionService(RuntimeCatalog catalog, ApiConfig.RunLimits limits, ApiConfig.Admission admission,
+                             ApiConfig.Webhooks webhooks, SubmissionStore store, JobQueue queue,
                              Cancellations cancellations, ChangeSignals signals, AddressPolicy addressPolicy,
                              CallbackTarget.Resolver resolver, Clock clock) {
-        this.validator = new SubmissionValidator(catalog, config);
+        this.validator = new SubmissionValidator(catalog, limits);
         this.store = store;
         this.queue = queue;
         this.cancellations = cancellations;
         this.codec = new JobCodec();
         this.signals = signals;
-        this.maxWait = config.maxWait();
-        this.maxQueued = config.maxQueued();
-        this.maxBatch = config.maxBatch();
+        this.maxWait = admission.maxWait();
+        this.maxQueued = admission.maxQueued();
+        this.maxBatch = admission.maxBatch();
         this.addressPolicy = addressPolicy;
         this.resolver = resolver;
-        this.allowHttp = config.webhookAllowHttp();
+        this.allowHttp = webhooks.allowHttp();
         this.clock = clock;
     }
 
