@@ -87,13 +87,10 @@ public final class Main {
                     AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), config.webhooks().allowHttp());
             webhooks.start();
 
-            Router router = new Router();
             JsonBody body = new JsonBody(mapper, RequestLimits.BODY_BYTES);
-            new SubmissionsResource(submissions, store, body, signals, mapper).addRoutes(router);
-            new KeysResource(keys, body).addRoutes(router);
-            new RuntimesResource(catalog, config.limits()).addRoutes(router);
             SystemResource system = new SystemResource(store, queue);
-            system.addRoutes(router);
+            Router router = routes(new SubmissionsResource(submissions, store, body, signals, mapper), new KeysResource(keys, body),
+                    new RuntimesResource(catalog, config.limits()), system);
             system.addMetricsRoute(router, meters);
 
             HttpServer server = HttpServer.create(config.listen(), 256);
@@ -109,6 +106,16 @@ public final class Main {
             webhooks.stop();
             events.stop(STOP_GRACE);
         }
+    }
+
+    /** The routes of {@code openapi.yaml}, every one; {@code RouteTableTest} holds them to it. */
+    static Router routes(SubmissionsResource submissions, KeysResource keys, RuntimesResource runtimes, SystemResource system) {
+        Router router = new Router();
+        submissions.addRoutes(router);
+        keys.addRoutes(router);
+        runtimes.addRoutes(router);
+        system.addRoutes(router);
+        return router;
     }
 
     /** A gauge's value, or NaN (no sample) while Redis does not answer. */

@@ -1,6 +1,7 @@
 package dev.crucible.api;
 
 import dev.crucible.api.generated.RuntimesApi;
+import dev.crucible.api.http.Access;
 import dev.crucible.api.http.Response;
 import dev.crucible.api.http.Router;
 import dev.crucible.api.model.Limits;
@@ -34,6 +35,6 @@ final class RuntimesResource implements RuntimesApi {
     }
 
     void addRoutes(Router router) {
-        router.add("GET", "/v1/runtimes", Router.Access.KEY, request -> Response.ok(listRuntimes()));
+        router.add("GET", "/v1/runtimes", Access.anyKey(), request -> Response.ok(listRuntimes()));
     }
 }
