@@ -56,10 +56,11 @@ public final class SubmissionService {
     private final ObjectMapper canonical = Json.mapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private final Clock clock;
 
-    public SubmissionService(RuntimeCatalog catalog, ApiConfig config, SubmissionStore store, Outbox outbox, Admission admission,
-                             JobQueue queue, Cancellations cancellations, ChangeSignals signals, AddressPolicy addressPolicy,
+    public SubmissionService(RuntimeCatalog catalog, ApiConfig.RunLimits limits, ApiConfig.Admission admissionLimits,
+                             ApiConfig.Webhooks webhooks, SubmissionStore store, Outbox outbox, Admission admission, JobQueue queue,
+                             Cancellations cancellations, ChangeSignals signals, AddressPolicy addressPolicy,
                              CallbackTarget.Resolver resolver, Clock clock) {
-        this.validator = new SubmissionValidator(catalog, config);
+        this.validator = new SubmissionValidator(catalog, limits);
         this.store = store;
         this.outbox = outbox;
         this.admission = admission;
@@ -67,11 +68,11 @@ public final class SubmissionService {
         this.cancellations = cancellations;
         this.codec = new JobCodec();
         this.signals = signals;
-        this.maxWait = config.maxWait();
-        this.maxBatch = config.maxBatch();
+        this.maxWait = admissionLimits.maxWait();
+        this.maxBatch = admissionLimits.maxBatch();
         this.addressPolicy = addressPolicy;
         this.resolver = resolver;
-        this.allowHttp = config.webhookAllowHttp();
+        this.allowHttp = webhooks.allowHttp();
         this.clock = clock;
     }
 

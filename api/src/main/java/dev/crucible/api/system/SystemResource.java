@@ -1,12 +1,12 @@
 package dev.crucible.api.system;
 
 import dev.crucible.api.generated.SystemApi;
+import dev.crucible.api.http.Access;
 import dev.crucible.api.http.Response;
 import dev.crucible.api.http.Router;
 import dev.crucible.api.model.Health;
 import dev.crucible.api.model.Readiness;
 import dev.crucible.api.model.ReadinessChecks;
-import dev.crucible.queue.ExecutorRegistry;
 import dev.crucible.queue.RedisQueue;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -19,12 +19,10 @@ public final class SystemResource implements SystemApi {
 
     private final Jdbi jdbi;
     private final RedisQueue queue;
-    private final ExecutorRegistry executors;
 
     public SystemResource(Jdbi jdbi, RedisQueue queue) {
         this.jdbi = jdbi;
         this.queue = queue;
-        this.executors = queue.executorRegistry();
     }
 
     @Override
@@ -38,7 +36,7 @@ public final class SystemResource implements SystemApi {
         String redis = check(queue::ping);
         long live;
         try {
-            live = executors.liveCount(EXECUTOR_WINDOW);
+            live = queue.executorRegistry().liveCount(EXECUTOR_WINDOW);
         } catch (RuntimeException e) {
             live = -1;
         }
@@ -58,13 +56,13 @@ public final class SystemResource implements SystemApi {
 
     /** Prometheus text: no key, like health; the api listens on loopback and nginx never forwards it. */
     public void addMetricsRoute(Router router, PrometheusMeterRegistry registry) {
-        router.add("GET", "/metrics", Router.Access.PUBLIC, request -> new Response(200, new Response.Text(
+        router.add("GET", "/metrics", Access.PUBLIC, request -> new Response(200, new Response.Text(
                 registry.scrape(), "text/plain; version=0.0.4; charset=utf-8")));
     }
 
     public void addRoutes(Router router) {
-        router.add("GET", "/v1/health", Router.Access.PUBLIC, request -> Response.ok(health()));
-        router.add("GET", "/v1/ready", Router.Access.PUBLIC, request -> {
+        router.add("GET", "/v1/health", Access.PUBLIC, request -> Response.ok(health()));
+        router.add("GET", "/v1/ready", Access.PUBLIC, request -> {
             Readiness readiness = ready();
             return new Response(readiness.getReady() ? 200 : 503, readiness);
         });

@@ -3,15 +3,14 @@ package dev.crucible.api.webhook;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.model.Submission;
+import dev.crucible.lifecycle.Loop;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -21,7 +20,7 @@ import org.slf4j.MDC;
  * send time, signed with its key's secret, and retried with exponential backoff (5 s, 10 s, 20 s...)
  * up to {@link #MAX_ATTEMPTS} attempts, on virtual threads, at most {@link #PARALLEL} at once.
  */
-public final class WebhookDispatcher implements Runnable {
+public final class WebhookDispatcher {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
     static final int MAX_ATTEMPTS = 6;
     private static final int PARALLEL = 16;
@@ -38,7 +37,8 @@ public final class WebhookDispatcher implements Runnable {
     private final boolean allowHttp;
     private final Semaphore slots = new Semaphore(PARALLEL);
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
-    private final CountDownLatch stop = new CountDownLatch(1);
+    private final Loop loop = new Loop("webhooks", Loop.Pacing.every(PERIOD), this::dispatchDue,
+            e -> log.warn("webhook dispatcher paused, retrying in {}: {}", PERIOD, e.getMessage()));
 
     /** The submissions whose webhooks are sent: the submission package answers, so this one never maps their rows. */
     @FunctionalInterface
@@ -59,30 +59,23 @@ public final class WebhookDispatcher implements Runnable {
         this.allowHttp = allowHttp;
     }
 
-    @Override
-    public void run() {
-        try {
-            while (!stop.await(PERIOD.toMillis(), TimeUnit.MILLISECONDS)) {
-                try {
-                    for (WebhookDeliveries.DueWebhook due : deliveries.due(PARALLEL)) {
-                        if (inFlight.add(due.submissionId())) {
-                            slots.acquire();
-                            Thread.ofVirtual().name("webhook-" + due.submissionId()).start(() -> {
-                                try {
-                                    deliver(due);
-                                } finally {
-                                    inFlight.remove(due.submissionId());
-                                    slots.release();
-                                }
-                            });
-                        }
+    public void start() {
+        loop.start();
+    }
+
+    private void dispatchDue() throws InterruptedException {
+        for (WebhookDeliveries.DueWebhook due : deliveries.due(PARALLEL)) {
+            if (inFlight.add(due.submissionId())) {
+                slots.acquire();
+                Thread.ofVirtual().name("webhook-" + due.submissionId()).start(() -> {
+                    try {
+                        deliver(due);
+                    } finally {
+                        inFlight.remove(due.submissionId());
+                        slots.release();
                     }
-                } catch (RuntimeException e) {
-                    log.warn("webhook dispatcher paused, retrying in {}: {}", PERIOD, e.getMessage());
-                }
+                });
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -125,7 +118,8 @@ public final class WebhookDispatcher implements Runnable {
                 retry == null ? "giving up" : "retrying in " + retry);
     }
 
-    public void stop() {
-        stop.countDown();
+    /** Stops taking due webhooks; deliveries under way finish on their own threads. */
+    public void stop() throws InterruptedException {
+        loop.stop(Duration.ZERO);
     }
 }
