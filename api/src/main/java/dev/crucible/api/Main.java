@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.auth.Authenticator;
 import dev.crucible.api.auth.KeysResource;
@@ -11,17 +12,24 @@ import dev.crucible.api.http.HttpEdge;
 import dev.crucible.api.http.Json;
 import dev.crucible.api.http.JsonBody;
 import dev.crucible.api.http.Router;
+import dev.crucible.api.runtime.RuntimesResource;
 import dev.crucible.api.submission.ChangeSignals;
 import dev.crucible.api.submission.EventConsumer;
+import dev.crucible.api.submission.Outbox;
 import dev.crucible.api.submission.OutboxRelay;
+import dev.crucible.api.submission.RequestLimits;
 import dev.crucible.api.submission.SubmissionService;
 import dev.crucible.api.submission.SubmissionStore;
 import dev.crucible.api.submission.SubmissionsResource;
-import dev.crucible.api.submission.WebhookDispatcher;
+import dev.crucible.api.submission.WebhookBodies;
+import dev.crucible.api.system.QueueCounters;
 import dev.crucible.api.system.SystemResource;
 import dev.crucible.api.webhook.AddressPolicy;
 import dev.crucible.api.webhook.CallbackTarget;
+import dev.crucible.api.webhook.WebhookDeliveries;
+import dev.crucible.api.webhook.WebhookDispatcher;
 import dev.crucible.api.webhook.WebhookSender;
+import dev.crucible.lifecycle.ShutdownSignal;
 import dev.crucible.queue.QueueSettings;
 import dev.crucible.queue.RedisQueue;
 import dev.crucible.runtime.RuntimeCatalog;
@@ -30,7 +38,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -56,34 +63,27 @@ public final class Main {
         log.info("starting with {}", config);
         RuntimeCatalog catalog = RuntimeCatalog.load(config.runtimesDir());
         Clock clock = Clock.systemUTC();
-        CountDownLatch shutdown = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            shutdown.countDown();
-            try {
-                closed.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "shutdown"));
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (HikariDataSource database = dataSource(config);
-             RedisQueue queue = RedisQueue.connect(new QueueSettings(config.redisUri(), config.queuePrefix(),
+        try (ShutdownSignal shutdown = ShutdownSignal.install();
+             HikariDataSource database = dataSource(config.database());
+             RedisQueue queue = RedisQueue.connect(new QueueSettings(config.queue().redisUri().reveal(), config.queue().prefix(),
                      Duration.ofSeconds(10), Duration.ofSeconds(60), Integer.MAX_VALUE), new QueueCounters(meters));
              ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor()) {
             Flyway.configure().dataSource(database).load().migrate();
             Jdbi jdbi = Jdbi.create(database);
             ApiKeyStore keys = new ApiKeyStore(jdbi);
-            keys.installBootstrapAdmin(config.adminKey());
+            keys.installBootstrapAdmin(config.adminKey().reveal());
 
             SubmissionStore store = new SubmissionStore(jdbi);
+            Outbox outbox = new Outbox(jdbi);
             ChangeSignals signals = new ChangeSignals();
-            SubmissionService submissions = new SubmissionService(catalog, config, store, queue.jobQueue(), queue.cancellations(), signals,
+            SubmissionService submissions = new SubmissionService(catalog, config.limits(), config.admission(), config.webhooks(),
+                    store, outbox, new Admission(config.admission().maxQueued()), queue.jobQueue(), queue.cancellations(), signals,
                     AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock);
-            EventConsumer events = new EventConsumer(queue.eventSource(config.instanceName()), store, signals, meters);
-            OutboxRelay relay = new OutboxRelay(store, queue.jobQueue());
-            Thread.ofVirtual().name("event-consumer").start(events);
-            Thread.ofVirtual().name("outbox-relay").start(relay);
+            EventConsumer events = new EventConsumer(queue.eventSource(config.queue().instanceName()), store, signals, meters);
+            OutboxRelay relay = new OutboxRelay(outbox, queue.jobQueue());
+            events.start();
+            relay.start();
             ObjectMapper mapper = Json.mapper();
             Gauge.builder("crucible_queue_jobs", () -> orNaN(queue::jobBacklog))
                     .description("Entries in the job stream: queued and running jobs").register(meters);
@@ -91,17 +91,15 @@ public final class Main {
                             .map(at -> Math.max(0, clock.millis() - at.toEpochMilli()) / 1000.0).orElse(0.0)))
                     .description("Age of the oldest entry in the job stream, queued or running; 0 when it is empty")
                     .register(meters);
-            WebhookDispatcher webhooks = new WebhookDispatcher(store, keys, mapper, WebhookSender.withDefaultTrust(),
-                    AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), config.webhookAllowHttp());
-            Thread.ofVirtual().name("webhooks").start(webhooks);
+            WebhookDispatcher webhooks = new WebhookDispatcher(new WebhookDeliveries(jdbi), new WebhookBodies(store), keys, mapper,
+                    WebhookSender.withDefaultTrust(), AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(),
+                    config.webhooks().allowHttp());
+            webhooks.start();
 
-            Router router = new Router();
             JsonBody body = new JsonBody(mapper, RequestLimits.BODY_BYTES);
-            new SubmissionsResource(submissions, store, body, signals, mapper).addRoutes(router);
-            new KeysResource(keys, body).addRoutes(router);
-            new RuntimesResource(catalog, config).addRoutes(router);
-            SystemResource system = new SystemResource(store, queue);
-            system.addRoutes(router);
+            SystemResource system = new SystemResource(jdbi, queue);
+            Router router = routes(new SubmissionsResource(submissions, store, body, signals, mapper), new KeysResource(keys, body),
+                    new RuntimesResource(catalog, config.limits()), system);
             system.addMetricsRoute(router, meters);
 
             HttpServer server = HttpServer.create(config.listen(), 256);
@@ -116,9 +114,17 @@ public final class Main {
             relay.stop(STOP_GRACE);
             webhooks.stop();
             events.stop(STOP_GRACE);
-        } finally {
-            closed.countDown();
         }
+    }
+
+    /** The routes of {@code openapi.yaml}, every one; {@code RouteTableTest} holds them to it. */
+    static Router routes(SubmissionsResource submissions, KeysResource keys, RuntimesResource runtimes, SystemResource system) {
+        Router router = new Router();
+        submissions.addRoutes(router);
+        keys.addRoutes(router);
+        runtimes.addRoutes(router);
+        system.addRoutes(router);
+        return router;
     }
 
     /** A gauge's value, or NaN (no sample) while Redis does not answer. */
@@ -130,11 +136,11 @@ public final class Main {
         }
     }
 
-    private static HikariDataSource dataSource(ApiConfig config) {
+    private static HikariDataSource dataSource(ApiConfig.Database config) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(config.databaseUrl());
-        hikari.setUsername(config.databaseUser());
-        hikari.setPassword(config.databasePassword());
+        hikari.setJdbcUrl(config.url());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password().reveal());
         hikari.setMaximumPoolSize(16);
         hikari.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
         hikari.setValidationTimeout(Duration.ofSeconds(2).toMillis());

@@ -1,5 +1,7 @@
 package dev.crucible.executor;
 
+import dev.crucible.config.Environment;
+import dev.crucible.config.Secret;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -9,7 +11,10 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Everything the executor reads from its environment, read once at start and validated here.
+ * Everything the executor reads from its environment, read once at start and validated here. This
+ * table is the one list of the executor's variables; README.md and the launcher point here. The
+ * launcher passes every {@code CRUCIBLE_*} variable of its caller through, except the api's database
+ * credentials, and sets the connection ones itself.
  *
  * <table>
  * <tr><th>variable</th><th>default</th><th>meaning</th></tr>
@@ -18,62 +23,45 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_DOCKER_HOST</td><td>tcp://127.0.0.1:2375</td><td>the Docker socket proxy; never the socket itself</td></tr>
  * <tr><td>CRUCIBLE_RUNTIMES_DIR</td><td>runtimes</td><td>the runtime manifests</td></tr>
  * <tr><td>CRUCIBLE_EXECUTOR_NAME</td><td>executor-&lt;hostname&gt;</td><td>stable name: consumer name in Redis and sandbox label</td></tr>
- * <tr><td>CRUCIBLE_EXECUTOR_SLOTS</td><td>2</td><td>sandboxes run at once</td></tr>
- * <tr><td>CRUCIBLE_METRICS_LISTEN</td><td>127.0.0.1:9102</td><td>where {@code GET /metrics} (Prometheus text) answers</td></tr>
+ * <tr><td>CRUCIBLE_EXECUTOR_SLOTS</td><td>2</td><td>sandboxes run at once (1..64)</td></tr>
+ * <tr><td>CRUCIBLE_METRICS_LISTEN</td><td>127.0.0.1:9102</td><td>where {@code GET /metrics} (Prometheus text) answers: see {@link MetricsServer} for the figures</td></tr>
  * <tr><td>CRUCIBLE_MAX_DELIVERIES</td><td>3</td><td>a job handed out more often (its executors kept dying on it) ends as internal_error</td></tr>
  * <tr><td>CRUCIBLE_SANDBOX_VERSION</td><td>runsc</td><td>the sandbox runtime and its version, reported in results (the launcher passes {@code runsc --version})</td></tr>
  * <tr><td>CRUCIBLE_CGROUP_ROOT</td><td>/sys/fs/cgroup</td><td>where the host mounts its cgroups (v1 or v2): each sandbox's CPU time and peak memory are read there, so the executor must run on the host of the Docker daemon, with read access</td></tr>
- * <tr><td>CRUCIBLE_RECLAIM_AFTER_MS</td><td>120000</td><td>a job whose executor stopped renewing its claim this long ago is run again elsewhere (a running job's claim is renewed every quarter of it)</td></tr>
+ * <tr><td>CRUCIBLE_RECLAIM_AFTER_MS</td><td>120000</td><td>a job whose executor stopped renewing its claim this long ago is run again elsewhere (a running job's claim is renewed every quarter of it); at least 20000</td></tr>
  * </table>
+ *
+ * <p>{@code CRUCIBLE_LOG_LEVEL} is the logging module's ({@code dev.crucible.logging.JsonServiceProvider}).
  */
 record ExecutorConfig(
-        String redisUri,
-        String queuePrefix,
-        URI dockerHost,
-        Path runtimesDir,
         String name,
         int slots,
-        Duration reclaimAfter,
-        int maxDeliveries,
-        String sandboxVersion,
-        Path cgroupRoot,
+        Queue queue,
+        SandboxHost sandboxHost,
+        Path runtimesDir,
         InetSocketAddress metricsListen) {
 
-    static ExecutorConfig fromEnvironment(Map<String, String> env) {
-        String redisUri = env.get("CRUCIBLE_REDIS_URI");
-        if (redisUri == null || redisUri.isBlank()) {
-            throw new IllegalArgumentException("CRUCIBLE_REDIS_URI is required, e.g. redis://:password@127.0.0.1:6380");
-        }
-        URI docker = URI.create(env.getOrDefault("CRUCIBLE_DOCKER_HOST", "tcp://127.0.0.1:2375"));
-        if (!"tcp".equals(docker.getScheme())) {
-            throw new IllegalArgumentException("CRUCIBLE_DOCKER_HOST must be tcp://host:port (the socket proxy), was " + docker);
-        }
-        int slots = Integer.parseInt(env.getOrDefault("CRUCIBLE_EXECUTOR_SLOTS", "2"));
-        if (slots < 1 || slots > 64) {
-            throw new IllegalArgumentException("CRUCIBLE_EXECUTOR_SLOTS must be 1..64, was " + slots);
-        }
-        Duration reclaim = Duration.ofMillis(Long.parseLong(env.getOrDefault("CRUCIBLE_RECLAIM_AFTER_MS", "120000")));
-        if (reclaim.compareTo(Duration.ofSeconds(20)) < 0) {
-            throw new IllegalArgumentException("CRUCIBLE_RECLAIM_AFTER_MS must be at least 20000, was " + reclaim.toMillis());
-        }
-        String name = env.getOrDefault("CRUCIBLE_EXECUTOR_NAME", "executor-" + hostname());
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
-            throw new IllegalArgumentException("CRUCIBLE_EXECUTOR_NAME must be letters, digits, '_', '.', '-', was '" + name + "'");
-        }
-        return new ExecutorConfig(redisUri, env.getOrDefault("CRUCIBLE_QUEUE_PREFIX", "crucible"), docker,
-                Path.of(env.getOrDefault("CRUCIBLE_RUNTIMES_DIR", "runtimes")), name, slots, reclaim,
-                Integer.parseInt(env.getOrDefault("CRUCIBLE_MAX_DELIVERIES", "3")),
-                env.getOrDefault("CRUCIBLE_SANDBOX_VERSION", "runsc"),
-                Path.of(env.getOrDefault("CRUCIBLE_CGROUP_ROOT", "/sys/fs/cgroup")),
-                address(env.getOrDefault("CRUCIBLE_METRICS_LISTEN", "127.0.0.1:9102")));
-    }
+    /** The Redis jobs come from, and how long a job may go unrenewed or be handed out. */
+    record Queue(Secret redisUri, String prefix, Duration reclaimAfter, int maxDeliveries) {}
 
-    private static InetSocketAddress address(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon < 1) {
-            throw new IllegalArgumentException("CRUCIBLE_METRICS_LISTEN must be host:port, was " + hostPort);
-        }
-        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    /** The Docker host the sandboxes run on, through its socket proxy, and the sandbox runtime it has. */
+    record SandboxHost(URI dockerHost, Path cgroupRoot, String sandboxVersion) {}
+
+    static ExecutorConfig fromEnvironment(Map<String, String> variables) {
+        Environment env = new Environment(variables);
+        return new ExecutorConfig(
+                env.instanceName("CRUCIBLE_EXECUTOR_NAME", "executor-" + hostname()),
+                env.smallInteger("CRUCIBLE_EXECUTOR_SLOTS", 2, 1, 64),
+                new Queue(new Secret(env.required("CRUCIBLE_REDIS_URI", "redis://:password@127.0.0.1:6380")),
+                        env.text("CRUCIBLE_QUEUE_PREFIX", "crucible"),
+                        env.millis("CRUCIBLE_RECLAIM_AFTER_MS", 120_000, 20_000, Long.MAX_VALUE),
+                        env.smallInteger("CRUCIBLE_MAX_DELIVERIES", 3, 1, Integer.MAX_VALUE)),
+                new SandboxHost(
+                        env.uri("CRUCIBLE_DOCKER_HOST", "tcp://127.0.0.1:2375", "tcp", "tcp://host:port (the socket proxy)"),
+                        env.path("CRUCIBLE_CGROUP_ROOT", "/sys/fs/cgroup"),
+                        env.text("CRUCIBLE_SANDBOX_VERSION", "runsc")),
+                env.path("CRUCIBLE_RUNTIMES_DIR", "runtimes"),
+                env.hostPort("CRUCIBLE_METRICS_LISTEN", "127.0.0.1:9102"));
     }
 
     private static String hostname() {

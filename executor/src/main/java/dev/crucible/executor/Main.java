@@ -2,16 +2,17 @@ package dev.crucible.executor;
 
 import dev.crucible.executor.sandbox.DockerSandbox;
 import dev.crucible.executor.sandbox.SandboxPolicy;
+import dev.crucible.lifecycle.ShutdownSignal;
 import dev.crucible.queue.ExecutorRegistry;
 import dev.crucible.queue.QueueSettings;
 import dev.crucible.queue.RedisQueue;
 import dev.crucible.runtime.RuntimeCatalog;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,52 +25,44 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        CountDownLatch shutdown = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        // The JVM exits when the hook returns: hold it until the jobs in hand are reported and everything is closed.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            shutdown.countDown();
-            try {
-                closed.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "shutdown"));
-        try {
+        // The JVM exits when the hook returns: the signal holds it until the jobs in hand are reported and everything is closed.
+        try (ShutdownSignal shutdown = ShutdownSignal.install()) {
             run(shutdown);
-        } finally {
-            closed.countDown();
         }
     }
 
-    private static void run(CountDownLatch shutdown) throws Exception {
+    private static void run(ShutdownSignal shutdown) throws Exception {
         ExecutorConfig config = ExecutorConfig.fromEnvironment(System.getenv());
         RuntimeCatalog catalog = RuntimeCatalog.load(config.runtimesDir());
         Clock clock = Clock.systemUTC();
-        try (ExecutorMetrics metrics = new ExecutorMetrics(config.metricsListen());
-             RedisQueue queue = RedisQueue.connect(new QueueSettings(config.redisUri(), config.queuePrefix(),
-                     Duration.ofSeconds(10), config.reclaimAfter(), config.maxDeliveries()), metrics);
-             DockerSandbox sandbox = DockerSandbox.connect(config.dockerHost(), SandboxPolicy.DEFAULT, config.cgroupRoot(),
-                     config.name())) {
+        String name = config.name();
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JobMetrics jobMetrics = new JobMetrics(meters);
+        ExecutorConfig.Queue queueConfig = config.queue();
+        ExecutorConfig.SandboxHost host = config.sandboxHost();
+        try (MetricsServer _ = new MetricsServer(config.metricsListen(), meters);
+             RedisQueue queue = RedisQueue.connect(new QueueSettings(queueConfig.redisUri().reveal(), queueConfig.prefix(),
+                     Duration.ofSeconds(10), queueConfig.reclaimAfter(), queueConfig.maxDeliveries()), new QueueMetrics(meters));
+             DockerSandbox sandbox = DockerSandbox.connect(host.dockerHost(), SandboxPolicy.DEFAULT, host.cgroupRoot(), name)) {
             int leftovers = sandbox.removeLeftovers();
             if (leftovers > 0) {
-                log.warn("removed {} sandbox(es) left by an earlier run of {}", leftovers, config.name());
+                log.warn("removed {} sandbox(es) left by an earlier run of {}", leftovers, name);
             }
-            JobRunner runner = new JobRunner(catalog, metrics.measuring(sandbox), clock, config.name(), config.sandboxVersion());
+            JobRunner runner = new JobRunner(catalog, new MeteredSandbox(sandbox, meters), clock, name, host.sandboxVersion());
             List<Worker> workers = new ArrayList<>();
             for (int slot = 0; slot < config.slots(); slot++) {
-                String slotName = config.name() + "-" + slot;
+                String slotName = name + "-" + slot;
                 Worker worker = new Worker(slotName, queue.jobSource(slotName, new GivenUpAsInternalError(queue.eventSink(), clock)),
-                        queue.eventSink(), queue.cancellations(), runner, clock, config.reclaimAfter(), metrics);
+                        queue.eventSink(), queue.cancellations(), runner, clock, queueConfig.reclaimAfter(), jobMetrics);
                 workers.add(worker);
-                Thread.ofVirtual().name(slotName).start(worker);
+                worker.start();
             }
             ExecutorRegistry registry = queue.executorRegistry();
-            log.info("executor {} ready: {} slot(s), docker at {}, runtimes {}", config.name(), config.slots(),
-                    config.dockerHost(), catalog.all().stream().map(r -> r.name()).toList());
-            while (!shutdown.await(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.info("executor {} ready: {} slot(s), docker at {}, runtimes {}", name, config.slots(),
+                    host.dockerHost(), catalog.all().stream().map(r -> r.name()).toList());
+            while (!shutdown.await(HEARTBEAT)) {
                 try {
-                    registry.heartbeat(config.name());
+                    registry.heartbeat(name);
                 } catch (RuntimeException e) {
                     log.error("heartbeat failed: {}", e.getMessage());
                 }

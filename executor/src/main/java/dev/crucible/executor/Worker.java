@@ -1,5 +1,6 @@
 package dev.crucible.executor;
 
+import dev.crucible.lifecycle.Loop;
 import dev.crucible.queue.Cancellations;
 import dev.crucible.queue.EventSink;
 import dev.crucible.queue.ExecutionEvent;
@@ -19,7 +20,7 @@ import org.slf4j.MDC;
  * acknowledges the job. A crash anywhere before the acknowledgement leaves the job pending in Redis,
  * where this slot (on restart) or another executor (after the reclaim time) takes it again.
  */
-final class Worker implements Runnable {
+final class Worker {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration POLL = Duration.ofSeconds(2);
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(1);
@@ -29,15 +30,14 @@ final class Worker implements Runnable {
     private final JobSource jobs;
     private final EventSink events;
     private final Cancellations cancellations;
-    private final ExecutorMetrics metrics;
+    private final JobMetrics metrics;
     private final JobRunner runner;
     private final Clock clock;
     private final Duration renewEvery;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean running = true;
+    private final Loop loop;
 
     Worker(String name, JobSource jobs, EventSink events, Cancellations cancellations, JobRunner runner, Clock clock,
-           Duration reclaimAfter, ExecutorMetrics metrics) {
+           Duration reclaimAfter, JobMetrics metrics) {
         this.name = name;
         this.jobs = jobs;
         this.events = events;
@@ -46,27 +46,24 @@ final class Worker implements Runnable {
         this.clock = clock;
         this.renewEvery = reclaimAfter.dividedBy(4);
         this.metrics = metrics;
+        this.loop = new Loop(name, Loop.Pacing.continuously(RETRY_AFTER_FAILURE), this::takeJob, this::failed);
     }
 
-    @Override
-    public void run() {
-        try {
-            while (running) {
-                try {
-                    for (JobSource.JobDelivery delivery : jobs.take(1, POLL)) {
-                        handle(delivery);
-                    }
-                } catch (QueueException e) {
-                    log.error("{}: queue failure, retrying in {}: {}", name, RETRY_AFTER_FAILURE, e.getMessage());
-                    pause();
-                } catch (RuntimeException e) {
-                    // A slot must not die quietly while the heartbeat says the executor is fine.
-                    log.error("{}: unexpected failure, retrying in {}", name, RETRY_AFTER_FAILURE, e);
-                    pause();
-                }
-            }
-        } finally {
-            stopped.countDown();
+    void start() {
+        loop.start();
+    }
+
+    private void takeJob() {
+        for (JobSource.JobDelivery delivery : jobs.take(1, POLL)) {
+            handle(delivery);
+        }
+    }
+
+    private void failed(RuntimeException failure) {
+        switch (failure) {
+            case QueueException e -> log.error("{}: queue failure, retrying in {}: {}", name, RETRY_AFTER_FAILURE, e.getMessage());
+            // A slot must not die quietly while the heartbeat says the executor is fine.
+            default -> log.error("{}: unexpected failure, retrying in {}", name, RETRY_AFTER_FAILURE, failure);
         }
     }
 
@@ -89,7 +86,7 @@ final class Worker implements Runnable {
         log.info("{}: running submission {} ({})", name, job.submissionId(), job.runtime());
         events.publish(new ExecutionEvent.Started(job.submissionId(), name, clock.instant()));
         ExecutionEvent.Outcome outcome;
-        metrics.running.incrementAndGet();
+        metrics.runStarted();
         long started = System.nanoTime();
         try (Watch watch = new Watch(delivery)) {
             outcome = runner.execute(job, watch::cancelled);
@@ -98,7 +95,7 @@ final class Worker implements Runnable {
             log.error("{}: submission {} broke the executor", name, job.submissionId(), e);
             outcome = ExecutionEvent.Outcome.internalError("the executor failed on this job: " + e, clock.instant());
         } finally {
-            metrics.running.decrementAndGet();
+            metrics.runEnded();
         }
         metrics.finished(outcome.verdict(), System.nanoTime() - started);
         events.publish(new ExecutionEvent.Finished(job.submissionId(), name, outcome));
@@ -149,16 +146,6 @@ final class Worker implements Runnable {
 
     /** Asks the slot to stop after the job in hand; returns whether it stopped within {@code limit}. */
     boolean stop(Duration limit) throws InterruptedException {
-        running = false;
-        return stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(RETRY_AFTER_FAILURE);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
+        return loop.stop(limit);
     }
 }

@@ -1,6 +1,7 @@
 package dev.crucible.api.auth;
 
 import dev.crucible.api.generated.KeysApi;
+import dev.crucible.api.http.Access;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.http.JsonBody;
 import dev.crucible.api.http.Response;
@@ -19,6 +20,7 @@ import java.util.UUID;
 
 /** {@code /v1/keys}: key management, for admin keys only. */
 public final class KeysResource implements KeysApi {
+    private static final Access ADMINS = Access.roles(Caller.Role.ADMIN);
     private static final int DEFAULT_RATE = 60;
     private static final int DEFAULT_ACTIVE = 8;
 
@@ -32,7 +34,7 @@ public final class KeysResource implements KeysApi {
 
     @Override
     public CreatedKey createKey(KeyRequest request) {
-        Caller admin = Caller.requiring(Caller.Role.ADMIN);
+        Caller admin = Caller.current();
         List<FieldError> errors = new ArrayList<>();
         String name = request.getName();
         if (name == null || name.isBlank() || name.length() > 64 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
@@ -55,27 +57,23 @@ public final class KeysResource implements KeysApi {
 
     @Override
     public List<Key> listKeys() {
-        Caller.requiring(Caller.Role.ADMIN);
         return keys.list().stream().map(s -> new Key(s.id(), s.name(), Role.fromValue(s.role().value()),
                 s.ratePerMinute(), s.maxActive(), time(s.createdAt())).revokedAt(time(s.revokedAt()))).toList();
     }
 
     @Override
     public void revokeKey(UUID id) {
-        Caller admin = Caller.requiring(Caller.Role.ADMIN);
+        Caller admin = Caller.current();
         if (!keys.revoke(admin, id)) {
             throw new ApiException.NotFound("no API key " + id);
         }
     }
 
     public void addRoutes(Router router) {
-        router.add("POST", "/v1/keys", Router.Access.KEY, request -> {
-            Caller.requiring(Caller.Role.ADMIN);
-            return new Response(201, createKey(body.read(request.exchange(), KeyRequest.class)));
-        });
-        router.add("GET", "/v1/keys", Router.Access.KEY, request -> Response.ok(listKeys()));
-        router.add("DELETE", "/v1/keys/{id}", Router.Access.KEY, request -> {
-            Caller.requiring(Caller.Role.ADMIN);
+        router.add("POST", "/v1/keys", ADMINS,
+                request -> new Response(201, createKey(body.read(request.exchange(), KeyRequest.class))));
+        router.add("GET", "/v1/keys", ADMINS, request -> Response.ok(listKeys()));
+        router.add("DELETE", "/v1/keys/{id}", ADMINS, request -> {
             revokeKey(id(request.pathParameter("id")));
             return new Response(204, null);
         });

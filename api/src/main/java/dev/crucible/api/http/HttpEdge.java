@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one {@link HttpHandler}: routes, authenticates, runs the route, and writes its answer. Every
+ * The one {@link HttpHandler}: routes, authenticates, checks the caller's role against the route's
+ * {@link Access}, runs the route, and writes its answer. Every
  * exception ends here and becomes a problem+json response; none escapes to the server (which would
  * drop the connection without a word).
  */
@@ -48,10 +49,13 @@ public final class HttpEdge implements HttpHandler {
             Router.Match match = router.match(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
             route = match.template();
             Request request = new Request(exchange, match.pathParameters());
-            Response response = match.access() == Router.Access.KEY
-                    ? ScopedValue.where(Caller.CURRENT, authenticator.authenticate(exchange, clientAddress(exchange)))
-                            .call(() -> match.route().handle(request))
-                    : match.route().handle(request);
+            Response response = switch (match.access()) {
+                case Access.Public _ -> match.route().handle(request);
+                case Access.Key key -> {
+                    Caller caller = key.admit(authenticator.authenticate(exchange, clientAddress(exchange)));
+                    yield ScopedValue.where(Caller.CURRENT, caller).call(() -> match.route().handle(request));
+                }
+            };
             if (response.body() instanceof Response.Text text) {
                 send(exchange, response.status(), text.contentType(), text.content().getBytes(StandardCharsets.UTF_8));
             } else if (response.body() instanceof Response.Stream stream) {

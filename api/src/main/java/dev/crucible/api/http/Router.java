@@ -2,6 +2,7 @@ package dev.crucible.api.http;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,6 @@ import java.util.Set;
  * parameters, matched segment by segment against the raw request path.
  */
 public final class Router {
-    /** Whether a route needs an API key. */
-    public enum Access { PUBLIC, KEY }
-
     record Entry(String method, List<String> segments, Access access, Route route, String template) {}
 
     /** @param template the route's path template, e.g. {@code /v1/submissions/{id}}: a metrics label of bounded cardinality */
@@ -25,6 +23,15 @@ public final class Router {
     public Router add(String method, String template, Access access, Route route) {
         entries.add(new Entry(method, split(template), access, route, template));
         return this;
+    }
+
+    /** Every route, as {@code METHOD /template} with the access it was registered with, in the order added. */
+    public Map<String, Access> routes() {
+        Map<String, Access> routes = new LinkedHashMap<>();
+        for (Entry entry : entries) {
+            routes.put(entry.method() + " " + entry.template(), entry.access());
+        }
+        return routes;
     }
 
     Match match(String method, String rawPath) {

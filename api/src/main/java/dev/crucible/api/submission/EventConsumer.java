@@ -1,12 +1,11 @@
 package dev.crucible.api.submission;
 
+import dev.crucible.lifecycle.Loop;
 import dev.crucible.queue.EventSource;
 import dev.crucible.queue.ExecutionEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -15,7 +14,7 @@ import org.slf4j.MDC;
  * Stores what executors report. An event is acknowledged only once it is stored; storing is
  * idempotent, so an event seen twice (after a crash between the two) changes nothing.
  */
-public final class EventConsumer implements Runnable {
+public final class EventConsumer {
     private static final Logger log = LoggerFactory.getLogger(EventConsumer.class);
     private static final Duration POLL = Duration.ofSeconds(2);
     private static final Duration RETRY = Duration.ofSeconds(1);
@@ -25,8 +24,8 @@ public final class EventConsumer implements Runnable {
     private final ChangeSignals signals;
     private final MeterRegistry meters;
     private final Timer queueWait;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean running = true;
+    private final Loop loop = new Loop("event-consumer", Loop.Pacing.continuously(RETRY), this::takeEvents,
+            e -> log.error("cannot read events, retrying in {}: {}", RETRY, e.getMessage()));
 
     public EventConsumer(EventSource events, SubmissionStore store, ChangeSignals signals, MeterRegistry meters) {
         this.events = events;
@@ -39,28 +38,20 @@ public final class EventConsumer implements Runnable {
                 .register(meters);
     }
 
-    @Override
-    public void run() {
-        try {
-            while (running) {
-                try {
-                    for (EventSource.EventDelivery delivery : events.take(32, POLL)) {
-                        storeUntilDone(delivery);
-                    }
-                } catch (RuntimeException e) {
-                    log.error("cannot read events, retrying in {}: {}", RETRY, e.getMessage());
-                    pause();
-                }
-            }
-        } finally {
-            stopped.countDown();
+    public void start() {
+        loop.start();
+    }
+
+    private void takeEvents() throws InterruptedException {
+        for (EventSource.EventDelivery delivery : events.take(32, POLL)) {
+            storeUntilDone(delivery);
         }
     }
 
     /** Retries one event until it is stored and acknowledged; the events after it wait, in order. */
-    private void storeUntilDone(EventSource.EventDelivery delivery) {
+    private void storeUntilDone(EventSource.EventDelivery delivery) throws InterruptedException {
         try (var _ = MDC.putCloseable("submission", delivery.event().submissionId().toString())) {
-            while (running) {
+            while (loop.running()) {
                 try {
                     apply(delivery.event());
                     events.acknowledge(delivery);
@@ -68,7 +59,7 @@ public final class EventConsumer implements Runnable {
                 } catch (RuntimeException e) {
                     log.error("cannot store event {} of submission {}, retrying in {}: {}", delivery.entryId(),
                             delivery.event().submissionId(), RETRY, e.getMessage());
-                    pause();
+                    loop.pause(RETRY);
                 }
             }
         }
@@ -92,16 +83,6 @@ public final class EventConsumer implements Runnable {
     }
 
     public boolean stop(Duration limit) throws InterruptedException {
-        running = false;
-        return stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(RETRY);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
+        return loop.stop(limit);
     }
 }

@@ -1,6 +1,5 @@
 package dev.crucible.api.submission;
 
-import dev.crucible.api.RequestLimits;
 import java.util.Set;
 
 /** The rules for submitted file paths: relative, inside the work folder, printable, unambiguous. */

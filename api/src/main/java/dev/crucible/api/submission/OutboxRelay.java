@@ -1,9 +1,8 @@
 package dev.crucible.api.submission;
 
+import dev.crucible.lifecycle.Loop;
 import dev.crucible.queue.JobQueue;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,44 +11,35 @@ import org.slf4j.LoggerFactory;
  * died in between). Only intents older than {@link #GRACE} are taken, so the request thread normally
  * wins; a job published twice is run twice at worst and stored once.
  */
-public final class OutboxRelay implements Runnable {
+public final class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final Duration GRACE = Duration.ofSeconds(5);
     private static final Duration PERIOD = Duration.ofSeconds(2);
 
-    private final SubmissionStore store;
+    private final Outbox outbox;
     private final JobQueue queue;
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Loop loop = new Loop("outbox-relay", Loop.Pacing.every(PERIOD), this::relayOnce,
+            e -> log.warn("outbox relay paused, will retry in {}: {}", PERIOD, e.getMessage()));
 
-    public OutboxRelay(SubmissionStore store, JobQueue queue) {
-        this.store = store;
+    public OutboxRelay(Outbox outbox, JobQueue queue) {
+        this.outbox = outbox;
         this.queue = queue;
     }
 
-    @Override
-    public void run() {
-        try {
-            while (!stop.await(PERIOD.toMillis(), TimeUnit.MILLISECONDS)) {
-                relayOnce();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            stopped.countDown();
-        }
+    public void start() {
+        loop.start();
     }
 
     int relayOnce() {
         int relayed = 0;
         try {
-            for (SubmissionStore.PendingJob pending : store.outboxOlderThan(GRACE, 100)) {
+            for (Outbox.PendingJob pending : outbox.olderThan(GRACE, 100)) {
                 try {
                     queue.enqueue(pending.submissionId(), pending.job());
-                    store.outboxDone(pending.submissionId());
+                    outbox.done(pending.submissionId());
                     relayed++;
                 } catch (RuntimeException e) {
-                    store.outboxFailed(pending.submissionId());
+                    outbox.failed(pending.submissionId());
                     throw e;
                 }
             }
@@ -63,7 +53,6 @@ public final class OutboxRelay implements Runnable {
     }
 
     public boolean stop(Duration limit) throws InterruptedException {
-        stop.countDown();
-        return stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        return loop.stop(limit);
     }
 }

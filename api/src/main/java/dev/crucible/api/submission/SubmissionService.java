@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.crucible.api.ApiConfig;
+import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.http.Json;
@@ -41,12 +42,13 @@ public final class SubmissionService {
 
     private final SubmissionValidator validator;
     private final SubmissionStore store;
+    private final Outbox outbox;
+    private final Admission admission;
     private final JobQueue queue;
     private final Cancellations cancellations;
     private final JobCodec codec;
     private final ChangeSignals signals;
     private final Duration maxWait;
-    private final long maxQueued;
     private final int maxBatch;
     private final AddressPolicy addressPolicy;
     private final CallbackTarget.Resolver resolver;
@@ -54,21 +56,23 @@ public final class SubmissionService {
     private final ObjectMapper canonical = Json.mapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private final Clock clock;
 
-    public SubmissionService(RuntimeCatalog catalog, ApiConfig config, SubmissionStore store, JobQueue queue,
+    public SubmissionService(RuntimeCatalog catalog, ApiConfig.RunLimits limits, ApiConfig.Admission admissionLimits,
+                             ApiConfig.Webhooks webhooks, SubmissionStore store, Outbox outbox, Admission admission, JobQueue queue,
                              Cancellations cancellations, ChangeSignals signals, AddressPolicy addressPolicy,
                              CallbackTarget.Resolver resolver, Clock clock) {
-        this.validator = new SubmissionValidator(catalog, config);
+        this.validator = new SubmissionValidator(catalog, limits);
         this.store = store;
+        this.outbox = outbox;
+        this.admission = admission;
         this.queue = queue;
         this.cancellations = cancellations;
         this.codec = new JobCodec();
         this.signals = signals;
-        this.maxWait = config.maxWait();
-        this.maxQueued = config.maxQueued();
-        this.maxBatch = config.maxBatch();
+        this.maxWait = admissionLimits.maxWait();
+        this.maxBatch = admissionLimits.maxBatch();
         this.addressPolicy = addressPolicy;
         this.resolver = resolver;
-        this.allowHttp = config.webhookAllowHttp();
+        this.allowHttp = webhooks.allowHttp();
         this.clock = clock;
     }
 
@@ -83,7 +87,7 @@ public final class SubmissionService {
         SubmissionStore.NewSubmission row = prepare(caller, request, idempotencyKey, requestHash);
         UUID id = row.id();
         try {
-            store.insertQueued(row, maxQueued);
+            requireAdmitted(store.insertQueued(row, admission));
         } catch (UnableToExecuteStatementException e) {
             // The same key, sent twice at once: the other request stored it first.
             var earlier = idempotencyKey == null ? null : store.findByIdempotencyKey(caller.keyId(), idempotencyKey).orElse(null);
@@ -122,7 +126,7 @@ public final class SubmissionService {
             throw new ApiException.InvalidRequest(errors);
         }
         UUID batchId = UUID.randomUUID();
-        store.insertAll(batchId, caller, rows, maxQueued);
+        requireAdmitted(store.insertAll(batchId, caller, rows, admission));
         rows.forEach(this::enqueue);
         try {
             return getBatch(caller, batchId);
@@ -157,13 +161,28 @@ public final class SubmissionService {
                 idempotencyKey, requestHash);
     }
 
+    /** Turns a refusal into the error the client gets: 422 when no retry helps, else 429 or 503 with {@code Retry-After}. */
+    static void requireAdmitted(Admission.Decision decision) {
+        switch (decision) {
+            case Admission.Admitted _ -> { }
+            case Admission.BeyondQuota(int count, long most) -> throw new ApiException.InvalidRequest(List.of(new FieldError(
+                    "submissions", count + " submissions at once is more than this key may ever have (" + most + ")")));
+            case Admission.OverRate(long perMinute, Duration retryAfter) -> throw new ApiException.TooManyRequests(
+                    "this key may make " + perMinute + " submissions a minute", retryAfter);
+            case Admission.OverActive(long maxActive, Duration retryAfter) -> throw new ApiException.TooManyRequests(
+                    "this key may have " + maxActive + " submissions queued or running at once", retryAfter);
+            case Admission.QueueFull(long queued, Duration retryAfter) -> throw new ApiException.QueueFull(
+                    "the queue is full (" + queued + " submissions); try again shortly", retryAfter);
+        }
+    }
+
     /** Hands a stored submission to the queue; if Redis is away, the outbox relay does it later. */
     private void enqueue(SubmissionStore.NewSubmission row) {
         // Around the inner try: a try's resources are closed before its catch blocks log.
         try (var _ = MDC.putCloseable("submission", row.id().toString())) {
             try {
                 queue.enqueue(row.id(), row.job());
-                store.outboxDone(row.id());
+                outbox.done(row.id());
             } catch (RuntimeException e) {
                 log.warn("submission {} stored but not yet queued, the outbox relay will retry: {}", row.id(), e.getMessage());
             }

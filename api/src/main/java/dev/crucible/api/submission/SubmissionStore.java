@@ -1,9 +1,8 @@
 package dev.crucible.api.submission;
 
+import dev.crucible.api.admission.Admission;
 import dev.crucible.api.audit.AuditLog;
 import dev.crucible.api.auth.Caller;
-import dev.crucible.api.http.ApiException;
-import dev.crucible.api.model.FieldError;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Verdict;
 import java.time.Duration;
@@ -26,8 +25,6 @@ import org.jdbi.v3.core.statement.Query;
  * that an event delivered twice, late or out of order changes nothing it should not.
  */
 public final class SubmissionStore {
-    private static final Duration ACTIVE_RETRY = Duration.ofSeconds(2);
-    private static final Duration QUEUE_RETRY = Duration.ofSeconds(5);
     /** Every column of a submission but its outputs, for listings. */
     private static final String SUMMARY_COLUMNS = """
             select id, api_key_id, status, runtime, wall_time_limit_ms, memory_limit_mb, verdict, exit_code, signal,
@@ -43,9 +40,6 @@ public final class SubmissionStore {
     public SubmissionStore(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
-
-    /** A job still to be handed to the queue. */
-    record PendingJob(UUID submissionId, String job) {}
 
     /** A submission to store: the row's fields, and the queue message for the outbox. */
     record NewSubmission(UUID id, Caller caller, String runtime, long wallTimeLimitMs, long memoryLimitMb,
@@ -63,49 +57,27 @@ public final class SubmissionStore {
     }
 
     /**
-     * Stores a queued submission, its enqueue intent and its audit entry in one transaction, after
-     * checking the key's quotas and the server's queue cap.
+     * Stores a queued submission, its enqueue intent and its audit entry in one transaction, if
+     * {@code admission} lets the key's quotas and the server's queue cap take it.
      */
-    void insertQueued(NewSubmission s, long maxQueued) {
-        insertAll(null, s.caller(), List.of(s), maxQueued);
+    Admission.Decision insertQueued(NewSubmission s, Admission admission) {
+        return insertAll(null, s.caller(), List.of(s), admission);
     }
 
     /**
      * Stores submissions (a batch when {@code batchId} is set) with their enqueue intents and audit
-     * entries in one transaction: all of them or none. The key's row is locked for the quota check,
-     * so concurrent submissions of one key cannot slip past a quota together.
+     * entries in one transaction: all of them or none, and none unless {@code admission} admits them
+     * all. The admission check locks the key's row in this same transaction, so concurrent
+     * submissions of one key cannot slip past a quota together.
      *
-     * @throws ApiException.TooManyRequests past a quota of the key
-     * @throws ApiException.QueueFull       when the queue cannot take them all
+     * @return the admission's decision; anything but {@link Admission.Admitted} stored nothing
      */
-    void insertAll(UUID batchId, Caller caller, List<NewSubmission> all, long maxQueued) {
+    Admission.Decision insertAll(UUID batchId, Caller caller, List<NewSubmission> all, Admission admission) {
         int n = all.size();
-        jdbi.useTransaction(h -> {
-            var quota = h.createQuery("select rate_per_minute, max_active from api_keys where id = :key for update")
-                    .bind("key", caller.keyId())
-                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).one();
-            if (n > quota[0] || n > quota[1]) {
-                throw new ApiException.InvalidRequest(List.of(new FieldError("submissions",
-                        n + " submissions at once is more than this key may ever have (" + Math.min(quota[0], quota[1]) + ")")));
-            }
-            var recent = h.createQuery("""
-                    select count(*), coalesce(extract(epoch from (min(created_at) + interval '1 minute' - now())), 0)
-                    from submissions where api_key_id = :key and created_at > now() - interval '1 minute'""")
-                    .bind("key", caller.keyId())
-                    .map((rs, ctx) -> new double[] {rs.getLong(1), rs.getDouble(2)}).one();
-            if (recent[0] + n > quota[0]) {
-                throw new ApiException.TooManyRequests("this key may make " + quota[0] + " submissions a minute",
-                        Duration.ofMillis((long) Math.max(1000, recent[1] * 1000)));
-            }
-            long active = h.createQuery("select count(*) from submissions where api_key_id = :key and status in ('queued', 'running')")
-                    .bind("key", caller.keyId()).mapTo(Long.class).one();
-            if (active + n > quota[1]) {
-                throw new ApiException.TooManyRequests("this key may have " + quota[1] + " submissions queued or running at once",
-                        ACTIVE_RETRY);
-            }
-            long queued = h.createQuery("select count(*) from submissions where status = 'queued'").mapTo(Long.class).one();
-            if (queued + n > maxQueued) {
-                throw new ApiException.QueueFull("the queue is full (" + queued + " submissions); try again shortly", QUEUE_RETRY);
+        return jdbi.inTransaction(h -> {
+            Admission.Decision decision = admission.check(h, caller.keyId(), n);
+            if (!(decision instanceof Admission.Admitted)) {
+                return decision;
             }
             if (batchId != null) {
                 h.createUpdate("insert into batches (id, api_key_id, created_at) values (:id, :key, now())")
@@ -130,6 +102,7 @@ public final class SubmissionStore {
                 h.createUpdate("insert into outbox (submission_id) values (:id)").bind("id", s.id()).execute();
                 AuditLog.record(h, caller, "submission.create", s.id().toString());
             }
+            return decision;
         });
     }
 
@@ -270,66 +243,9 @@ public final class SubmissionStore {
         });
     }
 
-    /** A webhook to send now. */
-    record DueWebhook(UUID submissionId, UUID apiKeyId, String url, int attempts) {}
-
-    /** Webhooks due now, oldest first. */
-    List<DueWebhook> dueWebhooks(int limit) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                select w.submission_id, s.api_key_id, w.url, w.attempts from webhook_deliveries w
-                join submissions s on s.id = w.submission_id
-                where w.delivered_at is null and w.failed_at is null and w.next_attempt_at <= now()
-                order by w.next_attempt_at limit :limit""")
-                .bind("limit", limit)
-                .map((rs, ctx) -> new DueWebhook(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getInt(4)))
-                .list());
-    }
-
-    void webhookDelivered(UUID submissionId) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                update webhook_deliveries set delivered_at = now(), attempts = attempts + 1, last_error = null
-                where submission_id = :id""").bind("id", submissionId).execute());
-    }
-
-    /** Records a failed attempt: retried after {@code retryAfter}, or given up when that is null. */
-    void webhookFailed(UUID submissionId, String error, Duration retryAfter) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                update webhook_deliveries set attempts = attempts + 1, last_error = :error,
-                    next_attempt_at = case when :give_up then next_attempt_at else now() + make_interval(secs => :wait) end,
-                    failed_at = case when :give_up then now() end
-                where submission_id = :id""")
-                .bind("id", submissionId).bind("error", error).bind("give_up", retryAfter == null)
-                .bind("wait", retryAfter == null ? 0.0 : retryAfter.toMillis() / 1000.0).execute());
-    }
-
     /** The submission as its owner sees it, for a webhook body. */
     Optional<SubmissionRecord> findForWebhook(UUID id) {
         return jdbi.withHandle(h -> records(h.createQuery("select * from submissions where id = :id").bind("id", id)).findOne());
-    }
-
-    /** Enqueue intents older than {@code age}: their request thread failed to hand them over, or died. */
-    List<PendingJob> outboxOlderThan(Duration age, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                select o.submission_id, s.job from outbox o join submissions s on s.id = o.submission_id
-                where o.created_at < now() - make_interval(secs => :age)
-                order by o.created_at limit :limit""")
-                .bind("age", age.toMillis() / 1000.0).bind("limit", limit)
-                .map((rs, ctx) -> new PendingJob(rs.getObject(1, UUID.class), rs.getString(2)))
-                .list());
-    }
-
-    void outboxDone(UUID submissionId) {
-        jdbi.useHandle(h -> h.createUpdate("delete from outbox where submission_id = :id").bind("id", submissionId).execute());
-    }
-
-    void outboxFailed(UUID submissionId) {
-        jdbi.useHandle(h -> h.createUpdate("update outbox set attempts = attempts + 1 where submission_id = :id")
-                .bind("id", submissionId).execute());
-    }
-
-    /** Round trip to PostgreSQL, for readiness checks. */
-    public void ping() {
-        jdbi.useHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one());
     }
 
     /** The rows {@code query} selects, mapped to records by their components' names. */

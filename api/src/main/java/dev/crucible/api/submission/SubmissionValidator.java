@@ -1,7 +1,6 @@
 package dev.crucible.api.submission;
 
 import dev.crucible.api.ApiConfig;
-import dev.crucible.api.RequestLimits;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.model.FieldError;
 import dev.crucible.api.model.InputEncoding;
@@ -26,11 +25,11 @@ import java.util.UUID;
  */
 final class SubmissionValidator {
     private final RuntimeCatalog catalog;
-    private final ApiConfig config;
+    private final ApiConfig.RunLimits maxima;
 
-    SubmissionValidator(RuntimeCatalog catalog, ApiConfig config) {
+    SubmissionValidator(RuntimeCatalog catalog, ApiConfig.RunLimits maxima) {
         this.catalog = catalog;
-        this.config = config;
+        this.maxima = maxima;
     }
 
     Job validate(UUID submissionId, SubmissionRequest request) {
@@ -59,16 +58,16 @@ final class SubmissionValidator {
         List<String> outputFiles = outputFiles(errors, request.getOutputFiles(), !tests.isEmpty());
         Limits limits = request.getLimits() == null ? new Limits() : request.getLimits();
         long wall = limit(errors, "limits.wall_time_ms", limits.getWallTimeMs(), runtime.defaultLimits().wallTimeMs(),
-                ApiConfig.MIN_WALL_TIME_MS, config.maxWallTimeMs());
+                ApiConfig.RunLimits.MIN_WALL_TIME_MS, maxima.maxWallTimeMs());
         long memory = limit(errors, "limits.memory_mb", limits.getMemoryMb(), runtime.defaultLimits().memoryMb(),
-                ApiConfig.MIN_MEMORY_MB, config.maxMemoryMb());
+                ApiConfig.RunLimits.MIN_MEMORY_MB, maxima.maxMemoryMb());
         if (!errors.isEmpty()) {
             throw new ApiException.InvalidRequest(errors);
         }
         Job.Comparison comparison = request.getCompare() == null ? Job.Comparison.TRAILING_WHITESPACE
                 : Job.Comparison.valueOf(request.getCompare().name());
         return new Job(submissionId, runtime.name(), files, files.getFirst().path(), stdin, args,
-                new Job.JobLimits(wall, memory, config.outputLimitBytes()), tests, comparison,
+                new Job.JobLimits(wall, memory, maxima.outputLimitBytes()), tests, comparison,
                 Boolean.TRUE.equals(request.getMergeStderr()), runs, outputFiles);
     }
 

@@ -3,6 +3,7 @@ package dev.crucible.api.submission;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.generated.SubmissionsApi;
+import dev.crucible.api.http.Access;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.http.JsonBody;
 import dev.crucible.api.http.Request;
@@ -28,6 +29,8 @@ import java.util.function.Function;
 
 /** {@code /v1/submissions}: the generated interface, and its routes. */
 public final class SubmissionsResource implements SubmissionsApi {
+    private static final Access SUBMITTERS = Access.roles(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
+
     private final SubmissionService service;
     private final SubmissionStore store;
     private final JsonBody body;
@@ -42,7 +45,7 @@ public final class SubmissionsResource implements SubmissionsApi {
 
     @Override
     public Submission createSubmission(SubmissionRequest request, Boolean wait, String idempotencyKey) {
-        Caller caller = Caller.requiring(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
+        Caller caller = Caller.current();
         if (idempotencyKey != null && !idempotencyKey.matches("[\\x21-\\x7e]{1,255}")) {
             throw new ApiException.InvalidRequest(List.of(new FieldError("Idempotency-Key", "must be 1..255 printable ASCII characters")));
         }
@@ -56,8 +59,7 @@ public final class SubmissionsResource implements SubmissionsApi {
 
     @Override
     public Submission cancelSubmission(UUID id) {
-        Caller caller = Caller.requiring(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
-        return SubmissionView.of(service.cancel(caller, id));
+        return SubmissionView.of(service.cancel(Caller.current(), id));
     }
 
     /** The route streams events as they happen ({@link SubmissionEventStream}); a String cannot carry that. */
@@ -88,8 +90,7 @@ public final class SubmissionsResource implements SubmissionsApi {
 
     @Override
     public Batch createBatch(BatchRequest request) {
-        Caller caller = Caller.requiring(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
-        return batchView(service.createBatch(caller, request.getSubmissions() == null ? List.of() : request.getSubmissions()));
+        return batchView(service.createBatch(Caller.current(), request.getSubmissions() == null ? List.of() : request.getSubmissions()));
     }
 
     @Override
@@ -117,12 +118,10 @@ public final class SubmissionsResource implements SubmissionsApi {
     }
 
     public void addRoutes(Router router) {
-        router.add("POST", "/v1/batches", Router.Access.KEY, request -> {
-            Caller.requiring(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
-            return new Response(202, createBatch(body.read(request.exchange(), BatchRequest.class)));
-        });
-        router.add("GET", "/v1/batches/{id}", Router.Access.KEY, request -> Response.ok(getBatch(id(request.pathParameter("id")))));
-        router.add("GET", "/v1/submissions", Router.Access.KEY, request -> Response.ok(listSubmissions(
+        router.add("POST", "/v1/batches", SUBMITTERS,
+                request -> new Response(202, createBatch(body.read(request.exchange(), BatchRequest.class))));
+        router.add("GET", "/v1/batches/{id}", Access.anyKey(), request -> Response.ok(getBatch(id(request.pathParameter("id")))));
+        router.add("GET", "/v1/submissions", Access.anyKey(), request -> Response.ok(listSubmissions(
                 enumValue(request, "status", SubmissionStatus::fromValue),
                 request.query("runtime").orElse(null),
                 enumValue(request, "verdict", Verdict::fromValue),
@@ -130,8 +129,7 @@ public final class SubmissionsResource implements SubmissionsApi {
                 time(request, "created_before"),
                 request.query("limit").map(raw -> number(raw)).orElse(null),
                 request.query("cursor").orElse(null))));
-        router.add("POST", "/v1/submissions", Router.Access.KEY, request -> {
-            Caller.requiring(Caller.Role.ADMIN, Caller.Role.SUBMITTER);
+        router.add("POST", "/v1/submissions", SUBMITTERS, request -> {
             boolean wait = switch (request.query("wait").orElse("false")) {
                 case "true" -> true;
                 case "false" -> false;
@@ -141,11 +139,11 @@ public final class SubmissionsResource implements SubmissionsApi {
                     request.exchange().getRequestHeaders().getFirst("Idempotency-Key"));
             return new Response(wait && submission.getStatus() == SubmissionStatus.COMPLETED ? 200 : 202, submission);
         });
-        router.add("GET", "/v1/submissions/{id}", Router.Access.KEY,
+        router.add("GET", "/v1/submissions/{id}", Access.anyKey(),
                 request -> Response.ok(getSubmission(id(request.pathParameter("id")))));
-        router.add("GET", "/v1/submissions/{id}/events", Router.Access.KEY,
+        router.add("GET", "/v1/submissions/{id}/events", Access.anyKey(),
                 request -> events.open(Caller.current(), id(request.pathParameter("id"))));
-        router.add("DELETE", "/v1/submissions/{id}", Router.Access.KEY,
+        router.add("DELETE", "/v1/submissions/{id}", SUBMITTERS,
                 request -> Response.ok(cancelSubmission(id(request.pathParameter("id")))));
     }
 

@@ -1,30 +1,28 @@
 package dev.crucible.api.system;
 
 import dev.crucible.api.generated.SystemApi;
+import dev.crucible.api.http.Access;
 import dev.crucible.api.http.Response;
 import dev.crucible.api.http.Router;
 import dev.crucible.api.model.Health;
 import dev.crucible.api.model.Readiness;
 import dev.crucible.api.model.ReadinessChecks;
-import dev.crucible.api.submission.SubmissionStore;
-import dev.crucible.queue.ExecutorRegistry;
 import dev.crucible.queue.RedisQueue;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
 
 /** Liveness and readiness; both answer without an API key and reveal nothing but up or down. */
 public final class SystemResource implements SystemApi {
     /** An executor beats every 5 s; three missed beats and it no longer counts. */
     private static final Duration EXECUTOR_WINDOW = Duration.ofSeconds(15);
 
-    private final SubmissionStore store;
+    private final Jdbi jdbi;
     private final RedisQueue queue;
-    private final ExecutorRegistry executors;
 
-    public SystemResource(SubmissionStore store, RedisQueue queue) {
-        this.store = store;
+    public SystemResource(Jdbi jdbi, RedisQueue queue) {
+        this.jdbi = jdbi;
         this.queue = queue;
-        this.executors = queue.executorRegistry();
     }
 
     @Override
@@ -34,11 +32,11 @@ public final class SystemResource implements SystemApi {
 
     @Override
     public Readiness ready() {
-        String database = check(store::ping);
+        String database = check(() -> jdbi.useHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one()));
         String redis = check(queue::ping);
         long live;
         try {
-            live = executors.liveCount(EXECUTOR_WINDOW);
+            live = queue.executorRegistry().liveCount(EXECUTOR_WINDOW);
         } catch (RuntimeException e) {
             live = -1;
         }
@@ -58,13 +56,13 @@ public final class SystemResource implements SystemApi {
 
     /** Prometheus text: no key, like health; the api listens on loopback and nginx never forwards it. */
     public void addMetricsRoute(Router router, PrometheusMeterRegistry registry) {
-        router.add("GET", "/metrics", Router.Access.PUBLIC, request -> new Response(200, new Response.Text(
+        router.add("GET", "/metrics", Access.PUBLIC, request -> new Response(200, new Response.Text(
                 registry.scrape(), "text/plain; version=0.0.4; charset=utf-8")));
     }
 
     public void addRoutes(Router router) {
-        router.add("GET", "/v1/health", Router.Access.PUBLIC, request -> Response.ok(health()));
-        router.add("GET", "/v1/ready", Router.Access.PUBLIC, request -> {
+        router.add("GET", "/v1/health", Access.PUBLIC, request -> Response.ok(health()));
+        router.add("GET", "/v1/ready", Access.PUBLIC, request -> {
             Readiness readiness = ready();
             return new Response(readiness.getReady() ? 200 : 503, readiness);
         });

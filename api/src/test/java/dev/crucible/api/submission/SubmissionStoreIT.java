@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crucible.api.ScratchSchema;
+import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.queue.ExecutionEvent;
@@ -25,6 +26,7 @@ class SubmissionStoreIT {
     private ScratchSchema scratch;
     private Jdbi jdbi;
     private SubmissionStore store;
+    private Outbox outbox;
     private UUID key;
     private Caller caller;
 
@@ -33,6 +35,7 @@ class SubmissionStoreIT {
         scratch = new ScratchSchema("submitter", 5, 3);
         jdbi = scratch.jdbi();
         store = new SubmissionStore(jdbi);
+        outbox = new Outbox(jdbi);
         key = scratch.keyId();
         caller = new Caller(key, Caller.Role.SUBMITTER, "127.0.0.1");
     }
@@ -48,7 +51,10 @@ class SubmissionStoreIT {
 
     private UUID queued(long maxQueued) {
         UUID id = UUID.randomUUID();
-        store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python", 1000, 64, 1024, "{}", null, Instant.now(), null, null), maxQueued);
+        // Refused as the client would be: through the HTTP edge's mapping of the admission's decision.
+        SubmissionService.requireAdmitted(store.insertQueued(
+                new SubmissionStore.NewSubmission(id, caller, "python", 1000, 64, 1024, "{}", null, Instant.now(), null, null),
+                new Admission(maxQueued)));
         return id;
     }
 
@@ -61,7 +67,7 @@ class SubmissionStoreIT {
     void queuedSubmissionComesWithAnEnqueueIntent() {
         UUID id = queued();
         assertEquals("queued", store.find(id, caller).orElseThrow().status().wireName());
-        assertEquals(id, store.outboxOlderThan(Duration.ZERO, 10).getFirst().submissionId());
+        assertEquals(id, outbox.olderThan(Duration.ZERO, 10).getFirst().submissionId());
     }
 
     @Test
@@ -136,7 +142,7 @@ class SubmissionStoreIT {
         assertTrue(store.cancel(caller, id));
         assertFalse(store.markFinished(finished(id, Verdict.ACCEPTED, "late")));
         assertEquals("cancelled", store.find(id, caller).orElseThrow().status().wireName());
-        assertTrue(store.outboxOlderThan(Duration.ZERO, 10).isEmpty(), "a cancelled submission is not queued again");
+        assertTrue(outbox.olderThan(Duration.ZERO, 10).isEmpty(), "a cancelled submission is not queued again");
     }
 
     @Test
@@ -156,10 +162,10 @@ class SubmissionStoreIT {
     @Test
     void failedInsertLeavesNeitherRowNorIntent() {
         UUID id = queued();
-        store.outboxDone(id);
+        outbox.done(id);
         assertThrows(RuntimeException.class, () -> store.insertQueued(
-                new SubmissionStore.NewSubmission(id, caller, "python", 1, 1, 1, "{}", null, Instant.now(), null, null), 1000));
-        assertTrue(store.outboxOlderThan(Duration.ZERO, 10).isEmpty(), "the transaction must not leave an intent behind");
+                new SubmissionStore.NewSubmission(id, caller, "python", 1, 1, 1, "{}", null, Instant.now(), null, null), new Admission(1000)));
+        assertTrue(outbox.olderThan(Duration.ZERO, 10).isEmpty(), "the transaction must not leave an intent behind");
     }
 
     @Test

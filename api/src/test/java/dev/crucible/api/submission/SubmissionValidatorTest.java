@@ -13,7 +13,6 @@ import dev.crucible.runtime.RuntimeCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,11 +26,7 @@ class SubmissionValidatorTest {
                 {"name":"python","version":"3.11","aliases":["py"],"packages":["python3-minimal"],
                  "source_file":"main.py","run":["python3","main.py"],
                  "default_limits":{"wall_time_ms":5000,"memory_mb":256}}""");
-        ApiConfig config = ApiConfig.fromEnvironment(Map.of(
-                "CRUCIBLE_DATABASE_URL", "jdbc:postgresql://127.0.0.1/x", "CRUCIBLE_DATABASE_USER", "u",
-                "CRUCIBLE_DATABASE_PASSWORD", "p", "CRUCIBLE_REDIS_URI", "redis://127.0.0.1",
-                "CRUCIBLE_ADMIN_KEY", "k".repeat(32)));
-        return new SubmissionValidator(RuntimeCatalog.load(runtimes), config);
+        return new SubmissionValidator(RuntimeCatalog.load(runtimes), new ApiConfig.RunLimits(30_000, 1024, 65_536));
     }
 
     private static SubmissionRequest python(String source) {

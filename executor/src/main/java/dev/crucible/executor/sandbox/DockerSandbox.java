@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Files go in by copying a tar into the created container before it starts (the root filesystem
  * cannot be read-only for that copy). What keeps the program from growing the host's disk is the
- * daemon's runsc flag {@code --overlay}: inside the sandbox every write to the root filesystem lands
- * in memory, counted against the container's memory limit.
+ * daemon's runsc flag {@code --overlay2=root:memory}: inside the sandbox every write to the root
+ * filesystem lands in memory, counted against the container's memory limit.
  *
  * <p>The container's own process is a keeper that sleeps; the program runs beside it through
  * {@code docker exec}, as another uid. So the sandbox, and its cgroup on the host, outlive the

@@ -6,7 +6,7 @@ package dev.crucible.executor.sandbox;
  *
  * @param runtime        the Docker runtime; {@code runsc} is gVisor
  * @param hostPidsLimit  the pids cgroup of the sandbox on the host. Under runsc it counts gVisor's own
- *                       threads and, on the ptrace platform, several host tasks per process inside: below
+ *                       threads and, depending on the platform, host tasks per process inside: below
  *                       about 48 the sandbox cannot start, and it must be about 16 x processLimit or a
  *                       fork loop crashes the sandbox (exit 2) instead of getting EAGAIN (measured:
  *                       64 sleeping processes crash it at 512, not at 1024)

@@ -1,6 +1,8 @@
-package dev.crucible.api;
+package dev.crucible.api.runtime;
 
+import dev.crucible.api.ApiConfig;
 import dev.crucible.api.generated.RuntimesApi;
+import dev.crucible.api.http.Access;
 import dev.crucible.api.http.Response;
 import dev.crucible.api.http.Router;
 import dev.crucible.api.model.Limits;
@@ -10,13 +12,13 @@ import dev.crucible.runtime.RuntimeManifest;
 import java.util.List;
 
 /** {@code GET /v1/runtimes}: the catalog, with each runtime's defaults and the server's maxima. */
-final class RuntimesResource implements RuntimesApi {
+public final class RuntimesResource implements RuntimesApi {
     private final RuntimeCatalog catalog;
-    private final ApiConfig config;
+    private final ApiConfig.RunLimits limits;
 
-    RuntimesResource(RuntimeCatalog catalog, ApiConfig config) {
+    public RuntimesResource(RuntimeCatalog catalog, ApiConfig.RunLimits limits) {
         this.catalog = catalog;
-        this.config = config;
+        this.limits = limits;
     }
 
     @Override
@@ -26,14 +28,14 @@ final class RuntimesResource implements RuntimesApi {
 
     private Runtime view(RuntimeManifest manifest) {
         Limits defaults = new Limits()
-                .wallTimeMs(Math.min(manifest.defaultLimits().wallTimeMs(), config.maxWallTimeMs()))
-                .memoryMb(Math.min(manifest.defaultLimits().memoryMb(), config.maxMemoryMb()));
-        Limits maxima = new Limits().wallTimeMs(config.maxWallTimeMs()).memoryMb(config.maxMemoryMb());
+                .wallTimeMs(Math.min(manifest.defaultLimits().wallTimeMs(), limits.maxWallTimeMs()))
+                .memoryMb(Math.min(manifest.defaultLimits().memoryMb(), limits.maxMemoryMb()));
+        Limits maxima = new Limits().wallTimeMs(limits.maxWallTimeMs()).memoryMb(limits.maxMemoryMb());
         return new Runtime(manifest.name(), manifest.version(), manifest.aliases(), manifest.sourceFile(), defaults, maxima)
                 .compiled(manifest.compiled());
     }
 
-    void addRoutes(Router router) {
-        router.add("GET", "/v1/runtimes", Router.Access.KEY, request -> Response.ok(listRuntimes()));
+    public void addRoutes(Router router) {
+        router.add("GET", "/v1/runtimes", Access.anyKey(), request -> Response.ok(listRuntimes()));
     }
 }

@@ -1,18 +1,16 @@
-package dev.crucible.api.submission;
+package dev.crucible.api.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.api.auth.ApiKeyStore;
-import dev.crucible.api.webhook.AddressPolicy;
-import dev.crucible.api.webhook.CallbackTarget;
-import dev.crucible.api.webhook.WebhookSender;
+import dev.crucible.api.model.Submission;
+import dev.crucible.lifecycle.Loop;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -22,14 +20,15 @@ import org.slf4j.MDC;
  * send time, signed with its key's secret, and retried with exponential backoff (5 s, 10 s, 20 s...)
  * up to {@link #MAX_ATTEMPTS} attempts, on virtual threads, at most {@link #PARALLEL} at once.
  */
-public final class WebhookDispatcher implements Runnable {
+public final class WebhookDispatcher {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
     static final int MAX_ATTEMPTS = 6;
     private static final int PARALLEL = 16;
     private static final Duration PERIOD = Duration.ofSeconds(1);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
 
-    private final SubmissionStore store;
+    private final WebhookDeliveries deliveries;
+    private final Submissions submissions;
     private final ApiKeyStore keys;
     private final ObjectMapper mapper;
     private final WebhookSender sender;
@@ -38,11 +37,20 @@ public final class WebhookDispatcher implements Runnable {
     private final boolean allowHttp;
     private final Semaphore slots = new Semaphore(PARALLEL);
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
-    private final CountDownLatch stop = new CountDownLatch(1);
+    private final Loop loop = new Loop("webhooks", Loop.Pacing.every(PERIOD), this::dispatchDue,
+            e -> log.warn("webhook dispatcher paused, retrying in {}: {}", PERIOD, e.getMessage()));
 
-    public WebhookDispatcher(SubmissionStore store, ApiKeyStore keys, ObjectMapper mapper, WebhookSender sender,
-                             AddressPolicy policy, CallbackTarget.Resolver resolver, boolean allowHttp) {
-        this.store = store;
+    /** The submissions whose webhooks are sent: the submission package answers, so this one never maps their rows. */
+    @FunctionalInterface
+    public interface Submissions {
+        /** The submission as its owner sees it, for a webhook body; empty when there is none. */
+        Optional<Submission> find(UUID id);
+    }
+
+    public WebhookDispatcher(WebhookDeliveries deliveries, Submissions submissions, ApiKeyStore keys, ObjectMapper mapper,
+                             WebhookSender sender, AddressPolicy policy, CallbackTarget.Resolver resolver, boolean allowHttp) {
+        this.deliveries = deliveries;
+        this.submissions = submissions;
         this.keys = keys;
         this.mapper = mapper;
         this.sender = sender;
@@ -51,56 +59,49 @@ public final class WebhookDispatcher implements Runnable {
         this.allowHttp = allowHttp;
     }
 
-    @Override
-    public void run() {
-        try {
-            while (!stop.await(PERIOD.toMillis(), TimeUnit.MILLISECONDS)) {
-                try {
-                    for (SubmissionStore.DueWebhook due : store.dueWebhooks(PARALLEL)) {
-                        if (inFlight.add(due.submissionId())) {
-                            slots.acquire();
-                            Thread.ofVirtual().name("webhook-" + due.submissionId()).start(() -> {
-                                try {
-                                    deliver(due);
-                                } finally {
-                                    inFlight.remove(due.submissionId());
-                                    slots.release();
-                                }
-                            });
-                        }
+    public void start() {
+        loop.start();
+    }
+
+    private void dispatchDue() throws InterruptedException {
+        for (WebhookDeliveries.DueWebhook due : deliveries.due(PARALLEL)) {
+            if (inFlight.add(due.submissionId())) {
+                slots.acquire();
+                Thread.ofVirtual().name("webhook-" + due.submissionId()).start(() -> {
+                    try {
+                        deliver(due);
+                    } finally {
+                        inFlight.remove(due.submissionId());
+                        slots.release();
                     }
-                } catch (RuntimeException e) {
-                    log.warn("webhook dispatcher paused, retrying in {}: {}", PERIOD, e.getMessage());
-                }
+                });
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
-    void deliver(SubmissionStore.DueWebhook due) {
+    void deliver(WebhookDeliveries.DueWebhook due) {
         // Around the whole attempt: a try's resources are closed before its catch blocks log.
         try (var _ = MDC.putCloseable("submission", due.submissionId().toString())) {
             attemptDelivery(due);
         }
     }
 
-    private void attemptDelivery(SubmissionStore.DueWebhook due) {
+    private void attemptDelivery(WebhookDeliveries.DueWebhook due) {
         int attempt = due.attempts() + 1;
         try {
             CallbackTarget target = CallbackTarget.resolve(due.url(), allowHttp, policy, resolver);
-            SubmissionRecord submission = store.findForWebhook(due.submissionId()).orElseThrow();
-            byte[] body = mapper.writeValueAsBytes(SubmissionView.of(submission));
+            Submission submission = submissions.find(due.submissionId()).orElseThrow();
+            byte[] body = mapper.writeValueAsBytes(submission);
             String secret = keys.webhookSecret(due.apiKeyId()).orElseThrow();
             int status = sender.send(target, due.submissionId(), attempt, body, secret);
             if (status / 100 == 2) {
-                store.webhookDelivered(due.submissionId());
+                deliveries.delivered(due.submissionId());
                 log.info("webhook of submission {} delivered (attempt {})", due.submissionId(), attempt);
                 return;
             }
             failed(due, attempt, "the receiver answered HTTP " + status);
         } catch (CallbackTarget.RefusedCallbackException e) {
-            store.webhookFailed(due.submissionId(), e.getMessage(), null);
+            deliveries.failed(due.submissionId(), e.getMessage(), null);
             log.warn("webhook of submission {} refused at send time: {}", due.submissionId(), e.getMessage());
         } catch (IOException e) {
             failed(due, attempt, e.toString());
@@ -110,14 +111,15 @@ public final class WebhookDispatcher implements Runnable {
         }
     }
 
-    private void failed(SubmissionStore.DueWebhook due, int attempt, String error) {
+    private void failed(WebhookDeliveries.DueWebhook due, int attempt, String error) {
         Duration retry = attempt >= MAX_ATTEMPTS ? null : FIRST_RETRY.multipliedBy(1L << (attempt - 1));
-        store.webhookFailed(due.submissionId(), error, retry);
+        deliveries.failed(due.submissionId(), error, retry);
         log.warn("webhook of submission {} attempt {} failed ({}); {}", due.submissionId(), attempt, error,
                 retry == null ? "giving up" : "retrying in " + retry);
     }
 
-    public void stop() {
-        stop.countDown();
+    /** Stops taking due webhooks; deliveries under way finish on their own threads. */
+    public void stop() throws InterruptedException {
+        loop.stop(Duration.ZERO);
     }
 }

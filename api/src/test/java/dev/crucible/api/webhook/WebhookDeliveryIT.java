@@ -1,4 +1,4 @@
-package dev.crucible.api.submission;
+package dev.crucible.api.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,15 +10,15 @@ import dev.crucible.api.ScratchSchema;
 import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.http.Json;
-import dev.crucible.api.webhook.AddressPolicy;
-import dev.crucible.api.webhook.CallbackTarget;
-import dev.crucible.api.webhook.WebhookSender;
+import dev.crucible.api.submission.StoredSubmissions;
+import dev.crucible.api.submission.WebhookBodies;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Verdict;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 class WebhookDeliveryIT {
     private ScratchSchema scratch;
-    private SubmissionStore store;
+    private StoredSubmissions stored;
+    private WebhookDeliveries store;
     private HttpServer receiver;
     private final LinkedBlockingQueue<Map<String, Object>> deliveries = new LinkedBlockingQueue<>();
     private volatile int answer = 200;
@@ -41,7 +42,8 @@ class WebhookDeliveryIT {
     @BeforeEach
     void setUp() throws Exception {
         scratch = new ScratchSchema("submitter", 100, 100);
-        store = new SubmissionStore(scratch.jdbi());
+        stored = new StoredSubmissions(scratch.jdbi());
+        store = new WebhookDeliveries(scratch.jdbi());
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
         receiver.createContext("/hook", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -61,16 +63,18 @@ class WebhookDeliveryIT {
     private UUID completedWithCallback() {
         UUID id = UUID.randomUUID();
         Caller caller = new Caller(scratch.keyId(), Caller.Role.SUBMITTER, "127.0.0.1");
-        store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python", 1000, 64, 1024, "{}",
-                "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", Instant.now(), null, null), 1000);
-        store.markFinished(new ExecutionEvent.Finished(id, "executor-test",
-                Outcomes.accepted().stdout("out".getBytes(StandardCharsets.UTF_8)).wallTimeMs(5).build()));
+        stored.queued(id, caller, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+        Instant now = Instant.now();
+        stored.finished(new ExecutionEvent.Finished(id, "executor-test", new ExecutionEvent.Outcome(
+                new ExecutionEvent.ProgramResult(Verdict.ACCEPTED, 0, null, 5L, null),
+                new ExecutionEvent.Output("out".getBytes(StandardCharsets.UTF_8), 0, new byte[0], 0), null, null,
+                List.of(), List.of(), List.of(), new ExecutionEvent.Context(now, now, null, null))));
         return id;
     }
 
     private WebhookDispatcher dispatcher(AddressPolicy policy) {
-        return new WebhookDispatcher(store, new ApiKeyStore(scratch.jdbi()), Json.mapper(), WebhookSender.withDefaultTrust(),
-                policy, CallbackTarget.Resolver.system(), true);
+        return new WebhookDispatcher(store, new WebhookBodies(stored.store()), new ApiKeyStore(scratch.jdbi()), Json.mapper(),
+                WebhookSender.withDefaultTrust(), policy, CallbackTarget.Resolver.system(), true);
     }
 
     private void makeDueNow() {
@@ -80,7 +84,7 @@ class WebhookDeliveryIT {
     @Test
     void completionSchedulesOneSignedDelivery() throws Exception {
         UUID id = completedWithCallback();
-        SubmissionStore.DueWebhook due = store.dueWebhooks(10).getFirst();
+        WebhookDeliveries.DueWebhook due = store.due(10).getFirst();
         assertEquals(id, due.submissionId());
         dispatcher(address -> null).deliver(due);
         Map<String, Object> delivery = deliveries.poll(5, TimeUnit.SECONDS);
@@ -91,7 +95,7 @@ class WebhookDeliveryIT {
         assertEquals(id.toString(), json.get("id").asText());
         assertEquals("accepted", json.get("verdict").asText());
         makeDueNow();
-        assertTrue(store.dueWebhooks(10).isEmpty(), "a delivered webhook is not sent again");
+        assertTrue(store.due(10).isEmpty(), "a delivered webhook is not sent again");
     }
 
     @Test
@@ -99,14 +103,14 @@ class WebhookDeliveryIT {
         answer = 500;
         UUID id = completedWithCallback();
         WebhookDispatcher dispatcher = dispatcher(address -> null);
-        dispatcher.deliver(store.dueWebhooks(10).getFirst());
-        assertTrue(store.dueWebhooks(10).isEmpty(), "the retry waits for its backoff");
+        dispatcher.deliver(store.due(10).getFirst());
+        assertTrue(store.due(10).isEmpty(), "the retry waits for its backoff");
         for (int attempt = 2; attempt <= WebhookDispatcher.MAX_ATTEMPTS; attempt++) {
             makeDueNow();
-            dispatcher.deliver(store.dueWebhooks(10).getFirst());
+            dispatcher.deliver(store.due(10).getFirst());
         }
         makeDueNow();
-        assertTrue(store.dueWebhooks(10).isEmpty(), "after " + WebhookDispatcher.MAX_ATTEMPTS + " attempts it is given up");
+        assertTrue(store.due(10).isEmpty(), "after " + WebhookDispatcher.MAX_ATTEMPTS + " attempts it is given up");
         String failed = scratch.jdbi().withHandle(h -> h.createQuery(
                 "select attempts || ' ' || (failed_at is not null) from webhook_deliveries where submission_id = :id")
                 .bind("id", id).mapTo(String.class).one());
@@ -116,7 +120,7 @@ class WebhookDeliveryIT {
     @Test
     void innerAddressIsRefusedAtSendTimeToo() {
         UUID id = completedWithCallback();
-        dispatcher(AddressPolicy.publicOnly()).deliver(store.dueWebhooks(10).getFirst());
+        dispatcher(AddressPolicy.publicOnly()).deliver(store.due(10).getFirst());
         assertTrue(deliveries.isEmpty(), "nothing may be sent to loopback");
         String error = scratch.jdbi().withHandle(h -> h.createQuery("select last_error from webhook_deliveries where submission_id = :id")
                 .bind("id", id).mapTo(String.class).one());
@@ -126,11 +130,10 @@ class WebhookDeliveryIT {
     @Test
     void submissionWithoutCallbackSchedulesNothing() {
         UUID id = UUID.randomUUID();
-        store.insertQueued(new SubmissionStore.NewSubmission(id, new Caller(scratch.keyId(), Caller.Role.SUBMITTER, "127.0.0.1"),
-                "python", 1000, 64, 1024, "{}", null, Instant.now(), null, null), 1000);
+        stored.queued(id, new Caller(scratch.keyId(), Caller.Role.SUBMITTER, "127.0.0.1"), null);
         Instant now = Instant.now();
-        store.markFinished(new ExecutionEvent.Finished(id, "executor-test",
+        stored.finished(new ExecutionEvent.Finished(id, "executor-test",
                 ExecutionEvent.Outcome.internalError("x", now)));
-        assertTrue(store.dueWebhooks(10).isEmpty());
+        assertTrue(store.due(10).isEmpty());
     }
 }

@@ -1,4 +1,4 @@
-package dev.crucible.api;
+package dev.crucible.api.submission;
 
 /** Sizes of what a request may carry. nginx's {@code client_max_body_size} must not be smaller than {@link #BODY_BYTES}. */
 public final class RequestLimits {

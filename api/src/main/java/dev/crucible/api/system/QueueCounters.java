@@ -1,13 +1,13 @@
-package dev.crucible.api;
+package dev.crucible.api.system;
 
 import dev.crucible.queue.QueueObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** Counts the event stream's reclaims and dead letters; named as the executor names those of the job stream. */
-final class QueueCounters implements QueueObserver {
+public final class QueueCounters implements QueueObserver {
     private final MeterRegistry meters;
 
-    QueueCounters(MeterRegistry meters) {
+    public QueueCounters(MeterRegistry meters) {
         this.meters = meters;
     }
 

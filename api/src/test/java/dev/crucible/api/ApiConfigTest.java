@@ -1,0 +1,70 @@
+package dev.crucible.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crucible.config.ConfigException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ApiConfigTest {
+    private static final String PASSWORD = "db-password-not-for-logs";
+    private static final String REDIS = "redis://:redis-password-not-for-logs@127.0.0.1:6380";
+    private static final String ADMIN_KEY = "admin-key-not-for-logs-0123456789";
+
+    private static Map<String, String> required() {
+        Map<String, String> env = new HashMap<>();
+        env.put("CRUCIBLE_DATABASE_URL", "jdbc:postgresql://127.0.0.1/crucible");
+        env.put("CRUCIBLE_DATABASE_USER", "crucible");
+        env.put("CRUCIBLE_DATABASE_PASSWORD", PASSWORD);
+        env.put("CRUCIBLE_REDIS_URI", REDIS);
+        env.put("CRUCIBLE_ADMIN_KEY", ADMIN_KEY);
+        return env;
+    }
+
+    @Test
+    void unsetVariablesTakeTheirDefaultsInTheirParts() {
+        ApiConfig config = ApiConfig.fromEnvironment(required());
+        assertEquals(new InetSocketAddress("127.0.0.1", 8080), config.listen());
+        assertEquals(new ApiConfig.RunLimits(30_000, 1024, 65_536), config.limits());
+        assertEquals(new ApiConfig.Admission(1000, 50, Duration.ofSeconds(30)), config.admission());
+        assertEquals(new ApiConfig.Webhooks(false), config.webhooks());
+        assertEquals("crucible", config.queue().prefix());
+        assertEquals("api-1", config.queue().instanceName());
+    }
+
+    @Test
+    void eachVariableLandsInItsPart() {
+        Map<String, String> env = required();
+        env.put("CRUCIBLE_MAX_BATCH", "7");
+        env.put("CRUCIBLE_MAX_WAIT_MS", "1500");
+        env.put("CRUCIBLE_WEBHOOK_ALLOW_HTTP", "true");
+        ApiConfig config = ApiConfig.fromEnvironment(env);
+        assertEquals(7, config.admission().maxBatch());
+        assertEquals(Duration.ofMillis(1500), config.admission().maxWait());
+        assertTrue(config.webhooks().allowHttp());
+        assertEquals(PASSWORD, config.database().password().reveal());
+    }
+
+    @Test
+    void printedConfigShowsNoSecret() {
+        String printed = ApiConfig.fromEnvironment(required()).toString();
+        assertFalse(printed.contains(PASSWORD), printed);
+        assertFalse(printed.contains("redis-password"), printed);
+        assertFalse(printed.contains(ADMIN_KEY), printed);
+        assertTrue(printed.contains("jdbc:postgresql://127.0.0.1/crucible"), printed);
+    }
+
+    @Test
+    void badValueIsRefusedNamingTheVariable() {
+        Map<String, String> env = required();
+        env.put("CRUCIBLE_MAX_MEMORY_MB", "lots");
+        var e = assertThrows(ConfigException.class, () -> ApiConfig.fromEnvironment(env));
+        assertEquals("CRUCIBLE_MAX_MEMORY_MB must be a whole number, was 'lots'", e.getMessage());
+    }
+}

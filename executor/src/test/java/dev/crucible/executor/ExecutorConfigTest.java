@@ -1,0 +1,45 @@
+package dev.crucible.executor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.crucible.config.ConfigException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ExecutorConfigTest {
+    private static final String REDIS = "redis://:redis-password-not-for-logs@127.0.0.1:6380";
+
+    @Test
+    void unsetVariablesTakeTheirDefaultsInTheirParts() {
+        ExecutorConfig config = ExecutorConfig.fromEnvironment(Map.of("CRUCIBLE_REDIS_URI", REDIS));
+        assertEquals(2, config.slots());
+        assertEquals(Duration.ofMinutes(2), config.queue().reclaimAfter());
+        assertEquals(3, config.queue().maxDeliveries());
+        assertEquals(new ExecutorConfig.SandboxHost(URI.create("tcp://127.0.0.1:2375"), Path.of("/sys/fs/cgroup"), "runsc"),
+                config.sandboxHost());
+    }
+
+    @Test
+    void printedConfigShowsNoRedisPassword() {
+        String printed = ExecutorConfig.fromEnvironment(Map.of("CRUCIBLE_REDIS_URI", REDIS)).toString();
+        assertFalse(printed.contains("redis-password"), printed);
+    }
+
+    @Test
+    void missingRedisIsRefusedWithAnExample() {
+        var e = assertThrows(ConfigException.class, () -> ExecutorConfig.fromEnvironment(Map.of()));
+        assertEquals("CRUCIBLE_REDIS_URI is required, e.g. redis://:password@127.0.0.1:6380", e.getMessage());
+    }
+
+    @Test
+    void reclaimTimeBelowTwentySecondsIsRefused() {
+        var e = assertThrows(ConfigException.class, () -> ExecutorConfig.fromEnvironment(
+                Map.of("CRUCIBLE_REDIS_URI", REDIS, "CRUCIBLE_RECLAIM_AFTER_MS", "5000")));
+        assertEquals("CRUCIBLE_RECLAIM_AFTER_MS must be at least 20000, was 5000", e.getMessage());
+    }
+}
