@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param ending         how the run ended: by itself, with an exit code, or stopped
  * @param output         what the program wrote
- * @param startedAt      when the program started, as a timestamp; how long it ran is {@link Stages#run()}
+ * @param startedAt      when the program started, as a timestamp; how long it ran is {@link #wallTime()}
  * @param finishedAt     when its exit was observed, as a timestamp
  * @param imageId        the content digest of the image the sandbox ran, as Docker reported it
  * @param stages         how long each stage of the sandbox's life took, on the executor's clock
@@ -36,7 +36,8 @@ public record SandboxRun(
 
     /** The same run with its teardown measured, which ends only after the run was observed. */
     SandboxRun withTeardown(Duration teardown) {
-        return new SandboxRun(ending, output, startedAt, finishedAt, imageId, new Stages(stages.create(), stages.start(), stages.run(), teardown), usage, outputFiles);
+        return new SandboxRun(ending, output, startedAt, finishedAt, imageId,
+                new Stages(stages.create(), stages.start(), stages.run(), teardown), usage, outputFiles);
     }
 
     /**
