@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 /**
  * Turns the bytes of one manifest into a {@link RuntimeManifest}, or says which field is wrong.
  *
- * <p>The image tag is derived from a SHA-256 of the manifest's exact bytes; the launcher computes the
- * same hash with {@code sha256sum}, so both sides agree on which image belongs to which manifest.
+ * <p>The image tag is derived from a SHA-256 of the manifest's exact bytes; the launcher reads it (and
+ * the checked name and packages) from {@link RuntimeImages} instead of computing it again, so both sides
+ * agree on which image belongs to which manifest.
  */
 final class ManifestParser {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
