@@ -3,14 +3,14 @@
 
 build_java() {
     local stamp="$STATE/build.stamp"
-    if [[ -f "$stamp" && -f "$ROOT/api/target/crucible-api-0.1.0-SNAPSHOT.jar" && -f "$ROOT/executor/target/crucible-executor-0.1.0-SNAPSHOT.jar" ]] \
+    if [[ -f "$stamp" && -f "$(module_jar api)" && -f "$(module_jar executor)" && -f "$(module_jar runtime)" ]] \
         && [[ -z "$(find "$ROOT/pom.xml" "$ROOT/openapi.yaml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$stamp" -print -quit)" ]]; then
         return
     fi
     say "building (Maven, Java 25)"
     # The runtime classpaths are copied afresh: copy-dependencies only adds, so a jar dropped from a
     # pom (slf4j-simple, say, beside the provider that replaced it) would otherwise stay on them.
-    rm -rf "$ROOT/api/target/lib" "$ROOT/executor/target/lib"
+    rm -rf "$ROOT/api/target/lib" "$ROOT/executor/target/lib" "$ROOT/runtime/target/lib"
     (cd "$ROOT" && mvn -B -q -DskipTests package) || die "the build failed"
     touch "$stamp"
 }
@@ -43,25 +43,18 @@ build_page() {
     mv "$build_stamp.new" "$build_stamp"
 }
 
-manifest_tag() {
-    local file=$1 name hash
-    name=$(jq -r .name "$file")
-    hash=$(sha256sum "$file" | cut -c1-12)
-    printf 'crucible-runtime/%s:%s' "$name" "$hash"
-}
-
 # Each runtime image comes from its manifest: debootstrap of Debian bookworm with the manifest's
 # packages, imported into Docker. Tagged by the manifest's hash, so only a changed manifest rebuilds.
+# The tag, the name and the packages come checked from runtime_images (ManifestParser's rules).
 build_images() {
-    local manifest
-    for manifest in "$ROOT"/runtimes/*.json; do
+    local listing image
+    local -a images
+    listing=$(runtime_images) || die "the runtime manifests in runtimes/ are not valid (see above)"
+    mapfile -t images <<< "$listing"
+    for image in "${images[@]}"; do
         local tag name packages rootfs
-        tag=$(manifest_tag "$manifest")
+        IFS=$'\t' read -r name tag packages <<< "$image"
         docker image inspect "$tag" >/dev/null 2>&1 && continue
-        name=$(jq -r .name "$manifest")
-        [[ "$name" =~ ^[a-z][a-z0-9-]{0,31}$ ]] || die "$manifest: field 'name' is not a valid runtime name"
-        packages=$(jq -r '.packages | join(",")' "$manifest")
-        [[ "$packages" =~ ^[a-z0-9][a-z0-9+.,-]*$ ]] || die "$manifest: field 'packages' holds an invalid package name"
         say "building runtime image $tag (debootstrap: $packages)"
         rootfs=$(mktemp -d "$STATE/cache/rootfs.XXXXXX")
         mkdir -p "$STATE/cache/debootstrap"

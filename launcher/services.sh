@@ -161,7 +161,7 @@ needs_start() {
 }
 
 start_api() {
-    needs_start api "$ROOT/api/target/crucible-api-0.1.0-SNAPSHOT.jar" || return 0
+    needs_start api "$(module_jar api)" || return 0
     require_free "$API_ADDR" "the api"
     say "starting the api on $API_ADDR (user $API_USER)"
     local env_file
@@ -185,7 +185,7 @@ start_executor() {
     if alive "$RUN/executor.pid" && [[ "$(cat "$RUN/executor.sandbox" 2>/dev/null)" != "$sandbox" ]]; then
         stop_pidfile executor
     fi
-    needs_start executor "$ROOT/executor/target/crucible-executor-0.1.0-SNAPSHOT.jar" || return 0
+    needs_start executor "$(module_jar executor)" || return 0
     echo "$sandbox" > "$RUN/executor.sandbox"
     say "starting the executor (user $EXECUTOR_USER, Docker only through $(docker_host))"
     local env_file
