@@ -63,28 +63,45 @@ cmd_status() {
 
 cmd_logs() {
     local name=${1:-api} follow=${2:-}
+    # shellcheck disable=SC2012 # the logs are named after the launcher's components: plain names
     [[ -f "$LOGS/$name.log" ]] || die "no log for '$name'; there are: $(cd "$LOGS" 2>/dev/null && ls | sed 's/\.log$//' | tr '\n' ' ')"
     if [[ "$follow" == -f ]]; then tail -n 100 -f "$LOGS/$name.log"; else tail -n 100 "$LOGS/$name.log"; fi
+}
+
+# The launcher, its parts and the bench scripts, by shellcheck (following what they source, whose
+# paths are written from the checkout's root); any finding fails the run.
+check_scripts() {
+    say "checking the launcher and the bench scripts (shellcheck)"
+    (cd "$ROOT" && shellcheck -x crucible launcher/*.sh bench/*) || die "shellcheck has findings in the scripts (above)"
 }
 
 cmd_test() {
     # The browser tests drive Debian's Chromium; no tool downloads a browser of its own.
     if [[ -f "$PAGE/package.json" ]]; then PACKAGES+=(chromium); fi
+    PACKAGES+=(shellcheck)
+    # The scripts are checked before anything starts; cmd_up then finds no package missing.
+    require_root
+    install_packages
+    check_scripts
     cmd_up hide-key
     say "running the test suite"
     (
-        cd "$ROOT"
+        cd "$ROOT" || exit
         export CRUCIBLE_TEST_API_URL="http://$API_ADDR"
-        export CRUCIBLE_TEST_ADMIN_KEY="$(admin_key)"
-        export CRUCIBLE_TEST_DATABASE_URL="$(database_url)"
-        export CRUCIBLE_TEST_DATABASE_USER="$(database_user)"
-        export CRUCIBLE_TEST_DATABASE_PASSWORD="$(database_password)"
-        export CRUCIBLE_TEST_REDIS_URI="$(redis_uri)"
-        export CRUCIBLE_TEST_DOCKER_HOST="$(docker_host)"
+        # Assigned, then exported: `export NAME="$(command)"` would hide a failing command.
+        CRUCIBLE_TEST_ADMIN_KEY="$(admin_key)"
+        CRUCIBLE_TEST_DATABASE_URL="$(database_url)"
+        CRUCIBLE_TEST_DATABASE_USER="$(database_user)"
+        CRUCIBLE_TEST_DATABASE_PASSWORD="$(database_password)"
+        CRUCIBLE_TEST_REDIS_URI="$(redis_uri)"
+        CRUCIBLE_TEST_DOCKER_HOST="$(docker_host)"
+        CRUCIBLE_TEST_WEB_URL="$(web_url)"
+        CRUCIBLE_TEST_HTTP_URL="$(http_url)"
+        export CRUCIBLE_TEST_ADMIN_KEY CRUCIBLE_TEST_DATABASE_URL CRUCIBLE_TEST_DATABASE_USER \
+            CRUCIBLE_TEST_DATABASE_PASSWORD CRUCIBLE_TEST_REDIS_URI CRUCIBLE_TEST_DOCKER_HOST \
+            CRUCIBLE_TEST_WEB_URL CRUCIBLE_TEST_HTTP_URL
         export CRUCIBLE_TEST_RUNTIMES_DIR="$ROOT/runtimes"
         export CRUCIBLE_TEST_EXECUTOR_METRICS_URL="http://$EXECUTOR_METRICS_ADDR/metrics"
-        export CRUCIBLE_TEST_WEB_URL="$(web_url)"
-        export CRUCIBLE_TEST_HTTP_URL="$(http_url)"
         export CRUCIBLE_TEST_NGINX_CONF="$NGINX_CONF"
         export CRUCIBLE_TEST_TLS_CERT="$TLS_CERT"
         # The fault tests kill parts through their pid files and bring them back with this launcher.

@@ -70,11 +70,9 @@ start_postgres() {
         # On standard input, not the command line, where every user could read the password.
         printf "create role crucible login password '%s';\n" "$password" | pg -d postgres
     fi
-    for db in crucible; do
-        if [[ "$(pg -d postgres -c "select 1 from pg_database where datname = '$db'")" != 1 ]]; then
-            pg -d postgres -c "create database $db owner crucible"
-        fi
-    done
+    if [[ "$(pg -d postgres -c "select 1 from pg_database where datname = 'crucible'")" != 1 ]]; then
+        pg -d postgres -c "create database crucible owner crucible"
+    fi
 }
 
 start_redis() {
@@ -181,7 +179,8 @@ start_api() {
 
 start_executor() {
     # The executor reports the sandbox's version in every result: a changed runsc restarts it.
-    local sandbox="$(runsc_version) ($RUNSC_PLATFORM)"
+    local sandbox
+    sandbox="$(runsc_version) ($RUNSC_PLATFORM)"
     if alive "$RUN/executor.pid" && [[ "$(cat "$RUN/executor.sandbox" 2>/dev/null)" != "$sandbox" ]]; then
         stop_pidfile executor
     fi
@@ -211,9 +210,10 @@ launch_as() {
     rm -f "$env_file"
     mapfile -t command < <(java_command "$module" "$main")
     (
-        cd "$ROOT"
+        cd "$ROOT" || exit
         while read -r var; do unset "$var" 2>/dev/null || true; done < <(compgen -e)
         export PATH=/usr/bin:/bin HOME=/nonexistent LANG=C.UTF-8
+        # shellcheck disable=SC2163 # each entry is NAME=value: exported as it stands, on purpose
         for assignment in "${env_vars[@]}"; do export "$assignment"; done
         exec setsid setpriv --reuid="$user" --regid="$user" --clear-groups --no-new-privs -- "${command[@]}"
     ) >>"$LOGS/$name.log" 2>&1 < /dev/null &
