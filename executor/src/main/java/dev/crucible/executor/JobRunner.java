@@ -123,10 +123,10 @@ final class JobRunner {
 
     private SandboxSpec compileSpec(Job job, RuntimeManifest runtime, List<SandboxSpec.SandboxFile> files) {
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", COMPILE_SCRIPT, "compile"));
-        command.addAll(withEntryFile(runtime.compile(), runtime, job));
-        return SandboxSpec.compile(runId(job, "compile"), runtime.imageTag(), command, files,
-                new SandboxSpec.Limits(Duration.ofMillis(runtime.compileLimits().wallTimeMs()),
-                        runtime.compileLimits().memoryMb() << 20, ARTIFACT_BYTES, COMPILE_OUTPUT_BYTES));
+        command.addAll(withEntryFile(runtime.compile().command(), runtime, job));
+        return SandboxSpec.compile(runId(job, "compile"), runtime.image().tag(), command, files,
+                new SandboxSpec.Limits(Duration.ofMillis(runtime.compile().limits().wallTimeMs()),
+                        runtime.compile().limits().memoryMb() << 20, ARTIFACT_BYTES, COMPILE_OUTPUT_BYTES));
     }
 
     /** The program run as many times as the job asks, each in a fresh sandbox; the first run collects the output files. */
@@ -186,7 +186,7 @@ final class JobRunner {
     }
 
     private ExecutionEvent.Provenance provenance(Job job, RuntimeManifest runtime, String imageId) {
-        return new ExecutionEvent.Provenance(runtime.name(), runtime.version(), runtime.imageTag(), imageId, sandboxVersion,
+        return new ExecutionEvent.Provenance(runtime.name(), runtime.version(), runtime.image().tag(), imageId, sandboxVersion,
                 executor, filesSha256(job),
                 new ExecutionEvent.Limits(job.limits().wallTimeMs(), job.limits().memoryMb()));
     }
@@ -219,7 +219,7 @@ final class JobRunner {
         command.addAll(args);
         SandboxSpec.Limits limits = SandboxSpec.Limits.of(Duration.ofMillis(job.limits().wallTimeMs()),
                 job.limits().memoryMb() << 20, job.limits().outputBytes());
-        return sandbox.run(SandboxSpec.program(runId(job, step), runtime.imageTag(), command, files, stdin, limits)
+        return sandbox.run(SandboxSpec.program(runId(job, step), runtime.image().tag(), command, files, stdin, limits)
                 .mergingStderr(job.options().mergeStderr()).collecting(outputFiles), cancellation);
     }
 

@@ -30,7 +30,7 @@ public final class RuntimeImages {
 
     static void print(RuntimeCatalog catalog, PrintStream out) {
         for (RuntimeManifest runtime : catalog.all()) {
-            out.println(runtime.name() + "\t" + runtime.imageTag() + "\t" + String.join(",", runtime.packages()));
+            out.println(runtime.name() + "\t" + runtime.image().tag() + "\t" + String.join(",", runtime.image().packages()));
         }
         out.flush();
     }

@@ -29,7 +29,7 @@ class RuntimeImagesTest {
     @Test
     void printsNameImageTagAndCommaJoinedPackagesPerManifest() throws Exception {
         Files.writeString(dir.resolve("c.json"), C);
-        String tag = RuntimeCatalog.load(dir).find("c").orElseThrow().imageTag();
+        String tag = RuntimeCatalog.load(dir).find("c").orElseThrow().image().tag();
         assertEquals("c\t" + tag + "\tgcc,libc6-dev" + System.lineSeparator(), print());
     }
 
@@ -38,6 +38,6 @@ class RuntimeImagesTest {
     void imageTagIsTheFirstTwelveHexDigitsOfTheManifestsSha256() throws Exception {
         Files.writeString(dir.resolve("c.json"), C);
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(C.getBytes(StandardCharsets.UTF_8)));
-        assertEquals("crucible-runtime/c:" + sha256.substring(0, 12), RuntimeCatalog.load(dir).find("c").orElseThrow().imageTag());
+        assertEquals("crucible-runtime/c:" + sha256.substring(0, 12), RuntimeCatalog.load(dir).find("c").orElseThrow().image().tag());
     }
 }

@@ -34,7 +34,7 @@ class DockerSandboxIT {
     static void connect() {
         sandbox = DockerSandbox.connect(URI.create(variable("CRUCIBLE_TEST_DOCKER_HOST")), SandboxPolicy.DEFAULT,
                 java.nio.file.Path.of("/sys/fs/cgroup"), OWNER);
-        pythonImage = RuntimeCatalog.load(Path.of(variable("CRUCIBLE_TEST_RUNTIMES_DIR"))).find("python").orElseThrow().imageTag();
+        pythonImage = RuntimeCatalog.load(Path.of(variable("CRUCIBLE_TEST_RUNTIMES_DIR"))).find("python").orElseThrow().image().tag();
     }
 
     @AfterAll
@@ -231,7 +231,7 @@ class DockerSandboxIT {
 
     @Test
     void theSandboxLimitsApplyToTheExecutedProgram() {
-        String bash = RuntimeCatalog.load(Path.of(variable("CRUCIBLE_TEST_RUNTIMES_DIR"))).find("bash").orElseThrow().imageTag();
+        String bash = RuntimeCatalog.load(Path.of(variable("CRUCIBLE_TEST_RUNTIMES_DIR"))).find("bash").orElseThrow().image().tag();
         SandboxRun run = sandbox.run(SandboxSpec.program(UUID.randomUUID().toString(), bash,
                 List.of("bash", "-c", "ulimit -n; ulimit -f; ulimit -u"), List.of(), new byte[0],
                 SandboxSpec.Limits.of(Duration.ofSeconds(10), 128L << 20, 4096)), Cancellation.NEVER);
