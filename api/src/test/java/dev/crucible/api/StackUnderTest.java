@@ -20,6 +20,7 @@ public final class StackUnderTest {
     private final URI base = URI.create(variable("CRUCIBLE_TEST_API_URL"));
     private final String adminKey = variable("CRUCIBLE_TEST_ADMIN_KEY");
 
+    /** A test variable, for the api's tests that reach the stack by other means than this class. */
     public static String variable(String name) {
         return StackVariables.variable(name);
     }

@@ -7,8 +7,8 @@ import java.util.UUID;
 
 /**
  * Everything an executor needs to run one submission. It carries the files themselves because
- * executors have no database access. Its parts are unwrapped on the job stream: the JSON is one flat
- * object, field for field as before they were grouped.
+ * executors have no database access. Its parts are unwrapped on the job stream, which carries one flat
+ * JSON object (JobCodecTest holds its shape).
  *
  * @param runtime the runtime's canonical name; the executor resolves it in its own catalog
  * @param code    the program's files and its entry file

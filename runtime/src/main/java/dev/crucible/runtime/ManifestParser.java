@@ -32,7 +32,8 @@ final class ManifestParser {
 
     /**
      * The JSON shape of a manifest, before validation. A class, not a record: its nine fields are the
-     * file's, side by side, and Jackson cannot refuse unknown fields beside an unwrapped part.
+     * file's, side by side, and with a part grouped by {@code @JsonUnwrapped} Jackson would accept
+     * unknown fields instead of refusing them.
      */
     private static final class Raw {
         @JsonProperty String name;
