@@ -1,5 +1,5 @@
 /**
- * Helpers the integration tests of api and reliability share: the stack's test variables and its sandboxes.
+ * Helpers the integration tests of several modules share: the stack's test variables and its sandboxes.
  * Reaches the running stack only through what {@code ./crucible test} exports; no server code.
  */
 package dev.crucible.testsupport;

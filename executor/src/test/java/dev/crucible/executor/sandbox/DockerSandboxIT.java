@@ -3,9 +3,9 @@ package dev.crucible.executor.sandbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.crucible.runtime.RuntimeCatalog;
+import dev.crucible.testsupport.StackVariables;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,11 +23,7 @@ class DockerSandboxIT {
     private static String pythonImage;
 
     static String variable(String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            fail(name + " is not set: run the integration tests through ./crucible test");
-        }
-        return value;
+        return StackVariables.variable(name);
     }
 
     @BeforeAll
