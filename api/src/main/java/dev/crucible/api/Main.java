@@ -22,7 +22,6 @@ import dev.crucible.api.submission.SubmissionService;
 import dev.crucible.api.submission.SubmissionStore;
 import dev.crucible.api.submission.SubmissionsResource;
 import dev.crucible.api.submission.WebhookBodies;
-import dev.crucible.api.system.QueueCounters;
 import dev.crucible.api.system.SystemResource;
 import dev.crucible.api.webhook.AddressPolicy;
 import dev.crucible.api.webhook.CallbackTarget;
@@ -30,6 +29,7 @@ import dev.crucible.api.webhook.WebhookDeliveries;
 import dev.crucible.api.webhook.WebhookDispatcher;
 import dev.crucible.api.webhook.WebhookSender;
 import dev.crucible.lifecycle.ShutdownSignal;
+import dev.crucible.queue.QueueMeters;
 import dev.crucible.queue.QueueSettings;
 import dev.crucible.queue.RedisQueue;
 import dev.crucible.runtime.RuntimeCatalog;
@@ -67,7 +67,7 @@ public final class Main {
         try (ShutdownSignal shutdown = ShutdownSignal.install();
              HikariDataSource database = dataSource(config.database());
              RedisQueue queue = RedisQueue.connect(new QueueSettings(config.queue().redisUri().reveal(), config.queue().prefix(),
-                     Duration.ofSeconds(10), Duration.ofSeconds(60), Integer.MAX_VALUE), new QueueCounters(meters));
+                     Duration.ofSeconds(10), Duration.ofSeconds(60), Integer.MAX_VALUE), new QueueMeters(meters));
              ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor()) {
             Flyway.configure().dataSource(database).load().migrate();
             Jdbi jdbi = Jdbi.create(database);

@@ -1,9 +1,8 @@
 package dev.crucible.api;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crucible.testsupport.StackVariables;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,12 +20,9 @@ public final class StackUnderTest {
     private final URI base = URI.create(variable("CRUCIBLE_TEST_API_URL"));
     private final String adminKey = variable("CRUCIBLE_TEST_ADMIN_KEY");
 
+    /** A test variable, for the api's tests that reach the stack by other means than this class. */
     public static String variable(String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            fail(name + " is not set: run the integration tests through ./crucible test");
-        }
-        return value;
+        return StackVariables.variable(name);
     }
 
     public record Answer(int status, String contentType, JsonNode body, HttpResponse<String> raw) {}
@@ -58,39 +54,6 @@ public final class StackUnderTest {
 
     public String adminKey() {
         return adminKey;
-    }
-
-    /** Polls until no sandbox exists; runs of earlier tests may still be finishing. */
-    public static boolean noSandboxWithin(Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (sandboxContainers() > 0) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(100);
-        }
-        return true;
-    }
-
-    /** Sandbox containers that exist now, running or not, asked of Docker through the proxy. */
-    public static int sandboxContainers() {
-        URI docker = URI.create(variable("CRUCIBLE_TEST_DOCKER_HOST").replace("tcp://", "http://"));
-        String filter = java.net.URLEncoder.encode("{\"label\":[\"dev.crucible.sandbox\"]}", java.nio.charset.StandardCharsets.UTF_8);
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(docker.resolve("/v1.41/containers/json?all=true&filters=" + filter))
-                            .timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new AssertionError("the Docker proxy answered " + response.statusCode() + ": " + response.body());
-            }
-            return JSON.readTree(response.body()).size();
-        } catch (IOException e) {
-            throw new AssertionError("cannot ask Docker for sandboxes: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 
     private Answer send(HttpRequest request) {

@@ -84,7 +84,7 @@ final class JobRunner {
             return Outcome.internalError("this executor has no runtime '" + job.runtime() + "'", clock.instant());
         }
         try {
-            List<SandboxSpec.SandboxFile> files = job.files().stream()
+            List<SandboxSpec.SandboxFile> files = job.code().files().stream()
                     .map(f -> new SandboxSpec.SandboxFile(f.path(), f.content())).toList();
             if (!runtime.compiled()) {
                 return runProgram(job, runtime, new Program(files, null, null), cancellation);
@@ -118,23 +118,23 @@ final class JobRunner {
     private record Program(List<SandboxSpec.SandboxFile> files, byte[] compileOutput, Duration compileTime) {}
 
     private Outcome runProgram(Job job, RuntimeManifest runtime, Program program, Cancellation cancellation) {
-        return job.tests().isEmpty() ? runRepeatedly(job, runtime, program, cancellation) : runTests(job, runtime, program, cancellation);
+        return job.testing().tests().isEmpty() ? runRepeatedly(job, runtime, program, cancellation) : runTests(job, runtime, program, cancellation);
     }
 
     private SandboxSpec compileSpec(Job job, RuntimeManifest runtime, List<SandboxSpec.SandboxFile> files) {
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", COMPILE_SCRIPT, "compile"));
-        command.addAll(withEntryFile(runtime.compile(), runtime, job));
-        return SandboxSpec.compile(runId(job, "compile"), runtime.imageTag(), command, files,
-                new SandboxSpec.Limits(Duration.ofMillis(runtime.compileLimits().wallTimeMs()),
-                        runtime.compileLimits().memoryMb() << 20, ARTIFACT_BYTES, COMPILE_OUTPUT_BYTES));
+        command.addAll(withEntryFile(runtime.compile().command(), runtime, job));
+        return SandboxSpec.compile(runId(job, "compile"), runtime.image().tag(), command, files,
+                new SandboxSpec.Limits(Duration.ofMillis(runtime.compile().limits().wallTimeMs()),
+                        runtime.compile().limits().memoryMb() << 20, ARTIFACT_BYTES, COMPILE_OUTPUT_BYTES));
     }
 
     /** The program run as many times as the job asks, each in a fresh sandbox; the first run collects the output files. */
     private Outcome runRepeatedly(Job job, RuntimeManifest runtime, Program program, Cancellation cancellation) {
         List<SandboxRun> runs = new ArrayList<>();
-        for (int i = 0; i < job.runs(); i++) {
-            SandboxRun run = run(job, runtime, program.files(), job.stdin(), job.args(), job.runs() == 1 ? "run" : "run" + i,
-                    i == 0 ? job.outputFiles() : List.of(), cancellation);
+        for (int i = 0; i < job.options().runs(); i++) {
+            SandboxRun run = run(job, runtime, program.files(), job.input().stdin(), job.input().args(),
+                    job.options().runs() == 1 ? "run" : "run" + i, i == 0 ? job.options().outputFiles() : List.of(), cancellation);
             if (run.ending() instanceof Ending.Cancelled) {
                 return cancelled();
             }
@@ -152,14 +152,14 @@ final class JobRunner {
         Instant finished = null;
         String imageId = null;
         SandboxRun.Stages stages = SandboxRun.Stages.NONE;
-        for (int i = 0; i < job.tests().size(); i++) {
-            Job.JobTest test = job.tests().get(i);
-            SandboxRun run = run(job, runtime, program.files(), test.stdin() == null ? job.stdin() : test.stdin(),
-                    test.args() == null ? job.args() : test.args(), "test" + i, List.of(), cancellation);
+        for (int i = 0; i < job.testing().tests().size(); i++) {
+            Job.JobTest test = job.testing().tests().get(i);
+            SandboxRun run = run(job, runtime, program.files(), test.stdin() == null ? job.input().stdin() : test.stdin(),
+                    test.args() == null ? job.input().args() : test.args(), "test" + i, List.of(), cancellation);
             if (run.ending() instanceof Ending.Cancelled) {
                 return cancelled();
             }
-            results.add(judgeTest(test, run, job.comparison()));
+            results.add(judgeTest(test, run, job.testing().comparison()));
             started = started == null ? run.startedAt() : started;
             finished = run.finishedAt();
             imageId = run.imageId();
@@ -186,7 +186,7 @@ final class JobRunner {
     }
 
     private ExecutionEvent.Provenance provenance(Job job, RuntimeManifest runtime, String imageId) {
-        return new ExecutionEvent.Provenance(runtime.name(), runtime.version(), runtime.imageTag(), imageId, sandboxVersion,
+        return new ExecutionEvent.Provenance(runtime.name(), runtime.version(), runtime.image().tag(), imageId, sandboxVersion,
                 executor, filesSha256(job),
                 new ExecutionEvent.Limits(job.limits().wallTimeMs(), job.limits().memoryMb()));
     }
@@ -195,7 +195,7 @@ final class JobRunner {
     static String filesSha256(Job job) {
         try {
             var digest = MessageDigest.getInstance("SHA-256");
-            for (Job.JobFile file : job.files()) {
+            for (Job.JobFile file : job.code().files()) {
                 digest.update(file.path().getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
                 digest.update(Integer.toString(file.content().length).getBytes(StandardCharsets.US_ASCII));
@@ -219,8 +219,8 @@ final class JobRunner {
         command.addAll(args);
         SandboxSpec.Limits limits = SandboxSpec.Limits.of(Duration.ofMillis(job.limits().wallTimeMs()),
                 job.limits().memoryMb() << 20, job.limits().outputBytes());
-        return sandbox.run(SandboxSpec.program(runId(job, step), runtime.imageTag(), command, files, stdin, limits)
-                .mergingStderr(job.mergeStderr()).collecting(outputFiles), cancellation);
+        return sandbox.run(SandboxSpec.program(runId(job, step), runtime.image().tag(), command, files, stdin, limits)
+                .mergingStderr(job.options().mergeStderr()).collecting(outputFiles), cancellation);
     }
 
     /**
@@ -236,7 +236,7 @@ final class JobRunner {
         SandboxRun run = runs.get(shown);
         Map<String, byte[]> found = runs.getFirst().outputFiles();
         return new Outcome(judged.get(shown), output(run), null, compileOutput, List.of(), judged.size() == 1 ? List.of() : judged,
-                job.outputFiles().stream().map(path -> new ExecutionEvent.OutputFile(path, found.get(path))).toList(),
+                job.options().outputFiles().stream().map(path -> new ExecutionEvent.OutputFile(path, found.get(path))).toList(),
                 new ExecutionEvent.Context(run.startedAt(), run.finishedAt(), null, null));
     }
 
@@ -281,7 +281,7 @@ final class JobRunner {
     private static List<String> withEntryFile(List<String> argv, RuntimeManifest runtime, Job job) {
         List<String> command = new ArrayList<>();
         for (String part : argv) {
-            command.add(part.equals(runtime.sourceFile()) ? "./" + job.entryFile() : part);
+            command.add(part.equals(runtime.sourceFile()) ? "./" + job.code().entryFile() : part);
         }
         return command;
     }

@@ -4,6 +4,7 @@ import dev.crucible.executor.sandbox.DockerSandbox;
 import dev.crucible.executor.sandbox.SandboxPolicy;
 import dev.crucible.lifecycle.ShutdownSignal;
 import dev.crucible.queue.ExecutorRegistry;
+import dev.crucible.queue.QueueMeters;
 import dev.crucible.queue.QueueSettings;
 import dev.crucible.queue.RedisQueue;
 import dev.crucible.runtime.RuntimeCatalog;
@@ -42,7 +43,7 @@ public final class Main {
         ExecutorConfig.SandboxHost host = config.sandboxHost();
         try (MetricsServer _ = new MetricsServer(config.metricsListen(), meters);
              RedisQueue queue = RedisQueue.connect(new QueueSettings(queueConfig.redisUri().reveal(), queueConfig.prefix(),
-                     Duration.ofSeconds(10), queueConfig.reclaimAfter(), queueConfig.maxDeliveries()), new QueueMetrics(meters));
+                     Duration.ofSeconds(10), queueConfig.reclaimAfter(), queueConfig.maxDeliveries()), new QueueMeters(meters));
              DockerSandbox sandbox = DockerSandbox.connect(host.dockerHost(), SandboxPolicy.DEFAULT, host.cgroupRoot(), name)) {
             int leftovers = sandbox.removeLeftovers();
             if (leftovers > 0) {

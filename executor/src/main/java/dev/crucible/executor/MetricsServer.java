@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The executor's figures, served as Prometheus text at {@code GET /metrics}: sandboxes running now and
  * finished jobs by verdict ({@link JobMetrics}), the stages of every sandbox ({@link MeteredSandbox}),
- * and the jobs this executor reclaimed or dead-lettered ({@link QueueMetrics}).
+ * and the jobs this executor reclaimed or dead-lettered ({@link dev.crucible.queue.QueueMeters}).
  */
 final class MetricsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);

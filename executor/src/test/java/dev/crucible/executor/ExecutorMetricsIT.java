@@ -1,8 +1,8 @@
 package dev.crucible.executor;
 
+import static dev.crucible.testsupport.StackVariables.variable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,14 +14,6 @@ import org.junit.jupiter.api.Test;
 /** The running executor's GET /metrics, after it ran a job submitted through the api. */
 class ExecutorMetricsIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    private static String variable(String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            fail(name + " is not set: run the integration tests through ./crucible test");
-        }
-        return value;
-    }
 
     private static HttpResponse<String> metrics() throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(variable("CRUCIBLE_TEST_EXECUTOR_METRICS_URL")))

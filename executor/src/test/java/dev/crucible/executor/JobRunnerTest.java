@@ -98,12 +98,10 @@ class JobRunnerTest {
             SandboxRuns run = in.equals("crash") ? SandboxRuns.exited(1) : SandboxRuns.exited(0).stdout(in.equals("2") ? "4\n" : "5\n");
             return run.wallTime(Duration.ofMillis(100)).build();
         }, Clock.systemUTC());
-        Job job = new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[0])), "main.py",
-                new byte[0], List.of("-v"), new Job.JobLimits(1000, 64, 1024), List.of(
-                        new Job.JobTest("two", "2".getBytes(), null, "4".getBytes()),
-                        new Job.JobTest("three", "3".getBytes(), List.of("-q"), "9".getBytes()),
-                        new Job.JobTest("boom", "crash".getBytes(), null, "".getBytes())),
-                Job.Comparison.TRAILING_WHITESPACE, false, 1, List.of());
+        Job job = testedJob(List.of("-v"), Job.Comparison.TRAILING_WHITESPACE,
+                new Job.JobTest("two", "2".getBytes(), null, "4".getBytes()),
+                new Job.JobTest("three", "3".getBytes(), List.of("-q"), "9".getBytes()),
+                new Job.JobTest("boom", "crash".getBytes(), null, "".getBytes()));
         var outcome = runner.execute(job);
         assertEquals(List.of(Verdict.ACCEPTED, Verdict.WRONG_ANSWER, Verdict.RUNTIME_ERROR),
                 outcome.tests().stream().map(t -> t.result().verdict()).toList());
@@ -116,10 +114,8 @@ class JobRunnerTest {
     @Test
     void allTestsPassingIsAccepted() throws Exception {
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> printed("ok\n", 0), Clock.systemUTC());
-        Job job = new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[0])), "main.py",
-                new byte[0], List.of(), new Job.JobLimits(1000, 64, 1024),
-                List.of(new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok\n".getBytes())),
-                Job.Comparison.EXACT, false, 1, List.of());
+        Job job = testedJob(List.of(), Job.Comparison.EXACT,
+                new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok\n".getBytes()));
         var outcome = runner.execute(job);
         assertEquals(Verdict.WRONG_ANSWER, outcome.tests().get(0).result().verdict(), "exact comparison sees the newline");
         assertEquals(Verdict.ACCEPTED, outcome.tests().get(1).result().verdict());
@@ -165,11 +161,9 @@ class JobRunnerTest {
     @Test
     void stagesAreSummedOverTheSandboxesOfTheTests() throws Exception {
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> printed("ok\n", 0), Clock.systemUTC());
-        Job job = new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[0])), "main.py",
-                new byte[0], List.of(), new Job.JobLimits(1000, 64, 1024), List.of(
-                        new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok".getBytes()),
-                        new Job.JobTest("c", null, null, "ok".getBytes())),
-                Job.Comparison.TRAILING_WHITESPACE, false, 1, List.of());
+        Job job = testedJob(List.of(), Job.Comparison.TRAILING_WHITESPACE,
+                new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok".getBytes()),
+                new Job.JobTest("c", null, null, "ok".getBytes()));
         assertEquals(new ExecutionEvent.StageTimings(null, 4L, 6L, 750L, 15L), runner.execute(job).context().timings(),
                 "3 x 1.6 ms of create is 4 ms: the sum is rounded, not each sandbox");
     }
@@ -190,13 +184,20 @@ class JobRunnerTest {
     }
 
     private static Job job(String runtime, String entry, List<String> args) {
-        return new Job(UUID.randomUUID(), runtime, List.of(new Job.JobFile(entry, new byte[0])), entry, new byte[0], args,
-                new Job.JobLimits(1000, 64, 1024), List.of(), null, false, 1, List.of());
+        return new Job(UUID.randomUUID(), runtime, new Job.Code(List.of(new Job.JobFile(entry, new byte[0])), entry),
+                new Job.Input(new byte[0], args), new Job.JobLimits(1000, 64, 1024), Job.Testing.NONE, Job.RunOptions.ONCE);
     }
 
     private static Job repeatedJob(int runs, List<String> outputFiles) {
-        return new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[0])), "main.py", new byte[0],
-                List.of(), new Job.JobLimits(1000, 64, 1024), List.of(), null, false, runs, outputFiles);
+        Job once = job("python", "main.py", List.of());
+        return new Job(once.submissionId(), once.runtime(), once.code(), once.input(), once.limits(), once.testing(),
+                new Job.RunOptions(false, runs, outputFiles));
+    }
+
+    private static Job testedJob(List<String> args, Job.Comparison comparison, Job.JobTest... tests) {
+        Job once = job("python", "main.py", args);
+        return new Job(once.submissionId(), once.runtime(), once.code(), once.input(), once.limits(),
+                new Job.Testing(List.of(tests), comparison), once.options());
     }
 
     private static SandboxRun measured(SandboxRuns run, long cpuMs, Map<String, byte[]> files) {

@@ -3,6 +3,7 @@ package dev.crucible.executor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crucible.queue.QueueMeters;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -20,7 +21,7 @@ class MetricsServerTest {
         // Held here: the gauge keeps only a weak reference to what it reads.
         JobMetrics jobs = new JobMetrics(registry);
         jobs.runStarted();
-        new QueueMetrics(registry).deadLettered("jobs");
+        new QueueMeters(registry).deadLettered("jobs");
         try (MetricsServer server = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), registry);
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + "/metrics");

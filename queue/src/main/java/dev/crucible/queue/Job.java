@@ -1,37 +1,78 @@
 package dev.crucible.queue;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
  * Everything an executor needs to run one submission. It carries the files themselves because
- * executors have no database access.
+ * executors have no database access. Its parts are unwrapped on the job stream, which carries one flat
+ * JSON object (JobCodecTest holds its shape).
  *
  * @param runtime the runtime's canonical name; the executor resolves it in its own catalog
- * @param files   the program's files
- * @param entryFile the path, among {@code files}, that the runtime's run command runs
- * @param stdin   the bytes given on standard input
- * @param args    argv handed to the program after the runtime's run command, never through a shell
- * @param runs    how often the program runs, each time in a fresh sandbox (1 when absent); never with tests
- * @param outputFiles relative paths of files the program writes, returned with the result
+ * @param code    the program's files and its entry file
+ * @param input   what the program is given
+ * @param testing the test cases, if any, and how their output is compared
+ * @param options how the program runs and what is kept of it
  */
-public record Job(UUID submissionId, String runtime, List<JobFile> files, String entryFile, byte[] stdin, List<String> args,
-                  JobLimits limits, List<JobTest> tests, Comparison comparison, boolean mergeStderr, int runs,
-                  List<String> outputFiles) {
+public record Job(UUID submissionId, String runtime, @JsonUnwrapped Code code, @JsonUnwrapped Input input,
+                  JobLimits limits, @JsonUnwrapped Testing testing, @JsonUnwrapped RunOptions options) {
     public Job {
         // A job can come from Redis, written by anything: refuse an incomplete one at decoding.
         Objects.requireNonNull(submissionId, "submissionId");
         Objects.requireNonNull(runtime, "runtime");
-        Objects.requireNonNull(entryFile, "entryFile");
-        Objects.requireNonNull(stdin, "stdin");
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(input, "input");
         Objects.requireNonNull(limits, "limits");
-        files = List.copyOf(files);
-        args = List.copyOf(args);
-        tests = tests == null ? List.of() : List.copyOf(tests);
-        comparison = comparison == null ? Comparison.TRAILING_WHITESPACE : comparison;
-        runs = Math.max(1, runs);
-        outputFiles = outputFiles == null ? List.of() : List.copyOf(outputFiles);
+        testing = testing == null ? Testing.NONE : testing;
+        options = options == null ? RunOptions.ONCE : options;
+    }
+
+    /**
+     * @param files     the program's files
+     * @param entryFile the path, among {@code files}, that the runtime's run command runs
+     */
+    public record Code(List<JobFile> files, String entryFile) {
+        public Code {
+            Objects.requireNonNull(entryFile, "entryFile");
+            files = List.copyOf(files);
+        }
+    }
+
+    /**
+     * @param stdin the bytes given on standard input
+     * @param args  argv handed to the program after the runtime's run command, never through a shell
+     */
+    public record Input(byte[] stdin, List<String> args) {
+        public Input {
+            Objects.requireNonNull(stdin, "stdin");
+            args = List.copyOf(args);
+        }
+    }
+
+    /** The test cases (none: the program just runs) and how each one's stdout is compared. */
+    public record Testing(List<JobTest> tests, Comparison comparison) {
+        public static final Testing NONE = new Testing(List.of(), null);
+
+        public Testing {
+            tests = tests == null ? List.of() : List.copyOf(tests);
+            comparison = comparison == null ? Comparison.TRAILING_WHITESPACE : comparison;
+        }
+    }
+
+    /**
+     * @param mergeStderr whether stderr goes into stdout, as one stream
+     * @param runs        how often the program runs, each time in a fresh sandbox (1 when absent); never with tests
+     * @param outputFiles relative paths of files the program writes, returned with the result
+     */
+    public record RunOptions(boolean mergeStderr, int runs, List<String> outputFiles) {
+        public static final RunOptions ONCE = new RunOptions(false, 1, List.of());
+
+        public RunOptions {
+            runs = Math.max(1, runs);
+            outputFiles = outputFiles == null ? List.of() : List.copyOf(outputFiles);
+        }
     }
 
     /** One test case: its own stdin and args (null for the submission's), and the stdout it expects. */

@@ -75,8 +75,8 @@ class RedisQueueIT {
     }
 
     private static Job job() {
-        return new Job(UUID.randomUUID(), "python", List.of(new Job.JobFile("main.py", new byte[] {0, 1, 2})), "main.py",
-                "in".getBytes(), List.of("a b"), new Job.JobLimits(1000, 64, 1024), List.of(), null, false, 1, List.of());
+        return new Job(UUID.randomUUID(), "python", new Job.Code(List.of(new Job.JobFile("main.py", new byte[] {0, 1, 2})), "main.py"),
+                new Job.Input("in".getBytes(), List.of("a b")), new Job.JobLimits(1000, 64, 1024), Job.Testing.NONE, Job.RunOptions.ONCE);
     }
 
     @Test
@@ -88,8 +88,8 @@ class RedisQueueIT {
             assertEquals(1, taken.size());
             Job received = taken.getFirst().job();
             assertEquals(sent.submissionId(), received.submissionId());
-            assertArrayEquals(new byte[] {0, 1, 2}, received.files().getFirst().content());
-            assertEquals(List.of("a b"), received.args());
+            assertArrayEquals(new byte[] {0, 1, 2}, received.code().files().getFirst().content());
+            assertEquals(List.of("a b"), received.input().args());
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crucible.testsupport.Sandboxes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ class FaultToleranceIT {
         JsonNode done = stack.awaitFinal(List.of(id), FINAL_WITHIN).getFirst();
         assertEquals("accepted", done.get("verdict").asText(), done.toString());
         assertEquals("survived\n", done.get("stdout").asText());
-        awaitTrue("the killed run's sandbox to be swept", Duration.ofSeconds(30), () -> RunningStack.sandboxes() == 0);
+        awaitTrue("the killed run's sandbox to be swept", Duration.ofSeconds(30), () -> Sandboxes.existing() == 0);
     }
 
     @Test

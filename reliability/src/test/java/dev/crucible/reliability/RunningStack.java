@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crucible.testsupport.StackVariables;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,11 +38,7 @@ final class RunningStack {
     private final URI executorMetrics = URI.create(variable("CRUCIBLE_TEST_EXECUTOR_METRICS_URL"));
 
     static String variable(String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            fail(name + " is not set: run the integration tests through ./crucible test");
-        }
-        return value;
+        return StackVariables.variable(name);
     }
 
     record Answer(int status, String contentType, JsonNode body) {}
@@ -197,24 +194,6 @@ final class RunningStack {
             return response.body();
         } catch (IOException e) {
             throw new AssertionError(uri + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
-
-    /** Sandbox containers that exist now, asked of Docker through the proxy. */
-    static int sandboxes() {
-        URI docker = URI.create(variable("CRUCIBLE_TEST_DOCKER_HOST").replace("tcp://", "http://"));
-        String filter = java.net.URLEncoder.encode("{\"label\":[\"dev.crucible.sandbox\"]}", java.nio.charset.StandardCharsets.UTF_8);
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(docker.resolve("/v1.41/containers/json?all=true&filters=" + filter))
-                            .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, response.statusCode(), response::body);
-            return JSON.readTree(response.body()).size();
-        } catch (IOException e) {
-            throw new AssertionError("cannot ask Docker for sandboxes: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);

@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 /**
  * Turns the bytes of one manifest into a {@link RuntimeManifest}, or says which field is wrong.
  *
- * <p>The image tag is derived from a SHA-256 of the manifest's exact bytes; the launcher computes the
- * same hash with {@code sha256sum}, so both sides agree on which image belongs to which manifest.
+ * <p>The image tag is derived from a SHA-256 of the manifest's exact bytes; the launcher reads it (and
+ * the checked name and packages) from {@link RuntimeImages} instead of computing it again, so both sides
+ * agree on which image belongs to which manifest.
  */
 final class ManifestParser {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
@@ -29,17 +30,22 @@ final class ManifestParser {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    /** The JSON shape of a manifest, before validation. */
-    private record Raw(
-            String name,
-            String version,
-            List<String> aliases,
-            List<String> packages,
-            @JsonProperty("source_file") String sourceFile,
-            List<String> compile,
-            @JsonProperty("compile_limits") RawLimits compileLimits,
-            List<String> run,
-            @JsonProperty("default_limits") RawLimits defaultLimits) {}
+    /**
+     * The JSON shape of a manifest, before validation. A class, not a record: its nine fields are the
+     * file's, side by side, and with a part grouped by {@code @JsonUnwrapped} Jackson would accept
+     * unknown fields instead of refusing them.
+     */
+    private static final class Raw {
+        @JsonProperty String name;
+        @JsonProperty String version;
+        @JsonProperty List<String> aliases;
+        @JsonProperty List<String> packages;
+        @JsonProperty("source_file") String sourceFile;
+        @JsonProperty List<String> compile;
+        @JsonProperty("compile_limits") RawLimits compileLimits;
+        @JsonProperty List<String> run;
+        @JsonProperty("default_limits") RawLimits defaultLimits;
+    }
 
     private record RawLimits(
             @JsonProperty("wall_time_ms") Long wallTimeMs,
@@ -59,31 +65,31 @@ final class ManifestParser {
         if (raw == null) {
             throw new InvalidManifestException(file, "(whole file)", "is empty");
         }
-        String name = matching(file, "name", raw.name(), NAME);
+        String name = matching(file, "name", raw.name, NAME);
         String stem = file.getFileName().toString().replaceFirst("\\.json$", "");
         if (!stem.equals(name)) {
             throw new InvalidManifestException(file, "name", "is '" + name + "' but the file is named " + stem + ".json");
         }
-        String version = matching(file, "version", raw.version(), VERSION);
-        List<String> aliases = raw.aliases() == null ? List.of() : raw.aliases();
+        String version = matching(file, "version", raw.version, VERSION);
+        List<String> aliases = raw.aliases == null ? List.of() : raw.aliases;
         for (String alias : aliases) {
             matching(file, "aliases", alias, ALIAS);
         }
-        List<String> packages = required(file, "packages", raw.packages());
+        List<String> packages = required(file, "packages", raw.packages);
         for (String pkg : packages) {
             matching(file, "packages", pkg, PACKAGE);
         }
-        String sourceFile = matching(file, "source_file", raw.sourceFile(), FILE_NAME);
-        List<String> run = arguments(file, "run", required(file, "run", raw.run()));
-        List<String> compile = arguments(file, "compile", raw.compile() == null ? List.of() : raw.compile());
-        if (raw.defaultLimits() == null) {
+        String sourceFile = matching(file, "source_file", raw.sourceFile, FILE_NAME);
+        List<String> run = arguments(file, "run", required(file, "run", raw.run));
+        List<String> compile = arguments(file, "compile", raw.compile == null ? List.of() : raw.compile);
+        if (raw.defaultLimits == null) {
             throw new InvalidManifestException(file, "default_limits", "is missing");
         }
-        RuntimeManifest.DefaultLimits limits = limits(file, "default_limits", raw.defaultLimits());
-        RuntimeManifest.DefaultLimits compileLimits = raw.compileLimits() == null
-                ? RuntimeManifest.COMPILE_LIMITS : limits(file, "compile_limits", raw.compileLimits());
-        return new RuntimeManifest(name, version, aliases, packages, sourceFile, compile, compileLimits, run,
-                limits, imageTag(name, content));
+        RuntimeManifest.DefaultLimits limits = limits(file, "default_limits", raw.defaultLimits);
+        RuntimeManifest.DefaultLimits compileLimits = raw.compileLimits == null
+                ? RuntimeManifest.COMPILE_LIMITS : limits(file, "compile_limits", raw.compileLimits);
+        return new RuntimeManifest(name, version, aliases, new RuntimeManifest.Image(imageTag(name, content), packages),
+                sourceFile, new RuntimeManifest.Compile(compile, compileLimits), run, limits);
     }
 
     private static List<String> arguments(Path file, String field, List<String> argv) {

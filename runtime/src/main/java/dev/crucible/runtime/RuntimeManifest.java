@@ -8,39 +8,53 @@ import java.util.List;
  * @param name          the canonical name, e.g. {@code python}
  * @param version       the language version the image provides
  * @param aliases       other names a submission may use
- * @param packages      the Debian packages installed into the sandbox image
+ * @param image         the sandbox image built from this manifest
  * @param sourceFile    the file name a single-file submission is stored under; in {@code compile} and
  *                      {@code run}, an argument equal to it stands for the submission's entry file
- * @param compile       the argv that compiles the program in the work folder; empty for interpreted languages
- * @param compileLimits the limits of the compile step, whatever the submission's limits are
+ * @param compile       the compile step; its command is empty for interpreted languages
  * @param run           the argv that runs the program inside the work folder
  * @param defaultLimits the limits a submission gets when it names none
- * @param imageTag      the local Docker image built from this manifest; it changes whenever the manifest does
  */
 public record RuntimeManifest(
         String name,
         String version,
         List<String> aliases,
-        List<String> packages,
+        Image image,
         String sourceFile,
-        List<String> compile,
-        DefaultLimits compileLimits,
+        Compile compile,
         List<String> run,
-        DefaultLimits defaultLimits,
-        String imageTag) {
+        DefaultLimits defaultLimits) {
 
     /** Limits of a compile step when the manifest names none. */
     public static final DefaultLimits COMPILE_LIMITS = new DefaultLimits(30_000, 1024);
 
     public RuntimeManifest {
         aliases = List.copyOf(aliases);
-        packages = List.copyOf(packages);
-        compile = List.copyOf(compile);
         run = List.copyOf(run);
     }
 
     public boolean compiled() {
-        return !compile.isEmpty();
+        return !compile.command().isEmpty();
+    }
+
+    /**
+     * @param tag      the local Docker image; it changes whenever the manifest does
+     * @param packages the Debian packages installed into it
+     */
+    public record Image(String tag, List<String> packages) {
+        public Image {
+            packages = List.copyOf(packages);
+        }
+    }
+
+    /**
+     * @param command the argv that compiles the program in the work folder; empty for interpreted languages
+     * @param limits  the limits of the compile step, whatever the submission's limits are
+     */
+    public record Compile(List<String> command, DefaultLimits limits) {
+        public Compile {
+            command = List.copyOf(command);
+        }
     }
 
     /** Limits a submission gets when it does not set them. */

@@ -33,8 +33,8 @@ class RuntimeCatalogTest {
 
     @Test
     void imageTagFollowsTheManifestContent() throws Exception {
-        String first = load("python.json", PYTHON).find("python").orElseThrow().imageTag();
-        String second = load("python.json", PYTHON.replace("3.11", "3.12")).find("python").orElseThrow().imageTag();
+        String first = load("python.json", PYTHON).find("python").orElseThrow().image().tag();
+        String second = load("python.json", PYTHON.replace("3.11", "3.12")).find("python").orElseThrow().image().tag();
         assertTrue(first.startsWith("crucible-runtime/python:"));
         assertNotEquals(first, second);
     }

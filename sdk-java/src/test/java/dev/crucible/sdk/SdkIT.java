@@ -1,9 +1,9 @@
 package dev.crucible.sdk;
 
+import static dev.crucible.testsupport.StackVariables.variable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.sdk.api.RuntimesApi;
@@ -21,14 +21,6 @@ import org.junit.jupiter.api.Test;
 
 /** The generated Java SDK driving the running stack, the way the README shows it. */
 class SdkIT {
-    private static String variable(String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            fail(name + " is not set: run the integration tests through ./crucible test");
-        }
-        return value;
-    }
-
     private static ApiClient client(String key) {
         ApiClient client = new ApiClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)),
                 new ObjectMapper().findAndRegisterModules(), variable("CRUCIBLE_TEST_API_URL"));

@@ -156,9 +156,8 @@ public final class SubmissionService {
                 throw new ApiException.InvalidCallbackUrl(e.getMessage());
             }
         }
-        return new SubmissionStore.NewSubmission(id, caller, job.runtime(), job.limits().wallTimeMs(),
-                job.limits().memoryMb(), job.limits().outputBytes(), codec.encode(job), request.getCallbackUrl(), clock.instant(),
-                idempotencyKey, requestHash);
+        return new SubmissionStore.NewSubmission(id, caller, job.runtime(), job.limits(), codec.encode(job),
+                request.getCallbackUrl(), clock.instant(), new SubmissionStore.Idempotency(idempotencyKey, requestHash));
     }
 
     /** Turns a refusal into the error the client gets: 422 when no retry helps, else 429 or 503 with {@code Retry-After}. */
@@ -191,7 +190,7 @@ public final class SubmissionService {
 
     private SubmissionRecord justQueued(SubmissionStore.NewSubmission row) {
         return new SubmissionRecord(row.id(), row.caller().keyId(), Status.QUEUED, row.runtime(),
-                new SubmissionRecord.Limits(row.wallTimeLimitMs(), row.memoryLimitMb()),
+                new SubmissionRecord.Limits(row.limits().wallTimeMs(), row.limits().memoryMb()),
                 new SubmissionRecord.Times(row.createdAt(), null, null, null), null, null);
     }
 

@@ -4,6 +4,7 @@ import dev.crucible.api.admission.Admission;
 import dev.crucible.api.audit.AuditLog;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.queue.ExecutionEvent;
+import dev.crucible.queue.Job;
 import dev.crucible.queue.Verdict;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,10 +42,19 @@ public final class SubmissionStore {
         this.jdbi = jdbi;
     }
 
-    /** A submission to store: the row's fields, and the queue message for the outbox. */
-    record NewSubmission(UUID id, Caller caller, String runtime, long wallTimeLimitMs, long memoryLimitMb,
-                         long outputLimitBytes, String job, String callbackUrl, Instant createdAt,
-                         String idempotencyKey, byte[] requestHash) {}
+    /**
+     * A submission to store: the row's fields, and the queue message for the outbox.
+     *
+     * @param limits the job's limits, stored beside it in columns of their own
+     * @param job    the job as it travels on the stream ({@link dev.crucible.queue.JobCodec})
+     */
+    record NewSubmission(UUID id, Caller caller, String runtime, Job.JobLimits limits, String job, String callbackUrl,
+                         Instant createdAt, Idempotency idempotency) {}
+
+    /** The client's Idempotency-Key and the hash of the request it came with; both null without a key. */
+    record Idempotency(String key, byte[] requestHash) {
+        static final Idempotency NONE = new Idempotency(null, null);
+    }
 
     /** An earlier submission made with the same Idempotency-Key by the same API key. */
     record Earlier(UUID id, byte[] requestHash) {}
@@ -94,9 +104,10 @@ public final class SubmissionStore {
                                 cast(:batch as uuid), :position)""")
                         .bind("id", s.id()).bind("key", caller.keyId()).bind("queued", Status.QUEUED.wireName())
                         .bind("runtime", s.runtime())
-                        .bind("wall", s.wallTimeLimitMs()).bind("memory", s.memoryLimitMb()).bind("output", s.outputLimitBytes())
+                        .bind("wall", s.limits().wallTimeMs()).bind("memory", s.limits().memoryMb())
+                        .bind("output", s.limits().outputBytes())
                         .bind("job", s.job()).bind("callback", s.callbackUrl())
-                        .bind("idem", s.idempotencyKey()).bind("hash", s.requestHash())
+                        .bind("idem", s.idempotency().key()).bind("hash", s.idempotency().requestHash())
                         .bind("batch", batchId == null ? null : batchId.toString()).bindByType("position", batchId == null ? null : i, Integer.class)
                         .execute();
                 h.createUpdate("insert into outbox (submission_id) values (:id)").bind("id", s.id()).execute();

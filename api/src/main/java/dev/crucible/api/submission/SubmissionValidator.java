@@ -66,9 +66,9 @@ final class SubmissionValidator {
         }
         Job.Comparison comparison = request.getCompare() == null ? Job.Comparison.TRAILING_WHITESPACE
                 : Job.Comparison.valueOf(request.getCompare().name());
-        return new Job(submissionId, runtime.name(), files, files.getFirst().path(), stdin, args,
-                new Job.JobLimits(wall, memory, maxima.outputLimitBytes()), tests, comparison,
-                Boolean.TRUE.equals(request.getMergeStderr()), runs, outputFiles);
+        return new Job(submissionId, runtime.name(), new Job.Code(files, files.getFirst().path()), new Job.Input(stdin, args),
+                new Job.JobLimits(wall, memory, maxima.outputLimitBytes()), new Job.Testing(tests, comparison),
+                new Job.RunOptions(Boolean.TRUE.equals(request.getMergeStderr()), runs, outputFiles));
     }
 
     private static List<String> outputFiles(List<FieldError> errors, List<String> given, boolean withTests) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crucible.api.StackUnderTest;
+import dev.crucible.testsupport.Sandboxes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,7 +57,7 @@ class CancellationIT {
         HttpResponse<String> answer = cancel(id, stack.adminKey());
         assertEquals(200, answer.statusCode(), answer.body());
         assertEquals("cancelled", status(id));
-        assertTrue(StackUnderTest.noSandboxWithin(Duration.ofSeconds(10)), "the sandbox must be killed and removed");
+        assertTrue(Sandboxes.noneWithin(Duration.ofSeconds(10)), "the sandbox must be killed and removed");
         long took = (System.nanoTime() - asked) / 1_000_000;
         assertTrue(took < 10_000, "took " + took + " ms");
     }
@@ -74,7 +75,7 @@ class CancellationIT {
         for (String sleeper : sleepers.subList(0, 3)) {
             cancel(sleeper, stack.adminKey());
         }
-        assertTrue(StackUnderTest.noSandboxWithin(Duration.ofSeconds(15)));
+        assertTrue(Sandboxes.noneWithin(Duration.ofSeconds(15)));
         var result = stack.get("/v1/submissions/" + last, stack.adminKey()).body();
         assertEquals("cancelled", result.get("status").asText());
         assertFalse(result.has("started_at"), "a cancelled queued submission never starts");

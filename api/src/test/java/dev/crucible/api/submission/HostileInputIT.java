@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crucible.api.StackUnderTest;
+import dev.crucible.testsupport.Sandboxes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -225,9 +226,9 @@ class HostileInputIT {
         var answer = stack.submit("{\"runtime\":\"python\",\"source\":\"print('still fine')\"}");
         assertEquals("still fine\n", answer.body().get("stdout").asText());
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (StackUnderTest.sandboxContainers() > 0 || gvisorProcesses() > 0) {
+        while (Sandboxes.existing() > 0 || gvisorProcesses() > 0) {
             assertTrue(System.nanoTime() < deadline,
-                    "left behind: " + StackUnderTest.sandboxContainers() + " sandbox container(s), " + gvisorProcesses() + " runsc process(es)");
+                    "left behind: " + Sandboxes.existing() + " sandbox container(s), " + gvisorProcesses() + " runsc process(es)");
             Thread.sleep(250);
         }
         assertTrue(serverHealthy());

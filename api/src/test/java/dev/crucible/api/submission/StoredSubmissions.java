@@ -3,6 +3,7 @@ package dev.crucible.api.submission;
 import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.queue.ExecutionEvent;
+import dev.crucible.queue.Job;
 import java.time.Instant;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -21,8 +22,8 @@ public final class StoredSubmissions {
 
     /** Stores a queued python submission of {@code caller}, with a callback when {@code callbackUrl} is set. */
     public void queued(UUID id, Caller caller, String callbackUrl) {
-        SubmissionService.requireAdmitted(store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python", 1000, 64, 1024, "{}",
-                callbackUrl, Instant.now(), null, null), new Admission(1000)));
+        SubmissionService.requireAdmitted(store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python",
+                new Job.JobLimits(1000, 64, 1024), "{}", callbackUrl, Instant.now(), SubmissionStore.Idempotency.NONE), new Admission(1000)));
     }
 
     /** Stores an outcome as the event consumer does; false when the submission was completed already. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crucible.api.StackUnderTest;
+import dev.crucible.testsupport.Sandboxes;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class SubmissionApiIT {
         long wall = answer.body().get("wall_time_ms").asLong();
         assertTrue(wall >= 1000 && wall < 2500, "wall time " + wall + " ms should be the 1000 ms limit plus a small margin");
         assertTrue(elapsedMs < 10_000, "the whole request took " + elapsedMs + " ms");
-        assertTrue(StackUnderTest.noSandboxWithin(Duration.ofSeconds(15)), "no sandbox container may be left behind");
+        assertTrue(Sandboxes.noneWithin(Duration.ofSeconds(15)), "no sandbox container may be left behind");
     }
 
     @Test

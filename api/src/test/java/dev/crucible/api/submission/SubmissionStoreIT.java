@@ -11,6 +11,7 @@ import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.queue.ExecutionEvent;
+import dev.crucible.queue.Job;
 import dev.crucible.queue.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,7 +54,8 @@ class SubmissionStoreIT {
         UUID id = UUID.randomUUID();
         // Refused as the client would be: through the HTTP edge's mapping of the admission's decision.
         SubmissionService.requireAdmitted(store.insertQueued(
-                new SubmissionStore.NewSubmission(id, caller, "python", 1000, 64, 1024, "{}", null, Instant.now(), null, null),
+                new SubmissionStore.NewSubmission(id, caller, "python", new Job.JobLimits(1000, 64, 1024), "{}", null,
+                        Instant.now(), SubmissionStore.Idempotency.NONE),
                 new Admission(maxQueued)));
         return id;
     }
@@ -164,7 +166,8 @@ class SubmissionStoreIT {
         UUID id = queued();
         outbox.done(id);
         assertThrows(RuntimeException.class, () -> store.insertQueued(
-                new SubmissionStore.NewSubmission(id, caller, "python", 1, 1, 1, "{}", null, Instant.now(), null, null), new Admission(1000)));
+                new SubmissionStore.NewSubmission(id, caller, "python", new Job.JobLimits(1, 1, 1), "{}", null, Instant.now(),
+                        SubmissionStore.Idempotency.NONE), new Admission(1000)));
         assertTrue(outbox.olderThan(Duration.ZERO, 10).isEmpty(), "the transaction must not leave an intent behind");
     }
 

@@ -41,12 +41,12 @@ class SubmissionValidatorTest {
     void missingLimitsTakeTheRuntimeDefaults() throws Exception {
         Job job = validator().validate(UUID.randomUUID(), python("print(1)"));
         assertEquals(new Job.JobLimits(5000, 256, 65536), job.limits());
-        assertEquals("main.py", job.entryFile());
+        assertEquals("main.py", job.code().entryFile());
     }
 
     @Test
     void runsDefaultToOne() throws Exception {
-        assertEquals(1, validator().validate(UUID.randomUUID(), python("print(1)")).runs());
+        assertEquals(1, validator().validate(UUID.randomUUID(), python("print(1)")).options().runs());
     }
 
     @Test
@@ -130,6 +130,6 @@ class SubmissionValidatorTest {
     @Test
     void firstFileIsTheEntryFile() throws Exception {
         var request = new SubmissionRequest("python").files(List.of(new SourceFile("src/app.py", "1"), new SourceFile("lib.py", "2")));
-        assertEquals("src/app.py", validator().validate(UUID.randomUUID(), request).entryFile());
+        assertEquals("src/app.py", validator().validate(UUID.randomUUID(), request).code().entryFile());
     }
 }

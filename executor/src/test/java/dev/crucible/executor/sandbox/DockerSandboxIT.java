@@ -3,9 +3,9 @@ package dev.crucible.executor.sandbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.crucible.runtime.RuntimeCatalog;
+import dev.crucible.testsupport.StackVariables;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,18 +23,14 @@ class DockerSandboxIT {
     private static String pythonImage;
 
     static String variable(String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            fail(name + " is not set: run the integration tests through ./crucible test");
-        }
-        return value;
+        return StackVariables.variable(name);
     }
 
     @BeforeAll
     static void connect() {
         sandbox = DockerSandbox.connect(URI.create(variable("CRUCIBLE_TEST_DOCKER_HOST")), SandboxPolicy.DEFAULT,
                 java.nio.file.Path.of("/sys/fs/cgroup"), OWNER);
-        pythonImage = RuntimeCatalog.load(Path.of(variable("CRUCIBLE_TEST_RUNTIMES_DIR"))).find("python").orElseThrow().imageTag();
+        pythonImage = RuntimeCatalog.load(Path.of(variable("CRUCIBLE_TEST_RUNTIMES_DIR"))).find("python").orElseThrow().image().tag();
     }
 
     @AfterAll
@@ -231,7 +227,7 @@ class DockerSandboxIT {
 
     @Test
     void theSandboxLimitsApplyToTheExecutedProgram() {
-        String bash = RuntimeCatalog.load(Path.of(variable("CRUCIBLE_TEST_RUNTIMES_DIR"))).find("bash").orElseThrow().imageTag();
+        String bash = RuntimeCatalog.load(Path.of(variable("CRUCIBLE_TEST_RUNTIMES_DIR"))).find("bash").orElseThrow().image().tag();
         SandboxRun run = sandbox.run(SandboxSpec.program(UUID.randomUUID().toString(), bash,
                 List.of("bash", "-c", "ulimit -n; ulimit -f; ulimit -u"), List.of(), new byte[0],
                 SandboxSpec.Limits.of(Duration.ofSeconds(10), 128L << 20, 4096)), Cancellation.NEVER);

@@ -80,7 +80,7 @@ class RuntimeConformanceIT {
     }
 
     private static SandboxRun shell(String runtime, String script) {
-        return sandbox.run(SandboxSpec.program(UUID.randomUUID().toString(), catalog.find(runtime).orElseThrow().imageTag(),
+        return sandbox.run(SandboxSpec.program(UUID.randomUUID().toString(), catalog.find(runtime).orElseThrow().image().tag(),
                 List.of("/bin/sh", "main.sh"), List.of(new SandboxSpec.SandboxFile("main.sh", script.getBytes(StandardCharsets.UTF_8))),
                 new byte[0], SandboxSpec.Limits.of(Duration.ofSeconds(20), 128L << 20, 8192)), Cancellation.NEVER);
     }

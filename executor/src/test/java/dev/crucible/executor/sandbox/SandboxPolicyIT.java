@@ -39,7 +39,7 @@ class SandboxPolicyIT {
     private static String allowedBody() {
         try (InputStream in = SandboxPolicyIT.class.getResourceAsStream("/allowed-create.json")) {
             String image = RuntimeCatalog.load(Path.of(DockerSandboxIT.variable("CRUCIBLE_TEST_RUNTIMES_DIR")))
-                    .find("python").orElseThrow().imageTag();
+                    .find("python").orElseThrow().image().tag();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("IMAGE", image)
                     .replace("\"RUN\"", "\"" + UUID.randomUUID() + "\"");
         } catch (IOException e) {

@@ -1,13 +1,16 @@
-package dev.crucible.executor;
+package dev.crucible.queue;
 
-import dev.crucible.queue.QueueObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** What the queue did on its own, counted: jobs this executor reclaimed from dead ones, and dead-lettered. */
-final class QueueMetrics implements QueueObserver {
+/**
+ * What the queue did on its own, counted by stream: entries reclaimed from dead consumers, and entries
+ * dead-lettered. One definition of the names for both processes (the api's event stream, the
+ * executor's job stream).
+ */
+public final class QueueMeters implements QueueObserver {
     private final MeterRegistry registry;
 
-    QueueMetrics(MeterRegistry registry) {
+    public QueueMeters(MeterRegistry registry) {
         this.registry = registry;
     }
 

@@ -1,0 +1,78 @@
+# shellcheck shell=bash
+# The build: the Java modules (Maven), the web page (npm) and the runtime images (debootstrap).
+
+build_java() {
+    local stamp="$STATE/build.stamp"
+    if [[ -f "$stamp" && -f "$(module_jar api)" && -f "$(module_jar executor)" && -f "$(module_jar runtime)" ]] \
+        && [[ -z "$(find "$ROOT/pom.xml" "$ROOT/openapi.yaml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$stamp" -print -quit)" ]]; then
+        return
+    fi
+    say "building (Maven, Java 25)"
+    # The runtime classpaths are copied afresh: copy-dependencies only adds, so a jar dropped from a
+    # pom (slf4j-simple, say, beside the provider that replaced it) would otherwise stay on them.
+    rm -rf "$ROOT/api/target/lib" "$ROOT/executor/target/lib" "$ROOT/runtime/target/lib"
+    (cd "$ROOT" && mvn -B -q -DskipTests package) || die "the build failed"
+    touch "$stamp"
+}
+
+# The web page (frontend-ts, built by Vite into frontend-ts/dist), when the checkout has it. Its
+# src/generated comes from the Maven build, so this runs after build_java. npm ci runs only when
+# package-lock.json changed since the last install; the build only when a file of the page did.
+build_page() {
+    [[ -f "$PAGE/package.json" ]] || return 0
+    [[ -f "$PAGE/package-lock.json" ]] || die "frontend-ts/package-lock.json is missing; npm ci installs from it"
+    local lock_stamp="$STATE/page-lock.sha256" build_stamp="$STATE/page.stamp" lock
+    lock=$(sha256sum "$PAGE/package-lock.json" | cut -d' ' -f1)
+    if [[ ! -d "$PAGE/node_modules" || "$(cat "$lock_stamp" 2>/dev/null)" != "$lock" ]]; then
+        say "installing the page's dependencies (npm ci)"
+        npm --prefix "$PAGE" ci --no-audit --no-fund >"$LOGS/page-npm-ci.log" 2>&1 \
+            || die "npm ci failed; see $LOGS/page-npm-ci.log"
+        echo "$lock" > "$lock_stamp"
+        rm -f "$build_stamp"
+    fi
+    # (-mindepth 1: the folder itself changes when the build first makes dist/.)
+    if [[ -f "$build_stamp" && -f "$PAGE/dist/index.html" ]] && [[ -z "$(find "$PAGE" -mindepth 1 \( -path "$PAGE/node_modules" \
+            -o -path "$PAGE/dist" -o -path "$PAGE/target" \) -prune -o -newer "$build_stamp" -print -quit)" ]]; then
+        return
+    fi
+    say "building the page (npm run build into frontend-ts/dist)"
+    # Stamped with the time the build started: a file changed during the build is built next time.
+    touch "$build_stamp.new"
+    npm --prefix "$PAGE" run build >"$LOGS/page-build.log" 2>&1 || die "building the page failed; see $LOGS/page-build.log"
+    [[ -f "$PAGE/dist/index.html" ]] || die "npm run build made no frontend-ts/dist/index.html"
+    mv "$build_stamp.new" "$build_stamp"
+}
+
+# Each runtime image comes from its manifest: debootstrap of Debian bookworm with the manifest's
+# packages, imported into Docker. Tagged by the manifest's hash, so only a changed manifest rebuilds.
+# The tag, the name and the packages come checked from runtime_images (ManifestParser's rules).
+build_images() {
+    local listing image
+    local -a images
+    listing=$(runtime_images) || die "the runtime manifests in runtimes/ are not valid (see above)"
+    mapfile -t images <<< "$listing"
+    for image in "${images[@]}"; do
+        local tag name packages rootfs
+        IFS=$'\t' read -r name tag packages <<< "$image"
+        docker image inspect "$tag" >/dev/null 2>&1 && continue
+        say "building runtime image $tag (debootstrap: $packages)"
+        rootfs=$(mktemp -d "$STATE/cache/rootfs.XXXXXX")
+        mkdir -p "$STATE/cache/debootstrap"
+        if ! debootstrap --variant=minbase --cache-dir="$STATE/cache/debootstrap" --include="$packages" \
+                bookworm "$rootfs" "$MIRROR" > "$LOGS/image-$name.log" 2>&1; then
+            # A failed debootstrap can leave /proc and /sys mounted inside the folder.
+            umount -R "$rootfs/proc" "$rootfs/sys" 2>/dev/null || true
+            rm -rf --one-file-system "$rootfs"
+            die "building $tag failed; see $LOGS/image-$name.log"
+        fi
+        rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+        mkdir -p "$rootfs/workspace" "$rootfs/io"
+        chown 65534:65534 "$rootfs/workspace"
+        tar -C "$rootfs" -c . | docker import --change 'USER 65534:65534' --change 'WORKDIR /workspace' \
+            --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$tag" >/dev/null
+        rm -rf "$rootfs"
+        # Images of earlier versions of this manifest are not used any more.
+        docker images --format '{{.Repository}}:{{.Tag}}' "crucible-runtime/$name" | grep -vxF "$tag" \
+            | xargs -r docker rmi >/dev/null 2>&1 || true
+    done
+}

@@ -1,0 +1,120 @@
+# shellcheck shell=bash
+# The commands of ./crucible: up, down, status, logs and test.
+
+cmd_up() {
+    local show_key=${1:-show-key}
+    require_root
+    # The page is built with npm: Debian's, unless a Node is installed already.
+    if [[ -f "$PAGE/package.json" ]] && ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
+    install_packages
+    create_users
+    prepare_state
+    build_java
+    build_page
+    if [[ -z "${CRUCIBLE_DOCKER_HOST:-}" ]]; then
+        start_dockerd
+        build_images
+    fi
+    start_postgres
+    start_redis
+    start_proxy
+    restrict_proxy
+    start_api
+    start_executor
+    start_nginx
+    wait_ready
+    say "Crucible is up"
+    echo "URL:           $(web_url)   (the api itself: http://$API_ADDR, this machine only)"
+    if [[ -z "${CRUCIBLE_TLS_CERT:-}" ]]; then echo "Certificate:   self-signed, $TLS_CERT (curl --cacert, or trust it in the browser)"; fi
+    if [[ "$show_key" == show-key ]]; then echo "Admin API key: $(admin_key)"; else echo "Admin API key: in .crucible/admin-key"; fi
+    echo "Try:           curl --cacert $TLS_CERT -H \"Authorization: Bearer \$(cat .crucible/admin-key)\" $(web_url)/v1/runtimes"
+}
+
+cmd_down() {
+    require_root
+    stop_pidfile nginx
+    stop_pidfile executor
+    stop_pidfile api
+    stop_pidfile docker-proxy
+    stop_pidfile redis
+    if [[ -s "$STATE/postgres/PG_VERSION" ]] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$STATE/postgres" status >/dev/null 2>&1; then
+        say "stopping PostgreSQL"
+        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$STATE/postgres" -m fast -w stop >/dev/null
+    fi
+    stop_pidfile dockerd
+}
+
+cmd_status() {
+    local name
+    for name in dockerd docker-proxy redis api executor nginx; do
+        if alive "$RUN/$name.pid"; then printf '%-13s up    pid %s\n' "$name" "$(cat "$RUN/$name.pid")"
+        else printf '%-13s down\n' "$name"; fi
+    done
+    if [[ -s "$STATE/postgres/PG_VERSION" ]] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$STATE/postgres" status >/dev/null 2>&1; then
+        printf '%-13s up    127.0.0.1:%s\n' postgres "$PG_PORT"
+    else
+        printf '%-13s down\n' postgres
+    fi
+    printf '%-13s %s\n' sandbox "$(runsc_version), platform $RUNSC_PLATFORM"
+    printf '%-13s %s\n' ready "$(curl -sS "http://$API_ADDR/v1/ready" 2>/dev/null || echo 'no answer')"
+    printf '%-13s %s  %s\n' web "$(web_url)" \
+        "$(curl -sS -o /dev/null -w 'HTTP %{http_code}' --cacert "$TLS_CERT" "$(web_url)/v1/health" 2>/dev/null || echo 'no answer')"
+}
+
+cmd_logs() {
+    local name=${1:-api} follow=${2:-}
+    # shellcheck disable=SC2012 # the logs are named after the launcher's components: plain names
+    [[ -f "$LOGS/$name.log" ]] || die "no log for '$name'; there are: $(cd "$LOGS" 2>/dev/null && ls | sed 's/\.log$//' | tr '\n' ' ')"
+    if [[ "$follow" == -f ]]; then tail -n 100 -f "$LOGS/$name.log"; else tail -n 100 "$LOGS/$name.log"; fi
+}
+
+# The launcher, its parts and the bench scripts, by shellcheck (following what they source, whose
+# paths are written from the checkout's root); any finding fails the run.
+check_scripts() {
+    say "checking the launcher and the bench scripts (shellcheck)"
+    (cd "$ROOT" && shellcheck -x crucible launcher/*.sh bench/*) || die "shellcheck has findings in the scripts (above)"
+}
+
+cmd_test() {
+    # The browser tests drive Debian's Chromium; no tool downloads a browser of its own.
+    if [[ -f "$PAGE/package.json" ]]; then PACKAGES+=(chromium); fi
+    PACKAGES+=(shellcheck)
+    # The scripts are checked before anything starts; cmd_up then finds no package missing.
+    require_root
+    install_packages
+    check_scripts
+    cmd_up hide-key
+    say "running the test suite"
+    (
+        cd "$ROOT" || exit
+        export CRUCIBLE_TEST_API_URL="http://$API_ADDR"
+        # Assigned, then exported: `export NAME="$(command)"` would hide a failing command.
+        CRUCIBLE_TEST_ADMIN_KEY="$(admin_key)"
+        CRUCIBLE_TEST_DATABASE_URL="$(database_url)"
+        CRUCIBLE_TEST_DATABASE_USER="$(database_user)"
+        CRUCIBLE_TEST_DATABASE_PASSWORD="$(database_password)"
+        CRUCIBLE_TEST_REDIS_URI="$(redis_uri)"
+        CRUCIBLE_TEST_DOCKER_HOST="$(docker_host)"
+        CRUCIBLE_TEST_WEB_URL="$(web_url)"
+        CRUCIBLE_TEST_HTTP_URL="$(http_url)"
+        export CRUCIBLE_TEST_ADMIN_KEY CRUCIBLE_TEST_DATABASE_URL CRUCIBLE_TEST_DATABASE_USER \
+            CRUCIBLE_TEST_DATABASE_PASSWORD CRUCIBLE_TEST_REDIS_URI CRUCIBLE_TEST_DOCKER_HOST \
+            CRUCIBLE_TEST_WEB_URL CRUCIBLE_TEST_HTTP_URL
+        export CRUCIBLE_TEST_RUNTIMES_DIR="$ROOT/runtimes"
+        export CRUCIBLE_TEST_EXECUTOR_METRICS_URL="http://$EXECUTOR_METRICS_ADDR/metrics"
+        export CRUCIBLE_TEST_NGINX_CONF="$NGINX_CONF"
+        export CRUCIBLE_TEST_TLS_CERT="$TLS_CERT"
+        # The fault tests kill parts through their pid files and bring them back with this launcher.
+        export CRUCIBLE_TEST_STATE_DIR="$STATE"
+        export CRUCIBLE_TEST_LAUNCHER="$ROOT/crucible"
+        # Extra arguments go to Maven and narrow the run to them, without the browser tests:
+        # ./crucible test -pl executor -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=DockerSandboxIT
+        mvn -B verify "$@"
+        if [[ $# -eq 0 && -f "$PAGE/package.json" ]]; then
+            say "running the browser tests (frontend-ts e2e)"
+            mkdir -p "$STATE/artifacts"
+            CRUCIBLE_TEST_ARTIFACTS="$STATE/artifacts" CRUCIBLE_TEST_CHROMIUM="$(command -v chromium)" \
+                npm --prefix "$PAGE" run e2e
+        fi
+    )
+}

@@ -1,0 +1,68 @@
+# shellcheck shell=bash
+# The launcher's messages and its processes: started detached with pid files, found alive, awaited,
+# stopped.
+
+say() { printf '\033[1m[crucible]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[crucible]\033[0m %s\n' "$*" >&2; exit 1; }
+
+require_root() {
+    [[ $EUID -eq 0 ]] || die "run as root: it installs packages and starts dockerd"
+}
+
+# What each component's command line contains: a pid file that survived a reboot may name a
+# stranger's process now, which must be neither trusted nor killed.
+marker() {
+    case "$1" in
+        dockerd) echo dockerd ;; docker-proxy) echo haproxy ;; redis) echo redis-server ;;
+        api) echo dev.crucible.api.Main ;; executor) echo dev.crucible.executor.Main ;;
+        nginx) echo "-c $NGINX_CONF" ;;  # nginx retitles itself "nginx: master process <its command line>"
+    esac
+}
+
+# A pid file's process is alive and is the component the file is named after.
+alive() {
+    local pidfile=$1 pid name
+    [[ -f "$pidfile" ]] || return 1
+    pid=$(cat "$pidfile")
+    name=$(basename "$pidfile" .pid)
+    [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null \
+        && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$(marker "$name")"
+}
+
+# Waits until a command succeeds, at most $1 seconds.
+wait_for() {
+    local seconds=$1; shift
+    local deadline=$((SECONDS + seconds))
+    until "$@" >/dev/null 2>&1; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.5
+    done
+}
+
+tcp_open() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
+
+# Starts a command in the background, detached, with its output to logs/<name>.log.
+spawn() {
+    local name=$1; shift
+    setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null &
+    echo $! > "$RUN/$name.pid"
+}
+
+# Our component is not running, so its address must be free: something else listening there would
+# silently take its place.
+require_free() {
+    local address=$1 what=$2
+    if tcp_open "$address"; then
+        die "$address is in use by something else; $what cannot listen there (see ./crucible status)"
+    fi
+}
+
+stop_pidfile() {
+    local name=$1 pidfile="$RUN/$1.pid"
+    if alive "$pidfile"; then
+        say "stopping $name"
+        kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
+        wait_for 70 bash -c "! kill -0 $(cat "$pidfile") 2>/dev/null" || kill -KILL "$(cat "$pidfile")" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+}

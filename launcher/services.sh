@@ -1,0 +1,229 @@
+# shellcheck shell=bash
+# The services behind the public entry: dockerd, PostgreSQL, Redis, the Docker socket proxy, the api
+# and the executor, and the addresses and credentials they are given.
+
+docker_is_ours() { docker info --format '{{.DefaultRuntime}}' 2>/dev/null | grep -qx runsc; }
+
+# dockerd's configuration. runsc needs --network=none in a root network namespace;
+# --overlay2=root:memory keeps every write a sandbox makes to its root filesystem in the sandbox's
+# own memory (bounded by its memory limit), off the host's disk.
+daemon_json() {
+    cat <<JSON
+{
+  "runtimes": {"runsc": {"path": "/usr/bin/runsc", "runtimeArgs": ["--network=none", "--overlay2=root:memory", "--platform=$RUNSC_PLATFORM"]}},
+  "default-runtime": "runsc",
+  "log-driver": "local",
+  "log-opts": {"max-size": "1m", "max-file": "1", "compress": "false"}
+}
+JSON
+}
+
+runsc_version() { runsc --version 2>/dev/null | head -1 | sed 's/ version / /'; }
+
+start_dockerd() {
+    mkdir -p "$STATE/docker"
+    if docker_is_ours; then
+        # A dockerd started with other runsc flags (an older checkout's) is restarted with these.
+        if [[ "$(daemon_json)" == "$(cat "$STATE/docker/daemon.json" 2>/dev/null)" ]]; then return; fi
+        say "the runsc flags changed: restarting dockerd (running sandboxes end)"
+        stop_pidfile dockerd
+        wait_for 30 bash -c '! docker info' || die "dockerd did not stop"
+    fi
+    # On a systemd host, installing docker.io starts the distribution's dockerd, with runc as its
+    # default runtime. Crucible runs its own, configured for gVisor.
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker.service 2>/dev/null; then
+        say "stopping and disabling the system's docker.service: Crucible runs its own dockerd, gVisor by default"
+        systemctl disable --now docker.service docker.socket >/dev/null 2>&1 || true
+        wait_for 30 bash -c '! docker info' || die "the system's dockerd did not stop"
+    fi
+    if docker info >/dev/null 2>&1; then
+        die "a dockerd runs whose default runtime is not runsc; stop it, and ./crucible up starts one configured for gVisor"
+    fi
+    daemon_json > "$STATE/docker/daemon.json"
+    say "starting dockerd (default runtime $(runsc_version), platform $RUNSC_PLATFORM)"
+    # The socket's group is haproxy: root and the proxy are the only ones who can open it.
+    spawn dockerd dockerd --config-file "$STATE/docker/daemon.json" --group haproxy --pidfile "$RUN/dockerd.real.pid"
+    wait_for 60 docker_is_ours || die "dockerd did not come up; see $LOGS/dockerd.log"
+}
+
+pg() { runuser -u postgres -- "$PG_BIN/psql" -h "$RUN/pg" -p "$PG_PORT" -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+start_postgres() {
+    [[ -n "${CRUCIBLE_DATABASE_URL:-}" ]] && return
+    local data="$STATE/postgres"
+    if [[ ! -s "$data/PG_VERSION" ]]; then
+        say "creating the PostgreSQL cluster in .crucible/postgres"
+        mkdir -p "$data" && chown postgres:postgres "$data" && chmod 700 "$data"
+        runuser -u postgres -- "$PG_BIN/initdb" -D "$data" -U postgres --auth-local=peer --auth-host=scram-sha-256 \
+            -E UTF8 --locale=C.UTF-8 >"$LOGS/postgres-init.log" 2>&1 || die "initdb failed; see $LOGS/postgres-init.log"
+    fi
+    mkdir -p "$RUN/pg" && chown postgres:postgres "$RUN/pg"
+    touch "$LOGS/postgres.log" && chown postgres:postgres "$LOGS/postgres.log"
+    if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        say "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -l "$LOGS/postgres.log" -w -t 60 \
+            -o "-p $PG_PORT -k $RUN/pg -c listen_addresses=127.0.0.1" start >/dev/null || die "PostgreSQL did not start; see $LOGS/postgres.log"
+    fi
+    local password
+    password=$(cat "$SECRETS/db-password")
+    if [[ "$(pg -d postgres -c "select 1 from pg_roles where rolname = 'crucible'")" != 1 ]]; then
+        # On standard input, not the command line, where every user could read the password.
+        printf "create role crucible login password '%s';\n" "$password" | pg -d postgres
+    fi
+    if [[ "$(pg -d postgres -c "select 1 from pg_database where datname = 'crucible'")" != 1 ]]; then
+        pg -d postgres -c "create database crucible owner crucible"
+    fi
+}
+
+start_redis() {
+    [[ -n "${CRUCIBLE_REDIS_URI:-}" ]] && return
+    alive "$RUN/redis.pid" && return
+    mkdir -p "$STATE/redis"
+    chown redis:redis "$STATE/redis" && chmod 700 "$STATE/redis"
+    (umask 077; cat > "$STATE/redis/redis.conf" <<EOF
+bind 127.0.0.1
+port $REDIS_PORT
+protected-mode yes
+dir $STATE/redis
+appendonly yes
+# always: a job Redis acknowledged must survive a crash (the api then forgets its outbox row)
+appendfsync always
+# Jobs carry their files. Past this, writes fail (the api's outbox keeps the job) instead of evicting.
+maxmemory 1gb
+maxmemory-policy noeviction
+requirepass $(cat "$SECRETS/redis-password")
+rename-command FLUSHALL ""
+rename-command CONFIG ""
+EOF
+)
+    chown redis:redis "$STATE/redis/redis.conf"
+    require_free "127.0.0.1:$REDIS_PORT" Redis
+    say "starting Redis on 127.0.0.1:$REDIS_PORT (append-only)"
+    # setpriv execs: the pid file names redis-server itself, which a kill must reach (runuser would stay its parent).
+    spawn redis setpriv --reuid=redis --regid=redis --init-groups -- redis-server "$STATE/redis/redis.conf"
+    wait_for 30 tcp_open "127.0.0.1:$REDIS_PORT" || die "Redis did not start; see $LOGS/redis.log"
+}
+
+start_proxy() {
+    [[ -n "${CRUCIBLE_DOCKER_HOST:-}" ]] && return
+    local config="$ROOT/docker-proxy-config"
+    needs_start docker-proxy "$config/haproxy.cfg" "$config/sandbox_policy.lua" || return 0
+    CRUCIBLE_PROXY_CONFIG_DIR="$config" haproxy -c -q -f "$config/haproxy.cfg" || die "docker-proxy-config/haproxy.cfg is invalid"
+    require_free "$PROXY_ADDR" "the Docker socket proxy"
+    say "starting the Docker socket proxy on $PROXY_ADDR"
+    spawn docker-proxy env CRUCIBLE_PROXY_CONFIG_DIR="$config" haproxy -db -f "$config/haproxy.cfg"
+    wait_for 30 tcp_open "$PROXY_ADDR" || die "the proxy did not start; see $LOGS/docker-proxy.log"
+}
+
+# Any local process can open a loopback port. The proxy's port is for the executor (and root)
+# alone: the kernel refuses everyone else's connections.
+restrict_proxy() {
+    [[ -n "${CRUCIBLE_DOCKER_HOST:-}" ]] && return
+    command -v iptables >/dev/null 2>&1 || die "iptables is needed to keep other local users off the Docker proxy"
+    local rule=(-o lo -p tcp -d 127.0.0.1 --dport "${PROXY_ADDR##*:}" -m owner ! --uid-owner 0
+                -m owner ! --uid-owner "$(id -u "$EXECUTOR_USER")" -j REJECT --reject-with tcp-reset)
+    iptables -C OUTPUT "${rule[@]}" 2>/dev/null || iptables -I OUTPUT "${rule[@]}" \
+        || die "cannot add the iptables rule that keeps other local users off the Docker proxy"
+}
+
+database_url() { printf '%s' "${CRUCIBLE_DATABASE_URL:-jdbc:postgresql://127.0.0.1:$PG_PORT/crucible}"; }
+database_user() { printf '%s' "${CRUCIBLE_DATABASE_USER:-crucible}"; }
+database_password() { if [[ -n "${CRUCIBLE_DATABASE_URL:-}" ]]; then printf '%s' "${CRUCIBLE_DATABASE_PASSWORD:-}"; else cat "$SECRETS/db-password"; fi; }
+redis_uri() { printf '%s' "${CRUCIBLE_REDIS_URI:-redis://:$(cat "$SECRETS/redis-password")@127.0.0.1:$REDIS_PORT}"; }
+docker_host() { printf '%s' "${CRUCIBLE_DOCKER_HOST:-tcp://$PROXY_ADDR}"; }
+
+# The caller's CRUCIBLE_* variables, for the api or the executor to read what it reads, but those
+# matching a pattern given (another process's secrets) and the test suite's. Written before what the
+# launcher sets, which therefore wins.
+passthrough() {
+    local var pattern
+    while read -r var; do
+        [[ -n "${!var}" ]] || continue
+        for pattern in 'CRUCIBLE_TEST_*' "$@"; do
+            # shellcheck disable=SC2053 # a pattern, on purpose
+            [[ $var == $pattern ]] && continue 2
+        done
+        printf '%s=%s\n' "$var" "${!var}"
+    done < <(compgen -e CRUCIBLE_)
+    return 0
+}
+
+# A process is (re)started when it is down or older than any of the files it runs from.
+needs_start() {
+    local name=$1 file; shift
+    alive "$RUN/$name.pid" || return 0
+    for file in "$@"; do
+        if [[ "$file" -nt "$RUN/$name.pid" ]]; then stop_pidfile "$name"; return 0; fi
+    done
+    return 1
+}
+
+start_api() {
+    needs_start api "$(module_jar api)" || return 0
+    require_free "$API_ADDR" "the api"
+    say "starting the api on $API_ADDR (user $API_USER)"
+    local env_file
+    env_file=$(mktemp) && chmod 600 "$env_file"
+    {
+        passthrough
+        echo "CRUCIBLE_LISTEN=$API_ADDR"
+        echo "CRUCIBLE_DATABASE_URL=$(database_url)"
+        echo "CRUCIBLE_DATABASE_USER=$(database_user)"
+        echo "CRUCIBLE_DATABASE_PASSWORD=$(database_password)"
+        echo "CRUCIBLE_REDIS_URI=$(redis_uri)"
+        echo "CRUCIBLE_ADMIN_KEY=$(admin_key)"
+        echo "CRUCIBLE_RUNTIMES_DIR=$ROOT/runtimes"
+    } > "$env_file"
+    launch_as api "$API_USER" "$env_file" api dev.crucible.api.Main
+}
+
+start_executor() {
+    # The executor reports the sandbox's version in every result: a changed runsc restarts it.
+    local sandbox
+    sandbox="$(runsc_version) ($RUNSC_PLATFORM)"
+    if alive "$RUN/executor.pid" && [[ "$(cat "$RUN/executor.sandbox" 2>/dev/null)" != "$sandbox" ]]; then
+        stop_pidfile executor
+    fi
+    needs_start executor "$(module_jar executor)" || return 0
+    echo "$sandbox" > "$RUN/executor.sandbox"
+    say "starting the executor (user $EXECUTOR_USER, Docker only through $(docker_host))"
+    local env_file
+    env_file=$(mktemp) && chmod 600 "$env_file"
+    {
+        passthrough 'CRUCIBLE_DATABASE_*' CRUCIBLE_ADMIN_KEY
+        echo "CRUCIBLE_REDIS_URI=$(redis_uri)"
+        echo "CRUCIBLE_DOCKER_HOST=$(docker_host)"
+        echo "CRUCIBLE_RUNTIMES_DIR=$ROOT/runtimes"
+        echo "CRUCIBLE_SANDBOX_VERSION=$sandbox"
+        echo "CRUCIBLE_METRICS_LISTEN=$EXECUTOR_METRICS_ADDR"
+    } > "$env_file"
+    launch_as executor "$EXECUTOR_USER" "$env_file" executor dev.crucible.executor.Main
+}
+
+# Runs a Java main as an unprivileged user with nothing but the given environment. Secrets travel
+# in the environment (readable by that user and root), never on a command line (readable by all).
+# The env file is read here and removed at once.
+launch_as() {
+    local name=$1 user=$2 env_file=$3 module=$4 main=$5
+    local -a env_vars command
+    mapfile -t env_vars < "$env_file"
+    rm -f "$env_file"
+    mapfile -t command < <(java_command "$module" "$main")
+    (
+        cd "$ROOT" || exit
+        while read -r var; do unset "$var" 2>/dev/null || true; done < <(compgen -e)
+        export PATH=/usr/bin:/bin HOME=/nonexistent LANG=C.UTF-8
+        # shellcheck disable=SC2163 # each entry is NAME=value: exported as it stands, on purpose
+        for assignment in "${env_vars[@]}"; do export "$assignment"; done
+        exec setsid setpriv --reuid="$user" --regid="$user" --clear-groups --no-new-privs -- "${command[@]}"
+    ) >>"$LOGS/$name.log" 2>&1 < /dev/null &
+    echo $! > "$RUN/$name.pid"
+}
+
+wait_ready() {
+    say "waiting for the api to be ready"
+    if ! wait_for 90 curl -fsS "http://$API_ADDR/v1/ready"; then
+        curl -sS "http://$API_ADDR/v1/ready" >&2 || true
+        die "the stack did not become ready; see ./crucible logs api and ./crucible logs executor"
+    fi
+}
