@@ -45,7 +45,6 @@ locals {
     nginx_conf                 = local.nginx_conf
     name                       = var.name
     region                     = var.region
-    domain                     = var.domain
     api_addr                   = local.api_addr
     db_address                 = aws_db_instance.main.address
     db_port                    = aws_db_instance.main.port
@@ -73,6 +72,8 @@ resource "aws_instance" "api" {
   ipv6_address_count     = 1
 
   # Gzipped: the rendered script with its nginx configuration nears the 16 KB user-data limit.
+  # cloud-init runs it on the first boot only, so a changed script takes a new host (the Elastic
+  # IP moves to it).
   user_data_base64            = base64gzip(local.api_user_data)
   user_data_replace_on_change = true
 

@@ -41,7 +41,6 @@ const apiUserData = renderFile(template('api-user-data.sh.tftpl'), {
   nginx_conf: nginxConf,
   name: 'crucible',
   region: 'us-east-1',
-  domain: 'crucible.example.com',
   api_addr: '127.0.0.1:8080',
   db_address: 'crucible.abcdefghij.us-east-1.rds.amazonaws.com',
   db_port: '5432',

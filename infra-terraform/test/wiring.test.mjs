@@ -39,7 +39,7 @@ test('the Elastic IP is associated with the API instance and is what the A recor
   assert.equal(a.zone_id, '${data.aws_route53_zone.main.zone_id}');
 });
 
-test('the AAAA record points at the API instance its own IPv6 address', () => {
+test("the AAAA record points at the API instance's own IPv6 address", () => {
   const aaaa = resource(module, 'aws_route53_record', 'api_aaaa');
   assert.equal(aaaa.type, 'AAAA');
   assert.equal(aaaa.records, '${aws_instance.api.ipv6_addresses}');
