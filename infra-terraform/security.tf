@@ -93,6 +93,26 @@ resource "aws_vpc_security_group_egress_rule" "api_http_out" {
   cidr_ipv4         = "0.0.0.0/0"
 }
 
+# The API host has an IPv6 address and a route for it, so clients (apt, curl, the AWS CLI) try
+# IPv6 first: refused here, each would wait for a timeout before falling back to IPv4.
+resource "aws_vpc_security_group_egress_rule" "api_https_out_ipv6" {
+  security_group_id = aws_security_group.api.id
+  description       = "HTTPS over IPv6"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv6         = "::/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "api_http_out_ipv6" {
+  security_group_id = aws_security_group.api.id
+  description       = "HTTP over IPv6: Debian mirrors"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv6         = "::/0"
+}
+
 resource "aws_vpc_security_group_egress_rule" "api_to_db" {
   security_group_id            = aws_security_group.api.id
   description                  = "PostgreSQL"
