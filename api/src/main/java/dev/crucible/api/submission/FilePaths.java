@@ -2,7 +2,7 @@ package dev.crucible.api.submission;
 
 import java.util.Set;
 
-/** The rules for submitted file paths: relative, inside the work folder, printable, unambiguous (what is shown is what it is). */
+/** The rules for submitted file paths: relative, inside the work folder, printable, unambiguous. */
 final class FilePaths {
     private FilePaths() {}
 
