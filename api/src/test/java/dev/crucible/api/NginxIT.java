@@ -10,11 +10,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -28,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -151,6 +155,26 @@ class NginxIT {
                         HttpResponse.BodyHandlers.ofString());
         assertEquals(301, answer.statusCode());
         assertEquals(web + pathAndQuery, answer.headers().firstValue("Location").orElse(null));
+    }
+
+    @Test
+    @Order(2)
+    void plainHttpRedirectsAForeignHostToTheFirstServerName() throws Exception {
+        var serverName = Pattern.compile("(?m)^\\s*server_name\\s+([^\\s;]+)").matcher(Files.readString(conf));
+        assertTrue(serverName.find(), "no server_name in " + conf);
+        String expected = "https://" + serverName.group(1) + (web.getPort() == 443 ? "" : ":" + web.getPort()) + "/some/where?x=1";
+        // HttpClient does not let a caller set Host: the request goes raw.
+        try (java.net.Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(plain.getHost(), plain.getPort()), 5000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /some/where?x=1 HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 301 "), answer);
+            var location = Pattern.compile("(?im)^location: *(\\S+)\\r?$").matcher(answer);
+            assertTrue(location.find(), "no Location in: " + answer);
+            assertEquals(expected, location.group(1));
+        }
     }
 
     private static void assertSecurityHeaders(String what, HttpHeaders headers) {

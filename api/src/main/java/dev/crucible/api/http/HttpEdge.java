@@ -8,6 +8,7 @@ import dev.crucible.api.auth.Caller;
 import dev.crucible.api.model.Problem;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +78,10 @@ public final class HttpEdge implements HttpHandler {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
             }
             problem(exchange, e.status(), e.code(), e.getMessage(), e);
+        } catch (ClientGone gone) {
+            // A client that closes an event stream or stops waiting is not the server failing.
+            log.info("{} {}: the client went away before the answer was whole: {}",
+                    exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), gone.getMessage());
         } catch (Throwable t) {
             if (databaseUnreachable(t)) {
                 log.error("{} {}: database unavailable: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), t.getMessage());
@@ -137,8 +142,8 @@ public final class HttpEdge implements HttpHandler {
 
     private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         setHeaders(exchange, contentType);
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
+        sendHeaders(exchange, status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = new ToClient(exchange.getResponseBody())) {
             out.write(body);
         }
     }
@@ -147,9 +152,71 @@ public final class HttpEdge implements HttpHandler {
         setHeaders(exchange, stream.contentType());
         // nginx would otherwise hold events back until its buffer fills.
         exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
-        exchange.sendResponseHeaders(status, 0);
-        try (OutputStream out = exchange.getResponseBody()) {
+        sendHeaders(exchange, status, 0);
+        try (OutputStream out = new ToClient(exchange.getResponseBody())) {
             stream.writer().writeTo(out);
+        }
+    }
+
+    private static void sendHeaders(HttpExchange exchange, int status, long length) throws ClientGone {
+        try {
+            exchange.sendResponseHeaders(status, length);
+        } catch (IOException e) {
+            throw new ClientGone(e);
+        }
+    }
+
+    /** The connection to the client failed under a write: it closed or reset it before the answer was whole. */
+    static final class ClientGone extends IOException {
+        ClientGone(IOException cause) {
+            super(cause.toString(), cause);
+        }
+    }
+
+    /**
+     * The response body, whose failures are the client's going away. Told apart here, where the
+     * bytes go to the socket, because a stream's writer throws IOException for its own failures as
+     * well (a value that cannot be serialized), and those are the server's.
+     */
+    static final class ToClient extends FilterOutputStream {
+        ToClient(OutputStream toSocket) {
+            super(toSocket);
+        }
+
+        @Override
+        public void write(int b) throws ClientGone {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw new ClientGone(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws ClientGone {
+            try {
+                out.write(bytes, offset, length);
+            } catch (IOException e) {
+                throw new ClientGone(e);
+            }
+        }
+
+        @Override
+        public void flush() throws ClientGone {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw new ClientGone(e);
+            }
+        }
+
+        @Override
+        public void close() throws ClientGone {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new ClientGone(e);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.crucible.api.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -9,7 +10,6 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.crucible.api.model.FieldError;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -41,7 +41,10 @@ public final class JsonBody {
                 throw new ApiException.PayloadTooLarge("the body is larger than " + maxBytes + " bytes");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the request body", e);
+            // The JDK's server says so when the body ends before its Content-Length or a chunk is
+            // broken: the client's framing is wrong, and the connection cannot be reused.
+            exchange.getResponseHeaders().set("Connection", "close");
+            throw new ApiException.MalformedJson("the body could not be read whole: " + e.getMessage(), e);
         }
         String text = StrictUtf8.decode(body)
                 .orElseThrow(() -> new ApiException.MalformedJson("the body is not valid UTF-8", null));
@@ -59,7 +62,9 @@ public final class JsonBody {
             }
             throw new ApiException.InvalidRequest(List.of(new FieldError(path(e), "has the wrong type or is missing")));
         } catch (JsonMappingException e) {
-            if (e.getPath().isEmpty()) {
+            // A creator-built object wraps what the parser found inside it (a key given twice)
+            // with the path: it is still the text that is wrong, not a field's value.
+            if (e.getPath().isEmpty() || e.getCause() instanceof StreamReadException) {
                 throw new ApiException.MalformedJson("the body is not valid JSON: " + e.getOriginalMessage(), e);
             }
             throw new ApiException.InvalidRequest(List.of(new FieldError(path(e), "is not a valid value")));

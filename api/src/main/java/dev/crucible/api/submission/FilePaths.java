@@ -26,6 +26,12 @@ final class FilePaths {
         if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             return "must not contain control characters";
         }
+        int invisible = path.codePoints().filter(c -> Character.getType(c) == Character.FORMAT).findFirst().orElse(-1);
+        if (invisible >= 0) {
+            // Bidi overrides and their kin (Unicode's format class) make a listed name read as
+            // another one: "txt.exe" shown as "exe.txt".
+            return "must not contain invisible formatting characters, such as " + String.format("U+%04X", invisible);
+        }
         for (String part : path.split("/")) {
             if (part.isEmpty() || part.equals(".") || part.equals("..")) {
                 return "must not contain empty, '.' or '..' parts";

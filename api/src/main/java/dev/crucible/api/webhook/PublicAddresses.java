@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * The address ranges a webhook may never reach: this host, private networks, link-local (where
  * cloud metadata services live), shared and reserved space, and the IPv6 forms that embed an IPv4
- * address (mapped, NAT64, 6to4, Teredo), which could smuggle any of those.
+ * address (compatible, mapped, translated, NAT64, 6to4, Teredo), which could smuggle any of those.
+ * Those forms are refused by prefix, whatever IPv4 address they embed: none is needed to reach a
+ * public receiver, which always has a plain address too.
  */
 final class PublicAddresses {
     private record Range(byte[] prefix, int bits, String why) {
@@ -46,10 +48,10 @@ final class PublicAddresses {
             range("203.0.113.0", 24, "documentation"),
             range("224.0.0.0", 4, "multicast"),
             range("240.0.0.0", 4, "reserved"),
-            range("::", 128, "unspecified"),
-            range("::1", 128, "loopback"),
-            range("::", 96, "IPv4-compatible"),
-            range("::ffff:0:0", 96, "IPv4-mapped"),
+            // All of ::/8, not its named parts: the unspecified and loopback addresses and the
+            // IPv4-compatible (::a.b.c.d), mapped (::ffff:0:0/96) and translated (::ffff:0:0:0/96)
+            // forms all live here, and nothing in it is public unicast.
+            range("::", 8, "reserved by the IETF (loopback, unspecified or an embedded IPv4 form)"),
             range("64:ff9b::", 96, "NAT64 (embeds an IPv4 address)"),
             range("64:ff9b:1::", 48, "local NAT64"),
             range("100::", 64, "discard-only"),

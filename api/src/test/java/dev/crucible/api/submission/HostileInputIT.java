@@ -8,6 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crucible.api.StackUnderTest;
 import dev.crucible.testsupport.Sandboxes;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -214,6 +220,61 @@ class HostileInputIT {
             request.putArray("files").addObject().put("path", path).put("content", "print(1)");
             assertEquals(422, stack.submit(request.toString()).status(), path);
         }
+    }
+
+    /** A new submitter key, so that what it stored (nothing, here) can be listed apart from other tests' work. */
+    private String freshSubmitterKey() {
+        var answer = stack.post("/v1/keys", "application/json", "{\"name\":\"it-hostile\",\"role\":\"submitter\"}", stack.adminKey());
+        assertEquals(201, answer.status(), answer.raw().body());
+        return answer.body().get("key").asText();
+    }
+
+    private void assertNothingStoredFor(String key) {
+        var listing = stack.get("/v1/submissions?limit=1", key);
+        assertEquals(200, listing.status(), listing.raw().body());
+        assertEquals(0, listing.body().path("items").size(), listing.raw().body());
+    }
+
+    @Test
+    void aKeyGivenTwiceIsMalformedJsonAndNothingIsStored() {
+        String key = freshSubmitterKey();
+        var answer = stack.post("/v1/submissions", "application/json",
+                "{\"runtime\":\"python\",\"source\":\"print(1)\",\"runtime\":\"bash\"}", key);
+        assertEquals(400, answer.status(), answer.raw().body());
+        assertEquals("malformed_json", answer.body().path("code").asText(), answer.raw().body());
+        assertNothingStoredFor(key);
+    }
+
+    @Test
+    void aBodyShorterThanItsContentLengthIsABadRequestAndNothingIsStored() throws Exception {
+        String key = freshSubmitterKey();
+        URI api = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_API_URL"));
+        String status;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(api.getHost(), api.getPort()), 5000);
+            socket.setSoTimeout(10_000);
+            String body = "{\"runtime\"";
+            String head = "POST /v1/submissions HTTP/1.1\r\nHost: " + api.getHost() + "\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
+            socket.getOutputStream().write((head + body).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+        assertTrue(status != null && status.startsWith("HTTP/1.1 400 "), "answered: " + status);
+        assertNothingStoredFor(key);
+    }
+
+    @Test
+    void anOutputFileBehindASymlinkedFolderIsNotReturned() {
+        var answer = stack.submit("""
+                {"runtime":"python","source":"import os\\nos.symlink('/etc', 'etcdir')\\nopen('mine.txt', 'w').write('1')",
+                 "output_files":["etcdir/passwd","mine.txt"]}""");
+        assertEquals(200, answer.status(), answer.raw().body());
+        JsonNode files = answer.body().path("output_files");
+        assertEquals(2, files.size(), answer.raw().body());
+        assertTrue(!files.get(0).has("content"), "a file of the sandbox's /etc came back: " + files);
+        assertEquals("1", files.get(1).path("content").asText(), files.toString());
     }
 
     /**

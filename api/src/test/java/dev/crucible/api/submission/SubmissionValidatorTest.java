@@ -121,6 +121,20 @@ class SubmissionValidatorTest {
     }
 
     @Test
+    void aBidiOverrideInAFilePathIsRefusedNamingTheField() throws Exception {
+        var request = new SubmissionRequest("python").files(List.of(new SourceFile("main.py", "1"), new SourceFile("gnp\u202E.py", "2")));
+        var e = assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), request));
+        assertEquals("files[1].path", firstField(e));
+    }
+
+    @Test
+    void aBidiIsolateInAnOutputFileIsRefusedNamingTheField() throws Exception {
+        var request = python("1").outputFiles(List.of("out.txt", "\u2067txt.exe"));
+        var e = assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), request));
+        assertEquals("output_files[1]", firstField(e));
+    }
+
+    @Test
     void nulInAnArgumentIsRefused() throws Exception {
         var request = python("1").args(List.of("ok", "bad\0arg"));
         var e = assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), request));

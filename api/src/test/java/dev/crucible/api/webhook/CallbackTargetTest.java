@@ -67,6 +67,13 @@ class CallbackTargetTest {
     }
 
     @Test
+    void loopbackInTheTranslatedIpv6FormsIsRefused() {
+        for (String url : new String[] {"https://[::ffff:0:7f00:1]/", "https://[::ffff:0:0:7f00:1]/"}) {
+            assertThrows(CallbackTarget.RefusedCallbackException.class, () -> resolve(url, false), url);
+        }
+    }
+
+    @Test
     void userInfoIsRefused() {
         assertThrows(CallbackTarget.RefusedCallbackException.class, () -> resolve("https://user:pw@hooks.example/", false));
     }

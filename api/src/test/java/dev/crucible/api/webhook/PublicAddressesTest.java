@@ -20,6 +20,20 @@ class PublicAddressesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {
+        "::ffff:0:7f00:1", "::ffff:0:0:7f00:1", "::ffff:0:a00:1", "::7f00:1", "::127.0.0.1", "::a9fe:a9fe",
+        "::5db8:d822", "::ffff:0:5db8:d822", "0:ffff::1", "ff::1"})
+    void refusesEverythingInTheReservedPrefixThatEmbedsIpv4(String literal) throws Exception {
+        assertNotNull(PublicAddresses.refusal(InetAddress.getByName(literal)), literal);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"64:ff9b::5db8:d822", "64:ff9b:1::5db8:d822", "2002:5db8:d822::1", "2001:0:5db8:d822::1"})
+    void refusesTranslationPrefixesEvenWhenTheyEmbedAPublicIpv4(String literal) throws Exception {
+        assertNotNull(PublicAddresses.refusal(InetAddress.getByName(literal)), literal);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"93.184.216.34", "1.1.1.1", "172.32.0.1", "100.128.0.1", "2606:4700:4700::1111", "2a00:1450::1"})
     void allowsPublicUnicast(String literal) throws Exception {
         assertNull(PublicAddresses.refusal(InetAddress.getByName(literal)), literal);

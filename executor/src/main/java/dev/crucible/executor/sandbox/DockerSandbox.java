@@ -175,7 +175,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                     ? collector.collect(id, name(spec), spec.outputFiles()) : Map.of();
             SandboxRun.Stages stages = new SandboxRun.Stages(Duration.ofNanos(created - begun),
                     Duration.ofNanos(started - created), Duration.ofNanos(exited - started), Duration.ZERO);
-            return new Observed(new SandboxRun(ending(waited, output.overflowed(), oomKilled), output.captured(),
+            Ending ending = ending(waited, output.overflowed(), oomKilled);
+            return new Observed(new SandboxRun(ending, RuntimeMessages.programOnly(output.captured(), ending, id),
                     startedAt, finishedAt, inspected.getImageId(), stages, usage, outputFiles), exited);
         } catch (IOException e) {
             throw new SandboxException("cannot close the output stream of " + id, e);

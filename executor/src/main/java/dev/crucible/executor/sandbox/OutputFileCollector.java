@@ -23,6 +23,25 @@ final class OutputFileCollector {
         String create(String container, List<String> command);
     }
 
+    /**
+     * Prints, NUL-terminated, each path argument (after the size bound {@code $1}) that names a
+     * regular file below the working folder through real folders only: a symlink as any component
+     * would let the program point a path at the sandbox's own files ({@code etcdir -> /etc}). find
+     * without -L does not follow its starting point, which covers the last component; the loop
+     * checks each folder on the way, in order, so each check resolves through checked folders only.
+     * The api has refused empty, "." and ".." parts already.
+     */
+    static final String LIST = """
+            max=$1; shift
+            for path; do
+              at=.; rest=$path; real=yes
+              while [ "${rest#*/}" != "$rest" ]; do
+                at=$at/${rest%%/*}; rest=${rest#*/}
+                if [ -L "$at" ] || [ ! -d "$at" ]; then real=; break; fi
+              done
+              [ -n "$real" ] && find "./$path" -maxdepth 0 -type f -size -"$max"c -print0 2>/dev/null
+            done""";
+
     private final DockerClient streams;
     private final Execs execs;
 
@@ -44,9 +63,9 @@ final class OutputFileCollector {
      */
     Map<String, byte[]> collect(String id, String container, List<String> paths) {
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
-                "kill -9 -1 2>/dev/null; max=$1; shift; find \"$@\" -maxdepth 0 -type f -size -\"$max\"c -print0 2>/dev/null"
-                        + " | tar -cf - --null --no-recursion -T -", "collect", Integer.toString(SandboxSpec.OUTPUT_FILE_BYTES + 1)));
-        paths.forEach(path -> command.add("./" + path));
+                "kill -9 -1 2>/dev/null; " + LIST + " | tar -cf - --null --no-recursion -T -",
+                "collect", Integer.toString(SandboxSpec.OUTPUT_FILE_BYTES + 1)));
+        command.addAll(paths);
         String exec;
         try {
             exec = execs.create(container, command);

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,5 +83,35 @@ class DockerProxyIT {
     })
     void letsThroughWhatTheExecutorUses(String method, String path) throws Exception {
         assertEquals(200, status(method, path));
+    }
+
+    /** What the proxy answers to {@code bytes} sent raw, then the end of sending: at most 256 bytes, empty if it just closed. */
+    private static byte[] rawAnswer(byte[] bytes) throws Exception {
+        URI proxy = URI.create(DockerSandboxIT.variable("CRUCIBLE_TEST_DOCKER_HOST"));
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(proxy.getHost(), proxy.getPort()), 5000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            return socket.getInputStream().readNBytes(256);
+        }
+    }
+
+    @Test
+    void refusesHttp2WithoutTls() throws Exception {
+        // The client preface of prior-knowledge h2c, then an empty SETTINGS frame.
+        byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] settings = {0, 0, 0, 4, 0, 0, 0, 0, 0};
+        byte[] answer = rawAnswer(ByteBuffer.allocate(preface.length + settings.length).put(preface).put(settings).array());
+        String text = new String(answer, StandardCharsets.ISO_8859_1);
+        // An HTTP/2 server's first frame is its SETTINGS (type 4): an HTTP/1 refusal, or a bare close, is what must come.
+        assertTrue(answer.length == 0 || text.matches("(?s)HTTP/1\\.[01] 4\\d\\d .*"), "the proxy answered HTTP/2's preface with: " + text);
+    }
+
+    @Test
+    void refusesHttp10() throws Exception {
+        String text = new String(rawAnswer("GET /_ping HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)), StandardCharsets.ISO_8859_1);
+        assertTrue(text.matches("(?s)HTTP/1\\.[01] 400 .*"), "the proxy answered HTTP/1.0 with: " + text);
     }
 }

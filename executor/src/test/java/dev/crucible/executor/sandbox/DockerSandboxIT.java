@@ -216,6 +216,33 @@ class DockerSandboxIT {
     }
 
     @Test
+    void aFileReachedThroughASymlinkedFolderIsNotCollected() {
+        SandboxRun run = sandbox.run(SandboxSpec.program(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"),
+                List.of(new SandboxSpec.SandboxFile("main.py", """
+                        import os
+                        os.symlink('/etc', 'etcdir')
+                        os.makedirs('out')
+                        os.symlink('/etc', 'out/etc')
+                        open('out/result.txt', 'w').write('42')""".getBytes(StandardCharsets.UTF_8))),
+                new byte[0], SandboxSpec.Limits.of(Duration.ofSeconds(10), 256L << 20, 4096))
+                .collecting(List.of("etcdir/passwd", "out/etc/passwd", "out/result.txt")), Cancellation.NEVER);
+        assertEquals(List.of("out/result.txt"), List.copyOf(run.outputFiles().keySet()));
+    }
+
+    @Test
+    void aMemoryKillLeavesNoWordOfGvisorInTheProgramsStderr() {
+        SandboxRun run = python("""
+                import sys
+                sys.stderr.write('before\\n'); sys.stderr.flush()
+                x = bytearray(300 * 1024 * 1024)""", Duration.ofSeconds(20), "", 128L << 20);
+        assertEquals(Ending.OUT_OF_MEMORY, run.ending(), run.toString());
+        String stderr = new String(run.output().stderr().kept(), StandardCharsets.UTF_8);
+        assertTrue(stderr.startsWith("before\n"), "the program's own stderr stays: " + stderr);
+        assertTrue(!stderr.contains("runsc") && !stderr.contains("sandbox") && !stderr.matches("(?s).*[0-9a-f]{64}.*"),
+                "gVisor's or Docker's words reached the program's stderr: " + stderr);
+    }
+
+    @Test
     void aProgramThatClosesItsOutputIsStillWaitedFor() {
         SandboxRun run = python("""
                 import os, time
