@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The running stack that {@code ./crucible test} brings up, as integration tests reach it: over HTTP
@@ -72,8 +74,21 @@ public final class StackUnderTest {
         return true;
     }
 
-    /** Sandbox containers that exist now, running or not, asked of Docker through the proxy. */
+    /**
+     * Sandbox containers that serve or served a run and exist now, running or not, asked of Docker
+     * through the proxy; the idle ones of the executor's pool (named crucible-pool-...) are not counted.
+     */
     public static int sandboxContainers() {
+        return (int) sandboxes().stream().filter(name -> !name.startsWith("/crucible-pool-")).count();
+    }
+
+    /** Idle sandboxes of the executor's pool that exist now. */
+    public static int idlePoolSandboxes() {
+        return (int) sandboxes().stream().filter(name -> name.startsWith("/crucible-pool-")).count();
+    }
+
+    /** The names of the sandbox containers that exist now. */
+    private static List<String> sandboxes() {
         URI docker = URI.create(variable("CRUCIBLE_TEST_DOCKER_HOST").replace("tcp://", "http://"));
         String filter = java.net.URLEncoder.encode("{\"label\":[\"dev.crucible.sandbox\"]}", java.nio.charset.StandardCharsets.UTF_8);
         try {
@@ -84,7 +99,9 @@ public final class StackUnderTest {
             if (response.statusCode() != 200) {
                 throw new AssertionError("the Docker proxy answered " + response.statusCode() + ": " + response.body());
             }
-            return JSON.readTree(response.body()).size();
+            List<String> names = new ArrayList<>();
+            JSON.readTree(response.body()).forEach(container -> names.add(container.path("Names").path(0).asText()));
+            return names;
         } catch (IOException e) {
             throw new AssertionError("cannot ask Docker for sandboxes: " + e, e);
         } catch (InterruptedException e) {

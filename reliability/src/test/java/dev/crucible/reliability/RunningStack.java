@@ -203,7 +203,10 @@ final class RunningStack {
         }
     }
 
-    /** Sandbox containers that exist now, asked of Docker through the proxy. */
+    /**
+     * Sandbox containers that serve or served a run and exist now, asked of Docker through the proxy;
+     * the idle ones of the executor's pool (named crucible-pool-...) are not counted.
+     */
     static int sandboxes() {
         URI docker = URI.create(variable("CRUCIBLE_TEST_DOCKER_HOST").replace("tcp://", "http://"));
         String filter = java.net.URLEncoder.encode("{\"label\":[\"dev.crucible.sandbox\"]}", java.nio.charset.StandardCharsets.UTF_8);
@@ -212,7 +215,11 @@ final class RunningStack {
                     HttpRequest.newBuilder(docker.resolve("/v1.41/containers/json?all=true&filters=" + filter))
                             .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), response::body);
-            return JSON.readTree(response.body()).size();
+            int used = 0;
+            for (var container : JSON.readTree(response.body())) {
+                used += container.path("Names").path(0).asText().startsWith("/crucible-pool-") ? 0 : 1;
+            }
+            return used;
         } catch (IOException e) {
             throw new AssertionError("cannot ask Docker for sandboxes: " + e, e);
         } catch (InterruptedException e) {
