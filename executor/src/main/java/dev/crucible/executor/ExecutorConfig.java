@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import dev.crucible.executor.sandbox.PoolSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -28,6 +29,11 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_MAX_DELIVERIES</td><td>3</td><td>a job handed out more often (its executors kept dying on it) ends as internal_error</td></tr>
  * <tr><td>CRUCIBLE_SANDBOX_VERSION</td><td>runsc</td><td>the sandbox runtime and its version, reported in results (the launcher passes {@code runsc --version})</td></tr>
  * <tr><td>CRUCIBLE_CGROUP_ROOT</td><td>/sys/fs/cgroup</td><td>where the host mounts its cgroups (v1 or v2): each sandbox's CPU time and peak memory are read there, so the executor must run on the host of the Docker daemon, with read access</td></tr>
+ * <tr><td>CRUCIBLE_POOL_SIZE</td><td>2</td><td>started sandboxes kept waiting per runtime image and memory limit that runs asked for in the last CRUCIBLE_POOL_DEMAND_MS; 0 turns the pool off (each run then starts its own sandbox, ~250 ms more); an idle sandbox costs ~20 MB of host memory and no CPU</td></tr>
+ * <tr><td>CRUCIBLE_POOL_EXPECTED</td><td>1</td><td>the same for each runtime's default limits before any run asked for them (at most CRUCIBLE_POOL_SIZE)</td></tr>
+ * <tr><td>CRUCIBLE_POOL_MAX_IDLE</td><td>16</td><td>idle sandboxes in all</td></tr>
+ * <tr><td>CRUCIBLE_POOL_MAX_AGE_MS</td><td>600000</td><td>an idle sandbox older than this is replaced unused</td></tr>
+ * <tr><td>CRUCIBLE_POOL_DEMAND_MS</td><td>300000</td><td>how long a key runs asked for stays in demand</td></tr>
  * <tr><td>CRUCIBLE_RECLAIM_AFTER_MS</td><td>120000</td><td>a job whose executor stopped renewing its claim this long ago is run again elsewhere (a running job's claim is renewed every quarter of it); at least 20000</td></tr>
  * </table>
  *
@@ -44,8 +50,8 @@ record ExecutorConfig(
     /** The Redis jobs come from, and how long a job may go unrenewed or be handed out. */
     record Queue(Secret redisUri, String prefix, Duration reclaimAfter, int maxDeliveries) {}
 
-    /** The Docker host the sandboxes run on, through its socket proxy, and the sandbox runtime it has. */
-    record SandboxHost(URI dockerHost, Path cgroupRoot, String sandboxVersion) {}
+    /** The Docker host the sandboxes run on, through its socket proxy, the sandbox runtime it has, and the pool kept there. */
+    record SandboxHost(URI dockerHost, Path cgroupRoot, String sandboxVersion, PoolSettings pool) {}
 
     static ExecutorConfig fromEnvironment(Map<String, String> variables) {
         Environment env = new Environment(variables);
@@ -59,9 +65,18 @@ record ExecutorConfig(
                 new SandboxHost(
                         env.uri("CRUCIBLE_DOCKER_HOST", "tcp://127.0.0.1:2375", "tcp", "tcp://host:port (the socket proxy)"),
                         env.path("CRUCIBLE_CGROUP_ROOT", "/sys/fs/cgroup"),
-                        env.text("CRUCIBLE_SANDBOX_VERSION", "runsc")),
+                        env.text("CRUCIBLE_SANDBOX_VERSION", "runsc"),
+                        pool(env)),
                 env.path("CRUCIBLE_RUNTIMES_DIR", "runtimes"),
                 env.hostPort("CRUCIBLE_METRICS_LISTEN", "127.0.0.1:9102"));
+    }
+
+    private static PoolSettings pool(Environment env) {
+        int perKey = env.smallInteger("CRUCIBLE_POOL_SIZE", 2, 0, 64);
+        return new PoolSettings(perKey, env.smallInteger("CRUCIBLE_POOL_EXPECTED", Math.min(1, perKey), 0, perKey),
+                env.smallInteger("CRUCIBLE_POOL_MAX_IDLE", 16, 0, 256),
+                env.millis("CRUCIBLE_POOL_MAX_AGE_MS", 600_000, 10_000, 86_400_000),
+                env.millis("CRUCIBLE_POOL_DEMAND_MS", 300_000, 1_000, 86_400_000));
     }
 
     private static String hostname() {

@@ -8,12 +8,17 @@ import dev.crucible.queue.QueueMeters;
 import dev.crucible.queue.QueueSettings;
 import dev.crucible.queue.RedisQueue;
 import dev.crucible.runtime.RuntimeCatalog;
+import dev.crucible.runtime.RuntimeManifest;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +49,14 @@ public final class Main {
         try (MetricsServer _ = new MetricsServer(config.metricsListen(), meters);
              RedisQueue queue = RedisQueue.connect(new QueueSettings(queueConfig.redisUri().reveal(), queueConfig.prefix(),
                      Duration.ofSeconds(10), queueConfig.reclaimAfter(), queueConfig.maxDeliveries()), new QueueMeters(meters));
-             DockerSandbox sandbox = DockerSandbox.connect(host.dockerHost(), SandboxPolicy.DEFAULT, host.cgroupRoot(), name)) {
+             DockerSandbox sandbox = DockerSandbox.connect(host.dockerHost(), SandboxPolicy.DEFAULT, host.cgroupRoot(), name,
+                     host.pool())) {
             int leftovers = sandbox.removeLeftovers();
             if (leftovers > 0) {
                 log.warn("removed {} sandbox(es) left by an earlier run of {}", leftovers, name);
             }
+            sandbox.startPool(expectedSandboxes(catalog));
+            PoolMetrics.register(meters, sandbox);
             JobRunner runner = new JobRunner(catalog, new MeteredSandbox(sandbox, meters), clock, name, host.sandboxVersion());
             List<Worker> workers = new ArrayList<>();
             for (int slot = 0; slot < config.slots(); slot++) {
@@ -71,6 +79,19 @@ public final class Main {
             log.info("stopping: finishing the jobs in hand");
             stopAll(workers);
         }
+    }
+
+    /** Each runtime's image with the memory of its default run and, for a compiled one, of its compile. */
+    private static Map<String, Set<Long>> expectedSandboxes(RuntimeCatalog catalog) {
+        Map<String, Set<Long>> expected = new HashMap<>();
+        for (RuntimeManifest runtime : catalog.all()) {
+            Set<Long> memories = expected.computeIfAbsent(runtime.image().tag(), tag -> new HashSet<>());
+            memories.add(runtime.defaultLimits().memoryMb() << 20);
+            if (runtime.compiled()) {
+                memories.add(runtime.compile().limits().memoryMb() << 20);
+            }
+        }
+        return expected;
     }
 
     private static void stopAll(List<Worker> workers) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.crucible.config.ConfigException;
+import dev.crucible.executor.sandbox.PoolSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +21,14 @@ class ExecutorConfigTest {
         assertEquals(2, config.slots());
         assertEquals(Duration.ofMinutes(2), config.queue().reclaimAfter());
         assertEquals(3, config.queue().maxDeliveries());
-        assertEquals(new ExecutorConfig.SandboxHost(URI.create("tcp://127.0.0.1:2375"), Path.of("/sys/fs/cgroup"), "runsc"),
-                config.sandboxHost());
+        assertEquals(new ExecutorConfig.SandboxHost(URI.create("tcp://127.0.0.1:2375"), Path.of("/sys/fs/cgroup"), "runsc",
+                new PoolSettings(2, 1, 16, Duration.ofMinutes(10), Duration.ofMinutes(5))), config.sandboxHost());
+    }
+
+    @Test
+    void aPoolSizeOfZeroTurnsThePoolOff() {
+        ExecutorConfig config = ExecutorConfig.fromEnvironment(Map.of("CRUCIBLE_REDIS_URI", REDIS, "CRUCIBLE_POOL_SIZE", "0"));
+        assertEquals(0, config.sandboxHost().pool().expectedKey(), "nothing expected of a pool that is off");
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The sandbox containers of the running stack, as Docker lists them through the socket proxy. */
 public final class Sandboxes {
@@ -16,8 +18,23 @@ public final class Sandboxes {
 
     private Sandboxes() {}
 
-    /** Sandbox containers that exist now, running or not. */
+    /** The executor's idle pool sandboxes are named so; a run renames the one it takes. */
+    private static final String POOL_NAME = "/crucible-pool-";
+
+    /**
+     * Sandbox containers that serve or served a run and exist now, running or not; the idle ones of
+     * the executor's pool are not counted.
+     */
     public static int existing() {
+        return (int) names().stream().filter(name -> !name.startsWith(POOL_NAME)).count();
+    }
+
+    /** Idle sandboxes of the executor's pool that exist now. */
+    public static int idleInPool() {
+        return (int) names().stream().filter(name -> name.startsWith(POOL_NAME)).count();
+    }
+
+    private static List<String> names() {
         URI docker = URI.create(StackVariables.variable("CRUCIBLE_TEST_DOCKER_HOST").replace("tcp://", "http://"));
         String filter = URLEncoder.encode("{\"label\":[\"dev.crucible.sandbox\"]}", StandardCharsets.UTF_8);
         try {
@@ -28,7 +45,9 @@ public final class Sandboxes {
             if (response.statusCode() != 200) {
                 throw new AssertionError("the Docker proxy answered " + response.statusCode() + ": " + response.body());
             }
-            return JSON.readTree(response.body()).size();
+            List<String> names = new ArrayList<>();
+            JSON.readTree(response.body()).forEach(container -> names.add(container.path("Names").path(0).asText()));
+            return names;
         } catch (IOException e) {
             throw new AssertionError("cannot ask Docker for sandboxes: " + e, e);
         } catch (InterruptedException e) {

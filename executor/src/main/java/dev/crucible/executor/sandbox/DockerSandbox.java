@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Ulimit;
@@ -19,8 +20,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +35,17 @@ import org.slf4j.LoggerFactory;
  * Runs each program in a fresh, single-use Docker container under gVisor, reached through the
  * Docker socket proxy.
  *
- * <p>Files go in by copying a tar into the created container before it starts (the root filesystem
- * cannot be read-only for that copy). What keeps the program from growing the host's disk is the
- * daemon's runsc flag {@code --overlay2=root:memory}: inside the sandbox every write to the root
- * filesystem lands in memory, counted against the container's memory limit.
+ * <p>A run takes a started sandbox of its image and memory limit from the {@link SandboxPool} (or,
+ * when none waits, creates and starts one itself), renames it after the run, and removes it once the
+ * run is observed, off the run's critical path ({@link Remover}): one sandbox serves one run, never
+ * more. Files and stdin go in as a tar copied into the started sandbox before the program's exec
+ * ({@link WorkspaceArchive}): nothing has run in it yet, so nothing in it can have been planted for
+ * the copy to follow, and the root filesystem stays writable for that copy. (Debian 12's runsc
+ * answered {@code statx} with EINVAL, so such a file looked broken inside; 20240729 shows it whole.
+ * The program's exec cannot take the files on its stdin: HAProxy 2.6 drops the upgrade of a request
+ * that has a body, such as an exec start, so no stdin would pass the proxy.) What keeps the program from growing the host's disk
+ * is the daemon's runsc flag {@code --overlay2=root:memory}: inside the sandbox every write to the
+ * root filesystem lands in memory, counted against the container's memory limit.
  *
  * <p>The container's own process is a keeper that sleeps; the program runs beside it through
  * {@code docker exec}, as another uid. So the sandbox, and its cgroup on the host, outlive the
@@ -49,8 +62,11 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockerSandbox.class);
     /** Label naming the executor that owns a sandbox. */
     public static final String LABEL = "dev.crucible.sandbox";
-    /** Label naming the run a sandbox belongs to. */
+    /** Label naming the run a sandbox was created for; {@value #POOL_RUN} for a sandbox made for the pool. */
     public static final String RUN_LABEL = "dev.crucible.run";
+    static final String POOL_RUN = "pool";
+    /** Names of idle pool sandboxes start so; a run renames the one it takes after itself. */
+    public static final String POOL_NAME_PREFIX = "crucible-pool-";
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration EXIT_AFTER_KILL = Duration.ofSeconds(15);
     /**
@@ -71,8 +87,11 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     private final String owner;
     private final ExitWait exitWait;
     private final OutputFileCollector collector;
+    private final Remover remover;
+    private final SandboxPool pool;
 
-    private DockerSandbox(DockerClient control, DockerClient streams, SandboxPolicy policy, CgroupMeter meter, String owner) {
+    private DockerSandbox(DockerClient control, DockerClient streams, SandboxPolicy policy, CgroupMeter meter, String owner,
+                          PoolSettings poolSettings) {
         this.control = control;
         this.streams = streams;
         this.policy = policy;
@@ -80,6 +99,26 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         this.owner = owner;
         this.exitWait = new ExitWait(control, streams);
         this.collector = new OutputFileCollector(streams, this::createExec);
+        this.remover = new Remover(this::remove);
+        this.pool = new SandboxPool(new SandboxPool.Maker() {
+            @Override
+            public SandboxPool.Idle start(SandboxPool.Key key) {
+                String name = POOL_NAME_PREFIX + UUID.randomUUID();
+                String id = create(key, name, POOL_RUN);
+                try {
+                    run("start " + id, () -> control.startContainerCmd(id).exec());
+                } catch (SandboxException e) {
+                    remove(id);
+                    throw e;
+                }
+                return new SandboxPool.Idle(id, name, System.nanoTime());
+            }
+
+            @Override
+            public void discard(String id) {
+                remove(id);
+            }
+        }, poolSettings, System::nanoTime);
     }
 
     /**
@@ -89,9 +128,41 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
      * @param owner      the executor's name; its sandboxes carry it as the {@value #LABEL} label
      */
     public static DockerSandbox connect(URI dockerHost, SandboxPolicy policy, Path cgroupRoot, String owner) {
-        return new DockerSandbox(client(dockerHost, CALL_TIMEOUT), client(dockerHost, null), policy, CgroupMeter.at(cgroupRoot),
-                owner);
+        return connect(dockerHost, policy, cgroupRoot, owner, PoolSettings.OFF);
     }
+
+    /**
+     * The same, with a pool of started sandboxes; call {@link #removeLeftovers()} first, then
+     * {@link #startPool(Set)}.
+     */
+    public static DockerSandbox connect(URI dockerHost, SandboxPolicy policy, Path cgroupRoot, String owner, PoolSettings pool) {
+        return new DockerSandbox(client(dockerHost, CALL_TIMEOUT), client(dockerHost, null), policy, CgroupMeter.at(cgroupRoot),
+                owner, pool);
+    }
+
+    /**
+     * Starts refilling the pool, beginning with a sandbox or so of each of {@code expected}: the
+     * images and memory limits runs are likely to ask for (each runtime's defaults), by image tag.
+     */
+    public void startPool(Map<String, Set<Long>> expected) {
+        Set<SandboxPool.Key> keys = new HashSet<>();
+        expected.forEach((image, memories) -> memories.forEach(memory -> keys.add(new SandboxPool.Key(image, memory))));
+        pool.expect(keys);
+        pool.start();
+    }
+
+    /** What the pool did so far, for metrics. */
+    public PoolStats poolStats() {
+        SandboxPool.Stats stats = pool.stats();
+        return new PoolStats(stats.idle(), stats.hits(), stats.misses(), stats.refills(), Duration.ofNanos(stats.refillNanos()),
+                remover.pending());
+    }
+
+    /**
+     * The pool's figures: idle sandboxes now, runs that took one (hits) or started their own (misses),
+     * sandboxes started for the pool and the time that took in all, and used sandboxes awaiting removal.
+     */
+    public record PoolStats(int idle, long hits, long misses, long refills, Duration refillTime, int removalsPending) {}
 
     private static DockerClient client(URI dockerHost, Duration responseTimeout) {
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
@@ -117,12 +188,22 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
             return new SandboxRun(Ending.CANCELLED, SandboxRun.Output.NONE, now, now, null, SandboxRun.Stages.NONE, null, Map.of());
         }
         long begun = System.nanoTime();
-        String id = create(spec);
+        SandboxPool.Key key = new SandboxPool.Key(spec.image(), spec.limits().memoryBytes());
+        Optional<SandboxPool.Idle> pooled = pool.take(key);
+        String id = pooled.map(SandboxPool.Idle::id).orElseGet(() -> create(key, name(spec), spec.runId()));
         Observed observed;
         try {
-            observed = startAndRun(id, spec, cancellation, begun);
+            if (pooled.isPresent()) {
+                // The proxy lets execs into crucible-* only; the run's name also tells it apart from the idle ones.
+                run("rename " + id, () -> control.renameContainerCmd(pooled.get().name()).withName(name(spec)).exec());
+            }
+            long created = System.nanoTime();
+            if (pooled.isEmpty()) {
+                run("start " + id, () -> control.startContainerCmd(id).exec());
+            }
+            observed = runIn(id, spec, cancellation, begun, created);
         } finally {
-            remove(id);
+            remover.remove(id);
         }
         return observed.run().withTeardown(Duration.ofNanos(System.nanoTime() - observed.exitedAt()));
     }
@@ -131,18 +212,16 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     private record Observed(SandboxRun run, long exitedAt) {}
 
     /**
-     * Starts the created sandbox {@code id} (its keeper), runs the program in it to its exit, and
-     * measures create (from {@code begun}), start and run; teardown is left zero for the caller, who
-     * measures it once the sandbox is removed.
+     * Runs the program in the started sandbox {@code id} to its exit, and measures create (from
+     * {@code begun} to {@code created}: taking or creating the sandbox), start (to the program's
+     * exec) and run; teardown is left zero for the caller, who measures it once the run is observed.
      */
-    private Observed startAndRun(String id, SandboxSpec spec, Cancellation cancellation, long begun) {
+    private Observed runIn(String id, SandboxSpec spec, Cancellation cancellation, long begun, long created) {
         call("copy files into " + id, () -> control.copyArchiveToContainerCmd(id)
                 .withTarInputStream(new ByteArrayInputStream(WorkspaceArchive.build(spec)))
                 .withRemotePath("/")
                 .withCopyUIDGID(false)
                 .exec());
-        long created = System.nanoTime();
-        run("start " + id, () -> control.startContainerCmd(id).exec());
         CgroupMeter.Usage atRest = meter.read(id);
         String exec = createExec(name(spec), programCommand(spec));
         AtomicReference<CgroupMeter.Usage> atKill = new AtomicReference<>();
@@ -268,12 +347,13 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         kill(id);
     }
 
-    private String create(SandboxSpec spec) {
+    /** Creates (does not start) a sandbox of {@code key} named {@code name}, labelled with {@code runLabel}. */
+    private String create(SandboxPool.Key key, String name, String runLabel) {
         HostConfig host = HostConfig.newHostConfig()
                 .withRuntime(policy.runtime())
                 .withNetworkMode("none")
-                .withMemory(spec.limits().memoryBytes())
-                .withMemorySwap(spec.limits().memoryBytes())
+                .withMemory(key.memoryBytes())
+                .withMemorySwap(key.memoryBytes())
                 .withPidsLimit(policy.hostPidsLimit())
                 .withNanoCPUs(policy.nanoCpus())
                 .withReadonlyRootfs(false)
@@ -289,9 +369,9 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                 .withAutoRemove(false)
                 .withPrivileged(false);
         try {
-            return control.createContainerCmd(spec.image())
-                    .withName(name(spec))
-                    .withLabels(Map.of(LABEL, owner, RUN_LABEL, spec.runId()))
+            return control.createContainerCmd(key.image())
+                    .withName(name)
+                    .withLabels(Map.of(LABEL, owner, RUN_LABEL, runLabel))
                     .withHostName("sandbox")
                     .withUser(KEEPER_UID + ":" + KEEPER_UID)
                     .withWorkingDir("/" + WorkspaceArchive.WORKSPACE)
@@ -307,9 +387,9 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                     .exec()
                     .getId();
         } catch (NotFoundException e) {
-            throw new SandboxException("runtime image " + spec.image() + " is missing; ./crucible up builds it", e);
+            throw new SandboxException("runtime image " + key.image() + " is missing; ./crucible up builds it", e);
         } catch (RuntimeException e) {
-            throw new SandboxException("cannot create the sandbox of run " + spec.runId() + ": " + e, e);
+            throw new SandboxException("cannot create sandbox " + name + ": " + e, e);
         }
     }
 
@@ -334,15 +414,23 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         }
     }
 
-    /** This executor's sandboxes that exist now, running or not: leftovers when no job is in flight. */
+    /**
+     * This executor's sandboxes that served or serve a run, running or not, but the idle ones of the
+     * pool: leftovers when no job is in flight and the removals are done.
+     */
     public List<String> existingSandboxes() {
-        return call("list sandboxes", () -> control.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(LABEL, owner)).exec().stream().map(c -> c.getId()).toList());
+        return sandboxes().stream().filter(c -> !Arrays.stream(c.getNames()).allMatch(n -> n.startsWith("/" + POOL_NAME_PREFIX)))
+                .map(Container::getId).toList();
     }
 
-    /** Removes what an earlier run of this executor left behind when it crashed; call before taking jobs. */
+    private List<Container> sandboxes() {
+        return call("list sandboxes", () -> control.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(LABEL, owner)).exec());
+    }
+
+    /** Removes what an earlier run of this executor left behind, idle pool sandboxes too; call before taking jobs. */
     public int removeLeftovers() {
-        List<String> leftovers = existingSandboxes();
+        List<String> leftovers = sandboxes().stream().map(Container::getId).toList();
         leftovers.forEach(this::remove);
         return leftovers.size();
     }
@@ -366,9 +454,17 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         });
     }
 
+    /** Empties the pool and finishes the removals queued, then closes the clients. */
     @Override
     public void close() throws IOException {
-        streams.close();
-        control.close();
+        try {
+            pool.close();
+            remover.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            streams.close();
+            control.close();
+        }
     }
 }

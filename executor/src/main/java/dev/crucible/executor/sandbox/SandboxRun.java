@@ -73,10 +73,12 @@ public record SandboxRun(
      * The life of one sandbox, measured with {@link System#nanoTime()} (Docker's timestamps are a
      * different clock and miss the calls around the program).
      *
-     * @param create   creating the container and copying the files in
-     * @param start    starting it and reading what it uses at rest
+     * @param create   taking a started sandbox from the pool (and renaming it after the run), or creating one
+     * @param start    starting it, when none was taken from the pool, copying the files in, and reading
+     *                 what it uses at rest
      * @param run      from the program's start to its observed exit, including a kill at a limit
-     * @param teardown reading the exit status and usage, collecting output files, and removing the container
+     * @param teardown reading the exit status and usage and collecting output files; the removal of the
+     *                 container comes after the result, off its critical path
      */
     public record Stages(Duration create, Duration start, Duration run, Duration teardown) {
         /** No time at all: a sandbox never created (its run was cancelled first), or the sum of none. */

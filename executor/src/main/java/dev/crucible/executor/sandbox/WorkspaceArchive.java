@@ -9,10 +9,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * The tar copied into a created (not yet started) sandbox at {@code /}: the submitted files under
- * {@code workspace/}, owned by the sandbox user, and stdin at {@code io/stdin}, read-only.
+ * The tar copied at {@code /} into a sandbox that has run nothing but its keeper: the submitted
+ * files under {@code workspace/}, owned by the sandbox user, and stdin at {@code io/stdin}, read-only.
  *
- * <p>It is written before the program exists, so nothing the program could plant (a symlink, say)
+ * <p>It is copied before the program exists, so nothing the program could plant (a symlink, say)
  * is ever followed by the host.
  */
 final class WorkspaceArchive {
