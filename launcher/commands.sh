@@ -109,6 +109,13 @@ cmd_test() {
         export CRUCIBLE_TEST_LAUNCHER="$ROOT/crucible"
         # Extra arguments go to Maven and narrow the run to them, without the browser tests:
         # ./crucible test -pl executor -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=DockerSandboxIT
+        if [[ $# -eq 0 ]]; then
+            # Offline: the cloud deployment parsed, checked and rendered (infra-terraform/README.md).
+            say "running the infra-terraform tests"
+            npm --prefix "$ROOT/infra-terraform" ci --no-audit --no-fund >"$LOGS/infra-npm-ci.log" 2>&1 \
+                || die "npm ci in infra-terraform failed; see $LOGS/infra-npm-ci.log"
+            npm --prefix "$ROOT/infra-terraform" test
+        fi
         mvn -B verify "$@"
         if [[ $# -eq 0 && -f "$PAGE/package.json" ]]; then
             say "running the browser tests (frontend-ts e2e)"
