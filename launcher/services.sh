@@ -18,7 +18,8 @@ daemon_json() {
 JSON
 }
 
-runsc_version() { runsc --version 2>/dev/null | head -1 | sed 's/ version / /'; }
+# sed reads to the end: with head, runsc could die of SIGPIPE and, under pipefail, fail the launcher.
+runsc_version() { runsc --version 2>/dev/null | sed -n '1s/ version / /p'; }
 
 start_dockerd() {
     mkdir -p "$STATE/docker"
