@@ -190,6 +190,16 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         long begun = System.nanoTime();
         SandboxPool.Key key = new SandboxPool.Key(spec.image(), spec.limits().memoryBytes());
         Optional<SandboxPool.Idle> pooled = pool.take(key);
+        try {
+            return run(spec, cancellation, key, pooled, begun);
+        } finally {
+            pool.runEnded();
+        }
+    }
+
+    /** Runs {@code spec} in the sandbox taken from the pool, or in one it creates and starts when none was. */
+    private SandboxRun run(SandboxSpec spec, Cancellation cancellation, SandboxPool.Key key, Optional<SandboxPool.Idle> pooled,
+                           long begun) {
         String id = pooled.map(SandboxPool.Idle::id).orElseGet(() -> create(key, name(spec), spec.runId()));
         Observed observed;
         try {

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * at its boot, so one serves exactly one limit). A run takes one or, when none waits, starts its own;
  * either way the sandbox serves that one run and is then removed: nothing is ever handed out twice.
  * One background loop refills, one sandbox at a time, the keys that runs asked for lately; an idle
- * sandbox past its maximum age is removed and replaced.
+ * sandbox past its maximum age is removed and replaced. A key that still has a sandbox waiting is
+ * refilled only while no run is in progress: a sandbox's boot takes a quarter of a core-second,
+ * which on a small machine would slow the very run that took the last one.
  */
 final class SandboxPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SandboxPool.class);
@@ -52,10 +54,12 @@ final class SandboxPool implements AutoCloseable {
     /** When each key was last asked for; expected keys are in with {@link Long#MIN_VALUE}. */
     private final Map<Key, Long> lastAsked = new ConcurrentHashMap<>();
     private final AtomicInteger idleCount = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder refills = new LongAdder();
     private final LongAdder refillNanos = new LongAdder();
+    private final LongAdder turns = new LongAdder();
     private final Semaphore wake = new Semaphore(0);
     private final Loop loop;
     private volatile boolean started;
@@ -81,8 +85,12 @@ final class SandboxPool implements AutoCloseable {
         wake.release();
     }
 
-    /** A started sandbox of {@code key} for one run, or empty: then the run starts its own. */
+    /**
+     * A started sandbox of {@code key} for one run, or empty: then the run starts its own. Either way
+     * the run counts as in progress until {@link #runEnded()}.
+     */
     Optional<Idle> take(Key key) {
+        running.incrementAndGet();
         if (!settings.enabled()) {
             return Optional.empty();
         }
@@ -103,6 +111,17 @@ final class SandboxPool implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** The run of an earlier {@link #take} is over: refills that waited for quiet may go ahead. */
+    void runEnded() {
+        running.decrementAndGet();
+        wake.release();
+    }
+
+    /** Turns the refill loop has begun, for tests that wait for it to have looked. */
+    long turns() {
+        return turns.sum();
+    }
+
     Stats stats() {
         return new Stats(idleCount.get(), hits.sum(), misses.sum(), refills.sum(), refillNanos.sum());
     }
@@ -112,6 +131,7 @@ final class SandboxPool implements AutoCloseable {
         if (wake.tryAcquire(IDLE_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
             wake.drainPermits();
         }
+        turns.increment();
         for (Map.Entry<Key, Deque<Idle>> entry : idle.entrySet()) {
             int wanted = target(entry.getKey());
             Deque<Idle> waiting = entry.getValue();
@@ -128,7 +148,8 @@ final class SandboxPool implements AutoCloseable {
             startedOne = false;
             for (Key key : lastAsked.keySet()) {
                 Deque<Idle> waiting = idle.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
-                if (waiting.size() < target(key) && idleCount.get() < settings.maxIdle() && loop.running()) {
+                boolean urgent = waiting.isEmpty() || running.get() == 0;
+                if (urgent && waiting.size() < target(key) && idleCount.get() < settings.maxIdle() && loop.running()) {
                     long begun = clock.getAsLong();
                     Idle started = maker.start(key);
                     refills.increment();

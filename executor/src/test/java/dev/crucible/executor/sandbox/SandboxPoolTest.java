@@ -98,6 +98,7 @@ class SandboxPoolTest {
     void aMissWarmsItsKeyForTheNextRun() throws InterruptedException {
         pool(new PoolSettings(2, 1, 8, Duration.ofMinutes(10), Duration.ofMinutes(5)));
         assertFalse(pool.take(JAVA).isPresent(), "nothing was warm");
+        pool.runEnded();
         assertEquals(1, pool.stats().misses());
         within(Duration.ofSeconds(5), () -> pool.stats().idle() == 2, "the asked-for key filled to its size");
     }
@@ -117,6 +118,18 @@ class SandboxPoolTest {
         pool(new PoolSettings(4, 4, 3, Duration.ofMinutes(10), Duration.ofMinutes(5))).expect(Set.of(PYTHON, JAVA));
         within(Duration.ofSeconds(5), () -> pool.stats().idle() == 3, "three idle sandboxes in all");
         assertEquals(3, docker.started.get());
+    }
+
+    @Test
+    void aKeyWithASandboxLeftWaitsForQuietBeforeItIsRefilled() throws InterruptedException {
+        pool(new PoolSettings(2, 2, 8, Duration.ofMinutes(10), Duration.ofMinutes(5))).expect(Set.of(PYTHON));
+        within(Duration.ofSeconds(5), () -> pool.stats().idle() == 2, "two idle sandboxes");
+        assertTrue(pool.take(PYTHON).isPresent());
+        long turn = pool.turns();
+        within(Duration.ofSeconds(5), () -> pool.turns() >= turn + 2, "two more turns of the refill loop, during the run");
+        assertEquals(2, docker.started.get(), "no boot while a run is in progress and a sandbox still waits");
+        pool.runEnded();
+        within(Duration.ofSeconds(5), () -> pool.stats().idle() == 2, "refilled once the run ended");
     }
 
     @Test
