@@ -47,6 +47,11 @@ class DockerProxyIT {
         "POST, /v1.41/containers/..%2Fimages/start",
         "DELETE, /images/abc",
         "GET, /v1.41/containers/abc/logs",
+        "POST, /v1.41/containers/crucible-run1/rename?name=crucible-run2",
+        "POST, /v1.41/containers/abc/rename?name=crucible-run2",
+        "POST, /v1.41/containers/crucible-pool-abc/rename?name=crucible-pool-def",
+        "POST, /v1.41/containers/crucible-pool-abc/rename?name=evil",
+        "POST, /v1.41/containers/crucible-pool-abc/rename?name=crucible-run&name=evil",
     })
     void refusesWhatTheExecutorDoesNotUse(String method, String path) throws Exception {
         assertEquals(403, status(method, path));
@@ -83,6 +88,12 @@ class DockerProxyIT {
     })
     void letsThroughWhatTheExecutorUses(String method, String path) throws Exception {
         assertEquals(200, status(method, path));
+    }
+
+    /** Only the rename a run makes of the idle pool sandbox it takes passes: Docker answers, here that there is none. */
+    @Test
+    void letsARenameFromAPoolNameToARunNameThrough() throws Exception {
+        assertEquals(404, status("POST", "/v1.41/containers/crucible-pool-nonexistent/rename?name=crucible-run-1"));
     }
 
     /** What the proxy answers to {@code bytes} sent raw, then the end of sending: at most 256 bytes, empty if it just closed. */
