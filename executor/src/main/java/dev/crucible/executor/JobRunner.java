@@ -179,10 +179,11 @@ final class JobRunner {
     private static ExecutionEvent.StageTimings timings(Duration compile, SandboxRun.Stages program) {
         Long compileMs = compile == null ? null : compile.toMillis();
         if (program == null) {
-            return new ExecutionEvent.StageTimings(compileMs, null, null, null, null);
+            return new ExecutionEvent.StageTimings(compileMs, null, null, null, null, null);
         }
+        String pool = program.sandboxes() == 0 ? null : program.pooled() == program.sandboxes() ? "hit" : "miss";
         return new ExecutionEvent.StageTimings(compileMs, program.create().toMillis(), program.start().toMillis(),
-                program.run().toMillis(), program.teardown().toMillis());
+                program.run().toMillis(), program.teardown().toMillis(), pool);
     }
 
     private ExecutionEvent.Provenance provenance(Job job, RuntimeManifest runtime, String imageId) {

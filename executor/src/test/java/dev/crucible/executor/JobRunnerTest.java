@@ -27,8 +27,8 @@ class JobRunnerTest {
     @TempDir
     Path runtimes;
 
-    private static final SandboxRun.Stages COMPILE_STAGES = new SandboxRun.Stages(
-            Duration.ofMillis(100), Duration.ofMillis(10), Duration.ofMillis(800), Duration.ofMillis(30));
+    private static final SandboxRun.Stages COMPILE_STAGES = SandboxRun.Stages.of(
+            Duration.ofMillis(100), Duration.ofMillis(10), Duration.ofMillis(800), Duration.ofMillis(30), false);
 
     private RuntimeCatalog catalog() throws Exception {
         Files.writeString(runtimes.resolve("python.json"), """
@@ -154,7 +154,7 @@ class JobRunnerTest {
             return specs.size() == 1 ? compiledRun(artifact, 0) : SandboxRuns.exited(0).build();
         }, Clock.systemUTC());
         var timings = runner.execute(job("c", "main.c", List.of())).context().timings();
-        assertEquals(new ExecutionEvent.StageTimings(940L, 1L, 2L, 250L, 5L), timings,
+        assertEquals(new ExecutionEvent.StageTimings(940L, 1L, 2L, 250L, 5L, "miss"), timings,
                 "compile is the compile sandbox's whole life; the stages are the run sandbox's alone");
     }
 
@@ -164,14 +164,28 @@ class JobRunnerTest {
         Job job = testedJob(List.of(), Job.Comparison.TRAILING_WHITESPACE,
                 new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok".getBytes()),
                 new Job.JobTest("c", null, null, "ok".getBytes()));
-        assertEquals(new ExecutionEvent.StageTimings(null, 4L, 6L, 750L, 15L), runner.execute(job).context().timings(),
+        assertEquals(new ExecutionEvent.StageTimings(null, 4L, 6L, 750L, 15L, "miss"), runner.execute(job).context().timings(),
                 "3 x 1.6 ms of create is 4 ms: the sum is rounded, not each sandbox");
+    }
+
+    @Test
+    void theRunIsAPoolHitOnlyWhenEveryTestsSandboxCameFromThePool() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> runs.incrementAndGet() == 2
+                ? SandboxRuns.exited(0).stdout("ok\n").build() : SandboxRuns.exited(0).stdout("ok\n").pooled().build(),
+                Clock.systemUTC());
+        Job job = testedJob(List.of(), Job.Comparison.TRAILING_WHITESPACE,
+                new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok".getBytes()));
+        assertEquals("miss", runner.execute(job).context().timings().pool(), "the second test's sandbox was started for it");
+        JobRunner allPooled = new JobRunner(catalog(), (spec, cancellation) -> SandboxRuns.exited(0).stdout("ok\n").pooled().build(),
+                Clock.systemUTC());
+        assertEquals("hit", allPooled.execute(job).context().timings().pool());
     }
 
     @Test
     void failedCompileIsTimedAndNoRunStagesAreReported() throws Exception {
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> compiledRun(new byte[0], 1), Clock.systemUTC());
-        assertEquals(new ExecutionEvent.StageTimings(940L, null, null, null, null),
+        assertEquals(new ExecutionEvent.StageTimings(940L, null, null, null, null, null),
                 runner.execute(job("c", "main.c", List.of())).context().timings());
     }
 

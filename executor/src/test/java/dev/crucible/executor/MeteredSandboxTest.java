@@ -23,7 +23,7 @@ class MeteredSandboxTest {
     @Test
     void everySandboxRecordsItsStages() {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var stages = new SandboxRun.Stages(Duration.ofMillis(40), Duration.ofMillis(10), Duration.ofMillis(300), Duration.ofMillis(20));
+        var stages = SandboxRun.Stages.of(Duration.ofMillis(40), Duration.ofMillis(10), Duration.ofMillis(300), Duration.ofMillis(20), true);
         var sandbox = new MeteredSandbox((spec, cancellation) -> ran(stages), registry);
         sandbox.run(SPEC, Cancellation.NEVER);
         sandbox.run(SPEC, Cancellation.NEVER);

@@ -13,8 +13,8 @@ import java.util.Map;
 final class SandboxRuns {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     /** A program sandbox's stages; create is 1.6 ms, so that rounding each sandbox instead of the sum would show. */
-    static final SandboxRun.Stages STAGES = new SandboxRun.Stages(
-            Duration.ofNanos(1_600_000), Duration.ofMillis(2), Duration.ofMillis(250), Duration.ofMillis(5));
+    static final SandboxRun.Stages STAGES = SandboxRun.Stages.of(
+            Duration.ofNanos(1_600_000), Duration.ofMillis(2), Duration.ofMillis(250), Duration.ofMillis(5), false);
 
     private final Ending ending;
     private SandboxRun.CapturedStream stdout = SandboxRun.CapturedStream.NONE;
@@ -58,7 +58,13 @@ final class SandboxRuns {
 
     /** The program ran this long; the other stages stay as they are. */
     SandboxRuns wallTime(Duration run) {
-        stages = new SandboxRun.Stages(stages.create(), stages.start(), run, stages.teardown());
+        stages = new SandboxRun.Stages(stages.create(), stages.start(), run, stages.teardown(), stages.sandboxes(), stages.pooled());
+        return this;
+    }
+
+    /** The sandbox came started from the pool. */
+    SandboxRuns pooled() {
+        stages = SandboxRun.Stages.of(stages.create(), stages.start(), stages.run(), stages.teardown(), true);
         return this;
     }
 

@@ -133,8 +133,10 @@ public sealed interface ExecutionEvent {
      * @param startMs    starting those sandboxes and reading what they use at rest
      * @param runMs      from the programs' start to their observed exit, kills at a limit included
      * @param teardownMs reading exit status and usage, collecting output files, removing the sandboxes
+     * @param pool       {@code hit} when every sandbox that ran the program came started from the pool,
+     *                   {@code miss} when one was started for the run; null when none ran it
      */
-    record StageTimings(Long compileMs, Long createMs, Long startMs, Long runMs, Long teardownMs) {
+    record StageTimings(Long compileMs, Long createMs, Long startMs, Long runMs, Long teardownMs, String pool) {
     }
 
     /**

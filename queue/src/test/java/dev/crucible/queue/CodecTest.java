@@ -29,13 +29,13 @@ class CodecTest {
 
     @Test
     void timingsTravelWithTheOutcome() {
-        var timings = new ExecutionEvent.StageTimings(900L, 40L, 12L, 130L, 25L);
+        var timings = new ExecutionEvent.StageTimings(900L, 40L, 12L, 130L, 25L, "hit");
         assertEquals(timings, roundTrip(accepted().ranOn(null, timings)).context().timings());
     }
 
     @Test
     void timingsWithoutACompileKeepItAbsent() {
-        var timings = new ExecutionEvent.StageTimings(null, 40L, 12L, 130L, 25L);
+        var timings = new ExecutionEvent.StageTimings(null, 40L, 12L, 130L, 25L, null);
         assertEquals(timings, roundTrip(accepted().ranOn(null, timings)).context().timings());
     }
 

@@ -37,8 +37,9 @@ final class StoredOutcome implements ColumnMapper<ExecutionEvent.Outcome> {
     /** The executor's timings, or null when it reported none (an executor older than timings). */
     private static ExecutionEvent.StageTimings stageTimings(ResultSet rs) throws SQLException {
         var timings = new ExecutionEvent.StageTimings((Long) rs.getObject("compile_ms"), (Long) rs.getObject("create_ms"),
-                (Long) rs.getObject("start_ms"), (Long) rs.getObject("run_ms"), (Long) rs.getObject("teardown_ms"));
-        return timings.equals(new ExecutionEvent.StageTimings(null, null, null, null, null)) ? null : timings;
+                (Long) rs.getObject("start_ms"), (Long) rs.getObject("run_ms"), (Long) rs.getObject("teardown_ms"),
+                rs.getString("pool"));
+        return timings.equals(new ExecutionEvent.StageTimings(null, null, null, null, null, null)) ? null : timings;
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -32,7 +32,7 @@ public final class SubmissionStore {
                    null::bytea as stdout, stdout_truncated_bytes, null::bytea as stderr, stderr_truncated_bytes,
                    wall_time_ms, message, null::bytea as compile_output, null::text as test_results, provenance,
                    tests_passed, tests_total, created_at, started_at, finished_at,
-                   queue_wait_ms, compile_ms, create_ms, start_ms, run_ms, teardown_ms,
+                   queue_wait_ms, compile_ms, create_ms, start_ms, run_ms, teardown_ms, pool,
                    cpu_time_ms, peak_memory_kb, run_results, null::text as output_files
             from submissions""";
     private static final RowMapper<SubmissionRecord> ROWS = ConstructorMapper.of(SubmissionRecord.class);
@@ -204,7 +204,7 @@ public final class SubmissionStore {
                     test_results = :tests, provenance = :provenance, tests_passed = :passed, tests_total = :total,
                     compile_ms = :o.context.timings?.compileMs, create_ms = :o.context.timings?.createMs,
                     start_ms = :o.context.timings?.startMs, run_ms = :o.context.timings?.runMs,
-                    teardown_ms = :o.context.timings?.teardownMs,
+                    teardown_ms = :o.context.timings?.teardownMs, pool = :o.context.timings?.pool,
                     cpu_time_ms = :o.result.usage?.cpuTimeMs, peak_memory_kb = :o.result.usage?.peakMemoryKb,
                     run_results = :runs, output_files = :outputFiles,
                     started_at = coalesce(started_at, :started), finished_at = coalesce(:finished, now())

@@ -103,7 +103,8 @@ final class SubmissionView {
         }
         StageTimings view = new StageTimings().queueWaitMs(queueWaitMs);
         if (t != null) {
-            view.compileMs(t.compileMs()).createMs(t.createMs()).startMs(t.startMs()).runMs(t.runMs()).teardownMs(t.teardownMs());
+            view.compileMs(t.compileMs()).createMs(t.createMs()).startMs(t.startMs()).runMs(t.runMs()).teardownMs(t.teardownMs())
+                    .pool(t.pool() == null ? null : StageTimings.PoolEnum.fromValue(t.pool()));
         }
         return view;
     }

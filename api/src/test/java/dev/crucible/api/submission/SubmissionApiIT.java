@@ -176,6 +176,23 @@ class SubmissionApiIT {
         assertTrue(answer.body().get("id").asText().matches("[0-9a-f-]{36}"));
     }
 
+    /**
+     * The executor warms each runtime's default limits at start, and refills between runs: a Python
+     * hello world at the default limits soon says it took its sandbox from the pool, and pays no boot.
+     */
+    @Test
+    void aRunAtTheDefaultLimitsTakesAStartedSandboxFromThePool() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String pool;
+        do {
+            var answer = stack.submit("{\"runtime\":\"python\",\"source\":\"print(1)\"}");
+            assertEquals("accepted", answer.body().path("verdict").asText(), answer.raw().body());
+            pool = answer.body().path("timings").path("pool").asText();
+            assertTrue(pool.equals("hit") || pool.equals("miss"), answer.raw().body());
+        } while (!pool.equals("hit") && System.nanoTime() < deadline);
+        assertEquals("hit", pool, "within a minute, a run at the default limits finds a started sandbox waiting");
+    }
+
     @Test
     void reportsStageTimings() throws Exception {
         long before = System.nanoTime();

@@ -123,7 +123,7 @@ class SubmissionStoreIT {
     @Test
     void timingsAreStoredWithTheOutcomeAndListed() {
         UUID id = queued();
-        var timings = new ExecutionEvent.StageTimings(null, 40L, 12L, 130L, 25L);
+        var timings = new ExecutionEvent.StageTimings(null, 40L, 12L, 130L, 25L, "hit");
         store.markFinished(new ExecutionEvent.Finished(id, "executor-test",
                 finished(id, Verdict.ACCEPTED, "x").outcome().ranOn(null, timings)));
         assertEquals(timings, store.find(id, caller).orElseThrow().outcome().context().timings());

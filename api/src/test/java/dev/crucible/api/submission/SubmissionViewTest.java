@@ -86,14 +86,15 @@ class SubmissionViewTest {
 
     @Test
     void completedSubmissionShowsEveryStage() {
-        var timings = new ExecutionEvent.StageTimings(900L, 40L, 12L, 130L, 25L);
-        assertEquals(new StageTimings().queueWaitMs(80L).compileMs(900L).createMs(40L).startMs(12L).runMs(130L).teardownMs(25L),
+        var timings = new ExecutionEvent.StageTimings(900L, 40L, 12L, 130L, 25L, "hit");
+        assertEquals(new StageTimings().queueWaitMs(80L).compileMs(900L).createMs(40L).startMs(12L).runMs(130L).teardownMs(25L)
+                        .pool(StageTimings.PoolEnum.HIT),
                 SubmissionView.of(stored("completed", 80L, timings)).getTimings());
     }
 
     @Test
     void listingsKeepTheTimings() {
-        var timings = new ExecutionEvent.StageTimings(null, 40L, 12L, 130L, 25L);
+        var timings = new ExecutionEvent.StageTimings(null, 40L, 12L, 130L, 25L, "miss");
         assertEquals(130L, SubmissionView.summary(stored("completed", 80L, timings)).getTimings().getRunMs());
     }
     @Test

@@ -211,7 +211,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
             if (pooled.isEmpty()) {
                 run("start " + id, () -> control.startContainerCmd(id).exec());
             }
-            observed = runIn(id, spec, cancellation, begun, created);
+            observed = runIn(id, spec, cancellation, begun, created, pooled.isPresent());
         } finally {
             remover.remove(id);
         }
@@ -226,7 +226,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
      * {@code begun} to {@code created}: taking or creating the sandbox), start (to the program's
      * exec) and run; teardown is left zero for the caller, who measures it once the run is observed.
      */
-    private Observed runIn(String id, SandboxSpec spec, Cancellation cancellation, long begun, long created) {
+    private Observed runIn(String id, SandboxSpec spec, Cancellation cancellation, long begun, long created, boolean pooled) {
         call("copy files into " + id, () -> control.copyArchiveToContainerCmd(id)
                 .withTarInputStream(new ByteArrayInputStream(WorkspaceArchive.build(spec)))
                 .withRemotePath("/")
@@ -262,8 +262,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                     : oomKilled ? new SandboxRun.Usage(null, Math.max(0, spec.limits().memoryBytes() - atRest.memoryBytes())) : null;
             Map<String, byte[]> outputFiles = exitedByItself && !oomKilled && !spec.outputFiles().isEmpty()
                     ? collector.collect(id, name(spec), spec.outputFiles()) : Map.of();
-            SandboxRun.Stages stages = new SandboxRun.Stages(Duration.ofNanos(created - begun),
-                    Duration.ofNanos(started - created), Duration.ofNanos(exited - started), Duration.ZERO);
+            SandboxRun.Stages stages = SandboxRun.Stages.of(Duration.ofNanos(created - begun),
+                    Duration.ofNanos(started - created), Duration.ofNanos(exited - started), Duration.ZERO, pooled);
             Ending ending = ending(waited, output.overflowed(), oomKilled);
             return new Observed(new SandboxRun(ending, RuntimeMessages.programOnly(output.captured(), ending, id),
                     startedAt, finishedAt, inspected.getImageId(), stages, usage, outputFiles), exited);

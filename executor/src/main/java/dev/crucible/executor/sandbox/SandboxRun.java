@@ -37,7 +37,8 @@ public record SandboxRun(
     /** The same run with its teardown measured, which ends only after the run was observed. */
     SandboxRun withTeardown(Duration teardown) {
         return new SandboxRun(ending, output, startedAt, finishedAt, imageId,
-                new Stages(stages.create(), stages.start(), stages.run(), teardown), usage, outputFiles);
+                new Stages(stages.create(), stages.start(), stages.run(), teardown, stages.sandboxes(), stages.pooled()),
+                usage, outputFiles);
     }
 
     /**
@@ -77,15 +78,23 @@ public record SandboxRun(
      * @param start    starting it, when none was taken from the pool, copying the files in, and reading
      *                 what it uses at rest
      * @param run      from the program's start to its observed exit, including a kill at a limit
-     * @param teardown reading the exit status and usage and collecting output files; the removal of the
-     *                 container comes after the result, off its critical path
+     * @param teardown  reading the exit status and usage and collecting output files; the removal of the
+     *                  container comes after the result, off its critical path
+     * @param sandboxes how many sandboxes these stages are of
+     * @param pooled    how many of them were taken started from the pool
      */
-    public record Stages(Duration create, Duration start, Duration run, Duration teardown) {
+    public record Stages(Duration create, Duration start, Duration run, Duration teardown, int sandboxes, int pooled) {
         /** No time at all: a sandbox never created (its run was cancelled first), or the sum of none. */
-        public static final Stages NONE = new Stages(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        public static final Stages NONE = new Stages(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0, 0);
+
+        /** The stages of one sandbox, {@code pooled} when it came from the pool. */
+        public static Stages of(Duration create, Duration start, Duration run, Duration teardown, boolean pooled) {
+            return new Stages(create, start, run, teardown, 1, pooled ? 1 : 0);
+        }
 
         public Stages plus(Stages other) {
-            return new Stages(create.plus(other.create), start.plus(other.start), run.plus(other.run), teardown.plus(other.teardown));
+            return new Stages(create.plus(other.create), start.plus(other.start), run.plus(other.run), teardown.plus(other.teardown),
+                    sandboxes + other.sandboxes, pooled + other.pooled);
         }
 
         public Duration total() {
