@@ -35,7 +35,7 @@ public final class SubmissionStore {
                    queue_wait_ms, compile_ms, create_ms, start_ms, run_ms, teardown_ms, pool,
                    cpu_time_ms, peak_memory_kb, run_results, null::text as output_files
             from submissions""";
-    private static final RowMapper<SubmissionRecord> ROWS = ConstructorMapper.of(SubmissionRecord.class);
+    private static final RowMapper<SubmissionRecord> ROWS = new SpecializedOnce<>(ConstructorMapper.of(SubmissionRecord.class));
     private final Jdbi jdbi;
 
     public SubmissionStore(Jdbi jdbi) {
