@@ -1,29 +1,62 @@
 # shellcheck shell=bash
 # The commands of ./crucible: up, down, status, logs and test.
 
+# Whether this host runs the given part of the stack (api or executor) in its --role.
+role_has() { [[ "$ROLE" == all || "$ROLE" == "$1" ]]; }
+
+# The packages of the role's parts, on top of those every role needs.
+add_role_packages() {
+    if role_has api; then PACKAGES+=("${API_PACKAGES[@]}"); fi
+    if role_has executor; then PACKAGES+=("${EXECUTOR_PACKAGES[@]}"); fi
+}
+
 cmd_up() {
-    local show_key=${1:-show-key}
+    local show_key=show-key
+    while (($#)); do
+        case "$1" in
+            --role) [[ $# -ge 2 ]] || die "--role needs one of all, api, executor"; ROLE=$2; shift 2 ;;
+            --hide-key) show_key=hide-key; shift ;;
+            *) die "unknown option '$1' of up; see ./crucible" ;;
+        esac
+    done
+    [[ "$ROLE" =~ ^(all|api|executor)$ ]] || die "--role is one of all, api, executor, not '$ROLE'"
+    if [[ "$ROLE" == executor && -z "${CRUCIBLE_REDIS_URI:-}" ]]; then
+        die "an executor host takes its jobs from the api's Redis: set CRUCIBLE_REDIS_URI (redis://:password@host:port)"
+    fi
     require_root
+    add_role_packages
     # The page is built with npm: Debian's, unless a Node is installed already.
-    if [[ -f "$PAGE/package.json" ]] && ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
+    if role_has api && [[ -f "$PAGE/package.json" ]] && ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
     install_packages
     create_users
     prepare_state
     build_java
-    build_page
-    if [[ -z "${CRUCIBLE_DOCKER_HOST:-}" ]]; then
+    if role_has api; then build_page; fi
+    if role_has executor && [[ -z "${CRUCIBLE_DOCKER_HOST:-}" ]]; then
         start_dockerd
         build_images
     fi
-    start_postgres
-    start_redis
-    start_proxy
-    restrict_proxy
-    start_api
-    start_executor
-    start_nginx
-    wait_ready
-    say "Crucible is up"
+    if role_has api; then
+        start_postgres
+        start_redis
+    fi
+    if role_has executor; then
+        start_proxy
+        restrict_proxy
+    fi
+    if role_has api; then start_api; fi
+    if role_has executor; then start_executor; fi
+    if role_has api; then start_nginx; fi
+    case "$ROLE" in
+        all) wait_ready ;;
+        api) wait_healthy ;;
+        executor) wait_executor ;;
+    esac
+    if [[ "$ROLE" == executor ]]; then
+        say "the executor is up, on the queue at ${CRUCIBLE_REDIS_URI##*@}; the api counts it in /v1/ready"
+        return
+    fi
+    if [[ "$ROLE" == api ]]; then say "Crucible's api is up"; else say "Crucible is up"; fi
     echo "URL:           $(web_url)   (the api itself: http://$API_ADDR, this machine only)"
     if [[ -z "${CRUCIBLE_TLS_CERT:-}" ]]; then echo "Certificate:   self-signed, $TLS_CERT (curl --cacert, or trust it in the browser)"; fi
     if [[ "$show_key" == show-key ]]; then echo "Admin API key: $(admin_key)"; else echo "Admin API key: in .crucible/admin-key"; fi
@@ -79,11 +112,12 @@ cmd_test() {
     # The browser tests drive Debian's Chromium; no tool downloads a browser of its own.
     if [[ -f "$PAGE/package.json" ]]; then PACKAGES+=(chromium); fi
     PACKAGES+=(shellcheck)
+    add_role_packages
     # The scripts are checked before anything starts; cmd_up then finds no package missing.
     require_root
     install_packages
     check_scripts
-    cmd_up hide-key
+    cmd_up --hide-key
     say "running the test suite"
     (
         cd "$ROOT" || exit
