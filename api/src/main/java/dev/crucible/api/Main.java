@@ -104,8 +104,9 @@ public final class Main {
             JsonBody body = new JsonBody(mapper, RequestLimits.BODY_BYTES);
             SystemResource system = new SystemResource(jdbi, queue);
             Gauge.builder("crucible_database_size_bytes", () -> orNaN(system::databaseSizeBytes))
-                    .description("Bytes the api's PostgreSQL database takes on disk").baseUnit("bytes").register(meters);
-            Router router = routes(new SubmissionsResource(submissions, store, body, signals, mapper), new KeysResource(keys, submissions::purgeKey, body),
+                    .description("Bytes the api's PostgreSQL database takes on disk").register(meters);
+            Router router = routes(new SubmissionsResource(submissions, store, body, signals, mapper),
+                    new KeysResource(keys, submissions::purgeKey, body),
                     new RuntimesResource(catalog, config.limits()), system);
             system.addMetricsRoute(router, meters);
 
