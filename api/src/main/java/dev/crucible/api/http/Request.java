@@ -29,7 +29,7 @@ public record Request(HttpExchange exchange, Map<String, String> pathParameters)
         return Optional.empty();
     }
 
-    /** A boolean query parameter: {@code true} or {@code false}, false when absent; anything else is a 400. */
+    /** A boolean query parameter: {@code true} or {@code false}, false when absent; anything else is an invalid request. */
     public boolean flag(String name) {
         return switch (query(name).orElse("false")) {
             case "true" -> true;

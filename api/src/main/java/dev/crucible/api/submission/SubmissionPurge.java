@@ -3,6 +3,7 @@ package dev.crucible.api.submission;
 import dev.crucible.api.ApiConfig;
 import dev.crucible.api.audit.AuditLog;
 import dev.crucible.api.auth.Caller;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -19,6 +20,8 @@ import org.jdbi.v3.core.statement.Query;
  */
 public final class SubmissionPurge {
     static final int BATCH = 100;
+    /** A batch is a hundred rows by primary key: anything near this is a database in trouble, not a slow purge. */
+    private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
 
     /** The rows of {@code due} (a CTE of submission ids, locked) erased, their deliveries and intents deleted. */
     private static final String ERASE = """
@@ -110,6 +113,6 @@ public final class SubmissionPurge {
     }
 
     private static Query erase(Handle h, String due) {
-        return h.createQuery(due + ERASE);
+        return h.createQuery(due + ERASE).setQueryTimeout((int) STATEMENT_TIMEOUT.toSeconds());
     }
 }
