@@ -6,6 +6,8 @@ import org.jdbi.v3.core.Handle;
 
 /** Who did what, from where: one row per action, in the transaction of the action itself. */
 public final class AuditLog {
+    /** A batch of old entries, found by the index on their time, is quick; more than this is a database in trouble. */
+    private static final Duration DELETE_TIMEOUT = Duration.ofSeconds(10);
     private AuditLog() {}
 
     public static void record(Handle handle, Caller caller, String action, String target) {
@@ -21,6 +23,7 @@ public final class AuditLog {
                 delete from audit_log where id in (
                     select id from audit_log where at < now() - :ageMs * interval '1 millisecond' order by at limit :limit
                     for update skip locked)""")
-                .bind("ageMs", age.toMillis()).bind("limit", limit).execute();
+                .bind("ageMs", age.toMillis()).bind("limit", limit)
+                .setQueryTimeout((int) DELETE_TIMEOUT.toSeconds()).execute();
     }
 }
