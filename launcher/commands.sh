@@ -92,6 +92,16 @@ cmd_status() {
     printf '%-13s %s\n' ready "$(curl -sS "http://$API_ADDR/v1/ready" 2>/dev/null || echo 'no answer')"
     printf '%-13s %s  %s\n' web "$(web_url)" \
         "$(curl -sS -o /dev/null -w 'HTTP %{http_code}' --cacert "$TLS_CERT" "$(web_url)/v1/health" 2>/dev/null || echo 'no answer')"
+    disk_use
+}
+
+# What the state takes on disk, so that growth is seen before the disk is full; retention bounds it.
+disk_use() {
+    local name dir
+    for name in postgres redis logs; do
+        if [[ "$name" == logs ]]; then dir=$LOGS; else dir=$STATE/$name; fi
+        printf '%-13s %s on disk  %s\n' "disk $name" "$(du -sh "$dir" 2>/dev/null | cut -f1 || echo '?')" "$dir"
+    done
 }
 
 cmd_logs() {

@@ -29,6 +29,8 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_MAX_QUEUED</td><td>1000</td><td>submissions queued at once, server-wide; past it submit answers 503</td></tr>
  * <tr><td>CRUCIBLE_MAX_BATCH</td><td>50</td><td>submissions in one batch</td></tr>
  * <tr><td>CRUCIBLE_WEBHOOK_ALLOW_HTTP</td><td>false</td><td>whether callback URLs may be plain http</td></tr>
+ * <tr><td>CRUCIBLE_RETENTION_DAYS</td><td>30</td><td>days a final submission's content (source, input, outputs) is kept; a key may have its own</td></tr>
+ * <tr><td>CRUCIBLE_AUDIT_RETENTION_DAYS</td><td>180</td><td>days an audit entry is kept</td></tr>
  * </table>
  *
  * <p>{@code CRUCIBLE_LOG_LEVEL} is the logging module's ({@code dev.crucible.logging.JsonServiceProvider}).
@@ -45,8 +47,16 @@ public record ApiConfig(
         Admission admission,
         Webhooks webhooks) {
 
-    /** The PostgreSQL the api stores everything in. */
-    public record Database(String url, String user, Secret password) {}
+    /** The PostgreSQL the api stores everything in, and how long it keeps what. */
+    public record Database(String url, String user, Secret password, Retention retention) {}
+
+    /**
+     * How long content is kept before the purge erases it.
+     *
+     * @param content from a submission's end until its source, input and outputs are erased, unless its key says otherwise
+     * @param audit   from an audit entry's writing until it is deleted
+     */
+    public record Retention(Duration content, Duration audit) {}
 
     /** The Redis the api hands jobs over by, and the name it reads their events under. */
     public record Queue(Secret redisUri, String prefix, String instanceName) {}
@@ -68,7 +78,9 @@ public record ApiConfig(
         return new ApiConfig(
                 env.hostPort("CRUCIBLE_LISTEN", "127.0.0.1:8080"),
                 new Database(env.required("CRUCIBLE_DATABASE_URL"), env.required("CRUCIBLE_DATABASE_USER"),
-                        new Secret(env.required("CRUCIBLE_DATABASE_PASSWORD"))),
+                        new Secret(env.required("CRUCIBLE_DATABASE_PASSWORD")),
+                        new Retention(Duration.ofDays(env.integer("CRUCIBLE_RETENTION_DAYS", 30, 1, 36_500)),
+                                Duration.ofDays(env.integer("CRUCIBLE_AUDIT_RETENTION_DAYS", 180, 1, 36_500)))),
                 new Queue(new Secret(env.required("CRUCIBLE_REDIS_URI")), env.text("CRUCIBLE_QUEUE_PREFIX", "crucible"),
                         env.instanceName("CRUCIBLE_API_NAME", "api-1")),
                 env.secret("CRUCIBLE_ADMIN_KEY", 24),

@@ -18,6 +18,8 @@ import dev.crucible.api.submission.EventConsumer;
 import dev.crucible.api.submission.Outbox;
 import dev.crucible.api.submission.OutboxRelay;
 import dev.crucible.api.submission.RequestLimits;
+import dev.crucible.api.submission.RetentionSweep;
+import dev.crucible.api.submission.SubmissionPurge;
 import dev.crucible.api.submission.SubmissionService;
 import dev.crucible.api.submission.SubmissionStore;
 import dev.crucible.api.submission.SubmissionsResource;
@@ -75,15 +77,18 @@ public final class Main {
             keys.installBootstrapAdmin(config.adminKey().reveal());
 
             SubmissionStore store = new SubmissionStore(jdbi);
+            SubmissionPurge purge = new SubmissionPurge(jdbi, config.database().retention());
             Outbox outbox = new Outbox(jdbi);
             ChangeSignals signals = new ChangeSignals();
             SubmissionService submissions = new SubmissionService(catalog, config.limits(), config.admission(), config.webhooks(),
                     store, outbox, new Admission(config.admission().maxQueued()), queue.jobQueue(), queue.cancellations(), signals,
-                    AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock);
+                    AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock, purge);
             EventConsumer events = new EventConsumer(queue.eventSource(config.queue().instanceName()), store, signals, meters);
             OutboxRelay relay = new OutboxRelay(outbox, queue.jobQueue());
+            RetentionSweep retention = new RetentionSweep(purge);
             events.start();
             relay.start();
+            retention.start();
             ObjectMapper mapper = Json.mapper();
             Gauge.builder("crucible_queue_jobs", () -> orNaN(queue::jobBacklog))
                     .description("Entries in the job stream: queued and running jobs").register(meters);
@@ -98,7 +103,10 @@ public final class Main {
 
             JsonBody body = new JsonBody(mapper, RequestLimits.BODY_BYTES);
             SystemResource system = new SystemResource(jdbi, queue);
-            Router router = routes(new SubmissionsResource(submissions, store, body, signals, mapper), new KeysResource(keys, body),
+            Gauge.builder("crucible_database_size_bytes", () -> orNaN(system::databaseSizeBytes))
+                    .description("Bytes the api's PostgreSQL database takes on disk").register(meters);
+            Router router = routes(new SubmissionsResource(submissions, store, body, signals, mapper),
+                    new KeysResource(keys, submissions::purgeKey, body),
                     new RuntimesResource(catalog, config.limits()), system);
             system.addMetricsRoute(router, meters);
 
@@ -111,6 +119,7 @@ public final class Main {
             shutdown.await();
             log.info("stopping: no new requests, finishing those in flight");
             server.stop((int) STOP_GRACE.toSeconds());
+            retention.stop(STOP_GRACE);
             relay.stop(STOP_GRACE);
             webhooks.stop();
             events.stop(STOP_GRACE);

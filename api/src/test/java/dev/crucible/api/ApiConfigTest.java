@@ -39,6 +39,21 @@ class ApiConfigTest {
     }
 
     @Test
+    void retentionIsThirtyDaysOfContentAndHalfAYearOfAuditByDefault() {
+        assertEquals(new ApiConfig.Retention(Duration.ofDays(30), Duration.ofDays(180)),
+                ApiConfig.fromEnvironment(required()).database().retention());
+    }
+
+    @Test
+    void retentionIsReadInDays() {
+        Map<String, String> env = required();
+        env.put("CRUCIBLE_RETENTION_DAYS", "7");
+        env.put("CRUCIBLE_AUDIT_RETENTION_DAYS", "365");
+        assertEquals(new ApiConfig.Retention(Duration.ofDays(7), Duration.ofDays(365)),
+                ApiConfig.fromEnvironment(env).database().retention());
+    }
+
+    @Test
     void eachVariableLandsInItsPart() {
         Map<String, String> env = required();
         env.put("CRUCIBLE_MAX_BATCH", "7");

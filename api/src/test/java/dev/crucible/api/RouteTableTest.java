@@ -25,7 +25,7 @@ class RouteTableTest {
 
     /** Only the route table is read: no handler runs, so the resources need nothing behind them. */
     private static Map<String, Access> served() {
-        return Main.routes(new SubmissionsResource(null, null, null, null, null), new KeysResource(null, null),
+        return Main.routes(new SubmissionsResource(null, null, null, null, null), new KeysResource(null, null, null),
                 new RuntimesResource(null, null), new SystemResource(null, null)).routes();
     }
 

@@ -33,8 +33,12 @@ public final class ApiKeyStore {
         this.jdbi = jdbi;
     }
 
-    /** A key as stored: never the key itself. */
-    public record StoredKey(UUID id, String name, Caller.Role role, int ratePerMinute, int maxActive,
+    /**
+     * A key as stored: never the key itself.
+     *
+     * @param retentionDays how long its submissions keep their content; null keeps the server's retention
+     */
+    public record StoredKey(UUID id, String name, Caller.Role role, int ratePerMinute, int maxActive, Integer retentionDays,
                             Instant createdAt, Instant revokedAt) {}
 
     /** A key just made: the only time the key and its webhook secret are seen. */
@@ -67,7 +71,7 @@ public final class ApiKeyStore {
                 .findOne());
     }
 
-    NewKey create(Caller by, String name, Caller.Role role, int ratePerMinute, int maxActive) {
+    NewKey create(Caller by, String name, Caller.Role role, int ratePerMinute, int maxActive, Integer retentionDays) {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String key = "cru_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
@@ -75,10 +79,11 @@ public final class ApiKeyStore {
         UUID id = UUID.randomUUID();
         StoredKey stored = jdbi.inTransaction(h -> {
             StoredKey inserted = h.createQuery("""
-                    insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, webhook_secret)
-                    values (:id, :name, :role, :hash, :rate, :active, :secret) returning *""")
+                    insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, retention_days, webhook_secret)
+                    values (:id, :name, :role, :hash, :rate, :active, :retention, :secret) returning *""")
                     .bind("id", id).bind("name", name).bind("role", role.value()).bind("hash", hash(key))
-                    .bind("rate", ratePerMinute).bind("active", maxActive).bind("secret", secret)
+                    .bind("rate", ratePerMinute).bind("active", maxActive).bindByType("retention", retentionDays, Integer.class)
+                    .bind("secret", secret)
                     .map((rs, ctx) -> stored(rs)).one();
             AuditLog.record(h, by, "key.create", id + " " + role.value());
             return inserted;
@@ -135,7 +140,8 @@ public final class ApiKeyStore {
     private static StoredKey stored(ResultSet rs) throws SQLException {
         Timestamp revoked = rs.getTimestamp("revoked_at");
         return new StoredKey(rs.getObject("id", UUID.class), rs.getString("name"), role(rs.getString("role")),
-                rs.getInt("rate_per_minute"), rs.getInt("max_active"), rs.getTimestamp("created_at").toInstant(),
+                rs.getInt("rate_per_minute"), rs.getInt("max_active"), (Integer) rs.getObject("retention_days"),
+                rs.getTimestamp("created_at").toInstant(),
                 revoked == null ? null : revoked.toInstant());
     }
 }

@@ -23,12 +23,22 @@ public final class KeysResource implements KeysApi {
     private static final Access ADMINS = Access.roles(Caller.Role.ADMIN);
     private static final int DEFAULT_RATE = 60;
     private static final int DEFAULT_ACTIVE = 8;
+    private static final int MAX_RETENTION_DAYS = 36_500;
 
     private final ApiKeyStore keys;
+    private final Erasure erasure;
     private final JsonBody body;
 
-    public KeysResource(ApiKeyStore keys, JsonBody body) {
+    /** Erases the content of every submission of a key; the submissions' part of {@code DELETE /v1/keys/{id}?purge=true}. */
+    @FunctionalInterface
+    public interface Erasure {
+        /** @return how many submissions were erased */
+        int eraseAll(Caller admin, UUID keyId);
+    }
+
+    public KeysResource(ApiKeyStore keys, Erasure erasure, JsonBody body) {
         this.keys = keys;
+        this.erasure = erasure;
         this.body = body;
     }
 
@@ -45,27 +55,36 @@ public final class KeysResource implements KeysApi {
         }
         int rate = bounded(errors, "rate_per_minute", request.getRatePerMinute(), DEFAULT_RATE, 10_000);
         int active = bounded(errors, "max_active", request.getMaxActive(), DEFAULT_ACTIVE, 1_000);
+        Integer retentionDays = request.getRetentionDays();
+        if (retentionDays != null) {
+            bounded(errors, "retention_days", retentionDays, 0, MAX_RETENTION_DAYS);
+        }
         if (!errors.isEmpty()) {
             throw new ApiException.InvalidRequest(errors);
         }
         Caller.Role role = Caller.Role.valueOf(request.getRole().name());
-        ApiKeyStore.NewKey created = keys.create(admin, name, role, rate, active);
+        ApiKeyStore.NewKey created = keys.create(admin, name, role, rate, active, retentionDays);
         ApiKeyStore.StoredKey s = created.stored();
         return new CreatedKey(s.id(), s.name(), Role.fromValue(s.role().value()), s.ratePerMinute(), s.maxActive(),
-                time(s.createdAt()), created.key(), created.webhookSecret());
+                time(s.createdAt()), created.key(), created.webhookSecret()).retentionDays(s.retentionDays());
     }
 
     @Override
     public List<Key> listKeys() {
         return keys.list().stream().map(s -> new Key(s.id(), s.name(), Role.fromValue(s.role().value()),
-                s.ratePerMinute(), s.maxActive(), time(s.createdAt())).revokedAt(time(s.revokedAt()))).toList();
+                s.ratePerMinute(), s.maxActive(), time(s.createdAt()))
+                .retentionDays(s.retentionDays()).revokedAt(time(s.revokedAt()))).toList();
     }
 
     @Override
-    public void revokeKey(UUID id) {
+    public void revokeKey(UUID id, Boolean purge) {
         Caller admin = Caller.current();
         if (!keys.revoke(admin, id)) {
             throw new ApiException.NotFound("no API key " + id);
+        }
+        // Revoked first, so that the key adds nothing while its content is erased.
+        if (Boolean.TRUE.equals(purge)) {
+            erasure.eraseAll(admin, id);
         }
     }
 
@@ -74,7 +93,7 @@ public final class KeysResource implements KeysApi {
                 request -> new Response(201, createKey(body.read(request.exchange(), KeyRequest.class))));
         router.add("GET", "/v1/keys", ADMINS, request -> Response.ok(listKeys()));
         router.add("DELETE", "/v1/keys/{id}", ADMINS, request -> {
-            revokeKey(id(request.pathParameter("id")));
+            revokeKey(id(request.pathParameter("id")), request.flag("purge"));
             return new Response(204, null);
         });
     }
