@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -31,6 +33,8 @@ import java.util.UUID;
 public final class RedisQueue implements AutoCloseable {
     private static final String EXECUTORS_GROUP = "executors";
     private static final String API_GROUP = "api";
+    /** Entries read per round trip when listing the live jobs: each carries its job, code included. */
+    private static final int LIVE_PAGE = 100;
 
     private final QueueSettings settings;
     private final RedisClient client;
@@ -72,6 +76,23 @@ public final class RedisQueue implements AutoCloseable {
         RedisCommands<String, String> redis = shared.sync();
         return (submissionId, encodedJob) -> call("enqueue " + submissionId, () ->
                 redis.xadd(settings.jobsKey(), Map.of("submission_id", submissionId.toString(), "job", encodedJob)));
+    }
+
+    public LiveJobs liveJobs() {
+        RedisCommands<String, String> redis = shared.sync();
+        return () -> call("list the jobs in the stream", () -> {
+            Set<UUID> live = new HashSet<>();
+            Range.Boundary<String> from = Range.Boundary.<String>unbounded();
+            List<StreamMessage<String, String>> page;
+            do {
+                page = redis.xrange(settings.jobsKey(), Range.from(from, Range.Boundary.<String>unbounded()), Limit.create(0, LIVE_PAGE));
+                for (StreamMessage<String, String> entry : page) {
+                    submissionId(entry.getBody().get("submission_id")).ifPresent(live::add);
+                    from = Range.Boundary.excluding(entry.getId());
+                }
+            } while (page.size() == LIVE_PAGE);
+            return live;
+        });
     }
 
     /**
@@ -246,13 +267,16 @@ public final class RedisQueue implements AutoCloseable {
 
     /** A job nobody can run is given up, so that its submission does not wait forever. */
     private static void giveUpUnreadableJob(String submissionId, UnreadableEntryException cause, GivenUpJobs givenUp) {
-        UUID id;
+        // Without an id that names a submission, the dead-letter copy is all there is.
+        submissionId(submissionId).ifPresent(id -> givenUp.givenUp(id, "the job could not be read from the queue: " + cause.getMessage()));
+    }
+
+    private static Optional<UUID> submissionId(String field) {
         try {
-            id = UUID.fromString(String.valueOf(submissionId));
+            return Optional.of(UUID.fromString(String.valueOf(field)));
         } catch (IllegalArgumentException noId) {
-            return; // nothing names a submission: the dead-letter copy is all there is
+            return Optional.empty();
         }
-        givenUp.givenUp(id, "the job could not be read from the queue: " + cause.getMessage());
     }
 
     private interface RedisCall<T> {
