@@ -38,10 +38,10 @@ public final class HttpEdge implements HttpHandler {
 
     public HttpEdge(Router router, Authenticator authenticator, ObjectMapper mapper, MeterRegistry meters, TrustedProxies proxies) {
         this.router = router;
-        this.proxies = proxies;
         this.authenticator = authenticator;
         this.mapper = mapper;
         this.meters = meters;
+        this.proxies = proxies;
     }
 
     @Override

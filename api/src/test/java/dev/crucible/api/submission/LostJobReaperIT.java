@@ -155,6 +155,16 @@ class LostJobReaperIT {
     }
 
     @Test
+    void aJobMissingOnOneLookOnlyIsNotQueuedAgain() throws InterruptedException {
+        UUID id = submittedAndQueued();
+        loseTheJobStream();
+        Thread.sleep(BOUND.plusMillis(200).toMillis());
+        assertEquals(0, reaper.reapOnce());
+        assertEquals(0, relayIntents());
+        assertEquals(Status.QUEUED, stored(id).status());
+    }
+
+    @Test
     void submissionWhoseJobIsStillInTheStreamIsLeftAlone() throws InterruptedException {
         UUID id = submittedAndQueued();
         assertEquals(0, reapedAfter(BOUND.plusMillis(200)));
