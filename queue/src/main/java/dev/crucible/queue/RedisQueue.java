@@ -6,6 +6,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
@@ -33,8 +34,23 @@ import java.util.UUID;
 public final class RedisQueue implements AutoCloseable {
     private static final String EXECUTORS_GROUP = "executors";
     private static final String API_GROUP = "api";
-    /** Entries read per round trip when listing the live jobs: each carries its job, code included. */
-    private static final int LIVE_PAGE = 100;
+    /**
+     * A page of the job stream as entry id, submission id, entry id, ...: read in Redis, so that the
+     * jobs themselves (up to megabytes each, code included) never travel to the api.
+     */
+    private static final String LIVE_PAGE_SCRIPT = """
+            local out = {}
+            for _, entry in ipairs(redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', tonumber(ARGV[2]))) do
+                local id = ''
+                for i = 1, #entry[2], 2 do
+                    if entry[2][i] == 'submission_id' then id = entry[2][i + 1] end
+                end
+                out[#out + 1] = entry[1]
+                out[#out + 1] = id
+            end
+            return out""";
+    /** Entries per page: Redis holds a page's jobs in the script's memory while it reads them. */
+    private static final int LIVE_PAGE = 20;
 
     private final QueueSettings settings;
     private final RedisClient client;
@@ -82,15 +98,16 @@ public final class RedisQueue implements AutoCloseable {
         RedisCommands<String, String> redis = shared.sync();
         return () -> call("list the jobs in the stream", () -> {
             Set<UUID> live = new HashSet<>();
-            Range.Boundary<String> from = Range.Boundary.<String>unbounded();
-            List<StreamMessage<String, String>> page;
+            String from = "-";
+            List<Object> page;
             do {
-                page = redis.xrange(settings.jobsKey(), Range.from(from, Range.Boundary.<String>unbounded()), Limit.create(0, LIVE_PAGE));
-                for (StreamMessage<String, String> entry : page) {
-                    submissionId(entry.getBody().get("submission_id")).ifPresent(live::add);
-                    from = Range.Boundary.excluding(entry.getId());
+                page = redis.eval(LIVE_PAGE_SCRIPT, ScriptOutputType.MULTI, new String[] {settings.jobsKey()},
+                        from, Integer.toString(LIVE_PAGE));
+                for (int i = 0; i + 1 < page.size(); i += 2) {
+                    submissionId((String) page.get(i + 1)).ifPresent(live::add);
+                    from = "(" + page.get(i);
                 }
-            } while (page.size() == LIVE_PAGE);
+            } while (page.size() == 2 * LIVE_PAGE);
             return live;
         });
     }
