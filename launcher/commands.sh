@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The commands of ./crucible: up, down, status, logs and test.
+# The commands of ./crucible: up, down, status, logs, test, backup and restore.
 
 # Whether this host runs the given part of the stack (api or executor) in its --role.
 role_has() { [[ "$ROLE" == all || "$ROLE" == "$1" ]]; }
@@ -168,4 +168,53 @@ cmd_test() {
                 npm --prefix "$PAGE" run e2e
         fi
     )
+}
+
+# The embedded PostgreSQL, running: what backup and restore work on. An external database is backed
+# up with its own provider's tools.
+require_embedded_postgres() {
+    [[ -z "${CRUCIBLE_DATABASE_URL:-}" ]] || die "CRUCIBLE_DATABASE_URL names an external database: back it up with its own tools"
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$STATE/postgres" status >/dev/null 2>&1 \
+        || die "the embedded PostgreSQL is not running; ./crucible up first"
+}
+
+# pg_dump -Fc of the crucible database, consistent (one snapshot), to FILE or a timestamped file
+# under .crucible/backups, mode 600. Root writes the file: the postgres user only streams the dump.
+cmd_backup() {
+    require_root
+    require_embedded_postgres
+    local file=${1:-}
+    if [[ -z "$file" ]]; then
+        mkdir -p "$STATE/backups" && chmod 700 "$STATE/backups"
+        file="$STATE/backups/crucible-$(date -u +%Y%m%dT%H%M%SZ).dump"
+    fi
+    [[ ! -e "$file" ]] || die "$file exists already; name a new file"
+    local partial="$file.partial"
+    say "writing a dump of the crucible database to $file"
+    (umask 077; runuser -u postgres -- "$PG_BIN/pg_dump" -h "$RUN/pg" -p "$PG_PORT" -Fc -d crucible > "$partial") \
+        || { rm -f -- "$partial"; die "pg_dump failed (above); nothing was written to $file"; }
+    chmod 600 -- "$partial" && mv -- "$partial" "$file"
+    echo "$file"
+}
+
+# Replaces the crucible database with FILE's (a dump of cmd_backup): the api is stopped, the database
+# dropped, created again and restored, the api started. The dump is read by root and streamed in.
+cmd_restore() {
+    require_root
+    [[ $# -eq 1 ]] || die "usage: ./crucible restore FILE"
+    local file=$1
+    [[ -f "$file" && -r "$file" ]] || die "$file is not a readable regular file"
+    require_embedded_postgres
+    runuser -u postgres -- "$PG_BIN/pg_restore" --list < "$file" >/dev/null \
+        || die "$file is not a dump pg_restore can read; the database is unchanged"
+    stop_pidfile api
+    say "replacing the crucible database with $file"
+    pg -d postgres -c "drop database if exists crucible with (force)"
+    pg -d postgres -c "create database crucible owner crucible"
+    # As the api's role, so that what is restored is the api's to use, as it was.
+    runuser -u postgres -- "$PG_BIN/pg_restore" -h "$RUN/pg" -p "$PG_PORT" --no-owner --role=crucible --exit-on-error \
+        -d crucible < "$file" || die "pg_restore failed (above); the database is incomplete: restore again"
+    start_api
+    wait_ready
+    say "restored; jobs the queue no longer holds are queued again by the api within CRUCIBLE_REAP_AFTER_MS"
 }

@@ -12,9 +12,11 @@ import dev.crucible.api.http.HttpEdge;
 import dev.crucible.api.http.Json;
 import dev.crucible.api.http.JsonBody;
 import dev.crucible.api.http.Router;
+import dev.crucible.api.http.TrustedProxies;
 import dev.crucible.api.runtime.RuntimesResource;
 import dev.crucible.api.submission.ChangeSignals;
 import dev.crucible.api.submission.EventConsumer;
+import dev.crucible.api.submission.LostJobReaper;
 import dev.crucible.api.submission.Outbox;
 import dev.crucible.api.submission.OutboxRelay;
 import dev.crucible.api.submission.RequestLimits;
@@ -110,15 +112,20 @@ public final class Main {
                     new RuntimesResource(catalog, config.limits()), system);
             system.addMetricsRoute(router, meters);
 
-            HttpServer server = HttpServer.create(config.listen(), 256);
+            LostJobReaper reaper = new LostJobReaper(jdbi, store, queue.liveJobs(), signals, config.queue().reapAfter(), clock);
+            reaper.start();
+
+            HttpServer server = HttpServer.create(config.http().listen(), 256);
             server.setExecutor(handlers);
-            server.createContext("/", new HttpEdge(router, new Authenticator(keys), mapper, meters));
+            server.createContext("/", new HttpEdge(router, new Authenticator(keys), mapper, meters,
+                    new TrustedProxies(config.http().trustedProxies())));
             server.start();
-            log.info("api listening on http://{}:{}", config.listen().getHostString(), server.getAddress().getPort());
+            log.info("api listening on http://{}:{}", config.http().listen().getHostString(), server.getAddress().getPort());
 
             shutdown.await();
             log.info("stopping: no new requests, finishing those in flight");
             server.stop((int) STOP_GRACE.toSeconds());
+            reaper.stop(STOP_GRACE);
             retention.stop(STOP_GRACE);
             relay.stop(STOP_GRACE);
             webhooks.stop();

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crucible.config.ConfigException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +32,7 @@ class ApiConfigTest {
     @Test
     void unsetVariablesTakeTheirDefaultsInTheirParts() {
         ApiConfig config = ApiConfig.fromEnvironment(required());
-        assertEquals(new InetSocketAddress("127.0.0.1", 8080), config.listen());
+        assertEquals(new InetSocketAddress("127.0.0.1", 8080), config.http().listen());
         assertEquals(new ApiConfig.RunLimits(30_000, 1024, 65_536), config.limits());
         assertEquals(new ApiConfig.Admission(1000, 50, Duration.ofSeconds(30)), config.admission());
         assertEquals(new ApiConfig.Webhooks(false), config.webhooks());
@@ -64,6 +66,23 @@ class ApiConfigTest {
         assertEquals(Duration.ofMillis(1500), config.admission().maxWait());
         assertTrue(config.webhooks().allowHttp());
         assertEquals(PASSWORD, config.database().password().reveal());
+    }
+
+    @Test
+    void trustedProxiesAreLoopbackUnlessSet() {
+        assertEquals(List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1")),
+                ApiConfig.fromEnvironment(required()).http().trustedProxies());
+        Map<String, String> env = required();
+        env.put("CRUCIBLE_TRUSTED_PROXIES", "10.0.0.5");
+        assertEquals(List.of(InetAddress.ofLiteral("10.0.0.5")), ApiConfig.fromEnvironment(env).http().trustedProxies());
+    }
+
+    @Test
+    void lostJobsAreLookedForAfterTenMinutesUnlessSet() {
+        assertEquals(Duration.ofMinutes(10), ApiConfig.fromEnvironment(required()).queue().reapAfter());
+        Map<String, String> env = required();
+        env.put("CRUCIBLE_REAP_AFTER_MS", "120000");
+        assertEquals(Duration.ofMinutes(2), ApiConfig.fromEnvironment(env).queue().reapAfter());
     }
 
     @Test
