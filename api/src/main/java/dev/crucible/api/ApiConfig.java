@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Everything the api reads from its environment, read once at start and validated here. This table
@@ -29,6 +31,9 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_MAX_QUEUED</td><td>1000</td><td>submissions queued at once, server-wide; past it submit answers 503</td></tr>
  * <tr><td>CRUCIBLE_MAX_BATCH</td><td>50</td><td>submissions in one batch</td></tr>
  * <tr><td>CRUCIBLE_WEBHOOK_ALLOW_HTTP</td><td>false</td><td>whether callback URLs may be plain http</td></tr>
+ * <tr><td>CRUCIBLE_PISTON_ANONYMOUS_KEY_ID</td><td>(none)</td><td>id of the key that requests to {@code /api/v2/} without
+ *     credentials are made with (Piston clients send none); unset, they are a 401. Anyone who reaches the server then
+ *     spends that key's quotas: make it a submitter key of its own with small ones</td></tr>
  * </table>
  *
  * <p>{@code CRUCIBLE_LOG_LEVEL} is the logging module's ({@code dev.crucible.logging.JsonServiceProvider}).
@@ -39,7 +44,7 @@ public record ApiConfig(
         InetSocketAddress listen,
         Database database,
         Queue queue,
-        Secret adminKey,
+        Keys keys,
         Path runtimesDir,
         RunLimits limits,
         Admission admission,
@@ -50,6 +55,12 @@ public record ApiConfig(
 
     /** The Redis the api hands jobs over by, and the name it reads their events under. */
     public record Queue(Secret redisUri, String prefix, String instanceName) {}
+
+    /**
+     * @param adminKey              the bootstrap admin key
+     * @param pistonAnonymousKeyId  the key of Piston-compatible requests that send no credentials; empty: they are a 401
+     */
+    public record Keys(Secret adminKey, Optional<UUID> pistonAnonymousKeyId) {}
 
     /** The largest limits a submission may ask for, and how much of its output is kept. */
     public record RunLimits(long maxWallTimeMs, long maxMemoryMb, long outputLimitBytes) {
@@ -71,7 +82,7 @@ public record ApiConfig(
                         new Secret(env.required("CRUCIBLE_DATABASE_PASSWORD"))),
                 new Queue(new Secret(env.required("CRUCIBLE_REDIS_URI")), env.text("CRUCIBLE_QUEUE_PREFIX", "crucible"),
                         env.instanceName("CRUCIBLE_API_NAME", "api-1")),
-                env.secret("CRUCIBLE_ADMIN_KEY", 24),
+                new Keys(env.secret("CRUCIBLE_ADMIN_KEY", 24), env.uuid("CRUCIBLE_PISTON_ANONYMOUS_KEY_ID", "a key's id, as GET /v1/keys lists it")),
                 env.path("CRUCIBLE_RUNTIMES_DIR", "runtimes"),
                 new RunLimits(
                         env.integer("CRUCIBLE_MAX_WALL_TIME_MS", 30_000, RunLimits.MIN_WALL_TIME_MS, 600_000),

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -129,6 +130,17 @@ public final class Environment {
             throw new ConfigException(name + " must be " + form + ", was " + value);
         }
         return uri;
+    }
+
+    /** A UUID, or empty when the variable is unset; {@code what} names what it identifies in the message. */
+    public Optional<UUID> uuid(String name, String what) {
+        return find(name).map(value -> {
+            try {
+                return UUID.fromString(value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name + " must be " + what + " (a UUID), was '" + value + "'");
+            }
+        });
     }
 
     public Path path(String name, String fallback) {

@@ -53,7 +53,7 @@ public final class HttpEdge implements HttpHandler {
             Response response = switch (match.access()) {
                 case Access.Public _ -> match.route().handle(request);
                 case Access.Key key -> {
-                    Caller caller = key.admit(authenticator.authenticate(exchange, clientAddress(exchange)));
+                    Caller caller = key.admit(authenticator.authenticate(exchange, clientAddress(exchange), key.anonymousKeyId()));
                     yield ScopedValue.where(Caller.CURRENT, caller).call(() -> match.route().handle(request));
                 }
             };
