@@ -72,8 +72,7 @@ public final class HttpEdge implements HttpHandler {
             if (e instanceof ApiException.MethodNotAllowed notAllowed) {
                 exchange.getResponseHeaders().set("Allow", notAllowed.allowed());
             }
-            e.retryAfter().ifPresent(wait ->
-                    exchange.getResponseHeaders().set("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000))));
+            e.retryAfterHeader().ifPresent(seconds -> exchange.getResponseHeaders().set("Retry-After", seconds));
             if (e instanceof ApiException.Unauthorized) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
             }

@@ -71,6 +71,9 @@ final class PistonRequests {
         List<SourceFile> mapped = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             PistonFile file = files.get(i);
+            if (file.getContent() == null) {
+                throw refused("files[" + i + "].content", "is required as a string");
+            }
             String name = file.getName() != null && !file.getName().isEmpty() ? file.getName()
                     : i == entry ? sourceFile : "file" + i + ".code";
             SourceFile converted = switch (encoding(file)) {

@@ -104,8 +104,7 @@ public final class PistonResource implements PistonApi {
                 log.warn("{} {}: {}", request.exchange().getRequestMethod(), request.exchange().getRequestURI().getRawPath(),
                         e.getMessage(), e.getCause());
             }
-            e.retryAfter().ifPresent(wait -> request.exchange().getResponseHeaders()
-                    .set("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000))));
+            e.retryAfterHeader().ifPresent(seconds -> request.exchange().getResponseHeaders().set("Retry-After", seconds));
             status = e.status() == 422 ? 400 : e.status();
             value = new PistonError(message(e));
         }

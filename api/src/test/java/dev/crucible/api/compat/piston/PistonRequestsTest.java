@@ -59,6 +59,12 @@ class PistonRequestsTest {
     }
 
     @Test
+    void aFileWithoutContentIsRefusedNamingIt() {
+        assertEquals("files[0].content is required as a string",
+                refusal(() -> PistonRequests.files(List.of(new PistonFile().name("main.py")), "main.py")));
+    }
+
+    @Test
     void filesWithoutAUtf8OneAreRefused() {
         assertEquals("files must have at least one utf8 file, the entry point", refusal(() -> PistonRequests.files(
                 List.of(new PistonFile("AAE=").encoding(PistonFile.EncodingEnum.BASE64)), "main.py")));
