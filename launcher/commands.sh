@@ -161,6 +161,12 @@ cmd_test() {
             npm --prefix "$ROOT/infra-terraform" test
         fi
         mvn -B verify "$@"
+        if [[ $# -eq 0 ]]; then
+            say "running the Piston client test (compat-tests/piston)"
+            npm --prefix "$ROOT/compat-tests/piston" ci --ignore-scripts --no-audit --no-fund >"$LOGS/piston-npm-ci.log" 2>&1 \
+                || die "npm ci in compat-tests/piston failed; see $LOGS/piston-npm-ci.log"
+            NODE_EXTRA_CA_CERTS="$CRUCIBLE_TEST_TLS_CERT" npm --prefix "$ROOT/compat-tests/piston" test
+        fi
         if [[ $# -eq 0 && -f "$PAGE/package.json" ]]; then
             say "running the browser tests (frontend-ts e2e)"
             mkdir -p "$STATE/artifacts"

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Everything the api reads from its environment, read once at start and validated here. This table
@@ -35,6 +37,9 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_WEBHOOK_ALLOW_HTTP</td><td>false</td><td>whether callback URLs may be plain http</td></tr>
  * <tr><td>CRUCIBLE_RETENTION_DAYS</td><td>30</td><td>days a final submission's content (source, input, outputs) is kept; a key may have its own</td></tr>
  * <tr><td>CRUCIBLE_AUDIT_RETENTION_DAYS</td><td>180</td><td>days an audit entry is kept</td></tr>
+ * <tr><td>CRUCIBLE_PISTON_ANONYMOUS_KEY_ID</td><td>(none)</td><td>id of the key that requests to {@code /api/v2/} without
+ *     credentials are made with (Piston clients send none); unset, they are a 401. Anyone who reaches the server then
+ *     spends that key's quotas: make it a submitter key of its own with small ones</td></tr>
  * </table>
  *
  * <p>{@code CRUCIBLE_LOG_LEVEL} is the logging module's ({@code dev.crucible.logging.JsonServiceProvider}).
@@ -45,7 +50,7 @@ public record ApiConfig(
         Http http,
         Database database,
         Queue queue,
-        Secret adminKey,
+        Keys keys,
         Path runtimesDir,
         RunLimits limits,
         Admission admission,
@@ -82,6 +87,12 @@ public record ApiConfig(
      */
     public record Queue(Secret redisUri, String prefix, String instanceName, Duration reapAfter) {}
 
+    /**
+     * @param adminKey              the bootstrap admin key
+     * @param pistonAnonymousKeyId  the key of Piston-compatible requests that send no credentials; empty: they are a 401
+     */
+    public record Keys(Secret adminKey, Optional<UUID> pistonAnonymousKeyId) {}
+
     /** The largest limits a submission may ask for, and how much of its output is kept. */
     public record RunLimits(long maxWallTimeMs, long maxMemoryMb, long outputLimitBytes) {
         public static final long MIN_WALL_TIME_MS = 100;
@@ -104,7 +115,7 @@ public record ApiConfig(
                                 Duration.ofDays(env.integer("CRUCIBLE_AUDIT_RETENTION_DAYS", 180, 1, 36_500)))),
                 new Queue(new Secret(env.required("CRUCIBLE_REDIS_URI")), env.text("CRUCIBLE_QUEUE_PREFIX", "crucible"),
                         env.instanceName("CRUCIBLE_API_NAME", "api-1"), env.millis("CRUCIBLE_REAP_AFTER_MS", 600_000, 60_000, 86_400_000)),
-                env.secret("CRUCIBLE_ADMIN_KEY", 24),
+                new Keys(env.secret("CRUCIBLE_ADMIN_KEY", 24), env.uuid("CRUCIBLE_PISTON_ANONYMOUS_KEY_ID", "a key's id, as GET /v1/keys lists it")),
                 env.path("CRUCIBLE_RUNTIMES_DIR", "runtimes"),
                 new RunLimits(
                         env.integer("CRUCIBLE_MAX_WALL_TIME_MS", 30_000, RunLimits.MIN_WALL_TIME_MS, 600_000),

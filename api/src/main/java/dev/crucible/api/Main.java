@@ -8,6 +8,7 @@ import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.auth.Authenticator;
 import dev.crucible.api.auth.KeysResource;
+import dev.crucible.api.compat.piston.PistonResource;
 import dev.crucible.api.http.HttpEdge;
 import dev.crucible.api.http.Json;
 import dev.crucible.api.http.JsonBody;
@@ -76,7 +77,7 @@ public final class Main {
             Flyway.configure().dataSource(database).load().migrate();
             Jdbi jdbi = Jdbi.create(database);
             ApiKeyStore keys = new ApiKeyStore(jdbi);
-            keys.installBootstrapAdmin(config.adminKey().reveal());
+            keys.installBootstrapAdmin(config.keys().adminKey().reveal());
 
             SubmissionStore store = new SubmissionStore(jdbi);
             SubmissionPurge purge = new SubmissionPurge(jdbi, config.database().retention());
@@ -107,9 +108,12 @@ public final class Main {
             SystemResource system = new SystemResource(jdbi, queue);
             Gauge.builder("crucible_database_size_bytes", () -> orNaN(system::databaseSizeBytes))
                     .description("Bytes the api's PostgreSQL database takes on disk").register(meters);
-            Router router = routes(new SubmissionsResource(submissions, store, body, signals, mapper),
-                    new KeysResource(keys, submissions::purgeKey, body),
-                    new RuntimesResource(catalog, config.limits()), system);
+            SubmissionsResource submissionsResource = new SubmissionsResource(submissions, store, body, signals, mapper);
+            config.keys().pistonAnonymousKeyId().ifPresent(id ->
+                    log.warn("/api/v2/ (Piston) requests without credentials are made as key {}, and spend its quotas", id));
+            Router router = routes(submissionsResource, new KeysResource(keys, submissions::purgeKey, body),
+                    new RuntimesResource(catalog, config.limits()), system, new PistonResource(catalog, config.limits(),
+                            submissionsResource, body, config.keys().pistonAnonymousKeyId()));
             system.addMetricsRoute(router, meters);
 
             LostJobReaper reaper = new LostJobReaper(jdbi, store, queue.liveJobs(), signals, config.queue().reapAfter(), clock);
@@ -134,12 +138,14 @@ public final class Main {
     }
 
     /** The routes of {@code openapi.yaml}, every one; {@code RouteTableTest} holds them to it. */
-    static Router routes(SubmissionsResource submissions, KeysResource keys, RuntimesResource runtimes, SystemResource system) {
+    static Router routes(SubmissionsResource submissions, KeysResource keys, RuntimesResource runtimes, SystemResource system,
+                         PistonResource piston) {
         Router router = new Router();
         submissions.addRoutes(router);
         keys.addRoutes(router);
         runtimes.addRoutes(router);
         system.addRoutes(router);
+        piston.addRoutes(router);
         return router;
     }
 

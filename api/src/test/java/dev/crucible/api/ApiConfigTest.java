@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ApiConfigTest {
@@ -100,5 +102,14 @@ class ApiConfigTest {
         env.put("CRUCIBLE_MAX_MEMORY_MB", "lots");
         var e = assertThrows(ConfigException.class, () -> ApiConfig.fromEnvironment(env));
         assertEquals("CRUCIBLE_MAX_MEMORY_MB must be a whole number, was 'lots'", e.getMessage());
+    }
+
+    @Test
+    void pistonAnonymousKeyIsOffUnlessNamed() {
+        assertEquals(Optional.empty(), ApiConfig.fromEnvironment(required()).keys().pistonAnonymousKeyId());
+        Map<String, String> env = required();
+        UUID id = UUID.randomUUID();
+        env.put("CRUCIBLE_PISTON_ANONYMOUS_KEY_ID", id.toString());
+        assertEquals(Optional.of(id), ApiConfig.fromEnvironment(env).keys().pistonAnonymousKeyId());
     }
 }

@@ -220,6 +220,18 @@ class NginxIT {
         assertSecurityHeaders("a 404 of nginx", nginxMissing.headers());
     }
 
+    @Test
+    @Order(3)
+    void pistonRoutesReachTheApiBesideThePage() {
+        HttpResponse<String> runtimes = get("/api/v2/runtimes", adminKey);
+        assertEquals(200, runtimes.statusCode(), runtimes.body());
+        assertTrue(runtimes.body().contains("\"language\":\"python\""), runtimes.body());
+        assertEquals(List.of("no-store"), runtimes.headers().allValues("cache-control"), "the api's own Cache-Control passes");
+        assertEquals(401, get("/api/v2/runtimes", null).statusCode(), "the api answers, not the page");
+        HttpResponse<String> page = get("/", null);
+        assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"), "the page is still the page");
+    }
+
     private String handshake(String protocol) throws IOException {
         try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(web.getHost(), web.getPort())) {
             socket.setSoTimeout(10_000);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -148,6 +149,17 @@ public final class Environment {
             }
         }
         return List.copyOf(addresses);
+    }
+
+    /** A UUID, or empty when the variable is unset; {@code what} names what it identifies in the message. */
+    public Optional<UUID> uuid(String name, String what) {
+        return find(name).map(value -> {
+            try {
+                return UUID.fromString(value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name + " must be " + what + " (a UUID), was '" + value + "'");
+            }
+        });
     }
 
     public Path path(String name, String fallback) {

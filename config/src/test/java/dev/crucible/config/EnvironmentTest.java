@@ -124,4 +124,10 @@ class EnvironmentTest {
         assertFalse(secret.toString().contains("kkk"), secret.toString());
         assertEquals("k".repeat(30), secret.reveal());
     }
+
+    @Test
+    void uuidThatIsNotOneIsRefusedNamingWhatItIdentifies() {
+        var e = assertThrows(ConfigException.class, () -> of("CRUCIBLE_KEY_ID", "bootstrap").uuid("CRUCIBLE_KEY_ID", "a key's id"));
+        assertEquals("CRUCIBLE_KEY_ID must be a key's id (a UUID), was 'bootstrap'", e.getMessage());
+    }
 }

@@ -71,6 +71,14 @@ public final class ApiKeyStore {
                 .findOne());
     }
 
+    /** The key of this id, unless it is revoked: for a route's anonymous key, which is named by id, never by secret. */
+    Optional<Caller> findById(UUID id, String clientAddress) {
+        return jdbi.withHandle(h -> h.createQuery("select id, role from api_keys where id = :id and revoked_at is null")
+                .bind("id", id)
+                .map((rs, ctx) -> new Caller(rs.getObject("id", UUID.class), role(rs.getString("role")), clientAddress))
+                .findOne());
+    }
+
     NewKey create(Caller by, String name, Caller.Role role, int ratePerMinute, int maxActive, Integer retentionDays) {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);

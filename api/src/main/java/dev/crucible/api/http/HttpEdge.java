@@ -55,7 +55,7 @@ public final class HttpEdge implements HttpHandler {
             Response response = switch (match.access()) {
                 case Access.Public _ -> match.route().handle(request);
                 case Access.Key key -> {
-                    Caller caller = key.admit(authenticator.authenticate(exchange, clientAddress(exchange)));
+                    Caller caller = key.admit(authenticator.authenticate(exchange, clientAddress(exchange), key.anonymousKeyId()));
                     yield ScopedValue.where(Caller.CURRENT, caller).call(() -> match.route().handle(request));
                 }
             };
@@ -74,8 +74,7 @@ public final class HttpEdge implements HttpHandler {
             if (e instanceof ApiException.MethodNotAllowed notAllowed) {
                 exchange.getResponseHeaders().set("Allow", notAllowed.allowed());
             }
-            e.retryAfter().ifPresent(wait ->
-                    exchange.getResponseHeaders().set("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000))));
+            e.retryAfterHeader().ifPresent(seconds -> exchange.getResponseHeaders().set("Retry-After", seconds));
             if (e instanceof ApiException.Unauthorized) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
             }
