@@ -172,7 +172,7 @@ final class JobRunner {
         String stopped = null;
         SandboxRun.Stages stages = SandboxRun.Stages.NONE;
         for (int i = 0; i < job.testing().tests().size(); i++) {
-            if (budget.usedUp()) {
+            if (i > 0 && budget.usedUp()) {
                 stopped = budget.stopped(i, job.testing().tests().size(), "tests");
                 break;
             }

@@ -7,7 +7,8 @@ import dev.crucible.runtime.RuntimeManifest;
 /**
  * The sandbox time one job may use, by wall clock over its compile and every run, against what it
  * has used so far. Each run is bounded by its own wall limit; this bounds their sum, so that a job
- * whose budget is smaller than its worst case stops between runs rather than holding a slot.
+ * whose budget is smaller than its worst case stops between runs rather than holding a slot. The
+ * first test or run always runs, so that every outcome has one to speak for it.
  * One per job, used by one thread.
  */
 final class SandboxBudget {
