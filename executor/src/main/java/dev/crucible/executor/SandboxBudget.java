@@ -22,8 +22,8 @@ final class SandboxBudget {
     /** The job's own budget, or, for a job of an api from before budgets, its worst case. */
     static SandboxBudget of(Job job, RuntimeManifest runtime) {
         long given = job.limits().sandboxMs();
-        return new SandboxBudget(given > 0 ? given
-                : job.worstCaseSandboxMs(runtime.compiled() ? runtime.compile().limits().wallTimeMs() : 0));
+        return new SandboxBudget(given > 0 ? given : Job.worstCaseSandboxMs(job.testing().tests().size(), job.options().runs(),
+                job.limits().wallTimeMs(), runtime.compiled() ? runtime.compile().limits().wallTimeMs() : 0));
     }
 
     void spent(SandboxRun run) {

@@ -86,15 +86,14 @@ public record Job(UUID submissionId, String runtime, @JsonUnwrapped Code code, @
     public record JobFile(String path, byte[] content) {}
 
     /**
-     * The worst-case sandbox time of this job: every test (or the one program, when there are none),
+     * The worst-case sandbox time of a job: every test (or the one program, when there are none),
      * each run of it, at the full wall limit, plus the compile's wall limit. The api bounds it per key
-     * and the executor stops the job past it.
+     * and the executor stops a job past it.
      *
      * @param compileWallTimeMs the runtime's compile wall limit; 0 for an interpreted runtime
      */
-    public long worstCaseSandboxMs(long compileWallTimeMs) {
-        long programs = Math.max(1, testing.tests().size()) * (long) options.runs();
-        return Math.addExact(Math.multiplyExact(programs, limits.wallTimeMs()), compileWallTimeMs);
+    public static long worstCaseSandboxMs(int tests, int runs, long wallTimeMs, long compileWallTimeMs) {
+        return Math.addExact(Math.multiplyExact(Math.max(1, tests) * (long) Math.max(1, runs), wallTimeMs), compileWallTimeMs);
     }
 
     /**

@@ -63,11 +63,10 @@ public final class KeysResource implements KeysApi {
         Caller.Role role = Caller.Role.valueOf(request.getRole().name());
         ApiKeyStore.NewKey created = keys.create(admin, name, role, quotas);
         ApiKeyStore.StoredKey s = created.stored();
-        CreatedKey answer = new CreatedKey(s.id(), s.name(), Role.fromValue(s.role().value()), s.quotas().ratePerMinute(),
-                s.quotas().maxActive(), time(s.createdAt()), created.key(), created.webhookSecret());
-        return answer.maxSubmissionSandboxMs(s.quotas().maxSubmissionSandboxMs())
-                .sandboxMsPerMinute(s.quotas().sandboxMsPerMinute()).sandboxMsPerHour(s.quotas().sandboxMsPerHour())
-                .sandboxMsLastMinute(s.use().lastMinuteMs()).sandboxMsLastHour(s.use().lastHourMs());
+        return new CreatedKey(s.id(), s.name(), Role.fromValue(s.role().value()), s.quotas().ratePerMinute(),
+                s.quotas().maxActive(), time(s.createdAt()), created.key(), created.webhookSecret())
+                .maxSubmissionSandboxMs(s.quotas().maxSubmissionSandboxMs())
+                .sandboxMsPerMinute(s.quotas().sandboxMsPerMinute()).sandboxMsPerHour(s.quotas().sandboxMsPerHour());
     }
 
     @Override
