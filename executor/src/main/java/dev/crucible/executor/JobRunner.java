@@ -104,7 +104,7 @@ final class JobRunner {
             if (failed != null) {
                 return failed;
             }
-            budget.spent(compiled);
+            budget.spent(compiled, runtime.compile().limits().wallTimeMs());
             return runProgram(job, runtime, new Program(CompiledArtifact.files(compiled.output().stdout().kept()),
                     compiled.output().stderr().kept(), compiled.stages().total()), budget, cancellation);
         } catch (SandboxException | IllegalArgumentException e) {
@@ -153,7 +153,7 @@ final class JobRunner {
                 return cancelled();
             }
             runs.add(run);
-            budget.spent(run);
+            budget.spent(run, job.limits().wallTimeMs());
         }
         SandboxRun.Stages stages = runs.stream().map(SandboxRun::stages).reduce(SandboxRun.Stages.NONE, SandboxRun.Stages::plus);
         Outcome judged = repeated(job, runs, program.compileOutput());
@@ -182,7 +182,7 @@ final class JobRunner {
             if (run.ending() instanceof Ending.Cancelled) {
                 return cancelled();
             }
-            budget.spent(run);
+            budget.spent(run, job.limits().wallTimeMs());
             ExecutionEvent.TestOutcome judged = judgeTest(test, run, job.testing().comparison());
             results.add(new ExecutionEvent.TestOutcome(judged.name(), judged.result(), allowance.keep(judged.output())));
             started = started == null ? run.startedAt() : started;

@@ -26,8 +26,12 @@ final class SandboxBudget {
                 job.limits().wallTimeMs(), runtime.compiled() ? runtime.compile().limits().wallTimeMs() : 0));
     }
 
-    void spent(SandboxRun run) {
-        usedMs += run.wallTime().toMillis();
+    /**
+     * Counts a run at most at its wall limit: a kill at the limit lands a few milliseconds after it,
+     * and that overrun is the executor's, not the job's; so a job at its worst case is never stopped.
+     */
+    void spent(SandboxRun run, long wallLimitMs) {
+        usedMs += Math.min(run.wallTime().toMillis(), wallLimitMs);
     }
 
     boolean usedUp() {

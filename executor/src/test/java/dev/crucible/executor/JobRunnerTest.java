@@ -262,10 +262,10 @@ class JobRunnerTest {
         List<SandboxSpec> specs = new java.util.ArrayList<>();
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             specs.add(spec);
-            return SandboxRuns.ended(Ending.TIMED_OUT).wallTime(Duration.ofMillis(1000)).build();
+            return SandboxRuns.ended(Ending.TIMED_OUT).wallTime(Duration.ofMillis(1350)).build();
         }, Clock.systemUTC());
         var outcome = runner.execute(testedJob(List.of(), Job.Comparison.EXACT, tests(4)));
-        assertEquals(4, specs.size(), "4 tests at their 1000 ms wall limit are the 4000 ms worst case, not past it");
+        assertEquals(4, specs.size(), "4 tests killed at their 1000 ms wall limit are the 4000 ms worst case however late each kill lands");
         assertNull(outcome.message());
     }
 
