@@ -160,8 +160,7 @@ public final class Admission {
         if (use.usedMs() + addingMs <= budgetMs) {
             return new Admitted();
         }
-        Duration wait = use.untilFits() == null ? window.length : use.untilFits();
-        return new OverSandboxBudget(window, budgetMs, wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait);
+        return new OverSandboxBudget(window, budgetMs, use.untilFits() == null ? window.length : use.untilFits());
     }
 
     /**

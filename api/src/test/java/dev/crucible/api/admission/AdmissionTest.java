@@ -45,10 +45,4 @@ class AdmissionTest {
         assertEquals(Duration.ofHours(1), ((Admission.OverSandboxBudget) Admission.withinBudget(Admission.Window.HOUR, 1000, 2000,
                 new Admission.WindowUse(0, null))).retryAfter());
     }
-
-    @Test
-    void aRetryIsNeverSoonerThanASecond() {
-        assertEquals(Duration.ofSeconds(1), ((Admission.OverSandboxBudget) Admission.withinBudget(Admission.Window.MINUTE, 1000, 500,
-                new Admission.WindowUse(900, Duration.ofMillis(20)))).retryAfter());
-    }
 }
