@@ -1,29 +1,62 @@
 # shellcheck shell=bash
-# The commands of ./crucible: up, down, status, logs and test.
+# The commands of ./crucible: up, down, status, logs, test, backup and restore.
+
+# Whether this host runs the given part of the stack (api or executor) in its --role.
+role_has() { [[ "$ROLE" == all || "$ROLE" == "$1" ]]; }
+
+# The packages of the role's parts, on top of those every role needs.
+add_role_packages() {
+    if role_has api; then PACKAGES+=("${API_PACKAGES[@]}"); fi
+    if role_has executor; then PACKAGES+=("${EXECUTOR_PACKAGES[@]}"); fi
+}
 
 cmd_up() {
-    local show_key=${1:-show-key}
+    local show_key=show-key
+    while (($#)); do
+        case "$1" in
+            --role) [[ $# -ge 2 ]] || die "--role needs one of all, api, executor"; ROLE=$2; shift 2 ;;
+            --hide-key) show_key=hide-key; shift ;;
+            *) die "unknown option '$1' of up; see ./crucible" ;;
+        esac
+    done
+    [[ "$ROLE" =~ ^(all|api|executor)$ ]] || die "--role is one of all, api, executor, not '$ROLE'"
+    if [[ "$ROLE" == executor && -z "${CRUCIBLE_REDIS_URI:-}" ]]; then
+        die "an executor host takes its jobs from the api's Redis: set CRUCIBLE_REDIS_URI (redis://:password@host:port)"
+    fi
     require_root
+    add_role_packages
     # The page is built with npm: Debian's, unless a Node is installed already.
-    if [[ -f "$PAGE/package.json" ]] && ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
+    if role_has api && [[ -f "$PAGE/package.json" ]] && ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
     install_packages
     create_users
     prepare_state
     build_java
-    build_page
-    if [[ -z "${CRUCIBLE_DOCKER_HOST:-}" ]]; then
+    if role_has api; then build_page; fi
+    if role_has executor && [[ -z "${CRUCIBLE_DOCKER_HOST:-}" ]]; then
         start_dockerd
         build_images
     fi
-    start_postgres
-    start_redis
-    start_proxy
-    restrict_proxy
-    start_api
-    start_executor
-    start_nginx
-    wait_ready
-    say "Crucible is up"
+    if role_has api; then
+        start_postgres
+        start_redis
+    fi
+    if role_has executor; then
+        start_proxy
+        restrict_proxy
+    fi
+    if role_has api; then start_api; fi
+    if role_has executor; then start_executor; fi
+    if role_has api; then start_nginx; fi
+    case "$ROLE" in
+        all) wait_ready ;;
+        api) wait_healthy ;;
+        executor) wait_executor ;;
+    esac
+    if [[ "$ROLE" == executor ]]; then
+        say "the executor is up, on the queue at ${CRUCIBLE_REDIS_URI##*@}; the api counts it in /v1/ready"
+        return
+    fi
+    if [[ "$ROLE" == api ]]; then say "Crucible's api is up"; else say "Crucible is up"; fi
     echo "URL:           $(web_url)   (the api itself: http://$API_ADDR, this machine only)"
     if [[ -z "${CRUCIBLE_TLS_CERT:-}" ]]; then echo "Certificate:   self-signed, $TLS_CERT (curl --cacert, or trust it in the browser)"; fi
     if [[ "$show_key" == show-key ]]; then echo "Admin API key: $(admin_key)"; else echo "Admin API key: in .crucible/admin-key"; fi
@@ -59,6 +92,16 @@ cmd_status() {
     printf '%-13s %s\n' ready "$(curl -sS "http://$API_ADDR/v1/ready" 2>/dev/null || echo 'no answer')"
     printf '%-13s %s  %s\n' web "$(web_url)" \
         "$(curl -sS -o /dev/null -w 'HTTP %{http_code}' --cacert "$TLS_CERT" "$(web_url)/v1/health" 2>/dev/null || echo 'no answer')"
+    disk_use
+}
+
+# What the state takes on disk, so that growth is seen before the disk is full; retention bounds it.
+disk_use() {
+    local name dir
+    for name in postgres redis logs; do
+        if [[ "$name" == logs ]]; then dir=$LOGS; else dir=$STATE/$name; fi
+        printf '%-13s %s on disk  %s\n' "disk $name" "$(du -sh "$dir" 2>/dev/null | cut -f1 || echo '?')" "$dir"
+    done
 }
 
 cmd_logs() {
@@ -79,11 +122,12 @@ cmd_test() {
     # The browser tests drive Debian's Chromium; no tool downloads a browser of its own.
     if [[ -f "$PAGE/package.json" ]]; then PACKAGES+=(chromium); fi
     PACKAGES+=(shellcheck)
+    add_role_packages
     # The scripts are checked before anything starts; cmd_up then finds no package missing.
     require_root
     install_packages
     check_scripts
-    cmd_up hide-key
+    cmd_up --hide-key
     say "running the test suite"
     (
         cd "$ROOT" || exit
@@ -117,6 +161,12 @@ cmd_test() {
             npm --prefix "$ROOT/infra-terraform" test
         fi
         mvn -B verify "$@"
+        if [[ $# -eq 0 ]]; then
+            say "running the Piston client test (compat-tests/piston)"
+            npm --prefix "$ROOT/compat-tests/piston" ci --ignore-scripts --no-audit --no-fund >"$LOGS/piston-npm-ci.log" 2>&1 \
+                || die "npm ci in compat-tests/piston failed; see $LOGS/piston-npm-ci.log"
+            NODE_EXTRA_CA_CERTS="$CRUCIBLE_TEST_TLS_CERT" npm --prefix "$ROOT/compat-tests/piston" test
+        fi
         if [[ $# -eq 0 && -f "$PAGE/package.json" ]]; then
             say "running the browser tests (frontend-ts e2e)"
             mkdir -p "$STATE/artifacts"
@@ -124,4 +174,53 @@ cmd_test() {
                 npm --prefix "$PAGE" run e2e
         fi
     )
+}
+
+# The embedded PostgreSQL, running: what backup and restore work on. An external database is backed
+# up with its own provider's tools.
+require_embedded_postgres() {
+    [[ -z "${CRUCIBLE_DATABASE_URL:-}" ]] || die "CRUCIBLE_DATABASE_URL names an external database: back it up with its own tools"
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$STATE/postgres" status >/dev/null 2>&1 \
+        || die "the embedded PostgreSQL is not running; ./crucible up first"
+}
+
+# pg_dump -Fc of the crucible database, consistent (one snapshot), to FILE or a timestamped file
+# under .crucible/backups, mode 600. Root writes the file: the postgres user only streams the dump.
+cmd_backup() {
+    require_root
+    require_embedded_postgres
+    local file=${1:-}
+    if [[ -z "$file" ]]; then
+        mkdir -p "$STATE/backups" && chmod 700 "$STATE/backups"
+        file="$STATE/backups/crucible-$(date -u +%Y%m%dT%H%M%SZ).dump"
+    fi
+    [[ ! -e "$file" ]] || die "$file exists already; name a new file"
+    local partial="$file.partial"
+    say "writing a dump of the crucible database to $file"
+    (umask 077; runuser -u postgres -- "$PG_BIN/pg_dump" -h "$RUN/pg" -p "$PG_PORT" -Fc -d crucible > "$partial") \
+        || { rm -f -- "$partial"; die "pg_dump failed (above); nothing was written to $file"; }
+    chmod 600 -- "$partial" && mv -- "$partial" "$file"
+    echo "$file"
+}
+
+# Replaces the crucible database with FILE's (a dump of cmd_backup): the api is stopped, the database
+# dropped, created again and restored, the api started. The dump is read by root and streamed in.
+cmd_restore() {
+    require_root
+    [[ $# -eq 1 ]] || die "usage: ./crucible restore FILE"
+    local file=$1
+    [[ -f "$file" && -r "$file" ]] || die "$file is not a readable regular file"
+    require_embedded_postgres
+    runuser -u postgres -- "$PG_BIN/pg_restore" --list < "$file" >/dev/null \
+        || die "$file is not a dump pg_restore can read; the database is unchanged"
+    stop_pidfile api
+    say "replacing the crucible database with $file"
+    pg -d postgres -c "drop database if exists crucible with (force)"
+    pg -d postgres -c "create database crucible owner crucible"
+    # As the api's role, so that what is restored is the api's to use, as it was.
+    runuser -u postgres -- "$PG_BIN/pg_restore" -h "$RUN/pg" -p "$PG_PORT" --no-owner --role=crucible --exit-on-error \
+        -d crucible < "$file" || die "pg_restore failed (above); the database is incomplete: restore again"
+    start_api
+    wait_ready
+    say "restored; jobs the queue no longer holds are queued again by the api within CRUCIBLE_REAP_AFTER_MS"
 }

@@ -19,7 +19,7 @@ install_packages() {
             systemctl disable --now nginx.service >/dev/null 2>&1 || true
         fi
     fi
-    install_runsc
+    if role_has executor; then install_runsc; fi
     [[ -x "$JAVA_HOME/bin/java" ]] || die "Java 25 is expected at $JAVA_HOME (set CRUCIBLE_JAVA_HOME)"
 }
 
@@ -59,6 +59,8 @@ prepare_state() {
     mkdir -p "$STATE" "$LOGS" "$RUN" "$SECRETS" "$STATE/cache"
     chmod 755 "$STATE" "$LOGS" "$RUN"
     chmod 700 "$SECRETS"
+    # An executor host holds no database credentials and no admin key: it has neither.
+    role_has api || return 0
     for secret in db-password redis-password; do
         [[ -s "$SECRETS/$secret" ]] || (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$SECRETS/$secret")
     done

@@ -221,6 +221,19 @@ launch_as() {
     echo $! > "$RUN/$name.pid"
 }
 
+# An api host alone is not ready until an executor joins; it is up once the api answers.
+wait_healthy() {
+    say "waiting for the api to answer (executors join with ./crucible up --role executor)"
+    wait_for 90 curl -fsS "http://$API_ADDR/v1/health" || die "the api did not come up; see ./crucible logs api"
+}
+
+# An executor host is up once its executor serves its metrics.
+wait_executor() {
+    say "waiting for the executor"
+    wait_for 90 curl -fsS -o /dev/null "http://$EXECUTOR_METRICS_ADDR/metrics" \
+        || die "the executor did not come up; see ./crucible logs executor"
+}
+
 wait_ready() {
     say "waiting for the api to be ready"
     if ! wait_for 90 curl -fsS "http://$API_ADDR/v1/ready"; then

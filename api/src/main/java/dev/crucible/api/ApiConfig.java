@@ -2,10 +2,14 @@ package dev.crucible.api;
 
 import dev.crucible.config.Environment;
 import dev.crucible.config.Secret;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Everything the api reads from its environment, read once at start and validated here. This table
@@ -15,12 +19,14 @@ import java.util.Map;
  * <table>
  * <tr><th>variable</th><th>default</th><th>meaning</th></tr>
  * <tr><td>CRUCIBLE_LISTEN</td><td>127.0.0.1:8080</td><td>address the HTTP server binds</td></tr>
+ * <tr><td>CRUCIBLE_TRUSTED_PROXIES</td><td>127.0.0.1,::1</td><td>IP addresses whose {@code X-Forwarded-For} / {@code X-Real-IP} name the client (the audit log's address); any other peer is the client itself</td></tr>
  * <tr><td>CRUCIBLE_DATABASE_URL</td><td>(required)</td><td>JDBC URL of PostgreSQL</td></tr>
  * <tr><td>CRUCIBLE_DATABASE_USER / _PASSWORD</td><td>(required)</td><td>its credentials</td></tr>
  * <tr><td>CRUCIBLE_REDIS_URI</td><td>(required)</td><td>the queue's Redis</td></tr>
  * <tr><td>CRUCIBLE_QUEUE_PREFIX</td><td>crucible</td><td>prefix of every Redis key</td></tr>
  * <tr><td>CRUCIBLE_ADMIN_KEY</td><td>(required)</td><td>the first admin API key, at least 24 characters; only its SHA-256 is stored</td></tr>
  * <tr><td>CRUCIBLE_RUNTIMES_DIR</td><td>runtimes</td><td>the runtime manifests</td></tr>
+ * <tr><td>CRUCIBLE_REAP_AFTER_MS</td><td>600000</td><td>how long a submission may stay queued or running before the api looks for its job in Redis; one the queue lost is queued again, and ended as internal_error after 3 × this (60000..86400000)</td></tr>
  * <tr><td>CRUCIBLE_API_NAME</td><td>api-1</td><td>stable name of this instance: its consumer name in Redis</td></tr>
  * <tr><td>CRUCIBLE_MAX_WALL_TIME_MS</td><td>30000</td><td>largest wall-time limit a request may ask (smallest: 100)</td></tr>
  * <tr><td>CRUCIBLE_MAX_MEMORY_MB</td><td>1024</td><td>largest memory limit a request may ask (smallest: 32)</td></tr>
@@ -29,6 +35,11 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_MAX_QUEUED</td><td>1000</td><td>submissions queued at once, server-wide; past it submit answers 503</td></tr>
  * <tr><td>CRUCIBLE_MAX_BATCH</td><td>50</td><td>submissions in one batch</td></tr>
  * <tr><td>CRUCIBLE_WEBHOOK_ALLOW_HTTP</td><td>false</td><td>whether callback URLs may be plain http</td></tr>
+ * <tr><td>CRUCIBLE_RETENTION_DAYS</td><td>30</td><td>days a final submission's content (source, input, outputs) is kept; a key may have its own</td></tr>
+ * <tr><td>CRUCIBLE_AUDIT_RETENTION_DAYS</td><td>180</td><td>days an audit entry is kept</td></tr>
+ * <tr><td>CRUCIBLE_PISTON_ANONYMOUS_KEY_ID</td><td>(none)</td><td>id of the key that requests to {@code /api/v2/} without
+ *     credentials are made with (Piston clients send none); unset, they are a 401. Anyone who reaches the server then
+ *     spends that key's quotas: make it a submitter key of its own with small ones</td></tr>
  * </table>
  *
  * <p>{@code CRUCIBLE_LOG_LEVEL} is the logging module's ({@code dev.crucible.logging.JsonServiceProvider}).
@@ -36,20 +47,51 @@ import java.util.Map;
  * this record shows everything but them.
  */
 public record ApiConfig(
-        InetSocketAddress listen,
+        Http http,
         Database database,
         Queue queue,
-        Secret adminKey,
+        Keys keys,
         Path runtimesDir,
         RunLimits limits,
         Admission admission,
         Webhooks webhooks) {
 
-    /** The PostgreSQL the api stores everything in. */
-    public record Database(String url, String user, Secret password) {}
+    /**
+     * Where the api listens, and which peers' forwarding headers name the client.
+     *
+     * @param trustedProxies the proxies in front of it (the launcher's nginx is on loopback)
+     */
+    public record Http(InetSocketAddress listen, List<InetAddress> trustedProxies) {
+        public Http {
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+    }
 
-    /** The Redis the api hands jobs over by, and the name it reads their events under. */
-    public record Queue(Secret redisUri, String prefix, String instanceName) {}
+
+    /** The PostgreSQL the api stores everything in, and how long it keeps what. */
+    public record Database(String url, String user, Secret password, Retention retention) {}
+
+    /**
+     * How long content is kept before the purge erases it.
+     *
+     * @param content from a submission's end until its source, input and outputs are erased, unless its key says otherwise
+     * @param audit   from an audit entry's writing until it is deleted
+     */
+    public record Retention(Duration content, Duration audit) {}
+
+    /**
+     * The Redis the api hands jobs over by, and the name it reads their events under.
+     *
+     * @param reapAfter how long a submission stays unfinished before the api looks whether the queue
+     *                  still has its job; one it lost is queued again, and ended after three times this
+     */
+    public record Queue(Secret redisUri, String prefix, String instanceName, Duration reapAfter) {}
+
+    /**
+     * @param adminKey              the bootstrap admin key
+     * @param pistonAnonymousKeyId  the key of Piston-compatible requests that send no credentials; empty: they are a 401
+     */
+    public record Keys(Secret adminKey, Optional<UUID> pistonAnonymousKeyId) {}
 
     /** The largest limits a submission may ask for, and how much of its output is kept. */
     public record RunLimits(long maxWallTimeMs, long maxMemoryMb, long outputLimitBytes) {
@@ -66,12 +108,14 @@ public record ApiConfig(
     public static ApiConfig fromEnvironment(Map<String, String> variables) {
         Environment env = new Environment(variables);
         return new ApiConfig(
-                env.hostPort("CRUCIBLE_LISTEN", "127.0.0.1:8080"),
+                new Http(env.hostPort("CRUCIBLE_LISTEN", "127.0.0.1:8080"), env.addresses("CRUCIBLE_TRUSTED_PROXIES", "127.0.0.1,::1")),
                 new Database(env.required("CRUCIBLE_DATABASE_URL"), env.required("CRUCIBLE_DATABASE_USER"),
-                        new Secret(env.required("CRUCIBLE_DATABASE_PASSWORD"))),
+                        new Secret(env.required("CRUCIBLE_DATABASE_PASSWORD")),
+                        new Retention(Duration.ofDays(env.integer("CRUCIBLE_RETENTION_DAYS", 30, 1, 36_500)),
+                                Duration.ofDays(env.integer("CRUCIBLE_AUDIT_RETENTION_DAYS", 180, 1, 36_500)))),
                 new Queue(new Secret(env.required("CRUCIBLE_REDIS_URI")), env.text("CRUCIBLE_QUEUE_PREFIX", "crucible"),
-                        env.instanceName("CRUCIBLE_API_NAME", "api-1")),
-                env.secret("CRUCIBLE_ADMIN_KEY", 24),
+                        env.instanceName("CRUCIBLE_API_NAME", "api-1"), env.millis("CRUCIBLE_REAP_AFTER_MS", 600_000, 60_000, 86_400_000)),
+                new Keys(env.secret("CRUCIBLE_ADMIN_KEY", 24), env.uuid("CRUCIBLE_PISTON_ANONYMOUS_KEY_ID", "a key's id, as GET /v1/keys lists it")),
                 env.path("CRUCIBLE_RUNTIMES_DIR", "runtimes"),
                 new RunLimits(
                         env.integer("CRUCIBLE_MAX_WALL_TIME_MS", 30_000, RunLimits.MIN_WALL_TIME_MS, 600_000),

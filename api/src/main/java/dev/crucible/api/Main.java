@@ -8,16 +8,21 @@ import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.auth.Authenticator;
 import dev.crucible.api.auth.KeysResource;
+import dev.crucible.api.compat.piston.PistonResource;
 import dev.crucible.api.http.HttpEdge;
 import dev.crucible.api.http.Json;
 import dev.crucible.api.http.JsonBody;
 import dev.crucible.api.http.Router;
+import dev.crucible.api.http.TrustedProxies;
 import dev.crucible.api.runtime.RuntimesResource;
 import dev.crucible.api.submission.ChangeSignals;
 import dev.crucible.api.submission.EventConsumer;
+import dev.crucible.api.submission.LostJobReaper;
 import dev.crucible.api.submission.Outbox;
 import dev.crucible.api.submission.OutboxRelay;
 import dev.crucible.api.submission.RequestLimits;
+import dev.crucible.api.submission.RetentionSweep;
+import dev.crucible.api.submission.SubmissionPurge;
 import dev.crucible.api.submission.SubmissionService;
 import dev.crucible.api.submission.SubmissionStore;
 import dev.crucible.api.submission.SubmissionsResource;
@@ -72,18 +77,21 @@ public final class Main {
             Flyway.configure().dataSource(database).load().migrate();
             Jdbi jdbi = Jdbi.create(database);
             ApiKeyStore keys = new ApiKeyStore(jdbi);
-            keys.installBootstrapAdmin(config.adminKey().reveal());
+            keys.installBootstrapAdmin(config.keys().adminKey().reveal());
 
             SubmissionStore store = new SubmissionStore(jdbi);
+            SubmissionPurge purge = new SubmissionPurge(jdbi, config.database().retention());
             Outbox outbox = new Outbox(jdbi);
             ChangeSignals signals = new ChangeSignals();
             SubmissionService submissions = new SubmissionService(catalog, config.limits(), config.admission(), config.webhooks(),
                     store, outbox, new Admission(config.admission().maxQueued(), meters), queue.jobQueue(), queue.cancellations(), signals,
-                    AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock);
+                    AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock, purge);
             EventConsumer events = new EventConsumer(queue.eventSource(config.queue().instanceName()), store, signals, meters);
             OutboxRelay relay = new OutboxRelay(outbox, queue.jobQueue());
+            RetentionSweep retention = new RetentionSweep(purge);
             events.start();
             relay.start();
+            retention.start();
             ObjectMapper mapper = Json.mapper();
             Gauge.builder("crucible_queue_jobs", () -> orNaN(queue::jobBacklog))
                     .description("Entries in the job stream: queued and running jobs").register(meters);
@@ -98,19 +106,31 @@ public final class Main {
 
             JsonBody body = new JsonBody(mapper, RequestLimits.BODY_BYTES);
             SystemResource system = new SystemResource(jdbi, queue);
-            Router router = routes(new SubmissionsResource(submissions, store, body, signals, mapper), new KeysResource(keys, body),
-                    new RuntimesResource(catalog, config.limits()), system);
+            Gauge.builder("crucible_database_size_bytes", () -> orNaN(system::databaseSizeBytes))
+                    .description("Bytes the api's PostgreSQL database takes on disk").register(meters);
+            SubmissionsResource submissionsResource = new SubmissionsResource(submissions, store, body, signals, mapper);
+            config.keys().pistonAnonymousKeyId().ifPresent(id ->
+                    log.warn("/api/v2/ (Piston) requests without credentials are made as key {}, and spend its quotas", id));
+            Router router = routes(submissionsResource, new KeysResource(keys, submissions::purgeKey, body),
+                    new RuntimesResource(catalog, config.limits()), system, new PistonResource(catalog, config.limits(),
+                            submissionsResource, body, config.keys().pistonAnonymousKeyId()));
             system.addMetricsRoute(router, meters);
 
-            HttpServer server = HttpServer.create(config.listen(), 256);
+            LostJobReaper reaper = new LostJobReaper(jdbi, store, queue.liveJobs(), signals, config.queue().reapAfter(), clock);
+            reaper.start();
+
+            HttpServer server = HttpServer.create(config.http().listen(), 256);
             server.setExecutor(handlers);
-            server.createContext("/", new HttpEdge(router, new Authenticator(keys), mapper, meters));
+            server.createContext("/", new HttpEdge(router, new Authenticator(keys), mapper, meters,
+                    new TrustedProxies(config.http().trustedProxies())));
             server.start();
-            log.info("api listening on http://{}:{}", config.listen().getHostString(), server.getAddress().getPort());
+            log.info("api listening on http://{}:{}", config.http().listen().getHostString(), server.getAddress().getPort());
 
             shutdown.await();
             log.info("stopping: no new requests, finishing those in flight");
             server.stop((int) STOP_GRACE.toSeconds());
+            reaper.stop(STOP_GRACE);
+            retention.stop(STOP_GRACE);
             relay.stop(STOP_GRACE);
             webhooks.stop();
             events.stop(STOP_GRACE);
@@ -118,12 +138,14 @@ public final class Main {
     }
 
     /** The routes of {@code openapi.yaml}, every one; {@code RouteTableTest} holds them to it. */
-    static Router routes(SubmissionsResource submissions, KeysResource keys, RuntimesResource runtimes, SystemResource system) {
+    static Router routes(SubmissionsResource submissions, KeysResource keys, RuntimesResource runtimes, SystemResource system,
+                         PistonResource piston) {
         Router router = new Router();
         submissions.addRoutes(router);
         keys.addRoutes(router);
         runtimes.addRoutes(router);
         system.addRoutes(router);
+        piston.addRoutes(router);
         return router;
     }
 

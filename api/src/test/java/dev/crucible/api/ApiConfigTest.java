@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crucible.config.ConfigException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ApiConfigTest {
@@ -30,12 +34,27 @@ class ApiConfigTest {
     @Test
     void unsetVariablesTakeTheirDefaultsInTheirParts() {
         ApiConfig config = ApiConfig.fromEnvironment(required());
-        assertEquals(new InetSocketAddress("127.0.0.1", 8080), config.listen());
+        assertEquals(new InetSocketAddress("127.0.0.1", 8080), config.http().listen());
         assertEquals(new ApiConfig.RunLimits(30_000, 1024, 65_536), config.limits());
         assertEquals(new ApiConfig.Admission(1000, 50, Duration.ofSeconds(30)), config.admission());
         assertEquals(new ApiConfig.Webhooks(false), config.webhooks());
         assertEquals("crucible", config.queue().prefix());
         assertEquals("api-1", config.queue().instanceName());
+    }
+
+    @Test
+    void retentionIsThirtyDaysOfContentAndHalfAYearOfAuditByDefault() {
+        assertEquals(new ApiConfig.Retention(Duration.ofDays(30), Duration.ofDays(180)),
+                ApiConfig.fromEnvironment(required()).database().retention());
+    }
+
+    @Test
+    void retentionIsReadInDays() {
+        Map<String, String> env = required();
+        env.put("CRUCIBLE_RETENTION_DAYS", "7");
+        env.put("CRUCIBLE_AUDIT_RETENTION_DAYS", "365");
+        assertEquals(new ApiConfig.Retention(Duration.ofDays(7), Duration.ofDays(365)),
+                ApiConfig.fromEnvironment(env).database().retention());
     }
 
     @Test
@@ -49,6 +68,23 @@ class ApiConfigTest {
         assertEquals(Duration.ofMillis(1500), config.admission().maxWait());
         assertTrue(config.webhooks().allowHttp());
         assertEquals(PASSWORD, config.database().password().reveal());
+    }
+
+    @Test
+    void trustedProxiesAreLoopbackUnlessSet() {
+        assertEquals(List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1")),
+                ApiConfig.fromEnvironment(required()).http().trustedProxies());
+        Map<String, String> env = required();
+        env.put("CRUCIBLE_TRUSTED_PROXIES", "10.0.0.5");
+        assertEquals(List.of(InetAddress.ofLiteral("10.0.0.5")), ApiConfig.fromEnvironment(env).http().trustedProxies());
+    }
+
+    @Test
+    void lostJobsAreLookedForAfterTenMinutesUnlessSet() {
+        assertEquals(Duration.ofMinutes(10), ApiConfig.fromEnvironment(required()).queue().reapAfter());
+        Map<String, String> env = required();
+        env.put("CRUCIBLE_REAP_AFTER_MS", "120000");
+        assertEquals(Duration.ofMinutes(2), ApiConfig.fromEnvironment(env).queue().reapAfter());
     }
 
     @Test
@@ -66,5 +102,14 @@ class ApiConfigTest {
         env.put("CRUCIBLE_MAX_MEMORY_MB", "lots");
         var e = assertThrows(ConfigException.class, () -> ApiConfig.fromEnvironment(env));
         assertEquals("CRUCIBLE_MAX_MEMORY_MB must be a whole number, was 'lots'", e.getMessage());
+    }
+
+    @Test
+    void pistonAnonymousKeyIsOffUnlessNamed() {
+        assertEquals(Optional.empty(), ApiConfig.fromEnvironment(required()).keys().pistonAnonymousKeyId());
+        Map<String, String> env = required();
+        UUID id = UUID.randomUUID();
+        env.put("CRUCIBLE_PISTON_ANONYMOUS_KEY_ID", id.toString());
+        assertEquals(Optional.of(id), ApiConfig.fromEnvironment(env).keys().pistonAnonymousKeyId());
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -37,6 +38,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -218,6 +220,18 @@ class NginxIT {
         assertSecurityHeaders("a 404 of nginx", nginxMissing.headers());
     }
 
+    @Test
+    @Order(3)
+    void pistonRoutesReachTheApiBesideThePage() {
+        HttpResponse<String> runtimes = get("/api/v2/runtimes", adminKey);
+        assertEquals(200, runtimes.statusCode(), runtimes.body());
+        assertTrue(runtimes.body().contains("\"language\":\"python\""), runtimes.body());
+        assertEquals(List.of("no-store"), runtimes.headers().allValues("cache-control"), "the api's own Cache-Control passes");
+        assertEquals(401, get("/api/v2/runtimes", null).statusCode(), "the api answers, not the page");
+        HttpResponse<String> page = get("/", null);
+        assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"), "the page is still the page");
+    }
+
     private String handshake(String protocol) throws IOException {
         try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(web.getHost(), web.getPort())) {
             socket.setSoTimeout(10_000);
@@ -275,6 +289,30 @@ class NginxIT {
         assertTrue(answer.headers().firstValue("content-type").orElse("").startsWith("application/problem+json"));
         assertTrue(answer.body().contains("\"code\":\"payload_too_large\""), answer.body());
         assertSecurityHeaders("a 413 of nginx", answer.headers());
+    }
+
+    @Test
+    @Order(6)
+    void auditLogRecordsTheAddressNginxSawNotTheOneTheClientClaimed() throws IOException {
+        // A documentation address (RFC 5737), only ever a header value: no traffic goes to it.
+        String claimed = "203.0.113.9";
+        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(web + "/v1/keys"))
+                .header("Authorization", "Bearer " + adminKey).header("Content-Type", "application/json")
+                .header("X-Forwarded-For", claimed).header("X-Real-IP", claimed)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"nginx-audit-it\",\"role\":\"submitter\"}")));
+        assertEquals(201, created.statusCode(), created.body());
+        String keyId = JSON.readTree(created.body()).get("id").asText();
+        try {
+            String recorded = Jdbi.create(StackUnderTest.variable("CRUCIBLE_TEST_DATABASE_URL"),
+                            StackUnderTest.variable("CRUCIBLE_TEST_DATABASE_USER"), StackUnderTest.variable("CRUCIBLE_TEST_DATABASE_PASSWORD"))
+                    .withHandle(h -> h.createQuery("select client_address from audit_log where action = 'key.create' and target like :t")
+                            .bind("t", keyId + " %").mapTo(String.class).one());
+            assertNotEquals(claimed, recorded);
+            // nginx replaced the claimed headers with the address it saw this test connect from: loopback.
+            assertTrue(InetAddress.ofLiteral(recorded).isLoopbackAddress(), recorded);
+        } finally {
+            send(HttpRequest.newBuilder(URI.create(web + "/v1/keys/" + keyId)).header("Authorization", "Bearer " + adminKey).DELETE());
+        }
     }
 
     /** Submits through nginx; a 429 of an earlier burst (from this address) is waited out. */

@@ -6,14 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.crucible.api.auth.KeysResource;
+import dev.crucible.api.compat.piston.PistonResource;
 import dev.crucible.api.http.Access;
+import dev.crucible.api.http.Json;
+import dev.crucible.api.http.JsonBody;
 import dev.crucible.api.runtime.RuntimesResource;
 import dev.crucible.api.submission.SubmissionsResource;
 import dev.crucible.api.system.SystemResource;
+import dev.crucible.runtime.RuntimeCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -25,8 +30,10 @@ class RouteTableTest {
 
     /** Only the route table is read: no handler runs, so the resources need nothing behind them. */
     private static Map<String, Access> served() {
-        return Main.routes(new SubmissionsResource(null, null, null, null, null), new KeysResource(null, null),
-                new RuntimesResource(null, null), new SystemResource(null, null)).routes();
+        return Main.routes(new SubmissionsResource(null, null, null, null, null), new KeysResource(null, null, null),
+                new RuntimesResource(null, null), new SystemResource(null, null),
+                new PistonResource(RuntimeCatalog.load(Path.of("..", "runtimes")), null, null, new JsonBody(Json.mapper(), 1),
+                        Optional.empty())).routes();
     }
 
     /** Each operation of the contract, as {@code METHOD /path}, with whether it needs a key. */

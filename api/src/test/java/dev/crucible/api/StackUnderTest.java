@@ -52,6 +52,11 @@ public final class StackUnderTest {
         return send(request.build());
     }
 
+    public Answer delete(String path, String key) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key).DELETE().build());
+    }
+
     public String adminKey() {
         return adminKey;
     }

@@ -1,13 +1,17 @@
 package dev.crucible.config;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -129,6 +133,33 @@ public final class Environment {
             throw new ConfigException(name + " must be " + form + ", was " + value);
         }
         return uri;
+    }
+
+    /**
+     * Comma-separated IP address literals, IPv4 or IPv6; host names are refused, so that nothing is
+     * looked up and no resolver decides what the setting means.
+     */
+    public List<InetAddress> addresses(String name, String fallback) {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (String part : text(name, fallback).split(",")) {
+            try {
+                addresses.add(InetAddress.ofLiteral(part.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name + " must be IP addresses separated by commas, was '" + part.strip() + "' among them");
+            }
+        }
+        return List.copyOf(addresses);
+    }
+
+    /** A UUID, or empty when the variable is unset; {@code what} names what it identifies in the message. */
+    public Optional<UUID> uuid(String name, String what) {
+        return find(name).map(value -> {
+            try {
+                return UUID.fromString(value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name + " must be " + what + " (a UUID), was '" + value + "'");
+            }
+        });
     }
 
     public Path path(String name, String fallback) {

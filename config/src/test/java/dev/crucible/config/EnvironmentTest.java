@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,18 @@ class EnvironmentTest {
     }
 
     private static final Environment EMPTY = new Environment(Map.of());
+
+    @Test
+    void addressesAreLiteralsOfEitherFamily() {
+        assertEquals(List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1")),
+                of("CRUCIBLE_A", "127.0.0.1, ::1").addresses("CRUCIBLE_A", ""));
+    }
+
+    @Test
+    void hostNameAmongAddressesIsRefused() {
+        var e = assertThrows(ConfigException.class, () -> of("CRUCIBLE_A", "127.0.0.1,localhost").addresses("CRUCIBLE_A", ""));
+        assertEquals("CRUCIBLE_A must be IP addresses separated by commas, was 'localhost' among them", e.getMessage());
+    }
 
     @Test
     void missingRequiredVariableIsNamed() {
@@ -109,5 +123,11 @@ class EnvironmentTest {
         Secret secret = of("CRUCIBLE_KEY", "k".repeat(30)).secret("CRUCIBLE_KEY", 24);
         assertFalse(secret.toString().contains("kkk"), secret.toString());
         assertEquals("k".repeat(30), secret.reveal());
+    }
+
+    @Test
+    void uuidThatIsNotOneIsRefusedNamingWhatItIdentifies() {
+        var e = assertThrows(ConfigException.class, () -> of("CRUCIBLE_KEY_ID", "bootstrap").uuid("CRUCIBLE_KEY_ID", "a key's id"));
+        assertEquals("CRUCIBLE_KEY_ID must be a key's id (a UUID), was 'bootstrap'", e.getMessage());
     }
 }

@@ -6,6 +6,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
@@ -16,9 +17,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -31,6 +34,23 @@ import java.util.UUID;
 public final class RedisQueue implements AutoCloseable {
     private static final String EXECUTORS_GROUP = "executors";
     private static final String API_GROUP = "api";
+    /**
+     * A page of the job stream as entry id, submission id, entry id, ...: read in Redis, so that the
+     * jobs themselves (up to megabytes each, code included) never travel to the api.
+     */
+    private static final String LIVE_PAGE_SCRIPT = """
+            local out = {}
+            for _, entry in ipairs(redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', tonumber(ARGV[2]))) do
+                local id = ''
+                for i = 1, #entry[2], 2 do
+                    if entry[2][i] == 'submission_id' then id = entry[2][i + 1] end
+                end
+                out[#out + 1] = entry[1]
+                out[#out + 1] = id
+            end
+            return out""";
+    /** Entries per page: Redis holds a page's jobs in the script's memory while it reads them. */
+    private static final int LIVE_PAGE = 20;
 
     private final QueueSettings settings;
     private final RedisClient client;
@@ -72,6 +92,24 @@ public final class RedisQueue implements AutoCloseable {
         RedisCommands<String, String> redis = shared.sync();
         return (submissionId, encodedJob) -> call("enqueue " + submissionId, () ->
                 redis.xadd(settings.jobsKey(), Map.of("submission_id", submissionId.toString(), "job", encodedJob)));
+    }
+
+    public LiveJobs liveJobs() {
+        RedisCommands<String, String> redis = shared.sync();
+        return () -> call("list the jobs in the stream", () -> {
+            Set<UUID> live = new HashSet<>();
+            String from = "-";
+            List<Object> page;
+            do {
+                page = redis.eval(LIVE_PAGE_SCRIPT, ScriptOutputType.MULTI, new String[] {settings.jobsKey()},
+                        from, Integer.toString(LIVE_PAGE));
+                for (int i = 0; i + 1 < page.size(); i += 2) {
+                    submissionId((String) page.get(i + 1)).ifPresent(live::add);
+                    from = "(" + page.get(i);
+                }
+            } while (page.size() == 2 * LIVE_PAGE);
+            return live;
+        });
     }
 
     /**
@@ -246,13 +284,16 @@ public final class RedisQueue implements AutoCloseable {
 
     /** A job nobody can run is given up, so that its submission does not wait forever. */
     private static void giveUpUnreadableJob(String submissionId, UnreadableEntryException cause, GivenUpJobs givenUp) {
-        UUID id;
+        // Without an id that names a submission, the dead-letter copy is all there is.
+        submissionId(submissionId).ifPresent(id -> givenUp.givenUp(id, "the job could not be read from the queue: " + cause.getMessage()));
+    }
+
+    private static Optional<UUID> submissionId(String field) {
         try {
-            id = UUID.fromString(String.valueOf(submissionId));
+            return Optional.of(UUID.fromString(String.valueOf(field)));
         } catch (IllegalArgumentException noId) {
-            return; // nothing names a submission: the dead-letter copy is all there is
+            return Optional.empty();
         }
-        givenUp.givenUp(id, "the job could not be read from the queue: " + cause.getMessage());
     }
 
     private interface RedisCall<T> {

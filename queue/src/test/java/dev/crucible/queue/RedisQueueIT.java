@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +119,21 @@ class RedisQueueIT {
             source.complete(source.take(1, Duration.ofSeconds(2)).getFirst());
             assertTrue(jobSource(queue, "executor-a").take(1, Duration.ofMillis(200)).isEmpty());
             assertEquals(0, queue.jobBacklog());
+        }
+    }
+
+    @Test
+    void liveJobsAreTheQueuedAndTheTakenButNotTheCompleted() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            List<Job> sent = Stream.generate(RedisQueueIT::job).limit(250).toList();
+            sent.forEach(job -> queue.jobQueue().enqueue(job.submissionId(), codec.encode(job)));
+            JobSource source = jobSource(queue, "executor-a");
+            List<JobSource.JobDelivery> taken = source.take(2, Duration.ofSeconds(2));
+            source.complete(taken.getFirst());
+            // 250 spans several pages of the listing; the second taken job is running, not queued.
+            Set<UUID> expected = new HashSet<>(sent.stream().map(Job::submissionId).toList());
+            expected.remove(taken.getFirst().job().submissionId());
+            assertEquals(expected, queue.liveJobs().submissionIds());
         }
     }
 

@@ -149,6 +149,16 @@ final class RunningStack {
         run(List.of(launcher.toString(), "up"), UP_LIMIT);
     }
 
+    /** {@code ./crucible backup FILE}: a dump of the database. */
+    void backup(Path file) {
+        run(List.of(launcher.toString(), "backup", file.toString()), Duration.ofSeconds(60));
+    }
+
+    /** {@code ./crucible restore FILE}: the api stopped, the database replaced with the dump's, the api started and ready. */
+    void restore(Path file) {
+        run(List.of(launcher.toString(), "restore", file.toString()), Duration.ofMinutes(2));
+    }
+
     private void run(List<String> argv, Duration limit) {
         try {
             Path log = Files.createTempFile("crucible-reliability", ".log");

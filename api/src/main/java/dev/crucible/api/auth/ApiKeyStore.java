@@ -33,8 +33,12 @@ public final class ApiKeyStore {
         this.jdbi = jdbi;
     }
 
-    /** A key as stored: never the key itself. */
-    public record StoredKey(UUID id, String name, Caller.Role role, Quotas quotas, SandboxUse use,
+    /**
+     * A key as stored: never the key itself.
+     *
+     * @param retentionDays how long its submissions keep their content; null keeps the server's retention
+     */
+    public record StoredKey(UUID id, String name, Caller.Role role, Quotas quotas, Integer retentionDays, SandboxUse use,
                             Instant createdAt, Instant revokedAt) {}
 
     /**
@@ -86,7 +90,15 @@ public final class ApiKeyStore {
                 .findOne());
     }
 
-    NewKey create(Caller by, String name, Caller.Role role, Quotas quotas) {
+    /** The key of this id, unless it is revoked: for a route's anonymous key, which is named by id, never by secret. */
+    Optional<Caller> findById(UUID id, String clientAddress) {
+        return jdbi.withHandle(h -> h.createQuery("select id, role from api_keys where id = :id and revoked_at is null")
+                .bind("id", id)
+                .map((rs, ctx) -> new Caller(rs.getObject("id", UUID.class), role(rs.getString("role")), clientAddress))
+                .findOne());
+    }
+
+    NewKey create(Caller by, String name, Caller.Role role, Quotas quotas, Integer retentionDays) {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String key = "cru_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
@@ -94,12 +106,12 @@ public final class ApiKeyStore {
         UUID id = UUID.randomUUID();
         StoredKey stored = jdbi.inTransaction(h -> {
             StoredKey inserted = h.createQuery("""
-                    insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, webhook_secret,
+                    insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, retention_days, webhook_secret,
                                           max_submission_sandbox_ms, sandbox_ms_per_minute, sandbox_ms_per_hour)
-                    values (:id, :name, :role, :hash, :q.ratePerMinute, :q.maxActive, :secret,
+                    values (:id, :name, :role, :hash, :q.ratePerMinute, :q.maxActive, :retention, :secret,
                             :q.maxSubmissionSandboxMs, :q.sandboxMsPerMinute, :q.sandboxMsPerHour) returning *""")
                     .bind("id", id).bind("name", name).bind("role", role.value()).bind("hash", hash(key))
-                    .bindMethods("q", quotas).bind("secret", secret)
+                    .bindMethods("q", quotas).bindByType("retention", retentionDays, Integer.class).bind("secret", secret)
                     .map((rs, ctx) -> stored(rs, SandboxUse.NONE)).one();
             AuditLog.record(h, by, "key.create", id + " " + role.value());
             return inserted;
@@ -165,7 +177,8 @@ public final class ApiKeyStore {
         Timestamp revoked = rs.getTimestamp("revoked_at");
         Quotas quotas = new Quotas(rs.getInt("rate_per_minute"), rs.getInt("max_active"), rs.getLong("max_submission_sandbox_ms"),
                 rs.getLong("sandbox_ms_per_minute"), rs.getLong("sandbox_ms_per_hour"));
-        return new StoredKey(rs.getObject("id", UUID.class), rs.getString("name"), role(rs.getString("role")), quotas, use,
-                rs.getTimestamp("created_at").toInstant(), revoked == null ? null : revoked.toInstant());
+        return new StoredKey(rs.getObject("id", UUID.class), rs.getString("name"), role(rs.getString("role")), quotas,
+                (Integer) rs.getObject("retention_days"), use, rs.getTimestamp("created_at").toInstant(),
+                revoked == null ? null : revoked.toInstant());
     }
 }

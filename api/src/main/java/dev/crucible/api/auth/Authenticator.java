@@ -2,8 +2,13 @@ package dev.crucible.api.auth;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.crucible.api.http.ApiException;
+import java.util.Optional;
+import java.util.UUID;
 
-/** Reads {@code Authorization: Bearer <key>} and finds the key; anything else is a 401. */
+/**
+ * Reads {@code Authorization: Bearer <key>} and finds the key; anything else is a 401, unless the route
+ * names an anonymous key for requests that send no {@code Authorization} at all.
+ */
 public final class Authenticator {
     private static final int MAX_KEY_CHARS = 256;
     private final ApiKeyStore keys;
@@ -12,8 +17,13 @@ public final class Authenticator {
         this.keys = keys;
     }
 
-    public Caller authenticate(HttpExchange exchange, String clientAddress) {
+    public Caller authenticate(HttpExchange exchange, String clientAddress, Optional<UUID> anonymousKeyId) {
         String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null && anonymousKeyId.isPresent()) {
+            return keys.findById(anonymousKeyId.get(), clientAddress).orElseThrow(() -> new ApiException.Unauthorized(
+                    "the anonymous key of this route (" + anonymousKeyId.get() + ") is revoked or does not exist;"
+                            + " send your API key as 'Authorization: Bearer <key>'"));
+        }
         if (header == null) {
             throw new ApiException.Unauthorized("send your API key as 'Authorization: Bearer <key>'");
         }

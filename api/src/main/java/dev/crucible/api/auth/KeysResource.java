@@ -23,6 +23,7 @@ public final class KeysResource implements KeysApi {
     private static final Access ADMINS = Access.roles(Caller.Role.ADMIN);
     private static final int DEFAULT_RATE = 60;
     private static final int DEFAULT_ACTIVE = 8;
+    private static final int MAX_RETENTION_DAYS = 36_500;
     private static final long DEFAULT_SUBMISSION_SANDBOX_MS = 120_000;
     private static final long DEFAULT_SANDBOX_MS_PER_MINUTE = 600_000;
     private static final long DEFAULT_SANDBOX_MS_PER_HOUR = 7_200_000;
@@ -30,10 +31,19 @@ public final class KeysResource implements KeysApi {
     private static final long MIN_SANDBOX_MS = 100;
 
     private final ApiKeyStore keys;
+    private final Erasure erasure;
     private final JsonBody body;
 
-    public KeysResource(ApiKeyStore keys, JsonBody body) {
+    /** Erases the content of every submission of a key; the submissions' part of {@code DELETE /v1/keys/{id}?purge=true}. */
+    @FunctionalInterface
+    public interface Erasure {
+        /** @return how many submissions were erased */
+        int eraseAll(Caller admin, UUID keyId);
+    }
+
+    public KeysResource(ApiKeyStore keys, Erasure erasure, JsonBody body) {
         this.keys = keys;
+        this.erasure = erasure;
         this.body = body;
     }
 
@@ -57,15 +67,19 @@ public final class KeysResource implements KeysApi {
                         MIN_SANDBOX_MS, 10_000_000_000L),
                 bounded(errors, "sandbox_ms_per_hour", request.getSandboxMsPerHour(), DEFAULT_SANDBOX_MS_PER_HOUR,
                         MIN_SANDBOX_MS, 100_000_000_000L));
+        Integer retentionDays = request.getRetentionDays();
+        if (retentionDays != null) {
+            bounded(errors, "retention_days", retentionDays, 0, 1, MAX_RETENTION_DAYS);
+        }
         if (!errors.isEmpty()) {
             throw new ApiException.InvalidRequest(errors);
         }
         Caller.Role role = Caller.Role.valueOf(request.getRole().name());
-        ApiKeyStore.NewKey created = keys.create(admin, name, role, quotas);
+        ApiKeyStore.NewKey created = keys.create(admin, name, role, quotas, retentionDays);
         ApiKeyStore.StoredKey s = created.stored();
         return new CreatedKey(s.id(), s.name(), Role.fromValue(s.role().value()), s.quotas().ratePerMinute(),
                 s.quotas().maxActive(), time(s.createdAt()), created.key(), created.webhookSecret())
-                .maxSubmissionSandboxMs(s.quotas().maxSubmissionSandboxMs())
+                .retentionDays(s.retentionDays()).maxSubmissionSandboxMs(s.quotas().maxSubmissionSandboxMs())
                 .sandboxMsPerMinute(s.quotas().sandboxMsPerMinute()).sandboxMsPerHour(s.quotas().sandboxMsPerHour());
     }
 
@@ -73,17 +87,21 @@ public final class KeysResource implements KeysApi {
     public List<Key> listKeys() {
         return keys.list().stream().map(s -> new Key(s.id(), s.name(), Role.fromValue(s.role().value()),
                         s.quotas().ratePerMinute(), s.quotas().maxActive(), time(s.createdAt()))
-                .maxSubmissionSandboxMs(s.quotas().maxSubmissionSandboxMs())
+                .retentionDays(s.retentionDays()).maxSubmissionSandboxMs(s.quotas().maxSubmissionSandboxMs())
                 .sandboxMsPerMinute(s.quotas().sandboxMsPerMinute()).sandboxMsPerHour(s.quotas().sandboxMsPerHour())
                 .sandboxMsLastMinute(s.use().lastMinuteMs()).sandboxMsLastHour(s.use().lastHourMs())
                 .revokedAt(time(s.revokedAt()))).toList();
     }
 
     @Override
-    public void revokeKey(UUID id) {
+    public void revokeKey(UUID id, Boolean purge) {
         Caller admin = Caller.current();
         if (!keys.revoke(admin, id)) {
             throw new ApiException.NotFound("no API key " + id);
+        }
+        // Revoked first, so that the key adds nothing while its content is erased.
+        if (Boolean.TRUE.equals(purge)) {
+            erasure.eraseAll(admin, id);
         }
     }
 
@@ -92,7 +110,7 @@ public final class KeysResource implements KeysApi {
                 request -> new Response(201, createKey(body.read(request.exchange(), KeyRequest.class))));
         router.add("GET", "/v1/keys", ADMINS, request -> Response.ok(listKeys()));
         router.add("DELETE", "/v1/keys/{id}", ADMINS, request -> {
-            revokeKey(id(request.pathParameter("id")));
+            revokeKey(id(request.pathParameter("id")), request.flag("purge"));
             return new Response(204, null);
         });
     }

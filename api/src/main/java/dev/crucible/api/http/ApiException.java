@@ -47,6 +47,11 @@ public abstract sealed class ApiException extends RuntimeException {
         return Optional.ofNullable(retryAfter);
     }
 
+    /** {@link #retryAfter()} as the {@code Retry-After} header's value: whole seconds, rounded up, at least 1. */
+    public Optional<String> retryAfterHeader() {
+        return retryAfter().map(wait -> Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
+    }
+
     public static final class MalformedJson extends ApiException {
         public MalformedJson(String detail, Throwable cause) {
             super(400, CodeEnum.MALFORMED_JSON, detail, cause);

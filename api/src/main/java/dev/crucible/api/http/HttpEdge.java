@@ -34,12 +34,14 @@ public final class HttpEdge implements HttpHandler {
     private final Authenticator authenticator;
     private final ObjectMapper mapper;
     private final MeterRegistry meters;
+    private final TrustedProxies proxies;
 
-    public HttpEdge(Router router, Authenticator authenticator, ObjectMapper mapper, MeterRegistry meters) {
+    public HttpEdge(Router router, Authenticator authenticator, ObjectMapper mapper, MeterRegistry meters, TrustedProxies proxies) {
         this.router = router;
         this.authenticator = authenticator;
         this.mapper = mapper;
         this.meters = meters;
+        this.proxies = proxies;
     }
 
     @Override
@@ -53,7 +55,7 @@ public final class HttpEdge implements HttpHandler {
             Response response = switch (match.access()) {
                 case Access.Public _ -> match.route().handle(request);
                 case Access.Key key -> {
-                    Caller caller = key.admit(authenticator.authenticate(exchange, clientAddress(exchange)));
+                    Caller caller = key.admit(authenticator.authenticate(exchange, clientAddress(exchange), key.anonymousKeyId()));
                     yield ScopedValue.where(Caller.CURRENT, caller).call(() -> match.route().handle(request));
                 }
             };
@@ -72,8 +74,7 @@ public final class HttpEdge implements HttpHandler {
             if (e instanceof ApiException.MethodNotAllowed notAllowed) {
                 exchange.getResponseHeaders().set("Allow", notAllowed.allowed());
             }
-            e.retryAfter().ifPresent(wait ->
-                    exchange.getResponseHeaders().set("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000))));
+            e.retryAfterHeader().ifPresent(seconds -> exchange.getResponseHeaders().set("Retry-After", seconds));
             if (e instanceof ApiException.Unauthorized) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
             }
@@ -119,11 +120,11 @@ public final class HttpEdge implements HttpHandler {
     }
 
     /**
-     * The peer's address. Forwarding headers are not trusted: every local process can reach the
-     * api, so any of them could claim any address.
+     * The client's address: forwarding headers count only from a trusted proxy, since every local
+     * process can reach the api and any of them could claim any address.
      */
-    private static String clientAddress(HttpExchange exchange) {
-        return exchange.getRemoteAddress().getAddress().getHostAddress();
+    private String clientAddress(HttpExchange exchange) {
+        return proxies.clientOf(exchange.getRemoteAddress().getAddress(), exchange.getRequestHeaders());
     }
 
     private void problem(HttpExchange exchange, int status, Problem.CodeEnum code, String detail, ApiException cause) {

@@ -10,8 +10,10 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.crucible.api.model.FieldError;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Reads a request body as JSON into a generated model: media type, size and UTF-8 checked first. */
@@ -19,15 +21,31 @@ public final class JsonBody {
     private static final long DRAIN_BYTES = 16L << 20;
     private final ObjectMapper mapper;
     private final int maxBytes;
+    private final Set<String> mediaTypes;
 
     public JsonBody(ObjectMapper mapper, int maxBytes) {
+        this(mapper, maxBytes, Set.of("application/json"));
+    }
+
+    private JsonBody(ObjectMapper mapper, int maxBytes, Set<String> mediaTypes) {
         this.mapper = mapper;
         this.maxBytes = maxBytes;
+        this.mediaTypes = Set.copyOf(mediaTypes);
+    }
+
+    /**
+     * The same reader, taking a JSON body sent under {@code mediaType} as well: for a route whose
+     * clients cannot be changed and label JSON otherwise. The body is still parsed as strictly.
+     */
+    public JsonBody alsoAccepting(String mediaType) {
+        Set<String> more = new HashSet<>(mediaTypes);
+        more.add(mediaType.toLowerCase(Locale.ROOT));
+        return new JsonBody(mapper, maxBytes, more);
     }
 
     public <T> T read(HttpExchange exchange, Class<T> type) {
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim().equals("application/json")) {
+        if (contentType == null || !mediaTypes.contains(contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim())) {
             throw new ApiException.UnsupportedMediaType("send the body as application/json, not " + contentType);
         }
         byte[] body;

@@ -1,8 +1,10 @@
 package dev.crucible.api.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.crucible.api.model.FieldError;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,6 +27,15 @@ public record Request(HttpExchange exchange, Map<String, String> pathParameters)
             }
         }
         return Optional.empty();
+    }
+
+    /** A boolean query parameter: {@code true} or {@code false}, false when absent; anything else is an invalid request. */
+    public boolean flag(String name) {
+        return switch (query(name).orElse("false")) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ApiException.InvalidRequest(List.of(new FieldError(name, "must be true or false")));
+        };
     }
 
     private static String decode(String raw) {

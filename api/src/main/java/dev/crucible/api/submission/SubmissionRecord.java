@@ -33,8 +33,9 @@ record SubmissionRecord(
      * When the submission moved along, on the database's clock but for {@code startedAt} (the executor's).
      *
      * @param queueWaitMs from creation to the executor's start; null until the submission started
+     * @param purgedAt    when its content was erased ({@link SubmissionPurge}); null while it is kept
      */
-    record Times(Instant createdAt, Instant startedAt, Instant finishedAt, Long queueWaitMs) {}
+    record Times(Instant createdAt, Instant startedAt, Instant finishedAt, Long queueWaitMs, Instant purgedAt) {}
 
     /** The row has none when {@code tests_total} is null. */
     record Score(@ColumnName("tests_passed") int passed, @ColumnName("tests_total") @PropagateNull Integer total) {}

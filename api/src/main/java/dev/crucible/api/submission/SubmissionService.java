@@ -55,11 +55,12 @@ public final class SubmissionService {
     private final boolean allowHttp;
     private final ObjectMapper canonical = Json.mapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private final Clock clock;
+    private final SubmissionPurge purge;
 
     public SubmissionService(RuntimeCatalog catalog, ApiConfig.RunLimits limits, ApiConfig.Admission admissionLimits,
                              ApiConfig.Webhooks webhooks, SubmissionStore store, Outbox outbox, Admission admission, JobQueue queue,
                              Cancellations cancellations, ChangeSignals signals, AddressPolicy addressPolicy,
-                             CallbackTarget.Resolver resolver, Clock clock) {
+                             CallbackTarget.Resolver resolver, Clock clock, SubmissionPurge purge) {
         this.validator = new SubmissionValidator(catalog, limits);
         this.store = store;
         this.outbox = outbox;
@@ -74,6 +75,7 @@ public final class SubmissionService {
         this.resolver = resolver;
         this.allowHttp = webhooks.allowHttp();
         this.clock = clock;
+        this.purge = purge;
     }
 
     SubmissionRecord create(Caller caller, SubmissionRequest request, boolean wait, String idempotencyKey) {
@@ -202,7 +204,7 @@ public final class SubmissionService {
     private SubmissionRecord justQueued(SubmissionStore.NewSubmission row) {
         return new SubmissionRecord(row.id(), row.caller().keyId(), Status.QUEUED, row.runtime(),
                 new SubmissionRecord.Limits(row.limits().wallTimeMs(), row.limits().memoryMb()),
-                new SubmissionRecord.Times(row.createdAt(), null, null, null), null, null);
+                new SubmissionRecord.Times(row.createdAt(), null, null, null, null), null, null);
     }
 
     /**
@@ -223,6 +225,41 @@ public final class SubmissionService {
             }
             signals.changed(id);
             return get(caller, id);
+        }
+    }
+
+    /**
+     * Erases a submission's content now. One that is queued or running is cancelled first, so that
+     * nothing its run reports afterwards is stored; one that finished meanwhile is erased as it is.
+     */
+    SubmissionRecord purge(Caller caller, UUID id) {
+        if (!get(caller, id).isFinal()) {
+            cancelUnlessFinal(caller, id);
+        }
+        if (!purge.purge(caller, id)) {
+            throw new ApiException.NotFound("no submission " + id + " for this API key");
+        }
+        signals.changed(id);
+        return get(caller, id);
+    }
+
+    /**
+     * Erases the content of every submission of a key: its queued and running ones are cancelled
+     * first, as {@link #purge} does. The key should be revoked already, so that none is added meanwhile.
+     *
+     * @return how many submissions were erased
+     */
+    public int purgeKey(Caller admin, UUID keyId) {
+        purge.active(keyId).forEach(id -> cancelUnlessFinal(admin, id));
+        return purge.purgeKey(admin, keyId);
+    }
+
+    private void cancelUnlessFinal(Caller caller, UUID id) {
+        try {
+            cancel(caller, id);
+        } catch (ApiException.AlreadyFinal e) {
+            // It finished between the read and the cancel: it is final, which is all a purge needs.
+            log.debug("submission {} finished before it could be cancelled for its purge", id);
         }
     }
 

@@ -31,11 +31,11 @@ public final class SubmissionStore {
             select id, api_key_id, status, runtime, wall_time_limit_ms, memory_limit_mb, verdict, exit_code, signal,
                    null::bytea as stdout, stdout_truncated_bytes, null::bytea as stderr, stderr_truncated_bytes,
                    wall_time_ms, message, null::bytea as compile_output, null::text as test_results, provenance,
-                   tests_passed, tests_total, created_at, started_at, finished_at,
+                   tests_passed, tests_total, created_at, started_at, finished_at, purged_at,
                    queue_wait_ms, compile_ms, create_ms, start_ms, run_ms, teardown_ms, pool,
                    cpu_time_ms, peak_memory_kb, run_results, null::text as output_files
             from submissions""";
-    private static final RowMapper<SubmissionRecord> ROWS = ConstructorMapper.of(SubmissionRecord.class);
+    private static final RowMapper<SubmissionRecord> ROWS = new SpecializedOnce<>(ConstructorMapper.of(SubmissionRecord.class));
     private final Jdbi jdbi;
 
     public SubmissionStore(Jdbi jdbi) {

@@ -28,10 +28,18 @@ final class SubmissionView {
                 .limits(new Limits().wallTimeMs(r.limits().wallTimeLimitMs()).memoryMb(r.limits().memoryLimitMb()))
                 .startedAt(time(times.startedAt()))
                 .finishedAt(time(times.finishedAt()))
-                .timings(timings(times.queueWaitMs(), r.outcome() == null ? null : r.outcome().context().timings()));
+                .timings(timings(times.queueWaitMs(), r.outcome() == null ? null : r.outcome().context().timings()))
+                .purgedAt(time(times.purgedAt()));
         if (!r.completed()) {
             return view;
         }
+        if (times.purgedAt() != null) {
+            return withoutOutputs(completed(view, r)).message(null);
+        }
+        return completed(view, r);
+    }
+
+    private static Submission completed(Submission view, SubmissionRecord r) {
         ExecutionEvent.Outcome o = r.outcome();
         ExecutionEvent.ProgramResult result = o.result();
         view.verdict(verdict(result.verdict()))
@@ -111,7 +119,11 @@ final class SubmissionView {
 
     /** A submission in a listing: no outputs, no per-test details, no output files; the score and runs stay. */
     static Submission summary(SubmissionRecord r) {
-        return of(r).stdout(null).stdoutEncoding(null).stdoutTruncatedBytes(null)
+        return withoutOutputs(of(r));
+    }
+
+    private static Submission withoutOutputs(Submission view) {
+        return view.stdout(null).stdoutEncoding(null).stdoutTruncatedBytes(null)
                 .stderr(null).stderrEncoding(null).stderrTruncatedBytes(null)
                 .compileOutput(null).compileOutputEncoding(null).tests(null).outputFiles(null);
     }

@@ -58,8 +58,9 @@ public final class SubmissionsResource implements SubmissionsApi {
     }
 
     @Override
-    public Submission cancelSubmission(UUID id) {
-        return SubmissionView.of(service.cancel(Caller.current(), id));
+    public Submission cancelSubmission(UUID id, Boolean purge) {
+        Caller caller = Caller.current();
+        return SubmissionView.of(Boolean.TRUE.equals(purge) ? service.purge(caller, id) : service.cancel(caller, id));
     }
 
     /** The route streams events as they happen ({@link SubmissionEventStream}); a String cannot carry that. */
@@ -130,11 +131,7 @@ public final class SubmissionsResource implements SubmissionsApi {
                 request.query("limit").map(raw -> number(raw)).orElse(null),
                 request.query("cursor").orElse(null))));
         router.add("POST", "/v1/submissions", SUBMITTERS, request -> {
-            boolean wait = switch (request.query("wait").orElse("false")) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new ApiException.InvalidRequest(List.of(new FieldError("wait", "must be true or false")));
-            };
+            boolean wait = request.flag("wait");
             Submission submission = createSubmission(body.read(request.exchange(), SubmissionRequest.class), wait,
                     request.exchange().getRequestHeaders().getFirst("Idempotency-Key"));
             return new Response(wait && submission.getStatus() == SubmissionStatus.COMPLETED ? 200 : 202, submission);
@@ -144,7 +141,7 @@ public final class SubmissionsResource implements SubmissionsApi {
         router.add("GET", "/v1/submissions/{id}/events", Access.anyKey(),
                 request -> events.open(Caller.current(), id(request.pathParameter("id"))));
         router.add("DELETE", "/v1/submissions/{id}", SUBMITTERS,
-                request -> Response.ok(cancelSubmission(id(request.pathParameter("id")))));
+                request -> Response.ok(cancelSubmission(id(request.pathParameter("id")), request.flag("purge"))));
     }
 
     private static <T> T enumValue(Request request, String name, Function<String, T> parse) {

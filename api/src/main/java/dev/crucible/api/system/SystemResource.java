@@ -16,6 +16,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class SystemResource implements SystemApi {
     /** An executor beats every 5 s; three missed beats and it no longer counts. */
     private static final Duration EXECUTOR_WINDOW = Duration.ofSeconds(15);
+    /** A metrics scrape waits no longer than this for the database's size. */
+    private static final Duration SIZE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Jdbi jdbi;
     private final RedisQueue queue;
@@ -43,6 +45,12 @@ public final class SystemResource implements SystemApi {
         boolean ready = database.equals("ok") && redis.equals("ok") && live > 0;
         String executorCheck = live < 0 ? "unknown" : live + " live";
         return new Readiness(ready, new ReadinessChecks(database, redis, executorCheck));
+    }
+
+    /** Bytes the api's database takes on disk, so that it is seen to level off once the retention purges. */
+    public long databaseSizeBytes() {
+        return jdbi.withHandle(h -> h.createQuery("select pg_database_size(current_database())")
+                .setQueryTimeout((int) SIZE_TIMEOUT.toSeconds()).mapTo(Long.class).one());
     }
 
     private static String check(Runnable probe) {

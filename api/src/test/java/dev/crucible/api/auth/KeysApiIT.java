@@ -35,6 +35,19 @@ class KeysApiIT {
     }
 
     @Test
+    void keysOwnRetentionIsSetAtCreationAndListed() {
+        JsonNode created = newKey("submitter", ",\"retention_days\":7");
+        assertEquals(7, created.get("retention_days").asInt());
+        for (JsonNode k : stack.get("/v1/keys", stack.adminKey()).body()) {
+            if (k.get("id").asText().equals(created.get("id").asText())) {
+                assertEquals(7, k.get("retention_days").asInt());
+                return;
+            }
+        }
+        throw new AssertionError("the new key is not listed");
+    }
+
+    @Test
     void newKeyIsShownOnceWithItsWebhookSecret() {
         JsonNode created = newKey("submitter", "");
         String key = created.get("key").asText();

@@ -56,4 +56,22 @@ class JsonBodyTest {
         assertEquals(400, e.status());
         assertEquals("close", exchange.getResponseHeaders().getFirst("Connection"));
     }
+
+    private static FakeExchange postingAsPlainText(String json) {
+        return new FakeExchange("POST", "/api/v2/execute", "text/plain;charset=UTF-8",
+                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void readsJsonSentAsPlainTextWhereThatIsAccepted() {
+        SubmissionRequest read = body.alsoAccepting("text/plain").read(postingAsPlainText("{\"runtime\":\"python\"}"),
+                SubmissionRequest.class);
+        assertEquals("python", read.getRuntime());
+    }
+
+    @Test
+    void refusesJsonSentAsPlainTextElsewhere() {
+        assertThrows(ApiException.UnsupportedMediaType.class,
+                () -> body.read(postingAsPlainText("{\"runtime\":\"python\"}"), SubmissionRequest.class));
+    }
 }

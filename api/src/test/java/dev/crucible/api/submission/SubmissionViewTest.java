@@ -9,6 +9,7 @@ import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class SubmissionViewTest {
         return new SubmissionRecord(UUID.randomUUID(), UUID.randomUUID(), Status.ofWireName(status), "python",
                 new SubmissionRecord.Limits(5000, 256),
                 new SubmissionRecord.Times(T0, queueWaitMs == null ? null : T0.plusMillis(queueWaitMs),
-                        completed ? T0.plusSeconds(1) : null, queueWaitMs), null,
+                        completed ? T0.plusSeconds(1) : null, queueWaitMs, null), null,
                 completed ? Outcomes.accepted().wallTimeMs(120).usage(usage).runs(runs).outputFiles(outputFiles).timings(timings)
                         .at(T0.plusSeconds(1)).build() : null);
     }
@@ -72,6 +73,19 @@ class SubmissionViewTest {
     void aListingLeavesOutOutputFiles() {
         var view = SubmissionView.summary(completedWith(null, List.of(), List.of(new ExecutionEvent.OutputFile("a", new byte[] {1}))));
         assertNull(view.getOutputFiles());
+    }
+
+    @Test
+    void purgedSubmissionShowsItsTombstoneWithoutOutputs() {
+        Instant purgedAt = T0.plusSeconds(60);
+        var purged = new SubmissionRecord(UUID.randomUUID(), UUID.randomUUID(), Status.COMPLETED, "python",
+                new SubmissionRecord.Limits(5000, 256), new SubmissionRecord.Times(T0, T0, T0.plusSeconds(1), 5L, purgedAt), null,
+                Outcomes.accepted().wallTimeMs(120).at(T0.plusSeconds(1)).build());
+        var view = SubmissionView.of(purged);
+        assertEquals(List.of(purgedAt, dev.crucible.api.model.Verdict.ACCEPTED, 120L, "python"),
+                List.of(view.getPurgedAt().toInstant(), view.getVerdict(), view.getWallTimeMs(), view.getRuntime()));
+        assertEquals(Arrays.asList(null, null, null, null, null),
+                Arrays.asList(view.getStdout(), view.getStderr(), view.getTests(), view.getOutputFiles(), view.getCompileOutput()));
     }
 
     @Test

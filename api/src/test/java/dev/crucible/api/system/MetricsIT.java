@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** GET /metrics on the real api, in Prometheus text format. */
@@ -41,5 +43,13 @@ class MetricsIT {
         assertTrue(body.contains("crucible_submissions_completed_total{verdict=\"accepted\"}"), body);
         assertTrue(body.contains("crucible_queue_jobs "), body);
         assertTrue(body.contains("crucible_queue_oldest_job_age_seconds "), body);
+    }
+
+    @Test
+    void databaseSizeIsAPositiveGauge() throws Exception {
+        String body = metrics().body();
+        Matcher size = Pattern.compile("(?m)^crucible_database_size_bytes ([0-9.Ee+]+)$").matcher(body);
+        assertTrue(size.find(), body);
+        assertTrue(Double.parseDouble(size.group(1)) > 0, size.group());
     }
 }

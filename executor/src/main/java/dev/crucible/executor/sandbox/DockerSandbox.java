@@ -69,6 +69,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     public static final String POOL_NAME_PREFIX = "crucible-pool-";
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration EXIT_AFTER_KILL = Duration.ofSeconds(15);
+    /** How long the output stream may trail the program's observed exit. */
+    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
     /**
      * Pid 1 of every sandbox: it holds the sandbox, and so its cgroup, open after the program exits,
      * so that what the program used can still be read. Its own uid, so the program cannot signal it.
@@ -249,6 +251,12 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
             long exited = System.nanoTime();
             Instant finishedAt = Instant.now();
             CgroupMeter.Usage atExit = atKill.get() != null ? atKill.get() : readIfRunning(id);
+            // The exec can be seen exited while its last bytes are still on their way through Docker
+            // and the proxy (a compile's megabytes of tar, under load): they are waited for, past the
+            // measured exit. A stream that processes left behind hold open is not waited for longer.
+            if (exitedByItself && !drained(attached)) {
+                log.debug("the output of {} stayed open {} after its exit: processes it left hold it", id, OUTPUT_DRAIN);
+            }
             if (!exitedByItself && !exitWait.stoppedWithin(id, EXIT_AFTER_KILL)) {
                 throw new SandboxException("sandbox " + id + " did not stop within " + EXIT_AFTER_KILL + " of SIGKILL", null);
             }
@@ -269,6 +277,16 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                     startedAt, finishedAt, inspected.getImageId(), stages, usage, outputFiles), exited);
         } catch (IOException e) {
             throw new SandboxException("cannot close the output stream of " + id, e);
+        }
+    }
+
+    /** Whether the output stream ends within {@link #OUTPUT_DRAIN}. */
+    private static boolean drained(CappedOutput attached) {
+        try {
+            return attached.ended(OUTPUT_DRAIN.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while reading the end of a program's output", e);
         }
     }
 

@@ -156,6 +156,19 @@ class DockerSandboxIT {
         assertTrue(removedWithin(Duration.ofSeconds(10)), "the container must be removed");
     }
 
+    /** The exec is seen exited before its last megabytes have come through Docker and the proxy: they still count. */
+    @Test
+    void outputWrittenJustBeforeTheExitArrivesWhole() {
+        SandboxRun run = sandbox.run(SandboxSpec.program(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"),
+                List.of(new SandboxSpec.SandboxFile("main.py", """
+                        import os, sys
+                        sys.stdout.buffer.write(b'x' * (6 << 20))
+                        sys.stdout.flush()
+                        os._exit(0)""".getBytes(StandardCharsets.UTF_8))),
+                new byte[0], SandboxSpec.Limits.of(Duration.ofSeconds(20), 256L << 20, 8L << 20)), Cancellation.NEVER);
+        assertEquals(6 << 20, run.output().stdout().kept().length, "every byte written before the exit is kept");
+    }
+
     @Test
     void exitStatusIsTheProgramsAsGvisorReportedIt() {
         assertEquals(new Ending.Exited(7), python("raise SystemExit(7)", Duration.ofSeconds(10), "").ending());

@@ -1,0 +1,133 @@
+package dev.crucible.reliability;
+
+import static dev.crucible.reliability.RunningStack.awaitTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crucible.testsupport.Sandboxes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several executors on one queue, as several hosts would run them: three more executor processes
+ * beside the stack's own, each with its own name, all on the one Redis and reaching Docker only
+ * through the socket proxy, as the executor's user. One is SIGKILLed mid-run, one is stopped with
+ * SIGTERM (as a scale-in would), one survives: every submission still ends once, with its output,
+ * the work is spread across executors, and what the killed one held is finished by another.
+ */
+class ManyExecutorsIT {
+    /** The smallest reclaim the executor allows: a killed executor's jobs are taken over after it. */
+    private static final Duration RECLAIM = Duration.ofSeconds(20);
+    private static final Duration FINAL_WITHIN = Duration.ofSeconds(180);
+    private final RunningStack stack = new RunningStack();
+    private final Map<String, Process> executors = new HashMap<>();
+    private final List<Path> logs = new ArrayList<>();
+
+    /** Starts an executor process named {@code name}, as the launcher starts its own, without a pool. */
+    private Process startExecutor(String name, int metricsPort) throws IOException {
+        Path root = Path.of(RunningStack.variable("CRUCIBLE_TEST_STATE_DIR")).getParent();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = List.of("setpriv", "--reuid=crucible-executor", "--regid=crucible-executor", "--clear-groups",
+                "--no-new-privs", "--", java.toString(), "-Xmx128m", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+                "-cp", root.resolve("executor/target/crucible-executor.jar") + ":" + root.resolve("executor/target/lib") + "/*",
+                "dev.crucible.executor.Main");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile());
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.put("PATH", "/usr/bin:/bin");
+        env.put("HOME", "/nonexistent");
+        env.put("CRUCIBLE_REDIS_URI", RunningStack.variable("CRUCIBLE_TEST_REDIS_URI"));
+        env.put("CRUCIBLE_DOCKER_HOST", RunningStack.variable("CRUCIBLE_TEST_DOCKER_HOST"));
+        env.put("CRUCIBLE_RUNTIMES_DIR", RunningStack.variable("CRUCIBLE_TEST_RUNTIMES_DIR"));
+        env.put("CRUCIBLE_EXECUTOR_NAME", name);
+        env.put("CRUCIBLE_EXECUTOR_SLOTS", "2");
+        env.put("CRUCIBLE_POOL_SIZE", "0");
+        env.put("CRUCIBLE_RECLAIM_AFTER_MS", Long.toString(RECLAIM.toMillis()));
+        env.put("CRUCIBLE_METRICS_LISTEN", "127.0.0.1:" + metricsPort);
+        env.put("CRUCIBLE_SANDBOX_VERSION", "runsc (" + name + ")");
+        Path log = Files.createTempFile("crucible-" + name, ".log");
+        logs.add(log);
+        Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        executors.put(name, process);
+        awaitTrue(name + " to say it is ready", Duration.ofSeconds(60), () -> {
+            try {
+                return Files.readString(log).contains("executor " + name + " ready");
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        return process;
+    }
+
+    /** Jobs an extra executor runs now, from its own metrics. */
+    private int running(int metricsPort) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return (int) RunningStack.metricSum(response.body(), "crucible_executor_running_jobs");
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    @AfterEach
+    void stopTheExtraExecutors() throws Exception {
+        for (Process process : executors.values()) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+        for (Path log : logs) {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
+    void everySubmissionEndsOnceWhenExecutorsDieOrDrain() throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        Process killed = startExecutor("it-killed-" + run, 9211);
+        Process drained = startExecutor("it-drained-" + run, 9212);
+        startExecutor("it-survivor-" + run, 9213);
+
+        List<String> ids = IntStream.range(0, 48)
+                .mapToObj(i -> stack.submit("python", "import time\ntime.sleep(0.5)\nprint('job', " + i + ")"))
+                .toList();
+        awaitTrue("the executor to be killed to hold jobs", Duration.ofSeconds(60), () -> running(9211) > 0);
+        killed.destroyForcibly();
+        drained.destroy();
+        assertTrue(drained.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "the drained executor finishes its jobs in hand and exits");
+        String drainLog = Files.readString(logs.get(1));
+        assertTrue(drainLog.contains("stopping: finishing the jobs in hand") && !drainLog.contains("did not finish"), drainLog);
+
+        List<JsonNode> finals = stack.awaitFinal(ids, FINAL_WITHIN);
+        Set<String> ranOn = new HashSet<>();
+        for (int i = 0; i < finals.size(); i++) {
+            JsonNode s = finals.get(i);
+            assertEquals("completed", s.get("status").asText(), s.toString());
+            assertEquals("accepted", s.get("verdict").asText(), s.toString());
+            assertEquals("job " + i + "\n", s.get("stdout").asText(), s.toString());
+            ranOn.add(s.path("provenance").path("executor").asText());
+        }
+        // The killed executor held jobs and never came back before this point: others finished them.
+        assertTrue(ranOn.size() >= 2, "the work is spread across executors: " + ranOn);
+
+        // The killed executor's sandboxes are its leftovers; it sweeps them when it comes back, as after a crash.
+        startExecutor("it-killed-" + run, 9211).destroy();
+        awaitTrue("no used sandbox left", Duration.ofSeconds(60), () -> Sandboxes.existing() == 0);
+    }
+}
