@@ -84,7 +84,7 @@ public final class Main {
             Outbox outbox = new Outbox(jdbi);
             ChangeSignals signals = new ChangeSignals();
             SubmissionService submissions = new SubmissionService(catalog, config.limits(), config.admission(), config.webhooks(),
-                    store, outbox, new Admission(config.admission().maxQueued()), queue.jobQueue(), queue.cancellations(), signals,
+                    store, outbox, new Admission(config.admission().maxQueued(), meters), queue.jobQueue(), queue.cancellations(), signals,
                     AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock, purge);
             EventConsumer events = new EventConsumer(queue.eventSource(config.queue().instanceName()), store, signals, meters);
             OutboxRelay relay = new OutboxRelay(outbox, queue.jobQueue());

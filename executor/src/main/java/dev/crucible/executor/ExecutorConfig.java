@@ -34,6 +34,7 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_POOL_MAX_IDLE</td><td>16</td><td>idle sandboxes in all</td></tr>
  * <tr><td>CRUCIBLE_POOL_MAX_AGE_MS</td><td>600000</td><td>an idle sandbox older than this is replaced unused</td></tr>
  * <tr><td>CRUCIBLE_POOL_DEMAND_MS</td><td>300000</td><td>how long a key runs asked for stays in demand</td></tr>
+ * <tr><td>CRUCIBLE_MAX_SUBMISSION_OUTPUT_BYTES</td><td>4194304</td><td>stdout and stderr stored of all of one submission's tests or runs together (0..67108864); past it, later output is counted as truncated bytes, as for one stream past its limit, so one result stays small enough to serve</td></tr>
  * <tr><td>CRUCIBLE_RECLAIM_AFTER_MS</td><td>120000</td><td>a job whose executor stopped renewing its claim this long ago is run again elsewhere (a running job's claim is renewed every quarter of it); at least 20000</td></tr>
  * </table>
  *
@@ -45,7 +46,8 @@ record ExecutorConfig(
         Queue queue,
         SandboxHost sandboxHost,
         Path runtimesDir,
-        InetSocketAddress metricsListen) {
+        InetSocketAddress metricsListen,
+        long maxSubmissionOutputBytes) {
 
     /** The Redis jobs come from, and how long a job may go unrenewed or be handed out. */
     record Queue(Secret redisUri, String prefix, Duration reclaimAfter, int maxDeliveries) {}
@@ -68,7 +70,8 @@ record ExecutorConfig(
                         env.text("CRUCIBLE_SANDBOX_VERSION", "runsc"),
                         pool(env)),
                 env.path("CRUCIBLE_RUNTIMES_DIR", "runtimes"),
-                env.hostPort("CRUCIBLE_METRICS_LISTEN", "127.0.0.1:9102"));
+                env.hostPort("CRUCIBLE_METRICS_LISTEN", "127.0.0.1:9102"),
+                env.integer("CRUCIBLE_MAX_SUBMISSION_OUTPUT_BYTES", JobRunner.SUBMISSION_OUTPUT_BYTES, 0, 64L << 20));
     }
 
     private static PoolSettings pool(Environment env) {

@@ -50,27 +50,33 @@ final class JobRunner {
      * host would have to read from a filesystem the sandbox wrote.
      */
     private static final String COMPILE_SCRIPT = "\"$@\" 1>&2 && exec tar -C /workspace -cf - .";
+    /** Stdout and stderr stored of all of one submission's tests or runs together, unless configured. */
+    static final long SUBMISSION_OUTPUT_BYTES = 4L << 20;
 
     private final RuntimeCatalog catalog;
     private final Sandbox sandbox;
     private final Clock clock;
     private final String executor;
     private final String sandboxVersion;
+    private final long submissionOutputBytes;
 
     JobRunner(RuntimeCatalog catalog, Sandbox sandbox, Clock clock) {
-        this(catalog, sandbox, clock, "executor", "runsc");
+        this(catalog, sandbox, clock, "executor", "runsc", SUBMISSION_OUTPUT_BYTES);
     }
 
     /**
-     * @param executor       this executor's name, reported in each result's provenance
-     * @param sandboxVersion e.g. {@code runsc 0.0~20221219.0}, reported likewise
+     * @param executor              this executor's name, reported in each result's provenance
+     * @param sandboxVersion        e.g. {@code runsc 0.0~20221219.0}, reported likewise
+     * @param submissionOutputBytes stdout and stderr stored of all of a submission's tests or runs together
      */
-    JobRunner(RuntimeCatalog catalog, Sandbox sandbox, Clock clock, String executor, String sandboxVersion) {
+    JobRunner(RuntimeCatalog catalog, Sandbox sandbox, Clock clock, String executor, String sandboxVersion,
+              long submissionOutputBytes) {
         this.catalog = catalog;
         this.sandbox = sandbox;
         this.clock = clock;
         this.executor = executor;
         this.sandboxVersion = sandboxVersion;
+        this.submissionOutputBytes = submissionOutputBytes;
     }
 
     Outcome execute(Job job) {
@@ -86,8 +92,9 @@ final class JobRunner {
         try {
             List<SandboxSpec.SandboxFile> files = job.code().files().stream()
                     .map(f -> new SandboxSpec.SandboxFile(f.path(), f.content())).toList();
+            SandboxBudget budget = SandboxBudget.of(job, runtime);
             if (!runtime.compiled()) {
-                return runProgram(job, runtime, new Program(files, null, null), cancellation);
+                return runProgram(job, runtime, new Program(files, null, null), budget, cancellation);
             }
             SandboxRun compiled = sandbox.run(compileSpec(job, runtime, files), cancellation);
             if (compiled.ending() instanceof Ending.Cancelled) {
@@ -97,8 +104,9 @@ final class JobRunner {
             if (failed != null) {
                 return failed;
             }
+            budget.spent(compiled, runtime.compile().limits().wallTimeMs());
             return runProgram(job, runtime, new Program(CompiledArtifact.files(compiled.output().stdout().kept()),
-                    compiled.output().stderr().kept(), compiled.stages().total()), cancellation);
+                    compiled.output().stderr().kept(), compiled.stages().total()), budget, cancellation);
         } catch (SandboxException | IllegalArgumentException e) {
             log.error("submission {} failed in the sandbox: {}", job.submissionId(), e.getMessage());
             return Outcome.internalError(e.getMessage(), clock.instant());
@@ -117,8 +125,9 @@ final class JobRunner {
      */
     private record Program(List<SandboxSpec.SandboxFile> files, byte[] compileOutput, Duration compileTime) {}
 
-    private Outcome runProgram(Job job, RuntimeManifest runtime, Program program, Cancellation cancellation) {
-        return job.testing().tests().isEmpty() ? runRepeatedly(job, runtime, program, cancellation) : runTests(job, runtime, program, cancellation);
+    private Outcome runProgram(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation) {
+        return job.testing().tests().isEmpty() ? runRepeatedly(job, runtime, program, budget, cancellation)
+                : runTests(job, runtime, program, budget, cancellation);
     }
 
     private SandboxSpec compileSpec(Job job, RuntimeManifest runtime, List<SandboxSpec.SandboxFile> files) {
@@ -130,43 +139,73 @@ final class JobRunner {
     }
 
     /** The program run as many times as the job asks, each in a fresh sandbox; the first run collects the output files. */
-    private Outcome runRepeatedly(Job job, RuntimeManifest runtime, Program program, Cancellation cancellation) {
+    private Outcome runRepeatedly(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation) {
         List<SandboxRun> runs = new ArrayList<>();
+        String stopped = null;
         for (int i = 0; i < job.options().runs(); i++) {
+            if (i > 0 && budget.usedUp()) {
+                stopped = budget.stopped(i, job.options().runs(), "runs");
+                break;
+            }
             SandboxRun run = run(job, runtime, program.files(), job.input().stdin(), job.input().args(),
                     job.options().runs() == 1 ? "run" : "run" + i, i == 0 ? job.options().outputFiles() : List.of(), cancellation);
             if (run.ending() instanceof Ending.Cancelled) {
                 return cancelled();
             }
             runs.add(run);
+            budget.spent(run, job.limits().wallTimeMs());
         }
         SandboxRun.Stages stages = runs.stream().map(SandboxRun::stages).reduce(SandboxRun.Stages.NONE, SandboxRun.Stages::plus);
-        return repeated(job, runs, program.compileOutput())
-                .ranOn(provenance(job, runtime, runs.getFirst().imageId()), timings(program.compileTime(), stages));
+        Outcome judged = repeated(job, runs, program.compileOutput());
+        Outcome stored = new Outcome(judged.result(), new OutputAllowance(submissionOutputBytes).keep(judged.output()), judged.message(),
+                judged.compileOutput(), judged.tests(), judged.runs(), judged.outputFiles(), judged.context());
+        return stoppedBy(stored, stopped).ranOn(provenance(job, runtime, runs.getFirst().imageId()), timings(program.compileTime(), stages));
     }
 
     /** Each test in a fresh sandbox, with its own input and arguments, or else the job's. */
-    private Outcome runTests(Job job, RuntimeManifest runtime, Program program, Cancellation cancellation) {
+    private Outcome runTests(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation) {
         List<ExecutionEvent.TestOutcome> results = new ArrayList<>();
+        OutputAllowance allowance = new OutputAllowance(submissionOutputBytes);
         Instant started = null;
         Instant finished = null;
         String imageId = null;
+        String stopped = null;
         SandboxRun.Stages stages = SandboxRun.Stages.NONE;
         for (int i = 0; i < job.testing().tests().size(); i++) {
+            if (i > 0 && budget.usedUp()) {
+                stopped = budget.stopped(i, job.testing().tests().size(), "tests");
+                break;
+            }
             Job.JobTest test = job.testing().tests().get(i);
             SandboxRun run = run(job, runtime, program.files(), test.stdin() == null ? job.input().stdin() : test.stdin(),
                     test.args() == null ? job.input().args() : test.args(), "test" + i, List.of(), cancellation);
             if (run.ending() instanceof Ending.Cancelled) {
                 return cancelled();
             }
-            results.add(judgeTest(test, run, job.testing().comparison()));
+            budget.spent(run, job.limits().wallTimeMs());
+            ExecutionEvent.TestOutcome judged = judgeTest(test, run, job.testing().comparison());
+            results.add(new ExecutionEvent.TestOutcome(judged.name(), judged.result(), allowance.keep(judged.output())));
             started = started == null ? run.startedAt() : started;
             finished = run.finishedAt();
             imageId = run.imageId();
             stages = stages.plus(run.stages());
         }
-        return overall(results, program.compileOutput(), started, finished)
+        return stoppedBy(overall(results, program.compileOutput(), started, finished), stopped)
                 .ranOn(provenance(job, runtime, imageId), timings(program.compileTime(), stages));
+    }
+
+    /**
+     * A job stopped at its budget, with tests or runs left: it says why, and it is not accepted even
+     * when all that ran was, since not all ran. Unchanged when {@code stopped} is null.
+     */
+    private static Outcome stoppedBy(Outcome outcome, String stopped) {
+        if (stopped == null) {
+            return outcome;
+        }
+        ExecutionEvent.ProgramResult result = outcome.verdict() == Verdict.ACCEPTED
+                ? outcome.result().withVerdict(Verdict.TIME_LIMIT_EXCEEDED) : outcome.result();
+        return new Outcome(result, outcome.output(), stopped, outcome.compileOutput(), outcome.tests(), outcome.runs(),
+                outcome.outputFiles(), outcome.context());
     }
 
     /**

@@ -57,7 +57,8 @@ public final class Main {
             }
             sandbox.startPool(expectedSandboxes(catalog));
             PoolMetrics.register(meters, sandbox);
-            JobRunner runner = new JobRunner(catalog, new MeteredSandbox(sandbox, meters), clock, name, host.sandboxVersion());
+            JobRunner runner = new JobRunner(catalog, new MeteredSandbox(sandbox, meters), clock, name, host.sandboxVersion(),
+                    config.maxSubmissionOutputBytes());
             List<Worker> workers = new ArrayList<>();
             for (int slot = 0; slot < config.slots(); slot++) {
                 String slotName = name + "-" + slot;

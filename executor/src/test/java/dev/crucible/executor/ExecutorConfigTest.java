@@ -26,6 +26,13 @@ class ExecutorConfigTest {
     }
 
     @Test
+    void submissionOutputIsCappedAtFourMebibytesUnlessConfigured() {
+        assertEquals(4L << 20, ExecutorConfig.fromEnvironment(Map.of("CRUCIBLE_REDIS_URI", REDIS)).maxSubmissionOutputBytes());
+        assertEquals(1000, ExecutorConfig.fromEnvironment(Map.of("CRUCIBLE_REDIS_URI", REDIS,
+                "CRUCIBLE_MAX_SUBMISSION_OUTPUT_BYTES", "1000")).maxSubmissionOutputBytes());
+    }
+
+    @Test
     void aPoolSizeOfZeroTurnsThePoolOff() {
         ExecutorConfig config = ExecutorConfig.fromEnvironment(Map.of("CRUCIBLE_REDIS_URI", REDIS, "CRUCIBLE_POOL_SIZE", "0"));
         assertEquals(0, config.sandboxHost().pool().expectedKey(), "nothing expected of a pool that is off");

@@ -197,6 +197,118 @@ class JobRunnerTest {
         assertNull(runner.execute(job("python", "main.py", List.of())).context().timings());
     }
 
+    private static Job budgeted(Job job, long sandboxMs) {
+        Job.JobLimits l = job.limits();
+        return new Job(job.submissionId(), job.runtime(), job.code(), job.input(),
+                new Job.JobLimits(l.wallTimeMs(), l.memoryMb(), l.outputBytes(), sandboxMs), job.testing(), job.options());
+    }
+
+    private static Job.JobTest[] tests(int count) {
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> new Job.JobTest("t" + i, null, null, "ok".getBytes()))
+                .toArray(Job.JobTest[]::new);
+    }
+
+    @Test
+    void jobPastItsBudgetRunsNoMoreTests() throws Exception {
+        List<SandboxSpec> specs = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            specs.add(spec);
+            return SandboxRuns.exited(0).stdout("ok\n").wallTime(Duration.ofMillis(400)).build();
+        }, Clock.systemUTC());
+        var outcome = runner.execute(budgeted(testedJob(List.of(), Job.Comparison.EXACT, tests(5)), 1000));
+        assertEquals(3, specs.size(), "400 + 400 ms is under the 1000 ms budget, 1200 ms is past it");
+        assertEquals(3, outcome.tests().size(), "only the tests that ran are reported");
+    }
+
+    @Test
+    void jobStoppedAtItsBudgetSaysSoAndIsNotAccepted() throws Exception {
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> SandboxRuns.exited(0).stdout("ok")
+                .wallTime(Duration.ofMillis(400)).build(), Clock.systemUTC());
+        var outcome = runner.execute(budgeted(testedJob(List.of(), Job.Comparison.EXACT, tests(5)), 1000));
+        assertEquals(Verdict.TIME_LIMIT_EXCEEDED, outcome.verdict());
+        assertEquals("the submission's sandbox-time budget of 1000 ms was used up (1200 ms) after 3 of 5 tests; "
+                + "the other 2 were not run", outcome.message());
+    }
+
+    @Test
+    void compileTimeCountsAgainstTheBudget() throws Exception {
+        byte[] artifact = tarOf("./main", new byte[] {0x7f, 'E', 'L', 'F'}, 0100755);
+        List<SandboxSpec> specs = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            specs.add(spec);
+            return specs.size() == 1 ? compiledRun(artifact, 0) : SandboxRuns.exited(0).stdout("ok").build();
+        }, Clock.systemUTC());
+        Job c = job("c", "main.c", List.of());
+        Job tested = new Job(c.submissionId(), c.runtime(), c.code(), c.input(), c.limits(),
+                new Job.Testing(List.of(tests(3)), Job.Comparison.EXACT), c.options());
+        runner.execute(budgeted(tested, 1000));
+        assertEquals(2, specs.size(), "the 800 ms compile and a 250 ms test use the 1000 ms budget up");
+    }
+
+    @Test
+    void repeatedRunsStopAtTheBudget() throws Exception {
+        List<SandboxSpec> specs = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            specs.add(spec);
+            return SandboxRuns.exited(0).wallTime(Duration.ofMillis(600)).build();
+        }, Clock.systemUTC());
+        var outcome = runner.execute(budgeted(repeatedJob(4, List.of()), 1000));
+        assertEquals(2, specs.size());
+        assertEquals(2, outcome.runs().size());
+    }
+
+    @Test
+    void jobWithoutABudgetRunsEveryTestAtItsWorstCase() throws Exception {
+        List<SandboxSpec> specs = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            specs.add(spec);
+            return SandboxRuns.ended(Ending.TIMED_OUT).wallTime(Duration.ofMillis(1350)).build();
+        }, Clock.systemUTC());
+        var outcome = runner.execute(testedJob(List.of(), Job.Comparison.EXACT, tests(4)));
+        assertEquals(4, specs.size(), "4 tests killed at their 1000 ms wall limit are the 4000 ms worst case however late each kill lands");
+        assertNull(outcome.message());
+    }
+
+    private static JobRunner printing(RuntimeCatalog catalog, String stdout, String stderr, long cap) {
+        return new JobRunner(catalog, (spec, cancellation) -> SandboxRuns.exited(0).stdout(stdout).stderr(stderr).build(),
+                Clock.systemUTC(), "executor", "runsc", cap);
+    }
+
+    @Test
+    void testsPastTheSubmissionOutputCapKeepNoBytesAndCountThemTruncated() throws Exception {
+        JobRunner runner = printing(catalog(), "ok12345678", "e1234", 25);
+        var outcome = runner.execute(testedJob(List.of(), Job.Comparison.EXACT, tests(3)));
+        var third = outcome.tests().get(2).output();
+        assertEquals(0, third.stdout().length);
+        assertEquals(10, third.stdoutTruncatedBytes());
+        assertEquals(0, third.stderr().length);
+        assertEquals(5, third.stderrTruncatedBytes());
+    }
+
+    @Test
+    void theTestReachingTheSubmissionOutputCapKeepsWhatFits() throws Exception {
+        JobRunner runner = printing(catalog(), "ok12345678", "e1234", 25);
+        var second = runner.execute(testedJob(List.of(), Job.Comparison.EXACT, tests(3))).tests().get(1).output();
+        assertEquals("ok12345678", new String(second.stdout()));
+        assertEquals("", new String(second.stderr()), "15 + 10 bytes reach the cap of 25");
+        assertEquals(5, second.stderrTruncatedBytes());
+    }
+
+    @Test
+    void testsAreJudgedOnTheirWholeOutputPastTheCap() throws Exception {
+        JobRunner runner = printing(catalog(), "ok", "", 1);
+        var outcome = runner.execute(testedJob(List.of(), Job.Comparison.EXACT, tests(2)));
+        assertEquals(Verdict.ACCEPTED, outcome.tests().get(1).result().verdict());
+    }
+
+    @Test
+    void aRunPastTheSubmissionOutputCapCountsTheRestTruncated() throws Exception {
+        JobRunner runner = printing(catalog(), "0123456789", "", 4);
+        var output = runner.execute(job("python", "main.py", List.of())).output();
+        assertEquals("0123", new String(output.stdout()));
+        assertEquals(6, output.stdoutTruncatedBytes());
+    }
+
     private static Job job(String runtime, String entry, List<String> args) {
         return new Job(UUID.randomUUID(), runtime, new Job.Code(List.of(new Job.JobFile(entry, new byte[0])), entry),
                 new Job.Input(new byte[0], args), new Job.JobLimits(1000, 64, 1024), Job.Testing.NONE, Job.RunOptions.ONCE);

@@ -1,5 +1,6 @@
 package dev.crucible.queue;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
 import java.util.Objects;
@@ -85,9 +86,27 @@ public record Job(UUID submissionId, String runtime, @JsonUnwrapped Code code, @
     public record JobFile(String path, byte[] content) {}
 
     /**
-     * The hard limits of one run.
+     * The worst-case sandbox time of a job: every test (or the one program, when there are none),
+     * each run of it, at the full wall limit, plus the compile's wall limit. The api bounds it per key
+     * and the executor stops a job past it.
+     *
+     * @param compileWallTimeMs the runtime's compile wall limit; 0 for an interpreted runtime
+     */
+    public static long worstCaseSandboxMs(int tests, int runs, long wallTimeMs, long compileWallTimeMs) {
+        return Math.addExact(Math.multiplyExact(Math.max(1, tests) * (long) Math.max(1, runs), wallTimeMs), compileWallTimeMs);
+    }
+
+    /**
+     * The hard limits of one run, and the sandbox time of the whole job.
      *
      * @param outputBytes the most bytes kept of stdout and of stderr, each
+     * @param sandboxMs   the most sandbox time (compile and every run, by wall clock) the job may use;
+     *                    0, as in a job of an api from before budgets, stands for its worst case
      */
-    public record JobLimits(long wallTimeMs, long memoryMb, long outputBytes) {}
+    public record JobLimits(long wallTimeMs, long memoryMb, long outputBytes,
+                            @JsonInclude(JsonInclude.Include.NON_DEFAULT) long sandboxMs) {
+        public JobLimits(long wallTimeMs, long memoryMb, long outputBytes) {
+            this(wallTimeMs, memoryMb, outputBytes, 0);
+        }
+    }
 }

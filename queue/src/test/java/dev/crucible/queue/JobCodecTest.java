@@ -50,6 +50,19 @@ class JobCodecTest {
     }
 
     @Test
+    void sandboxBudgetTravelsInTheLimits() {
+        Job job = job();
+        Job budgeted = new Job(job.submissionId(), job.runtime(), job.code(), job.input(), new Job.JobLimits(1000, 64, 1024, 7000),
+                job.testing(), job.options());
+        assertEquals(7000, read(new JobCodec().encode(budgeted)).limits().sandboxMs());
+    }
+
+    @Test
+    void jobFromBeforeBudgetsHasNone() {
+        assertEquals(0, read(FLAT).limits().sandboxMs());
+    }
+
+    @Test
     void jobFromBeforeTestsRunsAndOutputFilesGetsTheirDefaults() {
         Job read = read("{\"submissionId\":\"5f0c7d8e-0000-4000-8000-000000000001\",\"runtime\":\"python\","
                 + "\"files\":[{\"path\":\"main.py\",\"content\":\"\"}],\"entryFile\":\"main.py\",\"stdin\":\"\",\"args\":[],"

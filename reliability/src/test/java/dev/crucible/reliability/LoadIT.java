@@ -28,7 +28,8 @@ class LoadIT {
     @Test
     void everySubmissionOfABurstEndsOnceAndNoSandboxIsLeft() throws Exception {
         RunningStack.Answer created = stack.send("POST", "/v1/keys",
-                "{\"name\":\"load\",\"role\":\"submitter\",\"rate_per_minute\":10000,\"max_active\":1000}", stack.adminKey(), Map.of());
+                "{\"name\":\"load\",\"role\":\"submitter\",\"rate_per_minute\":10000,\"max_active\":1000,"
+                        + "\"sandbox_ms_per_minute\":100000000,\"sandbox_ms_per_hour\":1000000000}", stack.adminKey(), Map.of());
         assertEquals(201, created.status(), () -> String.valueOf(created.body()));
         String key = created.body().get("key").asText();
         double completedBefore = RunningStack.metricSum(stack.apiMetrics(), "crucible_submissions_completed_total");

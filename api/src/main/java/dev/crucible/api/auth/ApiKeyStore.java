@@ -38,8 +38,23 @@ public final class ApiKeyStore {
      *
      * @param retentionDays how long its submissions keep their content; null keeps the server's retention
      */
-    public record StoredKey(UUID id, String name, Caller.Role role, int ratePerMinute, int maxActive, Integer retentionDays,
+    public record StoredKey(UUID id, String name, Caller.Role role, Quotas quotas, Integer retentionDays, SandboxUse use,
                             Instant createdAt, Instant revokedAt) {}
+
+    /**
+     * What a key may do: submissions per minute and at once, and sandbox time (worst case: tests x
+     * runs x wall limit, plus compile) per submission, per minute and per hour.
+     */
+    public record Quotas(int ratePerMinute, int maxActive, long maxSubmissionSandboxMs, long sandboxMsPerMinute,
+                         long sandboxMsPerHour) {
+        /** The bootstrap admin's: generous, not unlimited. */
+        static final Quotas BOOTSTRAP = new Quotas(1000, 64, 3_600_000, 30_000_000, 600_000_000);
+    }
+
+    /** The worst-case sandbox time of a key's submissions created in the last minute and hour. */
+    public record SandboxUse(long lastMinuteMs, long lastHourMs) {
+        static final SandboxUse NONE = new SandboxUse(0, 0);
+    }
 
     /** A key just made: the only time the key and its webhook secret are seen. */
     public record NewKey(StoredKey stored, String key, String webhookSecret) {}
@@ -55,12 +70,16 @@ public final class ApiKeyStore {
             h.createUpdate("update api_keys set revoked_at = now() where name = :name and key_hash <> :hash and revoked_at is null")
                     .bind("name", BOOTSTRAP_NAME).bind("hash", hash).execute();
             h.createUpdate("""
-                    insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, webhook_secret)
-                    values (:id, :name, 'admin', :hash, 1000, 64, :secret)
+                    insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, webhook_secret,
+                                          max_submission_sandbox_ms, sandbox_ms_per_minute, sandbox_ms_per_hour)
+                    values (:id, :name, 'admin', :hash, :q.ratePerMinute, :q.maxActive, :secret,
+                            :q.maxSubmissionSandboxMs, :q.sandboxMsPerMinute, :q.sandboxMsPerHour)
                     on conflict (key_hash) do update set webhook_secret = coalesce(api_keys.webhook_secret, excluded.webhook_secret),
-                        rate_per_minute = excluded.rate_per_minute, max_active = excluded.max_active""")
+                        rate_per_minute = excluded.rate_per_minute, max_active = excluded.max_active,
+                        max_submission_sandbox_ms = excluded.max_submission_sandbox_ms,
+                        sandbox_ms_per_minute = excluded.sandbox_ms_per_minute, sandbox_ms_per_hour = excluded.sandbox_ms_per_hour""")
                     .bind("id", UUID.randomUUID()).bind("name", BOOTSTRAP_NAME).bind("hash", hash)
-                    .bind("secret", webhookSecret(key)).execute();
+                    .bindMethods("q", Quotas.BOOTSTRAP).bind("secret", webhookSecret(key)).execute();
         });
     }
 
@@ -79,7 +98,7 @@ public final class ApiKeyStore {
                 .findOne());
     }
 
-    NewKey create(Caller by, String name, Caller.Role role, int ratePerMinute, int maxActive, Integer retentionDays) {
+    NewKey create(Caller by, String name, Caller.Role role, Quotas quotas, Integer retentionDays) {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String key = "cru_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
@@ -87,21 +106,30 @@ public final class ApiKeyStore {
         UUID id = UUID.randomUUID();
         StoredKey stored = jdbi.inTransaction(h -> {
             StoredKey inserted = h.createQuery("""
-                    insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, retention_days, webhook_secret)
-                    values (:id, :name, :role, :hash, :rate, :active, :retention, :secret) returning *""")
+                    insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, retention_days, webhook_secret,
+                                          max_submission_sandbox_ms, sandbox_ms_per_minute, sandbox_ms_per_hour)
+                    values (:id, :name, :role, :hash, :q.ratePerMinute, :q.maxActive, :retention, :secret,
+                            :q.maxSubmissionSandboxMs, :q.sandboxMsPerMinute, :q.sandboxMsPerHour) returning *""")
                     .bind("id", id).bind("name", name).bind("role", role.value()).bind("hash", hash(key))
-                    .bind("rate", ratePerMinute).bind("active", maxActive).bindByType("retention", retentionDays, Integer.class)
-                    .bind("secret", secret)
-                    .map((rs, ctx) -> stored(rs)).one();
+                    .bindMethods("q", quotas).bindByType("retention", retentionDays, Integer.class).bind("secret", secret)
+                    .map((rs, ctx) -> stored(rs, SandboxUse.NONE)).one();
             AuditLog.record(h, by, "key.create", id + " " + role.value());
             return inserted;
         });
         return new NewKey(stored, key, secret);
     }
 
+    /** Every key, newest first, with the sandbox time its recent submissions count against its budgets. */
     List<StoredKey> list() {
-        return jdbi.withHandle(h -> h.createQuery("select * from api_keys order by created_at desc")
-                .map((rs, ctx) -> stored(rs)).list());
+        return jdbi.withHandle(h -> h.createQuery("""
+                select k.*,
+                    (select coalesce(sum(s.sandbox_ms), 0) from submissions s
+                     where s.api_key_id = k.id and s.created_at > now() - interval '1 minute') as sandbox_ms_last_minute,
+                    (select coalesce(sum(s.sandbox_ms), 0) from submissions s
+                     where s.api_key_id = k.id and s.created_at > now() - interval '1 hour') as sandbox_ms_last_hour
+                from api_keys k order by k.created_at desc""")
+                .map((rs, ctx) -> stored(rs, new SandboxUse(rs.getLong("sandbox_ms_last_minute"), rs.getLong("sandbox_ms_last_hour"))))
+                .list());
     }
 
     /** False when there is no such key. Revoking a revoked key changes nothing. */
@@ -145,11 +173,12 @@ public final class ApiKeyStore {
         return Caller.Role.valueOf(stored.toUpperCase(Locale.ROOT));
     }
 
-    private static StoredKey stored(ResultSet rs) throws SQLException {
+    private static StoredKey stored(ResultSet rs, SandboxUse use) throws SQLException {
         Timestamp revoked = rs.getTimestamp("revoked_at");
-        return new StoredKey(rs.getObject("id", UUID.class), rs.getString("name"), role(rs.getString("role")),
-                rs.getInt("rate_per_minute"), rs.getInt("max_active"), (Integer) rs.getObject("retention_days"),
-                rs.getTimestamp("created_at").toInstant(),
+        Quotas quotas = new Quotas(rs.getInt("rate_per_minute"), rs.getInt("max_active"), rs.getLong("max_submission_sandbox_ms"),
+                rs.getLong("sandbox_ms_per_minute"), rs.getLong("sandbox_ms_per_hour"));
+        return new StoredKey(rs.getObject("id", UUID.class), rs.getString("name"), role(rs.getString("role")), quotas,
+                (Integer) rs.getObject("retention_days"), use, rs.getTimestamp("created_at").toInstant(),
                 revoked == null ? null : revoked.toInstant());
     }
 }

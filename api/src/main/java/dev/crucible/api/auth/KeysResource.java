@@ -24,6 +24,11 @@ public final class KeysResource implements KeysApi {
     private static final int DEFAULT_RATE = 60;
     private static final int DEFAULT_ACTIVE = 8;
     private static final int MAX_RETENTION_DAYS = 36_500;
+    private static final long DEFAULT_SUBMISSION_SANDBOX_MS = 120_000;
+    private static final long DEFAULT_SANDBOX_MS_PER_MINUTE = 600_000;
+    private static final long DEFAULT_SANDBOX_MS_PER_HOUR = 7_200_000;
+    /** The least sandbox time a budget may be: the shortest wall limit a run may have. */
+    private static final long MIN_SANDBOX_MS = 100;
 
     private final ApiKeyStore keys;
     private final Erasure erasure;
@@ -53,27 +58,39 @@ public final class KeysResource implements KeysApi {
         if (request.getRole() == null) {
             errors.add(new FieldError("role", "is missing"));
         }
-        int rate = bounded(errors, "rate_per_minute", request.getRatePerMinute(), DEFAULT_RATE, 10_000);
-        int active = bounded(errors, "max_active", request.getMaxActive(), DEFAULT_ACTIVE, 1_000);
+        var quotas = new ApiKeyStore.Quotas(
+                (int) bounded(errors, "rate_per_minute", request.getRatePerMinute(), DEFAULT_RATE, 1, 10_000),
+                (int) bounded(errors, "max_active", request.getMaxActive(), DEFAULT_ACTIVE, 1, 1_000),
+                bounded(errors, "max_submission_sandbox_ms", request.getMaxSubmissionSandboxMs(), DEFAULT_SUBMISSION_SANDBOX_MS,
+                        MIN_SANDBOX_MS, 100_000_000L),
+                bounded(errors, "sandbox_ms_per_minute", request.getSandboxMsPerMinute(), DEFAULT_SANDBOX_MS_PER_MINUTE,
+                        MIN_SANDBOX_MS, 10_000_000_000L),
+                bounded(errors, "sandbox_ms_per_hour", request.getSandboxMsPerHour(), DEFAULT_SANDBOX_MS_PER_HOUR,
+                        MIN_SANDBOX_MS, 100_000_000_000L));
         Integer retentionDays = request.getRetentionDays();
         if (retentionDays != null) {
-            bounded(errors, "retention_days", retentionDays, 0, MAX_RETENTION_DAYS);
+            bounded(errors, "retention_days", retentionDays, 0, 1, MAX_RETENTION_DAYS);
         }
         if (!errors.isEmpty()) {
             throw new ApiException.InvalidRequest(errors);
         }
         Caller.Role role = Caller.Role.valueOf(request.getRole().name());
-        ApiKeyStore.NewKey created = keys.create(admin, name, role, rate, active, retentionDays);
+        ApiKeyStore.NewKey created = keys.create(admin, name, role, quotas, retentionDays);
         ApiKeyStore.StoredKey s = created.stored();
-        return new CreatedKey(s.id(), s.name(), Role.fromValue(s.role().value()), s.ratePerMinute(), s.maxActive(),
-                time(s.createdAt()), created.key(), created.webhookSecret()).retentionDays(s.retentionDays());
+        return new CreatedKey(s.id(), s.name(), Role.fromValue(s.role().value()), s.quotas().ratePerMinute(),
+                s.quotas().maxActive(), time(s.createdAt()), created.key(), created.webhookSecret())
+                .retentionDays(s.retentionDays()).maxSubmissionSandboxMs(s.quotas().maxSubmissionSandboxMs())
+                .sandboxMsPerMinute(s.quotas().sandboxMsPerMinute()).sandboxMsPerHour(s.quotas().sandboxMsPerHour());
     }
 
     @Override
     public List<Key> listKeys() {
         return keys.list().stream().map(s -> new Key(s.id(), s.name(), Role.fromValue(s.role().value()),
-                s.ratePerMinute(), s.maxActive(), time(s.createdAt()))
-                .retentionDays(s.retentionDays()).revokedAt(time(s.revokedAt()))).toList();
+                        s.quotas().ratePerMinute(), s.quotas().maxActive(), time(s.createdAt()))
+                .retentionDays(s.retentionDays()).maxSubmissionSandboxMs(s.quotas().maxSubmissionSandboxMs())
+                .sandboxMsPerMinute(s.quotas().sandboxMsPerMinute()).sandboxMsPerHour(s.quotas().sandboxMsPerHour())
+                .sandboxMsLastMinute(s.use().lastMinuteMs()).sandboxMsLastHour(s.use().lastHourMs())
+                .revokedAt(time(s.revokedAt()))).toList();
     }
 
     @Override
@@ -98,14 +115,15 @@ public final class KeysResource implements KeysApi {
         });
     }
 
-    private static int bounded(List<FieldError> errors, String field, Integer value, int fallback, int max) {
+    private static long bounded(List<FieldError> errors, String field, Number value, long fallback, long min, long max) {
         if (value == null) {
             return fallback;
         }
-        if (value < 1 || value > max) {
-            errors.add(new FieldError(field, "is " + value + "; allowed 1.." + max));
+        long given = value.longValue();
+        if (given < min || given > max) {
+            errors.add(new FieldError(field, "is " + given + "; allowed " + min + ".." + max));
         }
-        return value;
+        return given;
     }
 
     private static UUID id(String raw) {

@@ -89,7 +89,7 @@ public final class SubmissionService {
         SubmissionStore.NewSubmission row = prepare(caller, request, idempotencyKey, requestHash);
         UUID id = row.id();
         try {
-            requireAdmitted(store.insertQueued(row, admission));
+            requireAdmitted(store.insertQueued(row, admission), false);
         } catch (UnableToExecuteStatementException e) {
             // The same key, sent twice at once: the other request stored it first.
             var earlier = idempotencyKey == null ? null : store.findByIdempotencyKey(caller.keyId(), idempotencyKey).orElse(null);
@@ -128,7 +128,7 @@ public final class SubmissionService {
             throw new ApiException.InvalidRequest(errors);
         }
         UUID batchId = UUID.randomUUID();
-        requireAdmitted(store.insertAll(batchId, caller, rows, admission));
+        requireAdmitted(store.insertAll(batchId, caller, rows, admission), true);
         rows.forEach(this::enqueue);
         try {
             return getBatch(caller, batchId);
@@ -162,14 +162,25 @@ public final class SubmissionService {
                 request.getCallbackUrl(), clock.instant(), new SubmissionStore.Idempotency(idempotencyKey, requestHash));
     }
 
-    /** Turns a refusal into the error the client gets: 422 when no retry helps, else 429 or 503 with {@code Retry-After}. */
-    static void requireAdmitted(Admission.Decision decision) {
+    /**
+     * Turns a refusal into the error the client gets: 422 when no retry helps, else 429 or 503 with {@code Retry-After}.
+     *
+     * @param batch whether the decision was on a batch, whose submissions' fields are named by their index
+     */
+    static void requireAdmitted(Admission.Decision decision, boolean batch) {
         switch (decision) {
             case Admission.Admitted _ -> { }
             case Admission.BeyondQuota(int count, long most) -> throw new ApiException.InvalidRequest(List.of(new FieldError(
                     "submissions", count + " submissions at once is more than this key may ever have (" + most + ")")));
+            case Admission.OverSubmissionSandbox(int index, long sandboxMs, long most) -> throw new ApiException.InvalidRequest(
+                    List.of(new FieldError((batch ? "submissions[" + index + "]." : "") + "limits", "tests x runs x wall_time_ms"
+                            + " (plus the compile's wall time) come to " + sandboxMs + " ms of sandbox time; this key allows at most "
+                            + most + " ms per submission")));
             case Admission.OverRate(long perMinute, Duration retryAfter) -> throw new ApiException.TooManyRequests(
                     "this key may make " + perMinute + " submissions a minute", retryAfter);
+            case Admission.OverSandboxBudget(Admission.Window window, long budgetMs, Duration retryAfter) ->
+                    throw new ApiException.TooManyRequests("this key's submissions may use " + budgetMs
+                            + " ms of sandbox time (worst case) per " + window.word(), retryAfter);
             case Admission.OverActive(long maxActive, Duration retryAfter) -> throw new ApiException.TooManyRequests(
                     "this key may have " + maxActive + " submissions queued or running at once", retryAfter);
             case Admission.QueueFull(long queued, Duration retryAfter) -> throw new ApiException.QueueFull(

@@ -85,7 +85,7 @@ public final class SubmissionStore {
     Admission.Decision insertAll(UUID batchId, Caller caller, List<NewSubmission> all, Admission admission) {
         int n = all.size();
         return jdbi.inTransaction(h -> {
-            Admission.Decision decision = admission.check(h, caller.keyId(), n);
+            Admission.Decision decision = admission.check(h, caller.keyId(), all.stream().map(s -> s.limits().sandboxMs()).toList());
             if (!(decision instanceof Admission.Admitted)) {
                 return decision;
             }
@@ -99,13 +99,13 @@ public final class SubmissionStore {
                 h.createUpdate("""
                         insert into submissions (id, api_key_id, status, runtime, wall_time_limit_ms, memory_limit_mb,
                                                  output_limit_bytes, job, callback_url, created_at, idempotency_key, request_hash,
-                                                 batch_id, batch_position)
+                                                 batch_id, batch_position, sandbox_ms)
                         values (:id, :key, :queued, :runtime, :wall, :memory, :output, :job, :callback, now(), :idem, :hash,
-                                cast(:batch as uuid), :position)""")
+                                cast(:batch as uuid), :position, :sandbox)""")
                         .bind("id", s.id()).bind("key", caller.keyId()).bind("queued", Status.QUEUED.wireName())
                         .bind("runtime", s.runtime())
                         .bind("wall", s.limits().wallTimeMs()).bind("memory", s.limits().memoryMb())
-                        .bind("output", s.limits().outputBytes())
+                        .bind("output", s.limits().outputBytes()).bind("sandbox", s.limits().sandboxMs())
                         .bind("job", s.job()).bind("callback", s.callbackUrl())
                         .bind("idem", s.idempotency().key()).bind("hash", s.idempotency().requestHash())
                         .bind("batch", batchId == null ? null : batchId.toString()).bindByType("position", batchId == null ? null : i, Integer.class)

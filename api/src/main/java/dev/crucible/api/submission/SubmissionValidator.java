@@ -66,8 +66,10 @@ final class SubmissionValidator {
         }
         Job.Comparison comparison = request.getCompare() == null ? Job.Comparison.TRAILING_WHITESPACE
                 : Job.Comparison.valueOf(request.getCompare().name());
+        // The job carries its worst case as its budget: admission bounds it per key, the executor stops past it.
+        long sandboxMs = Job.worstCaseSandboxMs(tests.size(), runs, wall, runtime.compiled() ? runtime.compile().limits().wallTimeMs() : 0);
         return new Job(submissionId, runtime.name(), new Job.Code(files, files.getFirst().path()), new Job.Input(stdin, args),
-                new Job.JobLimits(wall, memory, maxima.outputLimitBytes()), new Job.Testing(tests, comparison),
+                new Job.JobLimits(wall, memory, maxima.outputLimitBytes(), sandboxMs), new Job.Testing(tests, comparison),
                 new Job.RunOptions(Boolean.TRUE.equals(request.getMergeStderr()), runs, outputFiles));
     }
 

@@ -19,6 +19,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,7 +103,7 @@ class LostJobReaperIT {
         Job job = new Job(id, "python", new Job.Code(List.of(new Job.JobFile("main.py", "print(1)".getBytes())), "main.py"),
                 new Job.Input(new byte[0], List.of()), new Job.JobLimits(1000, 64, 1024), Job.Testing.NONE, Job.RunOptions.ONCE);
         SubmissionService.requireAdmitted(store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python",
-                job.limits(), codec.encode(job), null, Instant.now(), SubmissionStore.Idempotency.NONE), new Admission(1000)));
+                job.limits(), codec.encode(job), null, Instant.now(), SubmissionStore.Idempotency.NONE), new Admission(1000, new SimpleMeterRegistry())), false);
         relayIntents();
         return id;
     }

@@ -4,6 +4,7 @@ import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Job;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -23,7 +24,8 @@ public final class StoredSubmissions {
     /** Stores a queued python submission of {@code caller}, with a callback when {@code callbackUrl} is set. */
     public void queued(UUID id, Caller caller, String callbackUrl) {
         SubmissionService.requireAdmitted(store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python",
-                new Job.JobLimits(1000, 64, 1024), "{}", callbackUrl, Instant.now(), SubmissionStore.Idempotency.NONE), new Admission(1000)));
+                new Job.JobLimits(1000, 64, 1024), "{}", callbackUrl, Instant.now(), SubmissionStore.Idempotency.NONE),
+                new Admission(1000, new SimpleMeterRegistry())), false);
     }
 
     /** Stores an outcome as the event consumer does; false when the submission was completed already. */

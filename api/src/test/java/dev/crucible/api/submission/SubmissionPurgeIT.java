@@ -12,6 +12,7 @@ import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Job;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +63,7 @@ class SubmissionPurgeIT {
         UUID id = UUID.randomUUID();
         SubmissionService.requireAdmitted(store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python",
                 new Job.JobLimits(1000, 64, 1024), "{\"source\":\"secret source\"}", "https://example.com/hook", Instant.now(),
-                new SubmissionStore.Idempotency("idem-" + id, new byte[] {1, 2})), new Admission(1000)));
+                new SubmissionStore.Idempotency("idem-" + id, new byte[] {1, 2})), new Admission(1000, new SimpleMeterRegistry())), false);
         return id;
     }
 

@@ -13,6 +13,7 @@ import dev.crucible.api.http.ApiException;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Job;
 import dev.crucible.queue.Verdict;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +57,7 @@ class SubmissionStoreIT {
         SubmissionService.requireAdmitted(store.insertQueued(
                 new SubmissionStore.NewSubmission(id, caller, "python", new Job.JobLimits(1000, 64, 1024), "{}", null,
                         Instant.now(), SubmissionStore.Idempotency.NONE),
-                new Admission(maxQueued)));
+                new Admission(maxQueued, new SimpleMeterRegistry())), false);
         return id;
     }
 
@@ -167,7 +168,7 @@ class SubmissionStoreIT {
         outbox.done(id);
         assertThrows(RuntimeException.class, () -> store.insertQueued(
                 new SubmissionStore.NewSubmission(id, caller, "python", new Job.JobLimits(1, 1, 1), "{}", null, Instant.now(),
-                        SubmissionStore.Idempotency.NONE), new Admission(1000)));
+                        SubmissionStore.Idempotency.NONE), new Admission(1000, new SimpleMeterRegistry())));
         assertTrue(outbox.olderThan(Duration.ZERO, 10).isEmpty(), "the transaction must not leave an intent behind");
     }
 

@@ -8,6 +8,7 @@ import dev.crucible.api.http.ApiException;
 import dev.crucible.api.model.Limits;
 import dev.crucible.api.model.SourceFile;
 import dev.crucible.api.model.SubmissionRequest;
+import dev.crucible.api.model.TestCase;
 import dev.crucible.queue.Job;
 import dev.crucible.runtime.RuntimeCatalog;
 import java.nio.file.Files;
@@ -26,6 +27,10 @@ class SubmissionValidatorTest {
                 {"name":"python","version":"3.11","aliases":["py"],"packages":["python3-minimal"],
                  "source_file":"main.py","run":["python3","main.py"],
                  "default_limits":{"wall_time_ms":5000,"memory_mb":256}}""");
+        Files.writeString(runtimes.resolve("c.json"), """
+                {"name":"c","version":"12","packages":["gcc"],"source_file":"main.c",
+                 "compile":["gcc","-o","main","main.c"],"compile_limits":{"wall_time_ms":9000,"memory_mb":512},
+                 "run":["./main"],"default_limits":{"wall_time_ms":5000,"memory_mb":256}}""");
         return new SubmissionValidator(RuntimeCatalog.load(runtimes), new ApiConfig.RunLimits(30_000, 1024, 65_536));
     }
 
@@ -40,8 +45,21 @@ class SubmissionValidatorTest {
     @Test
     void missingLimitsTakeTheRuntimeDefaults() throws Exception {
         Job job = validator().validate(UUID.randomUUID(), python("print(1)"));
-        assertEquals(new Job.JobLimits(5000, 256, 65536), job.limits());
+        assertEquals(new Job.JobLimits(5000, 256, 65536, 5000), job.limits());
         assertEquals("main.py", job.code().entryFile());
+    }
+
+    @Test
+    void theJobsBudgetIsEachTestAtTheWallLimit() throws Exception {
+        var request = python("1").limits(new Limits().wallTimeMs(2000L))
+                .tests(List.of(new TestCase("a"), new TestCase("b"), new TestCase("c")));
+        assertEquals(3 * 2000, validator().validate(UUID.randomUUID(), request).limits().sandboxMs());
+    }
+
+    @Test
+    void theJobsBudgetIncludesTheCompilesWallLimit() throws Exception {
+        var request = new SubmissionRequest("c").source("int main(){}").runs(2);
+        assertEquals(2 * 5000 + 9000, validator().validate(UUID.randomUUID(), request).limits().sandboxMs());
     }
 
     @Test
