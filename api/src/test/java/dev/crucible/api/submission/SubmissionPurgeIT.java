@@ -38,7 +38,8 @@ class SubmissionPurgeIT {
 
     @BeforeEach
     void migrate() {
-        scratch = new ScratchSchema("submitter", 100, 50);
+        // One more submission a minute than the 101 of the batch test, and room for them all at once.
+        scratch = new ScratchSchema("submitter", 1000, 200);
         jdbi = scratch.jdbi();
         store = new SubmissionStore(jdbi);
         purge = new SubmissionPurge(jdbi, new ApiConfig.Retention(RETENTION, RETENTION));
