@@ -118,7 +118,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
 
             @Override
             public void discard(String id) {
-                remove(id);
+                // An expired sandbox a run skipped is removed off that run's path, like a used one.
+                remover.remove(id);
             }
         }, poolSettings, System::nanoTime);
     }

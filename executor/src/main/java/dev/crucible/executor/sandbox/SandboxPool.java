@@ -37,7 +37,7 @@ final class SandboxPool implements AutoCloseable {
     /** A started sandbox nobody uses yet, by id and name; {@code bornNanos} on the monotonic clock. */
     record Idle(String id, String name, long bornNanos) {}
 
-    /** What the pool needs of Docker: a started sandbox for a key, and its removal. */
+    /** What the pool needs of Docker: a started sandbox for a key, and its removal (soon, not necessarily at once). */
     interface Maker {
         Idle start(Key key);
 
