@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -218,6 +219,39 @@ class NginxIT {
         HttpResponse<String> nginxMissing = get("/assets/no-such-file.js", null);
         assertEquals(404, nginxMissing.statusCode());
         assertSecurityHeaders("a 404 of nginx", nginxMissing.headers());
+    }
+
+    @Test
+    @Order(3)
+    void theContractAndTheApiReferenceAreServedBesideThePage() throws IOException {
+        // The build writes both files from openapi.yaml; what is served is that contract, not a stale copy.
+        String contract = Files.readString(Path.of("..", "openapi.yaml"));
+        HttpResponse<String> yaml = get("/openapi.yaml", null);
+        assertEquals(200, yaml.statusCode());
+        assertEquals("application/yaml; charset=utf-8", yaml.headers().firstValue("content-type").orElse(null));
+        assertEquals(contract, yaml.body());
+        assertSecurityHeaders("/openapi.yaml", yaml.headers());
+
+        HttpResponse<String> json = get("/openapi.json", null);
+        assertEquals(200, json.statusCode());
+        assertEquals("application/json; charset=utf-8", json.headers().firstValue("content-type").orElse(null));
+        assertEquals(new ObjectMapper(new YAMLFactory()).readTree(contract),
+                JSON.readTree(json.body()), "/openapi.json is openapi.yaml as JSON");
+
+        HttpResponse<String> docs = get("/docs", null);
+        assertEquals(200, docs.statusCode());
+        assertTrue(docs.headers().firstValue("content-type").orElse("").startsWith("text/html"), "/docs is HTML");
+        assertTrue(docs.body().contains("id=\"swagger-ui\""), "/docs is the API reference, not the page: " + docs.body());
+        assertSecurityHeaders("/docs", docs.headers());
+        var script = Pattern.compile("<script type=\"module\"[^>]* src=\"(/assets/[^\"]+\\.js)\"").matcher(docs.body());
+        assertTrue(script.find(), "/docs loads its script from /assets/: " + docs.body());
+        HttpResponse<String> bundle = get(script.group(1), null);
+        assertEquals(200, bundle.statusCode(), script.group(1));
+        assertTrue(bundle.body().contains("swagger"), "the API reference's bundle is Swagger UI");
+
+        // Only GET, like the page; POST of the contract is no way into anything.
+        assertEquals(403, send(HttpRequest.newBuilder(URI.create(web + "/openapi.json"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))).statusCode());
     }
 
     @Test
