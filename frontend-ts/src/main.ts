@@ -1,6 +1,7 @@
 // Wires the page together: the key, the runtime picker and editor, submitting and watching a
-// run, the history. Each part lives in its own file; this one only connects them.
+// run, the history, the theme. Each part lives in its own file; this one only connects them.
 import './style.css';
+import { setUpThemeToggle } from './theme';
 import { runtimes as runtimesApi, submissions } from './api';
 import { byId, el } from './dom';
 import { createEditor } from './editor';
@@ -11,12 +12,16 @@ import { helloWorld, isTemplate } from './languages';
 import { showProblem } from './problem';
 import { buildRequest, type RunForm } from './request';
 import { renderSubmission } from './result';
+import { rememberSent, sentTests } from './sent';
 import { TestCases } from './test-cases';
 import { isFinal, watchSubmission } from './watch';
+
+setUpThemeToggle(byId('theme-toggle'));
 
 const problem = byId('problem');
 const statusLine = byId('status');
 const result = byId('result');
+const resultHeading = byId('result-heading');
 const runButton = byId<HTMLButtonElement>('run');
 const cancelButton = byId<HTMLButtonElement>('cancel');
 const keyInput = byId<HTMLInputElement>('api-key');
@@ -116,6 +121,17 @@ byId('run-form').addEventListener('submit', (event) => {
 });
 cancelButton.addEventListener('click', () => void cancel());
 
+// Ctrl+Enter (Cmd+Enter on a Mac) runs from anywhere but the key form, where Enter uses the key.
+// Caught on the way down, before the editor, whose own Mod-Enter would insert a line.
+window.addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey || event.isComposing) return;
+  if (event.target instanceof Node && byId('key-form').contains(event.target)) return;
+  event.preventDefault();
+  event.stopPropagation();
+  if (!event.repeat && !runButton.disabled) void run();
+}, { capture: true });
+if (/Mac|iPhone|iPad/.test(navigator.platform)) byId('run-shortcut').textContent = '⌘';
+
 async function run(): Promise<void> {
   await showProblem(problem, undefined);
   if (!getKey()) {
@@ -125,10 +141,11 @@ async function run(): Promise<void> {
   }
   runButton.disabled = true;
   try {
-    const submission = await submissions.createSubmission({
-      submissionRequest: buildRequest(form, editor.getSource(), tests),
-    });
+    const request = buildRequest(form, editor.getSource(), tests);
+    const submission = await submissions.createSubmission({ submissionRequest: request });
+    rememberSent(submission.id, request);
     void follow(submission);
+    revealResult();
   } catch (error) {
     await showProblem(problem, error);
     statusLine.textContent = 'Not submitted.';
@@ -148,7 +165,6 @@ async function follow(submission: Submission): Promise<void> {
   try {
     const final = await watchSubmission(submission.id, (s, via) => show(s, via), controller.signal);
     show(final, undefined);
-    void history.refresh();
   } catch (error) {
     if (!controller.signal.aborted) await showProblem(problem, error);
   } finally {
@@ -164,9 +180,17 @@ function show(submission: Submission, via: 'live' | 'polling' | undefined): void
   const how = via === 'live' ? ' (live)' : via === 'polling' ? ' (checking every second)' : '';
   statusLine.textContent = submission.verdict
     ? `${cap(submission.status)}: ${submission.verdict.replace(/_/g, ' ')}.`
-    : `${cap(submission.status)}…${how}`;
+    : isFinal(submission) ? `${cap(submission.status)}.` : `${cap(submission.status)}…${how}`;
   statusLine.dataset.status = submission.status;
-  renderSubmission(result, submission);
+  renderSubmission(result, submission, sentTests(submission.id));
+  history.upsert(submission);
+}
+
+/** Brings the result into view (below the form on a phone, maybe above it when scrolled) and moves focus there. */
+function revealResult(): void {
+  const { top, bottom } = resultHeading.getBoundingClientRect();
+  if (top < 0 || bottom > window.innerHeight) resultHeading.scrollIntoView({ block: 'start' });
+  resultHeading.focus({ preventScroll: true });
 }
 
 async function cancel(): Promise<void> {
@@ -183,8 +207,9 @@ async function cancel(): Promise<void> {
 async function open(id: string): Promise<void> {
   await showProblem(problem, undefined);
   try {
-    await follow(await submissions.getSubmission({ id }));
-    byId('result-heading').scrollIntoView({ block: 'start' });
+    const submission = await submissions.getSubmission({ id });
+    void follow(submission);
+    revealResult();
   } catch (error) {
     await showProblem(problem, error);
   }

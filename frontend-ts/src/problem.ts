@@ -64,7 +64,8 @@ export async function showProblem(region: HTMLElement, error: unknown | undefine
   }
   const { summary, detail, fields } = await explain(error);
   region.append(el('p', { class: 'problem-summary' }, summary));
-  if (detail) region.append(el('p', { class: 'problem-detail' }, detail));
+  // A 422's detail is its field errors in one line (ApiException.InvalidRequest): listed below, once.
+  if (detail && fields.length === 0) region.append(el('p', { class: 'problem-detail' }, detail));
   if (fields.length > 0) {
     region.append(el('ul', { class: 'problem-fields' },
       ...fields.map((f) => el('li', {}, el('code', {}, f.field), ': ', f.message))));

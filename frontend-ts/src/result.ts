@@ -1,9 +1,12 @@
 // Renders one Submission: its summary, its outputs, its tests and where it ran.
 // Fields the page has no special place for (cpu_time_ms, peak_memory_kb, and whatever the
 // contract grows) are listed generically, so a new field of the generated model shows up unasked.
+import { ansiNodes } from './ansi-view';
 import { clear, el } from './dom';
-import type { RunResult, Submission, TestResult } from './generated';
+import type { RunResult, Submission } from './generated';
 import { decodeOutput } from './output';
+import type { SentTests } from './sent';
+import { testsSection } from './tests-view';
 
 // Shown in their own place below, or not worth a line of their own.
 const SPECIAL = new Set([
@@ -14,7 +17,8 @@ const SPECIAL = new Set([
   'tests', 'provenance', 'limits', 'runs', 'output_files',
 ]);
 
-export function renderSubmission(container: HTMLElement, s: Submission): void {
+/** `sent`: the tests' inputs when this tab sent the submission (the API does not return them). */
+export function renderSubmission(container: HTMLElement, s: Submission, sent?: SentTests): void {
   clear(container);
   container.append(summary(s));
   if (s.message) container.append(el('p', { class: 'message', 'data-field': 'message' }, s.message));
@@ -30,7 +34,7 @@ export function renderSubmission(container: HTMLElement, s: Submission): void {
       ? el('p', { class: 'note', 'data-field': 'output_files' }, `Output file ${file.path}: not found (or not a regular file of at most 256 KiB).`)
       : outputBlock(`Output file ${file.path}`, 'output_files', file.content, file.encoding) ?? el('p', { class: 'note' }, `Output file ${file.path} is empty.`));
   }
-  if (s.tests && s.tests.length > 0) container.append(testsTable(s.tests));
+  if (s.tests && s.tests.length > 0) container.append(testsSection(s.tests, sent));
   if (s.runs && s.runs.length > 0) container.append(runsTable(s.runs));
   if (s.provenance) container.append(details('Where it ran', s.provenance as Record<string, unknown>));
 }
@@ -61,32 +65,11 @@ function outputBlock(
   if (out.binary) heading.append(' ', el('span', { class: 'badge binary' }, `binary, ${out.bytes ?? '?'} bytes, shown as UTF-8`));
   return el('section', { class: 'output' },
     heading,
-    el('pre', { 'data-field': field, tabindex: '0' }, out.text),
+    el('pre', { 'data-field': field, tabindex: '0' }, ...ansiNodes(out.text)),
     truncated ? el('p', { class: 'note' }, `${truncated} more bytes were cut off.`) : null);
 }
 
-function testsTable(tests: TestResult[]): HTMLElement {
-  const head = el('tr', {}, ...['Test', 'Verdict', 'Exit', 'Time', 'CPU', 'Memory', 'Output'].map((h) => el('th', { scope: 'col' }, h)));
-  const rows = tests.map((t) => {
-    const out = decodeOutput(t.stdout, t.stdout_encoding);
-    const err = decodeOutput(t.stderr, t.stderr_encoding);
-    return el('tr', {},
-      el('th', { scope: 'row' }, t.name),
-      el('td', {}, el('span', { class: `badge verdict-${t.verdict}` }, t.verdict)),
-      el('td', {}, t.exit_code !== undefined ? String(t.exit_code) : t.signal ?? ''),
-      el('td', {}, t.wall_time_ms !== undefined ? `${t.wall_time_ms} ms` : ''),
-      ...usageCells(t),
-      el('td', {}, out.text || err.text
-        ? el('details', {}, el('summary', {}, out.binary ? 'show (binary)' : 'show'),
-            el('pre', {}, out.text), err.text ? el('pre', { class: 'stderr' }, err.text) : null)
-        : ''));
-  });
-  return el('section', { class: 'tests' },
-    el('h3', {}, 'Tests'),
-    el('div', { class: 'table-scroll' }, el('table', { 'data-field': 'tests' }, el('thead', {}, head), el('tbody', {}, ...rows))));
-}
-
-function usageCells(r: RunResult | TestResult): HTMLElement[] {
+function usageCells(r: RunResult): HTMLElement[] {
   return [
     el('td', {}, r.cpu_time_ms !== undefined ? `${r.cpu_time_ms} ms` : ''),
     el('td', {}, r.peak_memory_kb !== undefined ? `${r.peak_memory_kb} KB` : ''),
