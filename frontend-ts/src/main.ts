@@ -93,7 +93,9 @@ function onRuntimeChosen(): void {
 }
 
 function setLimitHints(input: HTMLInputElement, byDefault?: number, max?: number): void {
-  input.placeholder = byDefault !== undefined ? `default ${byDefault}` : '';
+  // The whole hint, the maximum too; style.css gives the field the width to show all of it.
+  input.placeholder = [byDefault !== undefined ? `default ${byDefault}` : '', max !== undefined ? `max ${max}` : '']
+    .filter(Boolean).join(', ');
   if (max !== undefined) input.max = String(max);
   else input.removeAttribute('max');
 }
