@@ -6,6 +6,7 @@
 // and proxies /v1 to the api (CRUCIBLE_API_URL, default http://127.0.0.1:8080), so the e2e
 // tests can run against it without nginx.
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { parse } from 'yaml';
@@ -34,6 +35,14 @@ function contractFiles(): Record<string, { type: string; source: string }> {
   };
 }
 
+function serveContract(request: IncomingMessage, response: ServerResponse, next: () => void): void {
+  const file = contractFiles()[(request.url ?? '').replace(/^\/|\?.*$/g, '')];
+  if (!file) return next();
+  response.setHeader('Content-Type', file.type);
+  response.setHeader('Content-Security-Policy', CSP);
+  response.end(file.source);
+}
+
 function openapiContract(): Plugin {
   return {
     name: 'crucible-openapi-contract',
@@ -45,14 +54,13 @@ function openapiContract(): Plugin {
         this.emitFile({ type: 'asset', fileName, source });
       }
     },
-    // `npm run dev` serves them too, read at each request so an edit shows at once.
+    // `npm run dev` and `npm run preview` serve them too, with nginx's types (preview's static
+    // server calls YAML text/yaml), read at each request so an edit shows at once.
     configureServer(server) {
-      server.middlewares.use((request, response, next) => {
-        const file = contractFiles()[(request.url ?? '').replace(/^\/|\?.*$/g, '')];
-        if (!file) return next();
-        response.setHeader('Content-Type', file.type);
-        response.end(file.source);
-      });
+      server.middlewares.use(serveContract);
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(serveContract);
     },
   };
 }

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { settings, withPage } from './browser.mjs';
 
+const PHONE = { width: 375, height: 667 };
+
 const RUN_TIMEOUT_MS = 60_000;
 
 /** Opens the page and enters a key; with a good key, waits until the runtimes are listed. */
@@ -111,4 +113,258 @@ test('(d) no CSP violations while running (a), under the strict policy', () => {
   assert.deepEqual(refused, [], 'requests to anything but loopback');
   assert.equal(pythonRun.editorDisplay, 'flex', 'CodeMirror\'s styles did not apply');
   assert.ok(pythonRun.highlighted > 0, 'the Python source is not highlighted');
+});
+
+/** Nothing the page reported: no CSP violation, console error, uncaught exception or outside request. */
+function assertClean(watch, { consoleErrors = true } = {}) {
+  assert.deepEqual(watch.violations, [], 'securitypolicyviolation events');
+  if (consoleErrors) assert.deepEqual(watch.consoleErrors, [], 'console errors');
+  assert.deepEqual(watch.pageErrors, [], 'uncaught exceptions');
+  assert.deepEqual(watch.refused, [], 'requests to anything but loopback');
+}
+
+/** Where an element is against the window, in CSS pixels. */
+function boxOf(page, selector) {
+  return page.locator(selector).evaluate((node) => {
+    const { top, bottom } = node.getBoundingClientRect();
+    return { top, bottom, windowHeight: window.innerHeight };
+  });
+}
+
+/** The page does not scroll sideways, and neither does the element. */
+async function assertFits(page, selector, what) {
+  const widths = await page.evaluate((sel) => {
+    const node = document.querySelector(sel);
+    return { page: document.documentElement.scrollWidth, window: window.innerWidth, scroll: node.scrollWidth, client: node.clientWidth };
+  }, selector);
+  assert.ok(widths.page <= widths.window, `${what}: the page is wider than the window: ${JSON.stringify(widths)}`);
+  assert.ok(widths.scroll <= widths.client, `${what}: ${selector} scrolls sideways: ${JSON.stringify(widths)}`);
+}
+
+/** Relative luminance (0 black .. 1 white) of a computed CSS colour such as "rgb(20, 22, 25)". */
+function luminance(color) {
+  const [r, g, b] = color.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+test('(e) /docs: the API reference renders the contract, and Try it out calls the API with the page\'s key', { timeout: 120_000 }, async () => {
+  const { webUrl, adminKey } = settings();
+  const watch = await withPage('e-api-docs', async (page) => {
+    await openWithKey(page, adminKey);
+    // The contract, served beside the page, in both forms.
+    const yaml = await page.request.get(new URL('/openapi.yaml', webUrl).href);
+    assert.equal(yaml.status(), 200);
+    assert.match(yaml.headers()['content-type'], /^application\/yaml/);
+    assert.match(await yaml.text(), /^openapi: 3\./);
+    const json = await page.request.get(new URL('/openapi.json', webUrl).href);
+    assert.equal(json.status(), 200);
+    const spec = await json.json();
+    assert.ok(spec.paths['/v1/submissions']?.post, 'openapi.json has POST /v1/submissions');
+    const operations = Object.values(spec.paths)
+      .flatMap((item) => Object.keys(item).filter((k) => ['get', 'put', 'post', 'delete', 'patch'].includes(k))).length;
+
+    // Linked from the page; the key entered there is used in the same tab.
+    const link = page.getByRole('link', { name: 'API reference' });
+    assert.equal(await link.getAttribute('href'), '/docs');
+    await link.click();
+    await page.waitForURL(/\/docs$/);
+    const listRuntimes = page.locator('#operations-runtimes-listRuntimes');
+    await listRuntimes.waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.opblock').count(), operations, 'every operation of the contract is listed');
+    await page.locator('#docs-key-note').waitFor({ state: 'visible', timeout: 5000 });
+
+    const sent = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/v1/runtimes') sent.push(request.headers().authorization);
+    });
+    await listRuntimes.locator('.opblock-summary-control').click();
+    await listRuntimes.getByRole('button', { name: 'Try it out' }).click();
+    await listRuntimes.getByRole('button', { name: 'Execute', exact: true }).click();
+    const response = listRuntimes.locator('.live-responses-table tbody tr.response').first();
+    await response.waitFor({ timeout: 30_000 });
+    assert.equal((await response.locator('.response-col_status').textContent()).trim(), '200');
+    assert.match(await response.locator('pre').first().textContent(), /"name": "python"/);
+    assert.deepEqual(sent, [`Bearer ${adminKey}`], 'Try it out sent the page\'s key');
+  });
+  // The reference runs under the page's strict CSP, unrelaxed, and calls nothing outside.
+  assertClean(watch);
+});
+
+test('(f) Ctrl+Enter runs, and the result comes into view with the focus', { timeout: 120_000 }, async () => {
+  const marker = `ctrl-enter ${Date.now()}`;
+  const watch = await withPage('f-ctrl-enter', async (page) => {
+    // On a phone the result is below the form: out of sight until the page brings it.
+    await page.setViewportSize(PHONE);
+    await openWithKey(page, settings().adminKey);
+    await page.locator('#runtime').selectOption('python');
+    await typeSource(page, `print("${marker}")\n`);
+    const before = await boxOf(page, '#result-heading');
+    assert.ok(before.top > before.windowHeight, `the result is already in view before the run: ${JSON.stringify(before)}`);
+    const lines = await page.locator('#editor .cm-line').count();
+
+    await page.keyboard.press('Control+Enter'); // the focus is in the editor, where typeSource left it
+    await page.locator('#status[data-status="completed"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+    assert.equal((await page.locator('[data-field="stdout"]').textContent()).trim(), marker);
+    assert.equal(await page.locator('#editor .cm-line').count(), lines, 'Ctrl+Enter also inserted a line into the source');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'result-heading', 'the focus is on the result');
+    const after = await boxOf(page, '#result-heading');
+    assert.ok(after.top >= 0 && after.bottom <= after.windowHeight, `the result is not in view: ${JSON.stringify(after)}`);
+  });
+  assertClean(watch);
+});
+
+test('(g) dark mode follows the system, and the toggle overrides it and is remembered', { timeout: 60_000 }, async () => {
+  const watch = await withPage('g-dark-mode', async (page) => {
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const editorBackground = () => page.evaluate(() =>
+      getComputedStyle(document.getElementById('editor').shadowRoot.querySelector('.cm-editor')).backgroundColor);
+    const toggle = page.locator('#theme-toggle');
+    const stored = () => page.evaluate(() => localStorage.getItem('crucible.theme'));
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(settings().webUrl, { waitUntil: 'load' });
+    await page.locator('#editor .cm-editor').waitFor();
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true', 'a dark system makes the page dark');
+    assert.ok(luminance(await background()) < 0.1, `the page is not dark: ${await background()}`);
+    assert.ok(luminance(await editorBackground()) < 0.1, `the editor is not dark: ${await editorBackground()}`);
+
+    await toggle.click();
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    assert.ok(luminance(await background()) > 0.8, `the toggle did not make the page light: ${await background()}`);
+    assert.ok(luminance(await editorBackground()) > 0.8, `the editor stayed dark: ${await editorBackground()}`);
+    assert.equal(await stored(), 'light');
+
+    await page.reload({ waitUntil: 'load' });
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false', 'the choice was not remembered');
+    assert.ok(luminance(await background()) > 0.8, `after a reload the page is dark again: ${await background()}`);
+
+    // Choosing what the system shows anyway is no override: the page follows the system again.
+    await toggle.click();
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    assert.ok(luminance(await background()) < 0.1, `the toggle did not make the page dark: ${await background()}`);
+    assert.equal(await stored(), null);
+    await page.emulateMedia({ colorScheme: 'light' });
+    // The media query's change event comes a moment later, not within emulateMedia.
+    await assert.doesNotReject(page.waitForFunction(() => document.getElementById('theme-toggle').getAttribute('aria-pressed') === 'false',
+      null, { timeout: 5000 }), 'the toggle did not follow the system to light');
+    assert.ok(luminance(await background()) > 0.8, `the page did not follow the system to light: ${await background()}`);
+  });
+  assertClean(watch);
+});
+
+test('(h) tests panel: input, expected and actual output, a line diff for the wrong answer; fits 1280 px and a phone', { timeout: 120_000 }, async () => {
+  const watch = await withPage('h-tests-diff', async (page) => {
+    await openWithKey(page, settings().adminKey);
+    await page.locator('#runtime').selectOption('python');
+    const source = 'n = int(input())\nprint(7 if n == 3 else n * 2)\nprint("end")\n';
+    await typeSource(page, source);
+    for (const [n, stdin, expected] of [[1, '2', '4\nend'], [2, '3', '6\nend']]) {
+      await page.getByRole('button', { name: 'Add test case' }).click();
+      await page.locator(`#test-${n}-stdin`).fill(stdin);
+      await page.locator(`#test-${n}-expected`).fill(expected);
+    }
+    await runAndWait(page);
+    await page.locator('[data-field="verdict"]', { hasText: 'wrong_answer' }).waitFor({ timeout: 5000 });
+
+    const entries = page.locator('[data-field="tests"] .test-result');
+    assert.equal(await entries.count(), 2);
+    assert.equal(await entries.nth(0).getAttribute('data-verdict'), 'accepted');
+    assert.equal(await entries.nth(0).locator('details').getAttribute('open'), null, 'a passed test starts closed');
+    const wrong = entries.nth(1);
+    assert.equal(await wrong.getAttribute('data-verdict'), 'wrong_answer');
+    assert.notEqual(await wrong.locator('details').getAttribute('open'), null, 'a wrong answer starts open');
+    assert.equal(await wrong.locator('[data-field="test-stdin"]').textContent(), '3');
+    assert.equal(await wrong.locator('[data-field="test-expected"]').textContent(), '6\nend');
+    assert.equal((await wrong.locator('[data-field="test-stdout"]').textContent()).trim(), '7\nend');
+    const diff = wrong.locator('[data-field="test-diff"]');
+    // Each changed line: its mark, words for screen readers, the line.
+    assert.deepEqual(await diff.locator('del').allTextContents(), ['−expected: 6']);
+    assert.deepEqual(await diff.locator('ins').allTextContents(), ['+printed: 7']);
+    assert.deepEqual(await diff.locator('span.diff-line').allTextContents(), [' end'], 'the shared line, once');
+    assert.equal(await entries.nth(0).locator('[data-field="test-diff"]').count(), 0, 'no diff for a passed test');
+
+    // The history row came live (the list is not reloaded) and names the run.
+    const row = page.locator('#history-list .history-item').first();
+    await row.locator('.badge.verdict-wrong_answer').waitFor({ timeout: 10_000 });
+    assert.equal(await row.locator('.history-label').textContent(), 'n = int(input())');
+    assert.match(await row.locator('.history-duration').textContent(), /^\d+(\.\d+)? (ms|s)$/);
+
+    await assertFits(page, '.tests', '1280 px');
+    await page.setViewportSize(PHONE);
+    await assertFits(page, '.tests', 'a phone');
+  });
+  assertClean(watch);
+});
+
+test('(i) ANSI colours in output are rendered as colour, other escapes dropped, markup stays text', { timeout: 120_000 }, async () => {
+  const watch = await withPage('i-ansi', async (page) => {
+    await openWithKey(page, settings().adminKey);
+    await page.locator('#runtime').selectOption('python');
+    await typeSource(page, String.raw`import sys
+print("\x1b[31mred\x1b[0m plain \x1b[1;32mbold green\x1b[0m <b>not bold</b>")
+print("\x1b[38;5;196mx\x1b[0m")
+sys.stderr.write("\x1b[2J\x1b[H\x1b]0;title\x07warning\n")
+`);
+    await runAndWait(page);
+    const stdout = page.locator('[data-field="stdout"]');
+    assert.equal(await stdout.textContent(), 'red plain bold green <b>not bold</b>\nx\n');
+    assert.equal((await page.locator('[data-field="stderr"]').textContent()).trim(), 'warning');
+    const red = stdout.locator('.ansi-fg-1');
+    assert.equal(await red.textContent(), 'red');
+    const [r, g, b] = (await red.evaluate((e) => getComputedStyle(e).color)).match(/\d+/g).map(Number);
+    assert.ok(r > 2 * g && r > 2 * b, `"red" is not red: rgb(${r}, ${g}, ${b})`);
+    assert.equal(await stdout.locator('.ansi-bold.ansi-fg-2').textContent(), 'bold green');
+    assert.equal(await stdout.locator('span', { hasText: /^x$/ }).evaluate((e) => getComputedStyle(e).color), 'rgb(255, 0, 0)');
+    assert.equal(await page.locator('#result b').count(), 0, 'markup in output became an element');
+  });
+  assertClean(watch);
+});
+
+test('(j) the small ones: full limit placeholders, a 422 field error printed once, "Cancelled."', { timeout: 120_000 }, async () => {
+  const watch = await withPage('j-small-ones', async (page) => {
+    await openWithKey(page, settings().adminKey);
+    await page.locator('details.more summary').click();
+    for (const runtime of await page.locator('#runtime option').evaluateAll((options) => options.map((o) => o.value))) {
+      await page.locator('#runtime').selectOption(runtime);
+      for (const field of ['#wall-time', '#memory']) {
+        const fit = await page.locator(field).evaluate((input) => {
+          const style = getComputedStyle(input);
+          const context = document.createElement('canvas').getContext('2d');
+          context.font = style.font;
+          const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16; // spin buttons
+          return { placeholder: input.placeholder, text: context.measureText(input.placeholder).width, room };
+        });
+        assert.match(fit.placeholder, /^default \d+, max \d+$/, `${runtime} ${field}`);
+        assert.ok(fit.text <= fit.room, `${runtime} ${field}: "${fit.placeholder}" is cut off: ${JSON.stringify(fit)}`);
+      }
+    }
+
+    await page.locator('#runtime').selectOption('python');
+    await typeSource(page, 'import time\ntime.sleep(20)\n');
+    await page.locator('#wall-time').fill('1'); // below the server's minimum: a 422 on limits.wall_time_ms
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const problem = page.getByRole('alert');
+    await problem.waitFor({ state: 'visible', timeout: 10_000 });
+    const fields = await problem.locator('.problem-fields li').allTextContents();
+    assert.equal(fields.length, 1, `one field error: ${JSON.stringify(fields)}`);
+    const message = fields[0].slice(fields[0].indexOf(': ') + 2);
+    const alertText = await problem.textContent();
+    assert.equal(alertText.split(message).length - 1, 1, `the field error is printed more than once: ${alertText}`);
+
+    await page.locator('#wall-time').fill('20000');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const cancel = page.getByRole('button', { name: 'Cancel run' });
+    await cancel.waitFor({ state: 'visible', timeout: 10_000 });
+    await cancel.click();
+    await page.locator('#status[data-status="cancelled"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+    const status = await page.locator('#status').textContent();
+    assert.match(status, /^Cancelled/);
+    assert.doesNotMatch(status, /…/, 'a final status has no ellipsis');
+  });
+  // The 422 is logged by the browser as a failed resource load; nothing else may be.
+  assertClean(watch, { consoleErrors: false });
+  assert.ok(watch.consoleErrors.every((e) => /status of 422/.test(e)), `console errors: ${JSON.stringify(watch.consoleErrors)}`);
 });

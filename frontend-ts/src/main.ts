@@ -165,7 +165,10 @@ async function follow(submission: Submission): Promise<void> {
   watching = controller;
   cancelButton.hidden = false;
   try {
-    const final = await watchSubmission(submission.id, (s, via) => show(s, via), controller.signal);
+    // An event already read when the run was cancelled or another opened is not shown over it.
+    const final = await watchSubmission(submission.id, (s, via) => {
+      if (!controller.signal.aborted) show(s, via);
+    }, controller.signal);
     show(final, undefined);
   } catch (error) {
     if (!controller.signal.aborted) await showProblem(problem, error);
