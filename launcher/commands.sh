@@ -168,6 +168,9 @@ cmd_test() {
             NODE_EXTRA_CA_CERTS="$CRUCIBLE_TEST_TLS_CERT" npm --prefix "$ROOT/compat-tests/piston" test
         fi
         if [[ $# -eq 0 && -f "$PAGE/package.json" ]]; then
+            # The page's pure parts (line diff, ANSI), compiled by tsc, run by node --test.
+            say "running the page's unit tests (frontend-ts npm test)"
+            npm --prefix "$PAGE" test
             say "running the browser tests (frontend-ts e2e)"
             mkdir -p "$STATE/artifacts"
             CRUCIBLE_TEST_ARTIFACTS="$STATE/artifacts" CRUCIBLE_TEST_CHROMIUM="$(command -v chromium)" \
