@@ -33,8 +33,10 @@ build_page() {
         echo "$lock" > "$lock_stamp"
         rm -f "$build_stamp"
     fi
-    # (-mindepth 1: the folder itself changes when the build first makes dist/.)
-    if [[ -f "$build_stamp" && -f "$PAGE/dist/index.html" ]] && [[ -z "$(find "$PAGE" -mindepth 1 \( -path "$PAGE/node_modules" \
+    # (-mindepth 1: the folder itself changes when the build first makes dist/.) The contract is
+    # outside the folder and the build writes it into dist/ as /openapi.yaml and /openapi.json.
+    if [[ -f "$build_stamp" && -f "$PAGE/dist/index.html" && ! "$ROOT/openapi.yaml" -nt "$build_stamp" ]] \
+        && [[ -z "$(find "$PAGE" -mindepth 1 \( -path "$PAGE/node_modules" \
             -o -path "$PAGE/dist" -o -path "$PAGE/target" \) -prune -o -newer "$build_stamp" -print -quit)" ]]; then
         return
     fi
