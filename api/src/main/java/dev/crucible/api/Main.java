@@ -8,6 +8,7 @@ import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.auth.Authenticator;
 import dev.crucible.api.auth.KeysResource;
+import dev.crucible.api.compat.judge0.Judge0Resource;
 import dev.crucible.api.compat.piston.PistonResource;
 import dev.crucible.api.http.HttpEdge;
 import dev.crucible.api.http.Json;
@@ -113,7 +114,8 @@ public final class Main {
                     log.warn("/api/v2/ (Piston) requests without credentials are made as key {}, and spend its quotas", id));
             Router router = routes(submissionsResource, new KeysResource(keys, submissions::purgeKey, body),
                     new RuntimesResource(catalog, config.limits()), system, new PistonResource(catalog, config.limits(),
-                            submissionsResource, body, config.keys().pistonAnonymousKeyId()));
+                            submissionsResource, body, config.keys().pistonAnonymousKeyId()),
+                    new Judge0Resource(catalog, config.limits(), config.admission(), submissionsResource, body));
             system.addMetricsRoute(router, meters);
 
             LostJobReaper reaper = new LostJobReaper(jdbi, store, queue.liveJobs(), signals, config.queue().reapAfter(), clock);
@@ -139,13 +141,14 @@ public final class Main {
 
     /** The routes of {@code openapi.yaml}, every one; {@code RouteTableTest} holds them to it. */
     static Router routes(SubmissionsResource submissions, KeysResource keys, RuntimesResource runtimes, SystemResource system,
-                         PistonResource piston) {
+                         PistonResource piston, Judge0Resource judge0) {
         Router router = new Router();
         submissions.addRoutes(router);
         keys.addRoutes(router);
         runtimes.addRoutes(router);
         system.addRoutes(router);
         piston.addRoutes(router);
+        judge0.addRoutes(router);
         return router;
     }
 
