@@ -145,7 +145,9 @@ final class Judge0Results {
                             : Judge0StatusCode.INTERNAL_ERROR;
                 }
                 Shown shown = shown(submission);
-                yield ofRun(shown.verdict(), shown.exitCode(), shown.signal());
+                // Stopped at its sandbox-time budget, a submission whose runs so far all passed is not accepted: not all ran.
+                Verdict verdict = shown.verdict() == Verdict.ACCEPTED ? submission.getVerdict() : shown.verdict();
+                yield ofRun(verdict, shown.exitCode(), shown.signal());
             }
         };
     }

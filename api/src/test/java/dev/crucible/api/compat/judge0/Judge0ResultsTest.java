@@ -203,6 +203,15 @@ class Judge0ResultsTest {
     }
 
     @Test
+    void runsStoppedAtTheBudgetAreNotAcceptedThoughAllThatRanPassed() {
+        Submission stopped = completed(Verdict.TIME_LIMIT_EXCEEDED).message("stopped after 1 of 3 tests: the sandbox-time budget is used up")
+                .addTestsItem(new TestResult("run 1", Verdict.ACCEPTED).stdout("yes\n").exitCode(0));
+        Judge0Submission view = all(stopped, false);
+        assertEquals(5, view.getStatusId());
+        assertEquals("stopped after 1 of 3 tests: the sandbox-time budget is used up", view.getMessage());
+    }
+
+    @Test
     void repeatedRunsAverageTheirFigures() {
         Submission repeated = completed(Verdict.ACCEPTED).exitCode(0).stdout("x").cpuTimeMs(10L)
                 .addRunsItem(new RunResult(Verdict.ACCEPTED).cpuTimeMs(10L).peakMemoryKb(100L))
