@@ -80,11 +80,14 @@ final class JobRunner {
     }
 
     Outcome execute(Job job) {
-        return execute(job, Cancellation.NEVER);
+        return execute(job, Cancellation.NEVER, Interlude.NONE);
     }
 
-    /** Runs the job; once {@code cancellation} is requested, the sandbox in use is killed and no other starts. */
-    Outcome execute(Job job, Cancellation cancellation) {
+    /**
+     * Runs the job; once {@code cancellation} is requested, the sandbox in use is killed and no other
+     * starts. Between two tests or runs, {@code interlude} has its turn.
+     */
+    Outcome execute(Job job, Cancellation cancellation, Interlude interlude) {
         RuntimeManifest runtime = catalog.find(job.runtime()).orElse(null);
         if (runtime == null) {
             return Outcome.internalError("this executor has no runtime '" + job.runtime() + "'", clock.instant());
@@ -94,7 +97,7 @@ final class JobRunner {
                     .map(f -> new SandboxSpec.SandboxFile(f.path(), f.content())).toList();
             SandboxBudget budget = SandboxBudget.of(job, runtime);
             if (!runtime.compiled()) {
-                return runProgram(job, runtime, new Program(files, null, null), budget, cancellation);
+                return runProgram(job, runtime, new Program(files, null, null), budget, cancellation, interlude);
             }
             SandboxRun compiled = sandbox.run(compileSpec(job, runtime, files), cancellation);
             if (compiled.ending() instanceof Ending.Cancelled) {
@@ -106,7 +109,7 @@ final class JobRunner {
             }
             budget.spent(compiled, runtime.compile().limits().wallTimeMs());
             return runProgram(job, runtime, new Program(CompiledArtifact.files(compiled.output().stdout().kept()),
-                    compiled.output().stderr().kept(), compiled.stages().total()), budget, cancellation);
+                    compiled.output().stderr().kept(), compiled.stages().total()), budget, cancellation, interlude);
         } catch (SandboxException | IllegalArgumentException e) {
             log.error("submission {} failed in the sandbox: {}", job.submissionId(), e.getMessage());
             return Outcome.internalError(e.getMessage(), clock.instant());
@@ -125,9 +128,10 @@ final class JobRunner {
      */
     private record Program(List<SandboxSpec.SandboxFile> files, byte[] compileOutput, Duration compileTime) {}
 
-    private Outcome runProgram(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation) {
-        return job.testing().tests().isEmpty() ? runRepeatedly(job, runtime, program, budget, cancellation)
-                : runTests(job, runtime, program, budget, cancellation);
+    private Outcome runProgram(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation,
+                               Interlude interlude) {
+        return job.testing().tests().isEmpty() ? runRepeatedly(job, runtime, program, budget, cancellation, interlude)
+                : runTests(job, runtime, program, budget, cancellation, interlude);
     }
 
     private SandboxSpec compileSpec(Job job, RuntimeManifest runtime, List<SandboxSpec.SandboxFile> files) {
@@ -139,10 +143,14 @@ final class JobRunner {
     }
 
     /** The program run as many times as the job asks, each in a fresh sandbox; the first run collects the output files. */
-    private Outcome runRepeatedly(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation) {
+    private Outcome runRepeatedly(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation,
+                                  Interlude interlude) {
         List<SandboxRun> runs = new ArrayList<>();
         String stopped = null;
         for (int i = 0; i < job.options().runs(); i++) {
+            if (i > 0) {
+                interlude.betweenParts();
+            }
             if (i > 0 && budget.usedUp()) {
                 stopped = budget.stopped(i, job.options().runs(), "runs");
                 break;
@@ -163,7 +171,8 @@ final class JobRunner {
     }
 
     /** Each test in a fresh sandbox, with its own input and arguments, or else the job's. */
-    private Outcome runTests(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation) {
+    private Outcome runTests(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation,
+                             Interlude interlude) {
         List<ExecutionEvent.TestOutcome> results = new ArrayList<>();
         OutputAllowance allowance = new OutputAllowance(submissionOutputBytes);
         Instant started = null;
@@ -172,6 +181,9 @@ final class JobRunner {
         String stopped = null;
         SandboxRun.Stages stages = SandboxRun.Stages.NONE;
         for (int i = 0; i < job.testing().tests().size(); i++) {
+            if (i > 0) {
+                interlude.betweenParts();
+            }
             if (i > 0 && budget.usedUp()) {
                 stopped = budget.stopped(i, job.testing().tests().size(), "tests");
                 break;

@@ -8,6 +8,8 @@ import dev.crucible.queue.JobSource;
 import dev.crucible.queue.QueueException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,11 +74,41 @@ final class Worker {
         // sandbox. Entries are per thread: helper threads (the watch, docker-java's streams) carry none.
         try (var _ = MDC.putCloseable("submission", delivery.job().submissionId().toString());
              var _ = MDC.putCloseable("job", delivery.entryId())) {
-            process(delivery);
+            process(delivery, () -> runOneOfAnotherLane(delivery));
         }
     }
 
-    private void process(JobSource.JobDelivery delivery) {
+    /**
+     * Between the parts of the job in hand, one waiting job of another lane runs to its end in this
+     * slot; it makes way for nobody itself, so a slot holds two jobs at most.
+     */
+    private void runOneOfAnotherLane(JobSource.JobDelivery inHand) {
+        Optional<JobSource.JobDelivery> other;
+        try {
+            other = jobs.takeFromOtherLane(inHand.lane());
+        } catch (QueueException e) {
+            log.warn("{}: cannot look for other lanes' jobs, going on with {}: {}", name, inHand.job().submissionId(), e.getMessage());
+            return;
+        }
+        if (other.isEmpty()) {
+            return;
+        }
+        Map<String, String> outer = MDC.getCopyOfContextMap();
+        try (var _ = MDC.putCloseable("submission", other.get().job().submissionId().toString());
+             var _ = MDC.putCloseable("job", other.get().entryId())) {
+            log.info("{}: submission {} makes way for {} between its parts", name, inHand.job().submissionId(),
+                    other.get().job().submissionId());
+            process(other.get(), Interlude.NONE);
+        } catch (RuntimeException e) {
+            // Not the job in hand's failure: the other job stays pending and is reclaimed after the reclaim time.
+            log.error("{}: submission {}, run between the parts of {}, failed: {}", name, other.get().job().submissionId(),
+                    inHand.job().submissionId(), e.getMessage());
+        } finally {
+            MDC.setContextMap(outer);
+        }
+    }
+
+    private void process(JobSource.JobDelivery delivery, Interlude interlude) {
         var job = delivery.job();
         if (cancellations.isCancelled(job.submissionId())) {
             log.info("{}: submission {} was cancelled before it ran", name, job.submissionId());
@@ -89,7 +121,7 @@ final class Worker {
         metrics.runStarted();
         long started = System.nanoTime();
         try (Watch watch = new Watch(delivery)) {
-            outcome = runner.execute(job, watch::cancelled);
+            outcome = runner.execute(job, watch::cancelled, interlude);
         } catch (Error e) {
             // Out of memory on one job's data, say: that job ends, the slot lives on.
             log.error("{}: submission {} broke the executor", name, job.submissionId(), e);

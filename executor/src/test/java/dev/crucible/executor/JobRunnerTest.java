@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crucible.executor.sandbox.Cancellation;
 import dev.crucible.executor.sandbox.Ending;
 import dev.crucible.executor.sandbox.SandboxException;
 import dev.crucible.executor.sandbox.SandboxRun;
@@ -128,7 +129,7 @@ class JobRunnerTest {
             specs.add(spec);
             return SandboxRuns.ended(Ending.CANCELLED).build();
         }, Clock.systemUTC());
-        assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("c", "main.c", List.of()), () -> true).verdict());
+        assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("c", "main.c", List.of()), () -> true, Interlude.NONE).verdict());
         assertEquals(1, specs.size());
     }
 
@@ -156,6 +157,31 @@ class JobRunnerTest {
         var timings = runner.execute(job("c", "main.c", List.of())).context().timings();
         assertEquals(new ExecutionEvent.StageTimings(940L, 1L, 2L, 250L, 5L, "miss"), timings,
                 "compile is the compile sandbox's whole life; the stages are the run sandbox's alone");
+    }
+
+    @Test
+    void interludeComesBetweenTestsNeverBeforeTheFirstNorAfterTheLast() throws Exception {
+        List<String> happened = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            happened.add("test");
+            return printed("ok\n", 0);
+        }, Clock.systemUTC());
+        Job job = testedJob(List.of(), Job.Comparison.TRAILING_WHITESPACE,
+                new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok".getBytes()),
+                new Job.JobTest("c", null, null, "ok".getBytes()));
+        runner.execute(job, Cancellation.NEVER, () -> happened.add("interlude"));
+        assertEquals(List.of("test", "interlude", "test", "interlude", "test"), happened);
+    }
+
+    @Test
+    void interludeComesBetweenRepeatedRuns() throws Exception {
+        List<String> happened = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            happened.add("run");
+            return SandboxRuns.exited(0).build();
+        }, Clock.systemUTC());
+        runner.execute(repeatedJob(2, List.of()), Cancellation.NEVER, () -> happened.add("interlude"));
+        assertEquals(List.of("run", "interlude", "run"), happened);
     }
 
     @Test
