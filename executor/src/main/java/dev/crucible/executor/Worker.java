@@ -34,17 +34,19 @@ final class Worker {
     private final Cancellations cancellations;
     private final JobMetrics metrics;
     private final JobRunner runner;
+    private final SandboxHealth health;
     private final Clock clock;
     private final Duration renewEvery;
     private final Loop loop;
 
-    Worker(String name, JobSource jobs, EventSink events, Cancellations cancellations, JobRunner runner, Clock clock,
-           Duration reclaimAfter, JobMetrics metrics) {
+    Worker(String name, JobSource jobs, EventSink events, Cancellations cancellations, JobRunner runner, SandboxHealth health,
+           Clock clock, Duration reclaimAfter, JobMetrics metrics) {
         this.name = name;
         this.jobs = jobs;
         this.events = events;
         this.cancellations = cancellations;
         this.runner = runner;
+        this.health = health;
         this.clock = clock;
         this.renewEvery = reclaimAfter.dividedBy(4);
         this.metrics = metrics;
@@ -56,6 +58,15 @@ final class Worker {
     }
 
     private void takeJob() {
+        try {
+            // While the sandbox host is down, jobs wait in the queue for this executor or another.
+            if (!health.awaitHealthy(POLL)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         for (JobSource.JobDelivery delivery : jobs.take(1, POLL)) {
             handle(delivery);
         }

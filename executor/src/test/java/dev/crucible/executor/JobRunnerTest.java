@@ -297,7 +297,7 @@ class JobRunnerTest {
 
     private static JobRunner printing(RuntimeCatalog catalog, String stdout, String stderr, long cap) {
         return new JobRunner(catalog, (spec, cancellation) -> SandboxRuns.exited(0).stdout(stdout).stderr(stderr).build(),
-                Clock.systemUTC(), "executor", "runsc", cap);
+                Clock.systemUTC(), "executor", "runsc", cap, JobRunner.Retries.NEVER);
     }
 
     @Test
@@ -445,6 +445,64 @@ class JobRunnerTest {
         }, Clock.systemUTC());
         runner.execute(job("python", "-c", List.of("a b", "$(x)")));
         assertEquals(List.of("python3", "./-c", "a b", "$(x)"), seen.get().command());
+    }
+
+    private JobRunner retrying(int attempts, dev.crucible.executor.sandbox.Sandbox sandbox, List<String> recoveries) throws Exception {
+        return new JobRunner(catalog(), sandbox, Clock.systemUTC(), "executor", "runsc", JobRunner.SUBMISSION_OUTPUT_BYTES,
+                new JobRunner.Retries(attempts, Duration.ofMinutes(1), Duration.ZERO, (failure, limit) -> recoveries.add(failure)));
+    }
+
+    @Test
+    void machineryFailureRunsTheJobAgainFromTheStart() throws Exception {
+        List<String> recoveries = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        JobRunner runner = retrying(3, (spec, cancellation) -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new SandboxException("Docker failed to start: 502", null);
+            }
+            return printed("ok\n", 0);
+        }, recoveries);
+        var outcome = runner.execute(job("python", "main.py", List.of()));
+        assertEquals(Verdict.ACCEPTED, outcome.verdict());
+        assertEquals("ok\n", new String(outcome.output().stdout()));
+        assertEquals(List.of("Docker failed to start: 502"), recoveries);
+    }
+
+    @Test
+    void machineryFailingOnEveryAttemptIsAnInternalErrorThatSaysSo() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        JobRunner runner = retrying(3, (spec, cancellation) -> {
+            runs.incrementAndGet();
+            throw new SandboxException("Docker failed to create: 503", null);
+        }, new java.util.ArrayList<>());
+        var outcome = runner.execute(job("python", "main.py", List.of()));
+        assertEquals(3, runs.get());
+        assertEquals(Verdict.INTERNAL_ERROR, outcome.verdict());
+        assertTrue(outcome.message().contains("infrastructure failed on each of 3 attempts")
+                && outcome.message().endsWith("Docker failed to create: 503"), outcome.message());
+    }
+
+    @Test
+    void noAttemptIsMadeWhileTheSandboxHostHasNotRecovered() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            runs.incrementAndGet();
+            throw new SandboxException("proxy unreachable", null);
+        }, Clock.systemUTC(), "executor", "runsc", JobRunner.SUBMISSION_OUTPUT_BYTES,
+                new JobRunner.Retries(5, Duration.ofMinutes(1), Duration.ZERO, (failure, limit) -> false));
+        assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("python", "main.py", List.of())).verdict());
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void aProgramsOwnFailureIsNotRunAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        JobRunner runner = retrying(3, (spec, cancellation) -> {
+            runs.incrementAndGet();
+            return SandboxRuns.exited(1).build();
+        }, new java.util.ArrayList<>());
+        assertEquals(Verdict.RUNTIME_ERROR, runner.execute(job("python", "main.py", List.of())).verdict());
+        assertEquals(1, runs.get());
     }
 
     @Test

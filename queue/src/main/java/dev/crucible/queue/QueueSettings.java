@@ -65,6 +65,10 @@ public record QueueSettings(String redisUri, String keyPrefix, Duration commandT
         return keyPrefix + ":executors";
     }
 
+    String healthyExecutorsKey() {
+        return keyPrefix + ":executors:healthy";
+    }
+
     /** Blocking reads must return before the command timeout fires. */
     Duration maxBlock() {
         return commandTimeout.minusSeconds(1);

@@ -210,16 +210,32 @@ public final class RedisQueue implements AutoCloseable {
         RedisCommands<String, String> redis = shared.sync();
         return new ExecutorRegistry() {
             @Override
-            public void heartbeat(String executor) {
-                run("heartbeat", () -> redis.zadd(settings.executorsKey(), clock.millis(), executor));
+            public void heartbeat(String executor, boolean healthy) {
+                run("heartbeat", () -> {
+                    redis.zadd(settings.executorsKey(), clock.millis(), executor);
+                    if (healthy) {
+                        redis.zadd(settings.healthyExecutorsKey(), clock.millis(), executor);
+                    } else {
+                        redis.zrem(settings.healthyExecutorsKey(), executor);
+                    }
+                });
             }
 
             @Override
             public long liveCount(Duration window) {
+                return count(settings.executorsKey(), window);
+            }
+
+            @Override
+            public long healthyCount(Duration window) {
+                return count(settings.healthyExecutorsKey(), window);
+            }
+
+            private long count(String key, Duration window) {
                 long since = clock.millis() - window.toMillis();
                 return call("count executors", () -> {
-                    redis.zremrangebyscore(settings.executorsKey(), Range.create(0, since - window.toMillis()));
-                    return redis.zcount(settings.executorsKey(), Range.create(since, Long.MAX_VALUE));
+                    redis.zremrangebyscore(key, Range.create(0, since - window.toMillis()));
+                    return redis.zcount(key, Range.create(since, Long.MAX_VALUE));
                 });
             }
         };

@@ -279,9 +279,20 @@ class RedisQueueIT {
     @Test
     void heartbeatsCountAsLiveExecutors() {
         try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
-            queue.executorRegistry().heartbeat("executor-a");
-            queue.executorRegistry().heartbeat("executor-b");
+            queue.executorRegistry().heartbeat("executor-a", true);
+            queue.executorRegistry().heartbeat("executor-b", true);
             assertEquals(2, queue.executorRegistry().liveCount(Duration.ofSeconds(15)));
+        }
+    }
+
+    @Test
+    void anExecutorWhoseSandboxHostFailedIsLiveButNotHealthy() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            queue.executorRegistry().heartbeat("executor-a", true);
+            queue.executorRegistry().heartbeat("executor-b", true);
+            queue.executorRegistry().heartbeat("executor-b", false);
+            assertEquals(2, queue.executorRegistry().liveCount(Duration.ofSeconds(15)));
+            assertEquals(1, queue.executorRegistry().healthyCount(Duration.ofSeconds(15)));
         }
     }
 
