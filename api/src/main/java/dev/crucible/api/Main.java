@@ -95,10 +95,12 @@ public final class Main {
             retention.start();
             ObjectMapper mapper = Json.mapper();
             Gauge.builder("crucible_queue_jobs", () -> orNaN(queue::jobBacklog))
-                    .description("Entries in the job stream: queued and running jobs").register(meters);
+                    .description("Jobs waiting in the submitters' lanes and running").register(meters);
+            Gauge.builder("crucible_queue_waiting_keys", () -> orNaN(queue::waitingLanes))
+                    .description("Submitter keys with jobs waiting: the lanes the executors serve in turn").register(meters);
             Gauge.builder("crucible_queue_oldest_job_age_seconds", () -> orNaN(() -> queue.oldestJobEnqueuedAt()
                             .map(at -> Math.max(0, clock.millis() - at.toEpochMilli()) / 1000.0).orElse(0.0)))
-                    .description("Age of the oldest entry in the job stream, queued or running; 0 when it is empty")
+                    .description("Age of the oldest job, waiting or running; 0 when there is none")
                     .register(meters);
             WebhookDispatcher webhooks = new WebhookDispatcher(new WebhookDeliveries(jdbi), new WebhookBodies(store), keys, mapper,
                     WebhookSender.withDefaultTrust(), AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(),
