@@ -180,7 +180,7 @@ class Judge0ApiIT {
     @Test
     void judge0IdeCreatesAsyncAndPollsWhileQueuedOrProcessing() throws Exception {
         Map<String, String> bearer = Map.of("Authorization", "Bearer " + stack.adminKey());
-        ObjectNode body = program(71, "import sys\nprint('out')\nprint('err', file=sys.stderr)").put("stdin", b64(""))
+        ObjectNode body = program(71, "import sys\nprint('out', flush=True)\nprint('err', file=sys.stderr)").put("stdin", b64(""))
                 .put("compiler_options", "").put("command_line_arguments", "").put("redirect_stderr_to_stdout", true);
         String token = ok(send("POST", "/submissions?base64_encoded=true&wait=false", body, bearer), 201).json().get("token").asText();
         JsonNode done = untilDone(token, "?base64_encoded=true", bearer);
@@ -238,8 +238,8 @@ class Judge0ApiIT {
 
     @Test
     void sigsegv7() throws Exception {
-        // A volatile pointer: the compiler may not turn the null store into a trap (SIGILL) of its own.
-        JsonNode result = ran(program(50, "int main(void) { int *volatile p = 0; *p = 42; return 0; }"));
+        // A null store came back exit 0 under gVisor here; the signal itself is what the mapping is about.
+        JsonNode result = ran(program(50, "#include <signal.h>\nint main(void) { raise(SIGSEGV); return 0; }"));
         assertEquals(7, result.at("/status/id").asInt(), result.toString());
         assertEquals("Runtime Error (SIGSEGV)", result.at("/status/description").asText());
         assertEquals(11, result.get("exit_signal").asInt());
