@@ -8,6 +8,7 @@ import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.auth.Authenticator;
 import dev.crucible.api.auth.KeysResource;
+import dev.crucible.api.compat.judge0.Judge0Resource;
 import dev.crucible.api.compat.piston.PistonResource;
 import dev.crucible.api.http.HttpEdge;
 import dev.crucible.api.http.Json;
@@ -94,10 +95,12 @@ public final class Main {
             retention.start();
             ObjectMapper mapper = Json.mapper();
             Gauge.builder("crucible_queue_jobs", () -> orNaN(queue::jobBacklog))
-                    .description("Entries in the job stream: queued and running jobs").register(meters);
+                    .description("Jobs waiting in the submitters' lanes and running").register(meters);
+            Gauge.builder("crucible_queue_waiting_keys", () -> orNaN(queue::waitingLanes))
+                    .description("Submitter keys with jobs waiting: the lanes the executors serve in turn").register(meters);
             Gauge.builder("crucible_queue_oldest_job_age_seconds", () -> orNaN(() -> queue.oldestJobEnqueuedAt()
                             .map(at -> Math.max(0, clock.millis() - at.toEpochMilli()) / 1000.0).orElse(0.0)))
-                    .description("Age of the oldest entry in the job stream, queued or running; 0 when it is empty")
+                    .description("Age of the oldest job, waiting or running; 0 when there is none")
                     .register(meters);
             WebhookDispatcher webhooks = new WebhookDispatcher(new WebhookDeliveries(jdbi), new WebhookBodies(store), keys, mapper,
                     WebhookSender.withDefaultTrust(), AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(),
@@ -113,7 +116,8 @@ public final class Main {
                     log.warn("/api/v2/ (Piston) requests without credentials are made as key {}, and spend its quotas", id));
             Router router = routes(submissionsResource, new KeysResource(keys, submissions::purgeKey, body),
                     new RuntimesResource(catalog, config.limits()), system, new PistonResource(catalog, config.limits(),
-                            submissionsResource, body, config.keys().pistonAnonymousKeyId()));
+                            submissionsResource, body, config.keys().pistonAnonymousKeyId()),
+                    new Judge0Resource(catalog, config.limits(), config.admission(), submissionsResource, body));
             system.addMetricsRoute(router, meters);
 
             LostJobReaper reaper = new LostJobReaper(jdbi, store, queue.liveJobs(), signals, config.queue().reapAfter(), clock);
@@ -139,13 +143,14 @@ public final class Main {
 
     /** The routes of {@code openapi.yaml}, every one; {@code RouteTableTest} holds them to it. */
     static Router routes(SubmissionsResource submissions, KeysResource keys, RuntimesResource runtimes, SystemResource system,
-                         PistonResource piston) {
+                         PistonResource piston, Judge0Resource judge0) {
         Router router = new Router();
         submissions.addRoutes(router);
         keys.addRoutes(router);
         runtimes.addRoutes(router);
         system.addRoutes(router);
         piston.addRoutes(router);
+        judge0.addRoutes(router);
         return router;
     }
 

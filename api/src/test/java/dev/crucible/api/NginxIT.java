@@ -266,6 +266,22 @@ class NginxIT {
         assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"), "the page is still the page");
     }
 
+    @Test
+    @Order(3)
+    void judge0RoutesReachTheApiBesideThePage() {
+        HttpResponse<String> about = send(HttpRequest.newBuilder(URI.create(web + "/judge0/about")).header("X-Auth-Token", adminKey).GET());
+        assertEquals(200, about.statusCode(), about.body());
+        assertTrue(about.body().contains("\"version\":\"1.13.1\""), about.body());
+        assertEquals(List.of("no-store"), about.headers().allValues("cache-control"), "the api's own Cache-Control passes");
+        assertSecurityHeaders("a Judge0 answer", about.headers());
+        HttpResponse<String> refused = get("/judge0/languages", null);
+        assertEquals(401, refused.statusCode(), "the api answers, not the page");
+        assertEquals("", refused.body(), "Judge0's 401 has no body");
+        assertSecurityHeaders("a Judge0 401", refused.headers());
+        HttpResponse<String> page = get("/", null);
+        assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"), "the page is still the page");
+    }
+
     private String handshake(String protocol) throws IOException {
         try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(web.getHost(), web.getPort())) {
             socket.setSoTimeout(10_000);
@@ -465,20 +481,26 @@ class NginxIT {
     void aSubmitBurstIsLimitedWhileReadingGoesOn() {
         // No key: whatever gets through, the api answers 401 without running or storing anything, so
         // every 429 here is nginx's submit tier (2 r/s, burst 20 by default), counted before the api.
+        // Every other one is a Judge0 create, which is in the same tier: 40 requests are within the
+        // api tier's burst, so a 429 of one of those is the submit tier's too.
         int limited = 0;
+        int judge0Limited = 0;
         for (int i = 0; i < 40; i++) {
-            HttpResponse<String> answer = postJson("/v1/submissions", "{}", null);
+            String path = i % 2 == 0 ? "/v1/submissions" : "/judge0/submissions";
+            HttpResponse<String> answer = postJson(path, "{}", null);
             if (answer.statusCode() == 429) {
                 limited++;
+                judge0Limited += path.startsWith("/judge0/") ? 1 : 0;
                 assertTrue(answer.body().contains("\"code\":\"too_many_requests\""), answer.body());
                 assertEquals("1", answer.headers().firstValue("retry-after").orElse(null));
                 assertSecurityHeaders("a 429 of nginx", answer.headers());
             } else {
-                assertEquals(401, answer.statusCode(), answer.body());
+                assertEquals(401, answer.statusCode(), path + ": " + answer.body());
             }
         }
         assertTrue(limited > 0, "40 submits at once from one address should meet the submit limit");
         assertTrue(limited < 40, "the burst allowance should let the first ones through");
+        assertTrue(judge0Limited > 0, "POST /judge0/submissions counts against the submit tier");
 
         // Reading is another tier: it still answers, the listing too (same path, but only POST
         // counts against the submit tier).
@@ -486,6 +508,8 @@ class NginxIT {
         assertEquals(200, runtimes.statusCode(), runtimes.body());
         HttpResponse<String> listing = get("/v1/submissions?limit=1", adminKey);
         assertEquals(200, listing.statusCode(), listing.body());
+        HttpResponse<String> languages = get("/judge0/languages", adminKey);
+        assertEquals(200, languages.statusCode(), "reading Judge0's routes is not a submit: " + languages.body());
         System.out.println("NginxIT: " + limited + " of 40 submits at once were answered 429 by nginx");
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.crucible.api.auth.KeysResource;
+import dev.crucible.api.compat.judge0.Judge0Resource;
 import dev.crucible.api.compat.piston.PistonResource;
 import dev.crucible.api.http.Access;
 import dev.crucible.api.http.Json;
@@ -16,6 +17,7 @@ import dev.crucible.api.system.SystemResource;
 import dev.crucible.runtime.RuntimeCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +35,9 @@ class RouteTableTest {
         return Main.routes(new SubmissionsResource(null, null, null, null, null), new KeysResource(null, null, null),
                 new RuntimesResource(null, null), new SystemResource(null, null),
                 new PistonResource(RuntimeCatalog.load(Path.of("..", "runtimes")), null, null, new JsonBody(Json.mapper(), 1),
-                        Optional.empty())).routes();
+                        Optional.empty()),
+                new Judge0Resource(RuntimeCatalog.load(Path.of("..", "runtimes")), new ApiConfig.RunLimits(30_000, 1024, 65_536),
+                        new ApiConfig.Admission(100, 50, Duration.ofSeconds(30)), null, null)).routes();
     }
 
     /** Each operation of the contract, as {@code METHOD /path}, with whether it needs a key. */

@@ -35,6 +35,8 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_POOL_MAX_AGE_MS</td><td>600000</td><td>an idle sandbox older than this is replaced unused</td></tr>
  * <tr><td>CRUCIBLE_POOL_DEMAND_MS</td><td>300000</td><td>how long a key runs asked for stays in demand</td></tr>
  * <tr><td>CRUCIBLE_MAX_SUBMISSION_OUTPUT_BYTES</td><td>4194304</td><td>stdout and stderr stored of all of one submission's tests or runs together (0..67108864); past it, later output is counted as truncated bytes, as for one stream past its limit, so one result stays small enough to serve</td></tr>
+ * <tr><td>CRUCIBLE_MACHINERY_ATTEMPTS</td><td>4</td><td>a job whose machinery failed (Docker or its proxy unreachable or failing, a sandbox that could not be created, started or watched) is run again from scratch, up to this many attempts in all, each once Docker answers again and after a backoff doubling from 1 s; only the last failure ends it as internal_error (1..100)</td></tr>
+ * <tr><td>CRUCIBLE_MACHINERY_DEADLINE_MS</td><td>300000</td><td>no new attempt starts later than this after the first</td></tr>
  * <tr><td>CRUCIBLE_RECLAIM_AFTER_MS</td><td>120000</td><td>a job whose executor stopped renewing its claim this long ago is run again elsewhere (a running job's claim is renewed every quarter of it); at least 20000</td></tr>
  * </table>
  *
@@ -47,7 +49,11 @@ record ExecutorConfig(
         SandboxHost sandboxHost,
         Path runtimesDir,
         InetSocketAddress metricsListen,
-        long maxSubmissionOutputBytes) {
+        long maxSubmissionOutputBytes,
+        MachineryRetries machineryRetries) {
+
+    /** How often, and for how long, a job whose machinery failed is tried again. */
+    record MachineryRetries(int attempts, Duration deadline) {}
 
     /** The Redis jobs come from, and how long a job may go unrenewed or be handed out. */
     record Queue(Secret redisUri, String prefix, Duration reclaimAfter, int maxDeliveries) {}
@@ -71,7 +77,9 @@ record ExecutorConfig(
                         pool(env)),
                 env.path("CRUCIBLE_RUNTIMES_DIR", "runtimes"),
                 env.hostPort("CRUCIBLE_METRICS_LISTEN", "127.0.0.1:9102"),
-                env.integer("CRUCIBLE_MAX_SUBMISSION_OUTPUT_BYTES", JobRunner.SUBMISSION_OUTPUT_BYTES, 0, 64L << 20));
+                env.integer("CRUCIBLE_MAX_SUBMISSION_OUTPUT_BYTES", JobRunner.SUBMISSION_OUTPUT_BYTES, 0, 64L << 20),
+                new MachineryRetries(env.smallInteger("CRUCIBLE_MACHINERY_ATTEMPTS", 4, 1, 100),
+                        env.millis("CRUCIBLE_MACHINERY_DEADLINE_MS", 300_000, 0, 86_400_000)));
     }
 
     private static PoolSettings pool(Environment env) {

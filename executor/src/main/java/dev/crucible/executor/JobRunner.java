@@ -59,9 +59,33 @@ final class JobRunner {
     private final String executor;
     private final String sandboxVersion;
     private final long submissionOutputBytes;
+    private final Retries retries;
+
+    /**
+     * How a job whose machinery failed (Docker or its proxy unreachable or failing, a sandbox that
+     * could not be created, started or watched) is run again from scratch: up to {@code attempts}
+     * times in all, within {@code deadline} of its first attempt, each after the sandbox host
+     * {@code recovery} says it is back and a backoff that doubles from {@code firstBackoff}.
+     */
+    record Retries(int attempts, Duration deadline, Duration firstBackoff, Recovery recovery) {
+        static final Retries NEVER = new Retries(1, Duration.ZERO, Duration.ZERO, (failure, limit) -> false);
+
+        Retries {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("attempts must be at least 1, was " + attempts);
+            }
+        }
+    }
+
+    /** What waits for the sandbox host after one of its failures: {@link SandboxHealth}. */
+    @FunctionalInterface
+    interface Recovery {
+        /** Reports the failure and waits up to {@code limit} for the host to answer again; whether it did. */
+        boolean awaitRecovery(String failure, Duration limit) throws InterruptedException;
+    }
 
     JobRunner(RuntimeCatalog catalog, Sandbox sandbox, Clock clock) {
-        this(catalog, sandbox, clock, "executor", "runsc", SUBMISSION_OUTPUT_BYTES);
+        this(catalog, sandbox, clock, "executor", "runsc", SUBMISSION_OUTPUT_BYTES, Retries.NEVER);
     }
 
     /**
@@ -70,50 +94,91 @@ final class JobRunner {
      * @param submissionOutputBytes stdout and stderr stored of all of a submission's tests or runs together
      */
     JobRunner(RuntimeCatalog catalog, Sandbox sandbox, Clock clock, String executor, String sandboxVersion,
-              long submissionOutputBytes) {
+              long submissionOutputBytes, Retries retries) {
         this.catalog = catalog;
         this.sandbox = sandbox;
         this.clock = clock;
         this.executor = executor;
         this.sandboxVersion = sandboxVersion;
         this.submissionOutputBytes = submissionOutputBytes;
+        this.retries = retries;
     }
 
     Outcome execute(Job job) {
-        return execute(job, Cancellation.NEVER);
+        return execute(job, Cancellation.NEVER, Interlude.NONE);
     }
 
-    /** Runs the job; once {@code cancellation} is requested, the sandbox in use is killed and no other starts. */
-    Outcome execute(Job job, Cancellation cancellation) {
+    /**
+     * Runs the job; once {@code cancellation} is requested, the sandbox in use is killed and no other
+     * starts. Between two tests or runs, {@code interlude} has its turn. A failure of the machinery
+     * runs the whole job again, as {@link Retries} says; only the last one is an internal_error.
+     */
+    Outcome execute(Job job, Cancellation cancellation, Interlude interlude) {
         RuntimeManifest runtime = catalog.find(job.runtime()).orElse(null);
         if (runtime == null) {
             return Outcome.internalError("this executor has no runtime '" + job.runtime() + "'", clock.instant());
         }
-        try {
-            List<SandboxSpec.SandboxFile> files = job.code().files().stream()
-                    .map(f -> new SandboxSpec.SandboxFile(f.path(), f.content())).toList();
-            SandboxBudget budget = SandboxBudget.of(job, runtime);
-            if (!runtime.compiled()) {
-                return runProgram(job, runtime, new Program(files, null, null), budget, cancellation);
+        long deadline = System.nanoTime() + retries.deadline().toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt(job, runtime, cancellation, interlude);
+            } catch (SandboxException e) {
+                log.error("submission {} failed in the sandbox machinery (attempt {} of {}): {}", job.submissionId(), attempt,
+                        retries.attempts(), e.getMessage());
+                if (!recovered(e, attempt, deadline, cancellation)) {
+                    return cancellation.requested() ? cancelled() : Outcome.internalError(attempt == 1 ? e.getMessage()
+                            : "the sandbox infrastructure failed on each of " + attempt + " attempts, so the program's own result"
+                            + " is unknown; the last failure: " + e.getMessage(), clock.instant());
+                }
+                log.info("submission {} runs again from the start (attempt {})", job.submissionId(), attempt + 1);
+            } catch (IllegalArgumentException e) {
+                log.error("submission {} failed in the sandbox: {}", job.submissionId(), e.getMessage());
+                return Outcome.internalError(e.getMessage(), clock.instant());
+            } catch (RuntimeException e) {
+                log.error("submission {} failed unexpectedly", job.submissionId(), e);
+                return Outcome.internalError("the executor failed: " + e, clock.instant());
             }
-            SandboxRun compiled = sandbox.run(compileSpec(job, runtime, files), cancellation);
-            if (compiled.ending() instanceof Ending.Cancelled) {
-                return cancelled();
-            }
-            Outcome failed = compileFailure(compiled);
-            if (failed != null) {
-                return failed;
-            }
-            budget.spent(compiled, runtime.compile().limits().wallTimeMs());
-            return runProgram(job, runtime, new Program(CompiledArtifact.files(compiled.output().stdout().kept()),
-                    compiled.output().stderr().kept(), compiled.stages().total()), budget, cancellation);
-        } catch (SandboxException | IllegalArgumentException e) {
-            log.error("submission {} failed in the sandbox: {}", job.submissionId(), e.getMessage());
-            return Outcome.internalError(e.getMessage(), clock.instant());
-        } catch (RuntimeException e) {
-            log.error("submission {} failed unexpectedly", job.submissionId(), e);
-            return Outcome.internalError("the executor failed: " + e, clock.instant());
         }
+    }
+
+    /** Whether another attempt may run: attempts and time are left, the host answers again, and the backoff has passed. */
+    private boolean recovered(SandboxException failure, int attempt, long deadline, Cancellation cancellation) {
+        if (attempt >= retries.attempts() || cancellation.requested()) {
+            return false;
+        }
+        try {
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            if (left.isNegative() || !retries.recovery().awaitRecovery(failure.getMessage(), left)) {
+                return false;
+            }
+            Duration backoff = retries.firstBackoff().multipliedBy(1L << Math.min(attempt - 1, 10));
+            Thread.sleep(Math.max(0, Math.min(backoff.toMillis(), (deadline - System.nanoTime()) / 1_000_000)));
+            return !cancellation.requested() && System.nanoTime() < deadline;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** One attempt at the job; throws {@link SandboxException} when the machinery fails. */
+    private Outcome attempt(Job job, RuntimeManifest runtime, Cancellation cancellation, Interlude interlude) {
+        List<SandboxSpec.SandboxFile> files = job.code().files().stream()
+                .map(f -> new SandboxSpec.SandboxFile(f.path(), f.content())).toList();
+        SandboxBudget budget = SandboxBudget.of(job, runtime);
+        if (!runtime.compiled()) {
+            return runProgram(job, runtime, new Program(files, null, null), budget, cancellation, interlude);
+        }
+        SandboxRun compiled = sandbox.run(compileSpec(job, runtime, files), cancellation);
+        if (compiled.ending() instanceof Ending.Cancelled) {
+            return cancelled();
+        }
+        Outcome failed = compileFailure(compiled);
+        if (failed != null) {
+            return failed;
+        }
+        budget.spent(compiled, runtime.compile().limits().wallTimeMs());
+        return runProgram(job, runtime, new Program(CompiledArtifact.files(compiled.output().stdout().kept()),
+                compiled.output().stderr().kept(), compiled.stages().total()), budget, cancellation, interlude);
     }
 
     /**
@@ -125,9 +190,10 @@ final class JobRunner {
      */
     private record Program(List<SandboxSpec.SandboxFile> files, byte[] compileOutput, Duration compileTime) {}
 
-    private Outcome runProgram(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation) {
-        return job.testing().tests().isEmpty() ? runRepeatedly(job, runtime, program, budget, cancellation)
-                : runTests(job, runtime, program, budget, cancellation);
+    private Outcome runProgram(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation,
+                               Interlude interlude) {
+        return job.testing().tests().isEmpty() ? runRepeatedly(job, runtime, program, budget, cancellation, interlude)
+                : runTests(job, runtime, program, budget, cancellation, interlude);
     }
 
     private SandboxSpec compileSpec(Job job, RuntimeManifest runtime, List<SandboxSpec.SandboxFile> files) {
@@ -139,10 +205,14 @@ final class JobRunner {
     }
 
     /** The program run as many times as the job asks, each in a fresh sandbox; the first run collects the output files. */
-    private Outcome runRepeatedly(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation) {
+    private Outcome runRepeatedly(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation,
+                                  Interlude interlude) {
         List<SandboxRun> runs = new ArrayList<>();
         String stopped = null;
         for (int i = 0; i < job.options().runs(); i++) {
+            if (i > 0) {
+                interlude.betweenParts();
+            }
             if (i > 0 && budget.usedUp()) {
                 stopped = budget.stopped(i, job.options().runs(), "runs");
                 break;
@@ -163,7 +233,8 @@ final class JobRunner {
     }
 
     /** Each test in a fresh sandbox, with its own input and arguments, or else the job's. */
-    private Outcome runTests(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation) {
+    private Outcome runTests(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation,
+                             Interlude interlude) {
         List<ExecutionEvent.TestOutcome> results = new ArrayList<>();
         OutputAllowance allowance = new OutputAllowance(submissionOutputBytes);
         Instant started = null;
@@ -172,6 +243,9 @@ final class JobRunner {
         String stopped = null;
         SandboxRun.Stages stages = SandboxRun.Stages.NONE;
         for (int i = 0; i < job.testing().tests().size(); i++) {
+            if (i > 0) {
+                interlude.betweenParts();
+            }
             if (i > 0 && budget.usedUp()) {
                 stopped = budget.stopped(i, job.testing().tests().size(), "tests");
                 break;

@@ -9,6 +9,7 @@ import dev.crucible.queue.QueueSettings;
 import dev.crucible.queue.RedisQueue;
 import dev.crucible.runtime.RuntimeCatalog;
 import dev.crucible.runtime.RuntimeManifest;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -27,6 +28,7 @@ public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(60);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
 
     private Main() {}
 
@@ -50,20 +52,28 @@ public final class Main {
              RedisQueue queue = RedisQueue.connect(new QueueSettings(queueConfig.redisUri().reveal(), queueConfig.prefix(),
                      Duration.ofSeconds(10), queueConfig.reclaimAfter(), queueConfig.maxDeliveries()), new QueueMeters(meters));
              DockerSandbox sandbox = DockerSandbox.connect(host.dockerHost(), SandboxPolicy.DEFAULT, host.cgroupRoot(), name,
-                     host.pool())) {
+                     host.pool());
+             SandboxHealth health = new SandboxHealth(sandbox::ping, sandbox::discardIdleSandboxes)) {
             int leftovers = sandbox.removeLeftovers();
             if (leftovers > 0) {
                 log.warn("removed {} sandbox(es) left by an earlier run of {}", leftovers, name);
             }
             sandbox.startPool(expectedSandboxes(catalog));
             PoolMetrics.register(meters, sandbox);
+            Gauge.builder("crucible_sandbox_host_healthy", () -> health.healthy() ? 1 : 0)
+                    .description("1 while Docker answers; 0 while a machinery failure keeps this executor from taking jobs")
+                    .register(meters);
             JobRunner runner = new JobRunner(catalog, new MeteredSandbox(sandbox, meters), clock, name, host.sandboxVersion(),
-                    config.maxSubmissionOutputBytes());
+                    config.maxSubmissionOutputBytes(), new JobRunner.Retries(config.machineryRetries().attempts(),
+                            config.machineryRetries().deadline(), FIRST_BACKOFF, (failure, limit) -> {
+                                health.failed(failure);
+                                return health.awaitHealthy(limit);
+                            }));
             List<Worker> workers = new ArrayList<>();
             for (int slot = 0; slot < config.slots(); slot++) {
                 String slotName = name + "-" + slot;
                 Worker worker = new Worker(slotName, queue.jobSource(slotName, new GivenUpAsInternalError(queue.eventSink(), clock)),
-                        queue.eventSink(), queue.cancellations(), runner, clock, queueConfig.reclaimAfter(), jobMetrics);
+                        queue.eventSink(), queue.cancellations(), runner, health, clock, queueConfig.reclaimAfter(), jobMetrics);
                 workers.add(worker);
                 worker.start();
             }
@@ -72,7 +82,7 @@ public final class Main {
                     host.dockerHost(), catalog.all().stream().map(r -> r.name()).toList());
             while (!shutdown.await(HEARTBEAT)) {
                 try {
-                    registry.heartbeat(name);
+                    registry.heartbeat(name, health.healthy());
                 } catch (RuntimeException e) {
                     log.error("heartbeat failed: {}", e.getMessage());
                 }

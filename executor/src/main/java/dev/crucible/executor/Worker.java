@@ -8,6 +8,8 @@ import dev.crucible.queue.JobSource;
 import dev.crucible.queue.QueueException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,17 +34,19 @@ final class Worker {
     private final Cancellations cancellations;
     private final JobMetrics metrics;
     private final JobRunner runner;
+    private final SandboxHealth health;
     private final Clock clock;
     private final Duration renewEvery;
     private final Loop loop;
 
-    Worker(String name, JobSource jobs, EventSink events, Cancellations cancellations, JobRunner runner, Clock clock,
-           Duration reclaimAfter, JobMetrics metrics) {
+    Worker(String name, JobSource jobs, EventSink events, Cancellations cancellations, JobRunner runner, SandboxHealth health,
+           Clock clock, Duration reclaimAfter, JobMetrics metrics) {
         this.name = name;
         this.jobs = jobs;
         this.events = events;
         this.cancellations = cancellations;
         this.runner = runner;
+        this.health = health;
         this.clock = clock;
         this.renewEvery = reclaimAfter.dividedBy(4);
         this.metrics = metrics;
@@ -54,6 +58,15 @@ final class Worker {
     }
 
     private void takeJob() {
+        try {
+            // While the sandbox host is down, jobs wait in the queue for this executor or another.
+            if (!health.awaitHealthy(POLL)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         for (JobSource.JobDelivery delivery : jobs.take(1, POLL)) {
             handle(delivery);
         }
@@ -72,11 +85,41 @@ final class Worker {
         // sandbox. Entries are per thread: helper threads (the watch, docker-java's streams) carry none.
         try (var _ = MDC.putCloseable("submission", delivery.job().submissionId().toString());
              var _ = MDC.putCloseable("job", delivery.entryId())) {
-            process(delivery);
+            process(delivery, () -> runOneOfAnotherLane(delivery));
         }
     }
 
-    private void process(JobSource.JobDelivery delivery) {
+    /**
+     * Between the parts of the job in hand, one waiting job of another lane runs to its end in this
+     * slot; it makes way for nobody itself, so a slot holds two jobs at most.
+     */
+    private void runOneOfAnotherLane(JobSource.JobDelivery inHand) {
+        Optional<JobSource.JobDelivery> other;
+        try {
+            other = jobs.takeFromOtherLane(inHand.lane());
+        } catch (QueueException e) {
+            log.warn("{}: cannot look for other lanes' jobs, going on with {}: {}", name, inHand.job().submissionId(), e.getMessage());
+            return;
+        }
+        if (other.isEmpty()) {
+            return;
+        }
+        Map<String, String> outer = MDC.getCopyOfContextMap();
+        try (var _ = MDC.putCloseable("submission", other.get().job().submissionId().toString());
+             var _ = MDC.putCloseable("job", other.get().entryId())) {
+            log.info("{}: submission {} makes way for {} between its parts", name, inHand.job().submissionId(),
+                    other.get().job().submissionId());
+            process(other.get(), Interlude.NONE);
+        } catch (RuntimeException e) {
+            // Not the job in hand's failure: the other job stays pending and is reclaimed after the reclaim time.
+            log.error("{}: submission {}, run between the parts of {}, failed: {}", name, other.get().job().submissionId(),
+                    inHand.job().submissionId(), e.getMessage());
+        } finally {
+            MDC.setContextMap(outer);
+        }
+    }
+
+    private void process(JobSource.JobDelivery delivery, Interlude interlude) {
         var job = delivery.job();
         if (cancellations.isCancelled(job.submissionId())) {
             log.info("{}: submission {} was cancelled before it ran", name, job.submissionId());
@@ -89,7 +132,7 @@ final class Worker {
         metrics.runStarted();
         long started = System.nanoTime();
         try (Watch watch = new Watch(delivery)) {
-            outcome = runner.execute(job, watch::cancelled);
+            outcome = runner.execute(job, watch::cancelled, interlude);
         } catch (Error e) {
             // Out of memory on one job's data, say: that job ends, the slot lives on.
             log.error("{}: submission {} broke the executor", name, job.submissionId(), e);

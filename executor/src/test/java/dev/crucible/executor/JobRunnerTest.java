@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crucible.executor.sandbox.Cancellation;
 import dev.crucible.executor.sandbox.Ending;
 import dev.crucible.executor.sandbox.SandboxException;
 import dev.crucible.executor.sandbox.SandboxRun;
@@ -128,7 +129,7 @@ class JobRunnerTest {
             specs.add(spec);
             return SandboxRuns.ended(Ending.CANCELLED).build();
         }, Clock.systemUTC());
-        assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("c", "main.c", List.of()), () -> true).verdict());
+        assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("c", "main.c", List.of()), () -> true, Interlude.NONE).verdict());
         assertEquals(1, specs.size());
     }
 
@@ -156,6 +157,31 @@ class JobRunnerTest {
         var timings = runner.execute(job("c", "main.c", List.of())).context().timings();
         assertEquals(new ExecutionEvent.StageTimings(940L, 1L, 2L, 250L, 5L, "miss"), timings,
                 "compile is the compile sandbox's whole life; the stages are the run sandbox's alone");
+    }
+
+    @Test
+    void interludeComesBetweenTestsNeverBeforeTheFirstNorAfterTheLast() throws Exception {
+        List<String> happened = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            happened.add("test");
+            return printed("ok\n", 0);
+        }, Clock.systemUTC());
+        Job job = testedJob(List.of(), Job.Comparison.TRAILING_WHITESPACE,
+                new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok".getBytes()),
+                new Job.JobTest("c", null, null, "ok".getBytes()));
+        runner.execute(job, Cancellation.NEVER, () -> happened.add("interlude"));
+        assertEquals(List.of("test", "interlude", "test", "interlude", "test"), happened);
+    }
+
+    @Test
+    void interludeComesBetweenRepeatedRuns() throws Exception {
+        List<String> happened = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            happened.add("run");
+            return SandboxRuns.exited(0).build();
+        }, Clock.systemUTC());
+        runner.execute(repeatedJob(2, List.of()), Cancellation.NEVER, () -> happened.add("interlude"));
+        assertEquals(List.of("run", "interlude", "run"), happened);
     }
 
     @Test
@@ -271,7 +297,7 @@ class JobRunnerTest {
 
     private static JobRunner printing(RuntimeCatalog catalog, String stdout, String stderr, long cap) {
         return new JobRunner(catalog, (spec, cancellation) -> SandboxRuns.exited(0).stdout(stdout).stderr(stderr).build(),
-                Clock.systemUTC(), "executor", "runsc", cap);
+                Clock.systemUTC(), "executor", "runsc", cap, JobRunner.Retries.NEVER);
     }
 
     @Test
@@ -419,6 +445,64 @@ class JobRunnerTest {
         }, Clock.systemUTC());
         runner.execute(job("python", "-c", List.of("a b", "$(x)")));
         assertEquals(List.of("python3", "./-c", "a b", "$(x)"), seen.get().command());
+    }
+
+    private JobRunner retrying(int attempts, dev.crucible.executor.sandbox.Sandbox sandbox, List<String> recoveries) throws Exception {
+        return new JobRunner(catalog(), sandbox, Clock.systemUTC(), "executor", "runsc", JobRunner.SUBMISSION_OUTPUT_BYTES,
+                new JobRunner.Retries(attempts, Duration.ofMinutes(1), Duration.ZERO, (failure, limit) -> recoveries.add(failure)));
+    }
+
+    @Test
+    void machineryFailureRunsTheJobAgainFromTheStart() throws Exception {
+        List<String> recoveries = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        JobRunner runner = retrying(3, (spec, cancellation) -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new SandboxException("Docker failed to start: 502", null);
+            }
+            return printed("ok\n", 0);
+        }, recoveries);
+        var outcome = runner.execute(job("python", "main.py", List.of()));
+        assertEquals(Verdict.ACCEPTED, outcome.verdict());
+        assertEquals("ok\n", new String(outcome.output().stdout()));
+        assertEquals(List.of("Docker failed to start: 502"), recoveries);
+    }
+
+    @Test
+    void machineryFailingOnEveryAttemptIsAnInternalErrorThatSaysSo() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        JobRunner runner = retrying(3, (spec, cancellation) -> {
+            runs.incrementAndGet();
+            throw new SandboxException("Docker failed to create: 503", null);
+        }, new java.util.ArrayList<>());
+        var outcome = runner.execute(job("python", "main.py", List.of()));
+        assertEquals(3, runs.get());
+        assertEquals(Verdict.INTERNAL_ERROR, outcome.verdict());
+        assertTrue(outcome.message().contains("infrastructure failed on each of 3 attempts")
+                && outcome.message().endsWith("Docker failed to create: 503"), outcome.message());
+    }
+
+    @Test
+    void noAttemptIsMadeWhileTheSandboxHostHasNotRecovered() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            runs.incrementAndGet();
+            throw new SandboxException("proxy unreachable", null);
+        }, Clock.systemUTC(), "executor", "runsc", JobRunner.SUBMISSION_OUTPUT_BYTES,
+                new JobRunner.Retries(5, Duration.ofMinutes(1), Duration.ZERO, (failure, limit) -> false));
+        assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("python", "main.py", List.of())).verdict());
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void aProgramsOwnFailureIsNotRunAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        JobRunner runner = retrying(3, (spec, cancellation) -> {
+            runs.incrementAndGet();
+            return SandboxRuns.exited(1).build();
+        }, new java.util.ArrayList<>());
+        assertEquals(Verdict.RUNTIME_ERROR, runner.execute(job("python", "main.py", List.of())).verdict());
+        assertEquals(1, runs.get());
     }
 
     @Test

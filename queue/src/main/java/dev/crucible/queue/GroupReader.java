@@ -13,7 +13,9 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.PendingMessage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One consumer of one stream in one consumer group, on its own connection (blocking reads stall
@@ -33,6 +35,8 @@ final class GroupReader {
     private final Duration reclaimAfter;
     /** Where the read of this consumer's own pending entries stands; null once they are all handed out. */
     private String pendingCursor = "0";
+    /** Entries handed out in this life before the pending ones were read: pending too, but not from before a restart. */
+    private final Set<String> handedOutEarly = new HashSet<>();
 
     /** @param kind the stream's name for {@code observer}: {@code jobs} or {@code events} */
     GroupReader(RedisCommands<String, String> redis, String stream, String kind, String group, String consumerName,
@@ -56,6 +60,12 @@ final class GroupReader {
     }
 
     List<StreamMessage<String, String>> take(int max, Duration block) {
+        List<StreamMessage<String, String>> owned = takeOwnedOrReclaimed(max);
+        return owned.isEmpty() ? readNew(max, block) : owned;
+    }
+
+    /** Entries this consumer was given before a restart, else entries idle too long at another consumer. */
+    List<StreamMessage<String, String>> takeOwnedOrReclaimed(int max) {
         if (pendingCursor != null) {
             List<StreamMessage<String, String>> pending = redis.xreadgroup(consumer, XReadArgs.Builder.count(max),
                     XReadArgs.StreamOffset.from(stream, pendingCursor));
@@ -63,9 +73,10 @@ final class GroupReader {
                 pendingCursor = pending.getLast().getId();
                 // Entries deleted while pending come back with no body; there is nothing left to run.
                 acknowledgeEmpty(pending);
-                return withBody(pending);
+                return withBody(pending).stream().filter(m -> !handedOutEarly.contains(m.getId())).toList();
             }
             pendingCursor = null;
+            handedOutEarly.clear();
         }
         if (reclaimAfter != null) {
             var claimed = redis.xautoclaim(stream,
@@ -76,10 +87,37 @@ final class GroupReader {
                 return live;
             }
         }
-        Duration wait = block.compareTo(maxBlock) > 0 ? maxBlock : block;
-        List<StreamMessage<String, String>> fresh = redis.xreadgroup(consumer,
-                XReadArgs.Builder.block(wait).count(max), XReadArgs.StreamOffset.lastConsumed(stream));
+        return List.of();
+    }
+
+    /** Entries no consumer of the group was given yet, waiting up to {@code block} for one ({@code ZERO}: not at all). */
+    List<StreamMessage<String, String>> readNew(int max, Duration block) {
+        XReadArgs args = XReadArgs.Builder.count(max);
+        if (!block.isZero()) {
+            args.block(block.compareTo(maxBlock) > 0 ? maxBlock : block);
+        }
+        List<StreamMessage<String, String>> fresh = redis.xreadgroup(consumer, args, XReadArgs.StreamOffset.lastConsumed(stream));
         return fresh == null ? List.of() : fresh;
+    }
+
+    /** Notes an entry this consumer was given by other means than {@link #take}, so that it is not given again as pending. */
+    void handedOut(String entryId) {
+        if (pendingCursor != null) {
+            handedOutEarly.add(entryId);
+        }
+    }
+
+    String group() {
+        return consumer.getGroup();
+    }
+
+    String consumerName() {
+        return consumer.getName();
+    }
+
+    /** The longest a blocking read may wait: less than the command timeout. */
+    Duration maxBlock() {
+        return maxBlock;
     }
 
     /** How often the entry was handed out: first delivery, restarts, reclaims. */

@@ -2,15 +2,22 @@ package dev.crucible.queue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
-/** An executor's side of the job stream: a consumer in the executors' group. */
+/** An executor's side of the job queue: a consumer in the executors' group. */
 public interface JobSource {
     /**
      * Jobs for this consumer: first any it was given before and never completed (it restarted
-     * mid-run), then jobs idle longer than the reclaim threshold at a dead consumer, then new ones,
-     * waiting up to {@code block} for one.
+     * mid-run), then jobs idle longer than the reclaim threshold at a dead consumer, then waiting
+     * ones, one from each lane in turn, waiting up to {@code block} for one.
      */
     List<JobDelivery> take(int max, Duration block);
+
+    /**
+     * The next waiting job of any lane but {@code lane}, without waiting: what a long job of
+     * {@code lane} runs in between its parts, so that it delays others by one part, not by all.
+     */
+    Optional<JobDelivery> takeFromOtherLane(String lane);
 
     /** Acknowledges and deletes the job. Call only after its final event was published. */
     void complete(JobDelivery delivery);
@@ -21,6 +28,10 @@ public interface JobSource {
      */
     void renew(JobDelivery delivery);
 
-    /** A job handed to this consumer, with the stream entry id it must be completed by. */
-    record JobDelivery(String entryId, Job job) {}
+    /**
+     * A job handed to this consumer, with the stream entry id it must be completed by.
+     *
+     * @param lane the lane it waited in; empty for a job put on the stream by an api from before lanes
+     */
+    record JobDelivery(String entryId, String lane, Job job) {}
 }

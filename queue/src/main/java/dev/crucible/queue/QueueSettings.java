@@ -35,6 +35,24 @@ public record QueueSettings(String redisUri, String keyPrefix, Duration commandT
         return keyPrefix + ":events";
     }
 
+    /** The lanes that hold waiting jobs, in round-robin order. */
+    String ringKey() {
+        return keyPrefix + ":lanes";
+    }
+
+    String laneKey(String lane) {
+        return keyPrefix + ":lane:" + lane;
+    }
+
+    /** The waiting jobs' texts by submission id. */
+    String waitingJobsKey() {
+        return keyPrefix + ":waiting";
+    }
+
+    String doorbellKey() {
+        return keyPrefix + ":doorbell";
+    }
+
     String deadLetterKey() {
         return keyPrefix + ":dead";
     }
@@ -45,6 +63,10 @@ public record QueueSettings(String redisUri, String keyPrefix, Duration commandT
 
     String executorsKey() {
         return keyPrefix + ":executors";
+    }
+
+    String healthyExecutorsKey() {
+        return keyPrefix + ":executors:healthy";
     }
 
     /** Blocking reads must return before the command timeout fires. */

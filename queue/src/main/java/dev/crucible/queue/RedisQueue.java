@@ -25,8 +25,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The Redis behind Crucible's queue: a job stream read by the executors' consumer group, an event
- * stream read by the api's group, and a sorted set of executor heartbeats.
+ * The Redis behind Crucible's queue: lanes where jobs wait, one per submitter ({@link FairLanes}), a
+ * job stream of the jobs taken from them, read by the executors' consumer group, an event stream read
+ * by the api's group, and a sorted set of executor heartbeats.
  *
  * <p>Entries are deleted once acknowledged, so the streams hold only unfinished work; PostgreSQL, not
  * Redis, is the record of what was accepted.
@@ -89,15 +90,18 @@ public final class RedisQueue implements AutoCloseable {
     }
 
     public JobQueue jobQueue() {
-        RedisCommands<String, String> redis = shared.sync();
-        return (submissionId, encodedJob) -> call("enqueue " + submissionId, () ->
-                redis.xadd(settings.jobsKey(), Map.of("submission_id", submissionId.toString(), "job", encodedJob)));
+        FairLanes lanes = new FairLanes(shared.sync(), settings);
+        return (submissionId, lane, encodedJob) -> run("enqueue " + submissionId,
+                () -> lanes.enqueue(submissionId.toString(), lane, encodedJob));
     }
 
     public LiveJobs liveJobs() {
         RedisCommands<String, String> redis = shared.sync();
-        return () -> call("list the jobs in the stream", () -> {
+        FairLanes lanes = new FairLanes(redis, settings);
+        return () -> call("list the waiting and running jobs", () -> {
             Set<UUID> live = new HashSet<>();
+            // Waiting ones first: a job moved to the stream in between is then found in the stream.
+            lanes.waitingSubmissionIds().forEach(id -> submissionId(id).ifPresent(live::add));
             String from = "-";
             List<Object> page;
             do {
@@ -118,13 +122,44 @@ public final class RedisQueue implements AutoCloseable {
      * @param givenUp told of each job this consumer's takes give up on, so that its submission can be ended
      */
     public JobSource jobSource(String consumer, GivenUpJobs givenUp) {
-        GroupReader reader = reader(settings.jobsKey(), "jobs", EXECUTORS_GROUP, consumer);
+        StatefulRedisConnection<String, String> connection = connect(consumer);
+        GroupReader reader = reader(connection, settings.jobsKey(), "jobs", EXECUTORS_GROUP, consumer);
+        FairLanes lanes = new FairLanes(connection.sync(), settings);
         return new JobSource() {
             @Override
             public List<JobDelivery> take(int max, Duration block) {
-                return call("take jobs", () -> decode(reader, reader.take(max, block), "job", Job.class, givenUp).stream()
-                        .filter(d -> withinDeliveries(reader, d, givenUp))
-                        .map(d -> new JobDelivery(d.entryId(), d.value())).toList());
+                return call("take jobs", () -> {
+                    List<JobDelivery> owned = deliveries(reader, reader.takeOwnedOrReclaimed(max), givenUp);
+                    if (!owned.isEmpty()) {
+                        return owned;
+                    }
+                    // Jobs put on the stream itself, by an api from before lanes.
+                    List<JobDelivery> direct = deliveries(reader, reader.readNew(max, Duration.ZERO), givenUp);
+                    if (!direct.isEmpty()) {
+                        return direct;
+                    }
+                    String bell = lanes.latestBell();
+                    List<JobDelivery> waiting = fromLanes(max, null);
+                    if (!waiting.isEmpty() || block.isZero()) {
+                        return waiting;
+                    }
+                    lanes.awaitBell(bell, block.compareTo(reader.maxBlock()) > 0 ? reader.maxBlock() : block);
+                    return fromLanes(max, null);
+                });
+            }
+
+            @Override
+            public Optional<JobDelivery> takeFromOtherLane(String lane) {
+                return call("take a job of another lane than " + lane, () -> fromLanes(1, lane).stream().findFirst());
+            }
+
+            private List<JobDelivery> fromLanes(int max, String passOver) {
+                List<StreamMessage<String, String>> taken = lanes.take(reader.group(), reader.consumerName(), max, passOver).stream()
+                        .peek(t -> reader.handedOut(t.entryId()))
+                        .map(t -> new StreamMessage<>(settings.jobsKey(), t.entryId(),
+                                Map.of("submission_id", t.submissionId(), "lane", t.lane(), "job", t.job())))
+                        .toList();
+                return deliveries(reader, taken, givenUp);
             }
 
             @Override
@@ -139,6 +174,15 @@ public final class RedisQueue implements AutoCloseable {
         };
     }
 
+    /** Decoded jobs within their bound of deliveries, each with the lane it waited in. */
+    private List<JobSource.JobDelivery> deliveries(GroupReader reader, List<StreamMessage<String, String>> messages, GivenUpJobs givenUp) {
+        Map<String, String> lanes = new HashMap<>();
+        messages.forEach(m -> lanes.put(m.getId(), m.getBody().getOrDefault("lane", "")));
+        return decode(reader, messages, "job", Job.class, givenUp).stream()
+                .filter(d -> withinDeliveries(reader, d, givenUp))
+                .map(d -> new JobSource.JobDelivery(d.entryId(), lanes.get(d.entryId()), d.value())).toList();
+    }
+
     public EventSink eventSink() {
         RedisCommands<String, String> redis = shared.sync();
         return event -> call("publish event for " + event.submissionId(), () ->
@@ -147,7 +191,7 @@ public final class RedisQueue implements AutoCloseable {
 
     /** A consumer in the api's group; {@code consumer} must be stable across restarts of the same api instance. */
     public EventSource eventSource(String consumer) {
-        GroupReader reader = reader(settings.eventsKey(), "events", API_GROUP, consumer);
+        GroupReader reader = reader(connect(consumer), settings.eventsKey(), "events", API_GROUP, consumer);
         return new EventSource() {
             @Override
             public List<EventDelivery> take(int max, Duration block) {
@@ -166,16 +210,32 @@ public final class RedisQueue implements AutoCloseable {
         RedisCommands<String, String> redis = shared.sync();
         return new ExecutorRegistry() {
             @Override
-            public void heartbeat(String executor) {
-                run("heartbeat", () -> redis.zadd(settings.executorsKey(), clock.millis(), executor));
+            public void heartbeat(String executor, boolean healthy) {
+                run("heartbeat", () -> {
+                    redis.zadd(settings.executorsKey(), clock.millis(), executor);
+                    if (healthy) {
+                        redis.zadd(settings.healthyExecutorsKey(), clock.millis(), executor);
+                    } else {
+                        redis.zrem(settings.healthyExecutorsKey(), executor);
+                    }
+                });
             }
 
             @Override
             public long liveCount(Duration window) {
+                return count(settings.executorsKey(), window);
+            }
+
+            @Override
+            public long healthyCount(Duration window) {
+                return count(settings.healthyExecutorsKey(), window);
+            }
+
+            private long count(String key, Duration window) {
                 long since = clock.millis() - window.toMillis();
                 return call("count executors", () -> {
-                    redis.zremrangebyscore(settings.executorsKey(), Range.create(0, since - window.toMillis()));
-                    return redis.zcount(settings.executorsKey(), Range.create(since, Long.MAX_VALUE));
+                    redis.zremrangebyscore(key, Range.create(0, since - window.toMillis()));
+                    return redis.zcount(key, Range.create(since, Long.MAX_VALUE));
                 });
             }
         };
@@ -184,10 +244,15 @@ public final class RedisQueue implements AutoCloseable {
     /** Cancellation marks expire after a day: no job waits in the queue that long. */
     public Cancellations cancellations() {
         RedisCommands<String, String> redis = shared.sync();
+        FairLanes lanes = new FairLanes(redis, settings);
         return new Cancellations() {
             @Override
             public void cancel(UUID submissionId) {
-                run("cancel " + submissionId, () -> redis.setex(settings.cancelledKey(submissionId), 86_400, "1"));
+                run("cancel " + submissionId, () -> {
+                    redis.setex(settings.cancelledKey(submissionId), 86_400, "1");
+                    // A job still waiting never runs, and its code leaves Redis now.
+                    lanes.withdraw(submissionId.toString());
+                });
             }
 
             @Override
@@ -202,20 +267,28 @@ public final class RedisQueue implements AutoCloseable {
         run("ping", () -> shared.sync().ping());
     }
 
-    /** Entries in the job stream: queued jobs plus those being run. */
+    /** Jobs waiting in lanes plus those in the job stream, being run. */
     public long jobBacklog() {
-        return call("measure backlog", () -> shared.sync().xlen(settings.jobsKey()));
+        return call("measure backlog", () -> new FairLanes(shared.sync(), settings).waitingJobs() + shared.sync().xlen(settings.jobsKey()));
+    }
+
+    /** How many lanes (submitters) have jobs waiting. */
+    public long waitingLanes() {
+        return call("count waiting lanes", () -> new FairLanes(shared.sync(), settings).waitingLanes());
     }
 
     /**
-     * When the oldest entry of the job stream, queued or being run, was enqueued: Redis's clock, read
-     * from its entry id ({@code <ms>-<seq>}). Empty when the stream is empty.
+     * When the oldest job, waiting or being run, was enqueued: Redis's clock, read from the lanes'
+     * oldest entries and the job stream's first entry id ({@code <ms>-<seq>}). Empty when there is none.
      */
     public Optional<Instant> oldestJobEnqueuedAt() {
+        Optional<Instant> waiting = call("find the oldest waiting job", () -> new FairLanes(shared.sync(), settings).oldestWaitingSince());
         List<StreamMessage<String, String>> oldest = call("find the oldest job",
                 () -> shared.sync().xrange(settings.jobsKey(), Range.unbounded(), Limit.create(0, 1)));
-        return oldest.stream().findFirst()
+        Optional<Instant> running = oldest.stream().findFirst()
                 .map(entry -> Instant.ofEpochMilli(Long.parseLong(entry.getId().substring(0, entry.getId().indexOf('-')))));
+        return running.isEmpty() ? waiting
+                : waiting.isEmpty() ? running : Optional.of(running.get().isBefore(waiting.get()) ? running.get() : waiting.get());
     }
 
     @Override
@@ -227,9 +300,14 @@ public final class RedisQueue implements AutoCloseable {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
-    private synchronized GroupReader reader(String stream, String kind, String group, String consumer) {
+    private synchronized StatefulRedisConnection<String, String> connect(String consumer) {
         StatefulRedisConnection<String, String> connection = call("connect " + consumer, client::connect);
         dedicated.add(connection);
+        return connection;
+    }
+
+    private GroupReader reader(StatefulRedisConnection<String, String> connection, String stream, String kind, String group,
+                               String consumer) {
         return call("create group " + group, () -> new GroupReader(connection.sync(), stream, kind, group, consumer,
                 settings.maxBlock(), settings.reclaimAfter(), observer));
     }

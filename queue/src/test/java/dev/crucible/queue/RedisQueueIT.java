@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +54,15 @@ class RedisQueueIT {
     }
 
     private RedisQueue connect(Duration reclaimAfter) {
-        return RedisQueue.connect(new QueueSettings(uri, prefix, Duration.ofSeconds(5), reclaimAfter, 3), observed);
+        return connect(reclaimAfter, Duration.ofSeconds(5));
+    }
+
+    private RedisQueue connect(Duration reclaimAfter, Duration commandTimeout) {
+        return RedisQueue.connect(new QueueSettings(uri, prefix, commandTimeout, reclaimAfter, 3), observed);
+    }
+
+    private void enqueue(RedisQueue queue, String lane, Job job) {
+        queue.jobQueue().enqueue(job.submissionId(), lane, codec.encode(job));
     }
 
     @AfterEach
@@ -86,7 +96,7 @@ class RedisQueueIT {
     void jobTravelsIntactToAnExecutor() {
         try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
             Job sent = job();
-            queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
+            queue.jobQueue().enqueue(sent.submissionId(), "lane-a", codec.encode(sent));
             List<JobSource.JobDelivery> taken = jobSource(queue, "executor-a").take(10, Duration.ofSeconds(2));
             assertEquals(1, taken.size());
             Job received = taken.getFirst().job();
@@ -100,7 +110,7 @@ class RedisQueueIT {
     void unacknowledgedJobIsRedeliveredAfterTheExecutorRestarts() {
         Job sent = job();
         try (RedisQueue first = connect(Duration.ofMinutes(2))) {
-            first.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
+            first.jobQueue().enqueue(sent.submissionId(), "lane-a", codec.encode(sent));
             assertEquals(1, jobSource(first, "executor-a").take(1, Duration.ofSeconds(2)).size());
             // the executor dies here, before it completes the job
         }
@@ -114,7 +124,7 @@ class RedisQueueIT {
     void completedJobIsNotDeliveredAgain() {
         try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
             Job sent = job();
-            queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
+            queue.jobQueue().enqueue(sent.submissionId(), "lane-a", codec.encode(sent));
             JobSource source = jobSource(queue, "executor-a");
             source.complete(source.take(1, Duration.ofSeconds(2)).getFirst());
             assertTrue(jobSource(queue, "executor-a").take(1, Duration.ofMillis(200)).isEmpty());
@@ -126,7 +136,7 @@ class RedisQueueIT {
     void liveJobsAreTheQueuedAndTheTakenButNotTheCompleted() {
         try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
             List<Job> sent = Stream.generate(RedisQueueIT::job).limit(250).toList();
-            sent.forEach(job -> queue.jobQueue().enqueue(job.submissionId(), codec.encode(job)));
+            sent.forEach(job -> queue.jobQueue().enqueue(job.submissionId(), "lane-a", codec.encode(job)));
             JobSource source = jobSource(queue, "executor-a");
             List<JobSource.JobDelivery> taken = source.take(2, Duration.ofSeconds(2));
             source.complete(taken.getFirst());
@@ -141,7 +151,7 @@ class RedisQueueIT {
     void jobOfADeadExecutorIsReclaimedByAnother() throws Exception {
         try (RedisQueue queue = connect(Duration.ofMillis(300))) {
             Job sent = job();
-            queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
+            queue.jobQueue().enqueue(sent.submissionId(), "lane-a", codec.encode(sent));
             assertEquals(1, jobSource(queue, "executor-dead").take(1, Duration.ofSeconds(2)).size());
             JobSource other = jobSource(queue, "executor-b");
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -158,7 +168,7 @@ class RedisQueueIT {
     void jobThatKeepsKillingItsExecutorsIsGivenUp() throws Exception {
         try (RedisQueue queue = connect(Duration.ofMillis(100))) {
             Job sent = job();
-            queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
+            queue.jobQueue().enqueue(sent.submissionId(), "lane-a", codec.encode(sent));
             int handedOut = 0;
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             // Each consumer takes the job and "dies" (never completes it); the next reclaims it.
@@ -184,7 +194,7 @@ class RedisQueueIT {
     void renewedJobIsNotReclaimedWhileItRuns() throws Exception {
         try (RedisQueue queue = connect(Duration.ofMillis(500))) {
             Job sent = job();
-            queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
+            queue.jobQueue().enqueue(sent.submissionId(), "lane-a", codec.encode(sent));
             JobSource running = jobSource(queue, "executor-busy");
             JobSource.JobDelivery delivery = running.take(1, Duration.ofSeconds(2)).getFirst();
             JobSource other = jobSource(queue, "executor-b");
@@ -240,7 +250,7 @@ class RedisQueueIT {
                 client.shutdown();
             }
             Job sent = job();
-            queue.jobQueue().enqueue(sent.submissionId(), codec.encode(sent));
+            queue.jobQueue().enqueue(sent.submissionId(), "lane-a", codec.encode(sent));
             JobSource source = jobSource(queue, "executor-a");
             List<JobSource.JobDelivery> taken = source.take(10, Duration.ofSeconds(2));
             assertEquals(1, taken.size());
@@ -250,14 +260,14 @@ class RedisQueueIT {
     }
 
     @Test
-    void oldestJobIsDatedByItsEntryId() {
+    void oldestJobIsDatedByWhenItWasEnqueued() {
         try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
             assertTrue(queue.oldestJobEnqueuedAt().isEmpty());
             Instant before = Instant.now().minusSeconds(1);
             Job first = job();
-            queue.jobQueue().enqueue(first.submissionId(), codec.encode(first));
+            queue.jobQueue().enqueue(first.submissionId(), "lane-a", codec.encode(first));
             Job second = job();
-            queue.jobQueue().enqueue(second.submissionId(), codec.encode(second));
+            queue.jobQueue().enqueue(second.submissionId(), "lane-a", codec.encode(second));
             Instant oldest = queue.oldestJobEnqueuedAt().orElseThrow();
             assertTrue(!oldest.isBefore(before) && !oldest.isAfter(Instant.now().plusSeconds(1)), oldest.toString());
             JobSource source = jobSource(queue, "executor-a");
@@ -269,9 +279,116 @@ class RedisQueueIT {
     @Test
     void heartbeatsCountAsLiveExecutors() {
         try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
-            queue.executorRegistry().heartbeat("executor-a");
-            queue.executorRegistry().heartbeat("executor-b");
+            queue.executorRegistry().heartbeat("executor-a", true);
+            queue.executorRegistry().heartbeat("executor-b", true);
             assertEquals(2, queue.executorRegistry().liveCount(Duration.ofSeconds(15)));
+        }
+    }
+
+    @Test
+    void anExecutorWhoseSandboxHostFailedIsLiveButNotHealthy() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            queue.executorRegistry().heartbeat("executor-a", true);
+            queue.executorRegistry().heartbeat("executor-b", true);
+            queue.executorRegistry().heartbeat("executor-b", false);
+            assertEquals(2, queue.executorRegistry().liveCount(Duration.ofSeconds(15)));
+            assertEquals(1, queue.executorRegistry().healthyCount(Duration.ofSeconds(15)));
+        }
+    }
+
+    @Test
+    void laneWithABacklogDelaysAnotherLanesJobByOneJobAtMost() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            Stream.generate(RedisQueueIT::job).limit(200).forEach(job -> enqueue(queue, "flooder", job));
+            Job victim = job();
+            enqueue(queue, "victim", victim);
+            JobSource source = jobSource(queue, "executor-a");
+            JobSource.JobDelivery first = source.take(1, Duration.ofSeconds(2)).getFirst();
+            JobSource.JobDelivery second = source.take(1, Duration.ofSeconds(2)).getFirst();
+            assertEquals("flooder", first.lane());
+            assertEquals(victim.submissionId(), second.job().submissionId());
+            assertEquals("victim", second.lane());
+        }
+    }
+
+    @Test
+    void lanesTakeTurns() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            for (int i = 0; i < 3; i++) {
+                enqueue(queue, "a", job());
+                enqueue(queue, "b", job());
+                enqueue(queue, "c", job());
+            }
+            List<String> lanes = jobSource(queue, "executor-a").take(9, Duration.ofSeconds(2)).stream()
+                    .map(JobSource.JobDelivery::lane).toList();
+            assertEquals(List.of("a", "b", "c", "a", "b", "c", "a", "b", "c"), lanes);
+        }
+    }
+
+    @Test
+    void takeFromOtherLanePassesOverTheLaneInHand() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            Stream.generate(RedisQueueIT::job).limit(3).forEach(job -> enqueue(queue, "long", job));
+            Job other = job();
+            enqueue(queue, "short", other);
+            JobSource source = jobSource(queue, "executor-a");
+            assertEquals(other.submissionId(), source.takeFromOtherLane("long").orElseThrow().job().submissionId());
+            assertTrue(source.takeFromOtherLane("long").isEmpty(), "only the lane in hand has jobs left");
+            assertEquals(3, source.take(10, Duration.ofSeconds(2)).size(), "its jobs still wait for their turn");
+        }
+    }
+
+    @Test
+    void cancelledWaitingJobIsNeverHandedOutAndLeavesRedis() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            Job cancelled = job();
+            Job next = job();
+            enqueue(queue, "a", cancelled);
+            enqueue(queue, "a", next);
+            queue.cancellations().cancel(cancelled.submissionId());
+            assertEquals(Set.of(next.submissionId()), queue.liveJobs().submissionIds());
+            List<JobSource.JobDelivery> taken = jobSource(queue, "executor-a").take(10, Duration.ofSeconds(2));
+            assertEquals(List.of(next.submissionId()), taken.stream().map(d -> d.job().submissionId()).toList());
+        }
+    }
+
+    @Test
+    void jobEnqueuedTwiceWhileWaitingRunsOnce() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            Job sent = job();
+            enqueue(queue, "a", sent);
+            enqueue(queue, "a", sent);
+            assertEquals(1, queue.jobBacklog());
+            assertEquals(1, jobSource(queue, "executor-a").take(10, Duration.ofSeconds(2)).size());
+        }
+    }
+
+    @Test
+    void idleExecutorWakesWhenAJobArrives() throws Exception {
+        // A wait far longer than the test's deadline: only the doorbell can end it in time.
+        try (RedisQueue queue = connect(Duration.ofMinutes(2), Duration.ofSeconds(121))) {
+            JobSource source = jobSource(queue, "executor-a");
+            var taken = CompletableFuture.supplyAsync(() -> source.take(1, Duration.ofMinutes(2)));
+            Job sent = job();
+            enqueue(queue, "a", sent);
+            List<JobSource.JobDelivery> delivered = taken.get(60, TimeUnit.SECONDS);
+            assertEquals(sent.submissionId(), delivered.getFirst().job().submissionId());
+        }
+    }
+
+    @Test
+    void jobPutOnTheStreamByAnOlderApiStillRuns() {
+        try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
+            Job sent = job();
+            RedisClient client = RedisClient.create(uri);
+            try (var raw = client.connect()) {
+                raw.sync().xadd(prefix + ":jobs", Map.of("submission_id", sent.submissionId().toString(), "job", codec.encode(sent)));
+            } finally {
+                client.shutdown();
+            }
+            JobSource.JobDelivery delivery = jobSource(queue, "executor-a").take(1, Duration.ofSeconds(2)).getFirst();
+            assertEquals(sent.submissionId(), delivery.job().submissionId());
+            assertEquals("", delivery.lane());
         }
     }
 }

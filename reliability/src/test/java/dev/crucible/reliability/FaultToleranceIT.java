@@ -2,7 +2,6 @@ package dev.crucible.reliability;
 
 import static dev.crucible.reliability.RunningStack.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -108,15 +107,34 @@ class FaultToleranceIT {
         assertEquals(202, retried.status(), () -> String.valueOf(retried.body()));
     }
 
+    private String executorsCheck() {
+        return stack.send("GET", "/v1/ready", null, stack.adminKey(), Map.of()).body().path("checks").path("executors").asText();
+    }
+
     @Test
-    void withTheDockerProxyDownAJobEndsAsInternalErrorWithAMessage() {
+    void withTheDockerProxyDownAJobWaitsForItWhileReadinessSaysNoExecutorIsHealthy() {
         stack.kill("docker-proxy");
+        String id = stack.submit("python", "print('waited for docker')");
 
-        JsonNode done = stack.awaitFinal(List.of(stack.submit("python", "print('unreachable')")), FINAL_WITHIN).getFirst();
+        // Its first attempt fails on the missing proxy; the executor then takes no jobs and says so in its heartbeat.
+        awaitTrue("readiness to count no healthy executor", Duration.ofSeconds(60), () -> executorsCheck().endsWith(", 0 healthy"));
+        stack.up();
 
-        assertEquals("completed", done.get("status").asText(), done.toString());
-        assertEquals("internal_error", done.get("verdict").asText(), done.toString());
-        assertFalse(done.path("message").asText().isBlank(), done.toString());
-        assertTrue(done.path("stdout").asText().isEmpty(), "it never ran: " + done);
+        JsonNode done = stack.awaitFinal(List.of(id), FINAL_WITHIN).getFirst();
+        assertEquals("accepted", done.get("verdict").asText(), done.toString());
+        assertEquals("waited for docker\n", done.get("stdout").asText(), done.toString());
+        awaitTrue("the executor to be healthy again", Duration.ofSeconds(30), () -> !executorsCheck().endsWith(", 0 healthy"));
+    }
+
+    @Test
+    void dockerdKilledUnderRunningProgramsRunsThemAgainAndNoneEndsAsInternalError() {
+        List<String> ids = submitSleepers(6, "dockerd");
+        awaitTrue("a run to start", Duration.ofSeconds(30),
+                () -> ids.stream().anyMatch(id -> stack.submission(id).get("status").asText().equals("running")));
+
+        stack.kill("dockerd");
+        stack.up();
+
+        assertAllAccepted(stack.awaitFinal(ids, FINAL_WITHIN), "dockerd");
     }
 }

@@ -6,8 +6,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Reads {@code Authorization: Bearer <key>} and finds the key; anything else is a 401, unless the route
- * names an anonymous key for requests that send no {@code Authorization} at all.
+ * Reads {@code Authorization: Bearer <key>} (or the bare key from a header the route names) and finds
+ * the key; anything else is a 401, unless the route names an anonymous key for requests that send no
+ * {@code Authorization} at all.
  */
 public final class Authenticator {
     private static final int MAX_KEY_CHARS = 256;
@@ -17,7 +18,19 @@ public final class Authenticator {
         this.keys = keys;
     }
 
-    public Caller authenticate(HttpExchange exchange, String clientAddress, Optional<UUID> anonymousKeyId) {
+    /**
+     * @param keyHeader a header that may carry the bare key; when it is sent, it is the credential, whatever
+     *                  {@code Authorization} says
+     */
+    public Caller authenticate(HttpExchange exchange, String clientAddress, Optional<UUID> anonymousKeyId,
+                               Optional<String> keyHeader) {
+        String bare = keyHeader.map(name -> exchange.getRequestHeaders().getFirst(name)).orElse(null);
+        if (bare != null) {
+            if (bare.length() > MAX_KEY_CHARS) {
+                throw new ApiException.Unauthorized("the " + keyHeader.get() + " header is longer than any API key");
+            }
+            return keys.find(bare.trim(), clientAddress).orElseThrow(() -> new ApiException.Unauthorized("this API key is not valid"));
+        }
         String header = exchange.getRequestHeaders().getFirst("Authorization");
         if (header == null && anonymousKeyId.isPresent()) {
             return keys.findById(anonymousKeyId.get(), clientAddress).orElseThrow(() -> new ApiException.Unauthorized(

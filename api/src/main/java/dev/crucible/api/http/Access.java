@@ -14,12 +14,12 @@ public sealed interface Access {
 
     /** Any valid key, whatever its role. */
     static Key anyKey() {
-        return new Key(List.of(Caller.Role.values()), Optional.empty());
+        return new Key(List.of(Caller.Role.values()), Optional.empty(), Optional.empty(), false);
     }
 
     /** A valid key of one of these roles; any other key is a 403. */
     static Key roles(Caller.Role first, Caller.Role... more) {
-        return new Key(Stream.concat(Stream.of(first), Arrays.stream(more)).toList(), Optional.empty());
+        return new Key(Stream.concat(Stream.of(first), Arrays.stream(more)).toList(), Optional.empty(), Optional.empty(), false);
     }
 
     record Public() implements Access {}
@@ -28,15 +28,30 @@ public sealed interface Access {
      * @param roles          in the order the 403 names them
      * @param anonymousKeyId the key a request without credentials is taken to be made with; empty:
      *                       such a request is a 401. Only for routes whose clients cannot send a key.
+     * @param keyHeader      a header that may carry the bare key instead of {@code Authorization: Bearer},
+     *                       for routes whose clients send it there (Judge0's {@code X-Auth-Token})
+     * @param bareRefusals   whether a 401 or 403 here has an empty body, as the servers these routes
+     *                       stand in for answer them, rather than a problem
      */
-    record Key(List<Caller.Role> roles, Optional<UUID> anonymousKeyId) implements Access {
+    record Key(List<Caller.Role> roles, Optional<UUID> anonymousKeyId, Optional<String> keyHeader, boolean bareRefusals)
+            implements Access {
         public Key {
             roles = List.copyOf(roles);
         }
 
         /** The same roles, with requests without credentials made as {@code keyId}, when one is given. */
         public Key orAnonymousAs(Optional<UUID> keyId) {
-            return new Key(roles, keyId);
+            return new Key(roles, keyId, keyHeader, bareRefusals);
+        }
+
+        /** The same, with the key also taken bare from {@code header}; it wins over {@code Authorization} when both are sent. */
+        public Key orKeyIn(String header) {
+            return new Key(roles, anonymousKeyId, Optional.of(header), bareRefusals);
+        }
+
+        /** The same, answering a 401 or 403 with an empty body. */
+        public Key refusedWithoutBody() {
+            return new Key(roles, anonymousKeyId, keyHeader, true);
         }
 
         /** {@code caller}, if its role is allowed here; otherwise a 403 naming what is needed. */

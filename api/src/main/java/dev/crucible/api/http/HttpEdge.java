@@ -48,14 +48,17 @@ public final class HttpEdge implements HttpHandler {
     public void handle(HttpExchange exchange) {
         long started = System.nanoTime();
         String route = "unmatched";
+        boolean bareRefusals = false;
         try {
             Router.Match match = router.match(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
             route = match.template();
+            bareRefusals = match.access() instanceof Access.Key key && key.bareRefusals();
             Request request = new Request(exchange, match.pathParameters());
             Response response = switch (match.access()) {
                 case Access.Public _ -> match.route().handle(request);
                 case Access.Key key -> {
-                    Caller caller = key.admit(authenticator.authenticate(exchange, clientAddress(exchange), key.anonymousKeyId()));
+                    Caller caller = key.admit(authenticator.authenticate(exchange, clientAddress(exchange), key.anonymousKeyId(),
+                            key.keyHeader()));
                     yield ScopedValue.where(Caller.CURRENT, caller).call(() -> match.route().handle(request));
                 }
             };
@@ -78,7 +81,11 @@ public final class HttpEdge implements HttpHandler {
             if (e instanceof ApiException.Unauthorized) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
             }
-            problem(exchange, e.status(), e.code(), e.getMessage(), e);
+            if (bareRefusals && (e instanceof ApiException.Unauthorized || e instanceof ApiException.Forbidden)) {
+                bare(exchange, e.status());
+            } else {
+                problem(exchange, e.status(), e.code(), e.getMessage(), e);
+            }
         } catch (ClientGone gone) {
             // A client that closes an event stream or stops waiting is not the server failing.
             log.info("{} {}: the client went away before the answer was whole: {}",
@@ -138,6 +145,20 @@ public final class HttpEdge implements HttpHandler {
             send(exchange, status, "application/problem+json", mapper.writeValueAsBytes(problem));
         } catch (IOException | RuntimeException e) {
             log.warn("cannot send a {} problem to {}: {}", status, exchange.getRemoteAddress(), e.toString());
+        }
+    }
+
+    /** A status without a body, for a route whose clients' servers answer refusals so ({@link Access.Key#bareRefusals()}). */
+    private static void bare(HttpExchange exchange, int status) {
+        if (exchange.getResponseCode() != -1) {
+            return;
+        }
+        try {
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            sendHeaders(exchange, status, -1);
+        } catch (IOException e) {
+            log.warn("cannot send a bare {} to {}: {}", status, exchange.getRemoteAddress(), e.toString());
         }
     }
 

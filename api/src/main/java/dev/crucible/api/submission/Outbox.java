@@ -16,17 +16,17 @@ public final class Outbox {
         this.jdbi = jdbi;
     }
 
-    /** A job still to be handed to the queue. */
-    record PendingJob(UUID submissionId, String job) {}
+    /** A job still to be handed to the queue, and the key whose lane it waits in. */
+    record PendingJob(UUID submissionId, UUID keyId, String job) {}
 
     /** Enqueue intents older than {@code age}: their request thread failed to hand them over, or died. */
     List<PendingJob> olderThan(Duration age, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
-                select o.submission_id, s.job from outbox o join submissions s on s.id = o.submission_id
+                select o.submission_id, s.api_key_id, s.job from outbox o join submissions s on s.id = o.submission_id
                 where o.created_at < now() - make_interval(secs => :age)
                 order by o.created_at limit :limit""")
                 .bind("age", age.toMillis() / 1000.0).bind("limit", limit)
-                .map((rs, ctx) -> new PendingJob(rs.getObject(1, UUID.class), rs.getString(2)))
+                .map((rs, ctx) -> new PendingJob(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3)))
                 .list());
     }
 

@@ -35,7 +35,7 @@ public final class OutboxRelay {
         try {
             for (Outbox.PendingJob pending : outbox.olderThan(GRACE, 100)) {
                 try {
-                    queue.enqueue(pending.submissionId(), pending.job());
+                    queue.enqueue(pending.submissionId(), pending.keyId().toString(), pending.job());
                     outbox.done(pending.submissionId());
                     relayed++;
                 } catch (RuntimeException e) {

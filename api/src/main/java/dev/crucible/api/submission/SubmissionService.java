@@ -193,7 +193,7 @@ public final class SubmissionService {
         // Around the inner try: a try's resources are closed before its catch blocks log.
         try (var _ = MDC.putCloseable("submission", row.id().toString())) {
             try {
-                queue.enqueue(row.id(), row.job());
+                queue.enqueue(row.id(), row.caller().keyId().toString(), row.job());
                 outbox.done(row.id());
             } catch (RuntimeException e) {
                 log.warn("submission {} stored but not yet queued, the outbox relay will retry: {}", row.id(), e.getMessage());

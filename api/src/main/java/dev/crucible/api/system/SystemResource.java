@@ -37,13 +37,17 @@ public final class SystemResource implements SystemApi {
         String database = check(() -> jdbi.useHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one()));
         String redis = check(queue::ping);
         long live;
+        long healthy;
         try {
             live = queue.executorRegistry().liveCount(EXECUTOR_WINDOW);
+            healthy = queue.executorRegistry().healthyCount(EXECUTOR_WINDOW);
         } catch (RuntimeException e) {
             live = -1;
+            healthy = -1;
         }
+        // Ready is about the api: with executors live but unhealthy, submissions are accepted and wait.
         boolean ready = database.equals("ok") && redis.equals("ok") && live > 0;
-        String executorCheck = live < 0 ? "unknown" : live + " live";
+        String executorCheck = live < 0 ? "unknown" : live + " live, " + healthy + " healthy";
         return new Readiness(ready, new ReadinessChecks(database, redis, executorCheck));
     }
 

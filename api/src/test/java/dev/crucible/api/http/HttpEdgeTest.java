@@ -1,12 +1,17 @@
 package dev.crucible.api.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crucible.api.auth.Authenticator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.sql.SQLException;
+import java.util.List;
 import org.jdbi.v3.core.ConnectionException;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +63,49 @@ class HttpEdgeTest {
             }
         };
         assertThrows(HttpEdge.ClientGone.class, () -> new HttpEdge.ToClient(flushFails).flush());
+    }
+
+    /**
+     * The edge with one route of {@code access}. No key store: these requests are refused before any
+     * key is looked up (none is sent, or one no key can be).
+     */
+    private static FakeExchange called(Access access, String header, String value) {
+        Router router = new Router().add("GET", "/r", access, request -> Response.ok("ran"));
+        FakeExchange exchange = new FakeExchange("GET", "/r", "application/json", new ByteArrayInputStream(new byte[0]));
+        if (header != null) {
+            exchange.getRequestHeaders().set(header, value);
+        }
+        new HttpEdge(router, new Authenticator(null), Json.mapper(), new SimpleMeterRegistry(), new TrustedProxies(List.of()))
+                .handle(exchange);
+        return exchange;
+    }
+
+    @Test
+    void aRouteThatRefusesWithoutBodyAnswersA401WithNone() {
+        FakeExchange exchange = called(Access.anyKey().orKeyIn("X-Auth-Token").refusedWithoutBody(), null, null);
+        assertEquals(401, exchange.getResponseCode());
+        assertEquals("", exchange.responseText());
+    }
+
+    @Test
+    void otherRoutesAnswerA401WithTheProblem() {
+        FakeExchange exchange = called(Access.anyKey(), null, null);
+        assertEquals(401, exchange.getResponseCode());
+        assertTrue(exchange.responseText().contains("\"code\":\"unauthorized\""), exchange.responseText());
+    }
+
+    @Test
+    void aKeyHeaderLongerThanAnyKeyIsRefusedBeforeAnyLookUp() {
+        FakeExchange exchange = called(Access.anyKey().orKeyIn("X-Auth-Token").refusedWithoutBody(), "X-Auth-Token", "k".repeat(300));
+        assertEquals(401, exchange.getResponseCode());
+        assertEquals("", exchange.responseText());
+    }
+
+    @Test
+    void theKeyHeaderIsReadOnlyOnRoutesThatNameIt() {
+        // Without the route naming it, X-Auth-Token is no credential: the request has none.
+        FakeExchange exchange = called(Access.anyKey(), "X-Auth-Token", "k".repeat(300));
+        assertEquals(401, exchange.getResponseCode());
+        assertTrue(exchange.responseText().contains("Authorization: Bearer"), exchange.responseText());
     }
 }

@@ -88,8 +88,9 @@ class LostJobReaperIT {
     }
 
     /** The queue losing its data: every entry of the job stream deleted, the group and its claims left as they were. */
-    private void loseTheJobStream() {
+    private void loseTheQueuedJobs() {
         withRedis(redis -> {
+            redis.del(prefix + ":waiting");
             List<StreamMessage<String, String>> entries = redis.xrange(prefix + ":jobs", Range.create("-", "+"));
             if (!entries.isEmpty()) {
                 redis.xdel(prefix + ":jobs", entries.stream().map(StreamMessage::getId).toArray(String[]::new));
@@ -112,7 +113,7 @@ class LostJobReaperIT {
     private int relayIntents() {
         List<Outbox.PendingJob> pending = outbox.olderThan(Duration.ZERO, 100);
         for (Outbox.PendingJob job : pending) {
-            queue.jobQueue().enqueue(job.submissionId(), job.job());
+            queue.jobQueue().enqueue(job.submissionId(), job.keyId().toString(), job.job());
             outbox.done(job.submissionId());
         }
         return pending.size();
@@ -132,7 +133,7 @@ class LostJobReaperIT {
     @Test
     void queuedSubmissionWhoseJobWasLostIsQueuedAgainAndCompletes() throws InterruptedException {
         UUID id = submittedAndQueued();
-        loseTheJobStream();
+        loseTheQueuedJobs();
         assertEquals(1, reapedAfter(BOUND.plusMillis(200)));
         assertEquals(1, relayIntents());
         JobSource executor = queue.jobSource("executor-it", (lost, reason) -> {});
@@ -148,7 +149,7 @@ class LostJobReaperIT {
         queue.jobSource("executor-it", (lost, reason) -> {}).take(1, Duration.ofSeconds(2));
         store.markStarted(new ExecutionEvent.Started(id, "executor-it", Instant.now()));
         assertEquals(Status.RUNNING, stored(id).status());
-        loseTheJobStream();
+        loseTheQueuedJobs();
         assertEquals(1, reapedAfter(BOUND.plusMillis(200)));
         assertEquals(Status.QUEUED, stored(id).status());
         assertEquals(1, relayIntents());
@@ -158,7 +159,7 @@ class LostJobReaperIT {
     @Test
     void aJobMissingOnOneLookOnlyIsNotQueuedAgain() throws InterruptedException {
         UUID id = submittedAndQueued();
-        loseTheJobStream();
+        loseTheQueuedJobs();
         Thread.sleep(BOUND.plusMillis(200).toMillis());
         assertEquals(0, reaper.reapOnce());
         assertEquals(0, relayIntents());
@@ -176,7 +177,7 @@ class LostJobReaperIT {
     @Test
     void lostSubmissionPastItsDeadlineEndsAsInternalErrorSayingTheQueueLostIt() throws InterruptedException {
         UUID id = submittedAndQueued();
-        loseTheJobStream();
+        loseTheQueuedJobs();
         assertEquals(1, reapedAfter(BOUND.multipliedBy(3).plusMillis(200)));
         SubmissionRecord ended = stored(id);
         assertEquals(Status.COMPLETED, ended.status());

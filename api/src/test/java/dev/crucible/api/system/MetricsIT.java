@@ -43,6 +43,7 @@ class MetricsIT {
         assertTrue(body.contains("crucible_submissions_completed_total{verdict=\"accepted\"}"), body);
         assertTrue(body.contains("crucible_queue_jobs "), body);
         assertTrue(body.contains("crucible_queue_oldest_job_age_seconds "), body);
+        assertTrue(body.contains("crucible_queue_waiting_keys "), body);
     }
 
     @Test

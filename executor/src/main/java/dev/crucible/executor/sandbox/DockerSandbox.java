@@ -457,6 +457,16 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                 .withLabelFilter(Map.of(LABEL, owner)).exec());
     }
 
+    /** Removes the pool's idle sandboxes, which an outage of Docker may have killed; the pool refills. */
+    public void discardIdleSandboxes() {
+        pool.discardIdle();
+    }
+
+    /** One round trip to Docker through the proxy; a {@link SandboxException} when it does not answer. */
+    public void ping() {
+        run("ping", () -> control.pingCmd().exec());
+    }
+
     /** Removes what an earlier run of this executor left behind, idle pool sandboxes too; call before taking jobs. */
     public int removeLeftovers() {
         List<String> leftovers = sandboxes().stream().map(Container::getId).toList();

@@ -174,17 +174,26 @@ final class SandboxPool implements AutoCloseable {
         return clock.getAsLong() - sandbox.bornNanos() > settings.maxAge().toNanos();
     }
 
-    /** Stops refilling and removes every idle sandbox. */
-    @Override
-    public void close() throws InterruptedException {
-        if (started && !loop.stop(STOP_WITHIN)) {
-            log.warn("the sandbox pool's refill did not stop within {}", STOP_WITHIN);
-        }
+    /**
+     * Removes every idle sandbox, and the refill starts new ones: after an outage of Docker, those
+     * started before it may be dead.
+     */
+    void discardIdle() {
         for (Deque<Idle> waiting : idle.values()) {
             for (Idle sandbox; (sandbox = waiting.pollFirst()) != null; ) {
                 idleCount.decrementAndGet();
                 maker.discard(sandbox.id());
             }
         }
+        wake.release();
+    }
+
+    /** Stops refilling and removes every idle sandbox. */
+    @Override
+    public void close() throws InterruptedException {
+        if (started && !loop.stop(STOP_WITHIN)) {
+            log.warn("the sandbox pool's refill did not stop within {}", STOP_WITHIN);
+        }
+        discardIdle();
     }
 }

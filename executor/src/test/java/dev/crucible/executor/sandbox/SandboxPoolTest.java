@@ -104,6 +104,16 @@ class SandboxPoolTest {
     }
 
     @Test
+    void discardingTheIdleSandboxesReplacesThem() throws InterruptedException {
+        pool(new PoolSettings(1, 1, 8, Duration.ofMinutes(10), Duration.ofMinutes(5))).expect(Set.of(PYTHON));
+        within(Duration.ofSeconds(5), () -> pool.stats().idle() == 1, "one idle sandbox");
+        pool.discardIdle();
+        assertEquals(List.of("python-1"), docker.discarded);
+        within(Duration.ofSeconds(5), () -> pool.stats().idle() == 1 && docker.started.get() == 2, "a new one in its place");
+        assertEquals("python-2", pool.take(PYTHON).orElseThrow().id());
+    }
+
+    @Test
     void aSandboxPastItsAgeIsReplacedUnused() throws InterruptedException {
         pool(new PoolSettings(1, 1, 8, Duration.ofSeconds(30), Duration.ofMinutes(5))).expect(Set.of(PYTHON));
         within(Duration.ofSeconds(5), () -> pool.stats().idle() == 1, "one idle sandbox");
