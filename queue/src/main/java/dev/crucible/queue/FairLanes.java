@@ -1,14 +1,14 @@
 package dev.crucible.queue;
 
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,17 +35,19 @@ final class FairLanes {
             redis.call('XADD', KEYS[4], 'MAXLEN', '~', '100', '*', 'at', ms)
             return 1""";
     /**
-     * KEYS: ring, jobs hash, job stream. ARGV: group, consumer, lane key prefix, how many jobs, a lane to
-     * pass over ('' for none). Returns entry id, submission id, lane, job for each job taken. The loop
+     * KEYS: ring, jobs hash, job stream, doorbell. ARGV: group, consumer, lane key prefix, how many jobs,
+     * a lane to pass over ('' for none). Returns the doorbell's latest entry id ('0-0' when it never
+     * rang), then entry id, submission id, lane, job for each job taken. The loop
      * ends when enough are taken, or every lane left is the one passed over; entries whose job was
      * withdrawn (cancelled) are dropped on the way, a bounded number per call.
      */
     private static final String DISPATCH = """
-            local out = {}
+            local bell = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', '1')
+            local out = {bell[1] and bell[1][1] or '0-0'}
             local wanted = tonumber(ARGV[4])
             local visits = redis.call('LLEN', KEYS[1])
             local dropped = 0
-            while #out < 4 * wanted and visits > 0 and dropped < 1000 do
+            while #out < 1 + 4 * wanted and visits > 0 and dropped < 1000 do
                 local lane = redis.call('LPOP', KEYS[1])
                 if not lane then break end
                 if lane == ARGV[5] then
@@ -96,8 +98,11 @@ final class FairLanes {
         this.settings = settings;
     }
 
-    /** A job taken from its lane: read from the stream by this consumer, so pending there. */
-    record Taken(String entryId, String submissionId, String lane, String job) {}
+    /**
+     * Jobs taken from their lanes, as the stream entries this consumer read (so pending there), and the
+     * doorbell's latest entry id when they were taken: a wait for what comes after it misses no enqueue since.
+     */
+    record Taken(List<StreamMessage<String, String>> jobs, String latestBell) {}
 
     void enqueue(String submissionId, String lane, String job) {
         redis.eval(ENQUEUE, ScriptOutputType.INTEGER,
@@ -109,15 +114,16 @@ final class FairLanes {
      * Up to {@code max} jobs, each from the next lane in the ring, passing over {@code passOver} (null
      * for none); moved to the stream and read there by {@code consumer} of {@code group}.
      */
-    List<Taken> take(String group, String consumer, int max, String passOver) {
+    Taken take(String group, String consumer, int max, String passOver) {
         List<Object> flat = redis.eval(DISPATCH, ScriptOutputType.MULTI,
-                new String[] {settings.ringKey(), settings.waitingJobsKey(), settings.jobsKey()},
+                new String[] {settings.ringKey(), settings.waitingJobsKey(), settings.jobsKey(), settings.doorbellKey()},
                 group, consumer, settings.laneKey(""), Integer.toString(max), passOver == null ? "" : passOver);
-        List<Taken> taken = new ArrayList<>(flat.size() / 4);
-        for (int i = 0; i + 3 < flat.size(); i += 4) {
-            taken.add(new Taken((String) flat.get(i), (String) flat.get(i + 1), (String) flat.get(i + 2), (String) flat.get(i + 3)));
+        List<StreamMessage<String, String>> jobs = new ArrayList<>(flat.size() / 4);
+        for (int i = 1; i + 3 < flat.size(); i += 4) {
+            jobs.add(new StreamMessage<>(settings.jobsKey(), (String) flat.get(i),
+                    Map.of("submission_id", (String) flat.get(i + 1), "lane", (String) flat.get(i + 2), "job", (String) flat.get(i + 3))));
         }
-        return taken;
+        return new Taken(jobs, (String) flat.getFirst());
     }
 
     /** Takes a waiting job out of its lane for good: it will never reach the stream. */
@@ -151,9 +157,4 @@ final class FairLanes {
         redis.xread(XReadArgs.Builder.block(wait).count(1), XReadArgs.StreamOffset.from(settings.doorbellKey(), after));
     }
 
-    /** The doorbell's latest entry id, to block on what comes after it; {@code 0-0} when it never rang. */
-    String latestBell() {
-        var latest = redis.xrevrange(settings.doorbellKey(), Range.unbounded(), Limit.create(0, 1));
-        return latest.isEmpty() ? "0-0" : latest.getFirst().getId();
-    }
 }

@@ -94,7 +94,7 @@ final class GroupReader {
     List<StreamMessage<String, String>> readNew(int max, Duration block) {
         XReadArgs args = XReadArgs.Builder.count(max);
         if (!block.isZero()) {
-            args.block(block.compareTo(maxBlock) > 0 ? maxBlock : block);
+            args.block(capped(block));
         }
         List<StreamMessage<String, String>> fresh = redis.xreadgroup(consumer, args, XReadArgs.StreamOffset.lastConsumed(stream));
         return fresh == null ? List.of() : fresh;
@@ -115,9 +115,9 @@ final class GroupReader {
         return consumer.getName();
     }
 
-    /** The longest a blocking read may wait: less than the command timeout. */
-    Duration maxBlock() {
-        return maxBlock;
+    /** {@code block}, or less: a blocking read must return before the command timeout fires. */
+    Duration capped(Duration block) {
+        return block.compareTo(maxBlock) > 0 ? maxBlock : block;
     }
 
     /** How often the entry was handed out: first delivery, restarts, reclaims. */

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The Redis behind Crucible's queue: lanes where jobs wait, one per submitter ({@link FairLanes}), a
@@ -58,6 +60,8 @@ public final class RedisQueue implements AutoCloseable {
     private final StatefulRedisConnection<String, String> shared;
     private final List<StatefulRedisConnection<String, String>> dedicated = new ArrayList<>();
     private final Codec codec = new Codec();
+    /** The lanes, over the shared connection: enqueues, withdrawals and figures, never a blocking read. */
+    private final FairLanes lanes;
     private final QueueObserver observer;
     private final Clock clock;
 
@@ -66,6 +70,7 @@ public final class RedisQueue implements AutoCloseable {
         this.settings = settings;
         this.client = client;
         this.shared = shared;
+        this.lanes = new FairLanes(shared.sync(), settings);
         this.observer = observer;
         this.clock = clock;
     }
@@ -90,14 +95,12 @@ public final class RedisQueue implements AutoCloseable {
     }
 
     public JobQueue jobQueue() {
-        FairLanes lanes = new FairLanes(shared.sync(), settings);
         return (submissionId, lane, encodedJob) -> run("enqueue " + submissionId,
                 () -> lanes.enqueue(submissionId.toString(), lane, encodedJob));
     }
 
     public LiveJobs liveJobs() {
         RedisCommands<String, String> redis = shared.sync();
-        FairLanes lanes = new FairLanes(redis, settings);
         return () -> call("list the waiting and running jobs", () -> {
             Set<UUID> live = new HashSet<>();
             // Waiting ones first: a job moved to the stream in between is then found in the stream.
@@ -124,7 +127,8 @@ public final class RedisQueue implements AutoCloseable {
     public JobSource jobSource(String consumer, GivenUpJobs givenUp) {
         StatefulRedisConnection<String, String> connection = connect(consumer);
         GroupReader reader = reader(connection, settings.jobsKey(), "jobs", EXECUTORS_GROUP, consumer);
-        FairLanes lanes = new FairLanes(connection.sync(), settings);
+        // On the consumer's own connection: the doorbell wait blocks it.
+        FairLanes dispatch = new FairLanes(connection.sync(), settings);
         return new JobSource() {
             @Override
             public List<JobDelivery> take(int max, Duration block) {
@@ -138,28 +142,26 @@ public final class RedisQueue implements AutoCloseable {
                     if (!direct.isEmpty()) {
                         return direct;
                     }
-                    String bell = lanes.latestBell();
-                    List<JobDelivery> waiting = fromLanes(max, null);
-                    if (!waiting.isEmpty() || block.isZero()) {
-                        return waiting;
+                    FairLanes.Taken waiting = fromLanes(max, null);
+                    List<JobDelivery> taken = deliveries(reader, waiting.jobs(), givenUp);
+                    if (!taken.isEmpty() || block.isZero()) {
+                        return taken;
                     }
-                    lanes.awaitBell(bell, block.compareTo(reader.maxBlock()) > 0 ? reader.maxBlock() : block);
-                    return fromLanes(max, null);
+                    dispatch.awaitBell(waiting.latestBell(), reader.capped(block));
+                    return deliveries(reader, fromLanes(max, null).jobs(), givenUp);
                 });
             }
 
             @Override
             public Optional<JobDelivery> takeFromOtherLane(String lane) {
-                return call("take a job of another lane than " + lane, () -> fromLanes(1, lane).stream().findFirst());
+                return call("take a job of another lane than " + lane,
+                        () -> deliveries(reader, fromLanes(1, lane).jobs(), givenUp).stream().findFirst());
             }
 
-            private List<JobDelivery> fromLanes(int max, String passOver) {
-                List<StreamMessage<String, String>> taken = lanes.take(reader.group(), reader.consumerName(), max, passOver).stream()
-                        .peek(t -> reader.handedOut(t.entryId()))
-                        .map(t -> new StreamMessage<>(settings.jobsKey(), t.entryId(),
-                                Map.of("submission_id", t.submissionId(), "lane", t.lane(), "job", t.job())))
-                        .toList();
-                return deliveries(reader, taken, givenUp);
+            private FairLanes.Taken fromLanes(int max, String passOver) {
+                FairLanes.Taken taken = dispatch.take(reader.group(), reader.consumerName(), max, passOver);
+                taken.jobs().forEach(job -> reader.handedOut(job.getId()));
+                return taken;
             }
 
             @Override
@@ -176,11 +178,11 @@ public final class RedisQueue implements AutoCloseable {
 
     /** Decoded jobs within their bound of deliveries, each with the lane it waited in. */
     private List<JobSource.JobDelivery> deliveries(GroupReader reader, List<StreamMessage<String, String>> messages, GivenUpJobs givenUp) {
-        Map<String, String> lanes = new HashMap<>();
-        messages.forEach(m -> lanes.put(m.getId(), m.getBody().getOrDefault("lane", "")));
+        Map<String, String> laneOf = new HashMap<>();
+        messages.forEach(m -> laneOf.put(m.getId(), m.getBody().getOrDefault("lane", "")));
         return decode(reader, messages, "job", Job.class, givenUp).stream()
                 .filter(d -> withinDeliveries(reader, d, givenUp))
-                .map(d -> new JobSource.JobDelivery(d.entryId(), lanes.get(d.entryId()), d.value())).toList();
+                .map(d -> new JobSource.JobDelivery(d.entryId(), laneOf.get(d.entryId()), d.value())).toList();
     }
 
     public EventSink eventSink() {
@@ -244,7 +246,6 @@ public final class RedisQueue implements AutoCloseable {
     /** Cancellation marks expire after a day: no job waits in the queue that long. */
     public Cancellations cancellations() {
         RedisCommands<String, String> redis = shared.sync();
-        FairLanes lanes = new FairLanes(redis, settings);
         return new Cancellations() {
             @Override
             public void cancel(UUID submissionId) {
@@ -269,12 +270,12 @@ public final class RedisQueue implements AutoCloseable {
 
     /** Jobs waiting in lanes plus those in the job stream, being run. */
     public long jobBacklog() {
-        return call("measure backlog", () -> new FairLanes(shared.sync(), settings).waitingJobs() + shared.sync().xlen(settings.jobsKey()));
+        return call("measure backlog", () -> lanes.waitingJobs() + shared.sync().xlen(settings.jobsKey()));
     }
 
     /** How many lanes (submitters) have jobs waiting. */
     public long waitingLanes() {
-        return call("count waiting lanes", () -> new FairLanes(shared.sync(), settings).waitingLanes());
+        return call("count waiting lanes", lanes::waitingLanes);
     }
 
     /**
@@ -282,13 +283,12 @@ public final class RedisQueue implements AutoCloseable {
      * oldest entries and the job stream's first entry id ({@code <ms>-<seq>}). Empty when there is none.
      */
     public Optional<Instant> oldestJobEnqueuedAt() {
-        Optional<Instant> waiting = call("find the oldest waiting job", () -> new FairLanes(shared.sync(), settings).oldestWaitingSince());
+        Optional<Instant> waiting = call("find the oldest waiting job", lanes::oldestWaitingSince);
         List<StreamMessage<String, String>> oldest = call("find the oldest job",
                 () -> shared.sync().xrange(settings.jobsKey(), Range.unbounded(), Limit.create(0, 1)));
         Optional<Instant> running = oldest.stream().findFirst()
                 .map(entry -> Instant.ofEpochMilli(Long.parseLong(entry.getId().substring(0, entry.getId().indexOf('-')))));
-        return running.isEmpty() ? waiting
-                : waiting.isEmpty() ? running : Optional.of(running.get().isBefore(waiting.get()) ? running.get() : waiting.get());
+        return Stream.of(waiting, running).flatMap(Optional::stream).min(Comparator.naturalOrder());
     }
 
     @Override
