@@ -77,7 +77,7 @@ final class JobRunner {
         }
     }
 
-    /** What waits for the sandbox host after one of its failures: {@link SandboxHealth}. */
+    /** What waits for the sandbox host after one of its failures: {@link SandboxHealth}'s circuit breaker. */
     @FunctionalInterface
     interface Recovery {
         /** Reports the failure and waits up to {@code limit} for the host to answer again; whether it did. */

@@ -65,10 +65,7 @@ public final class Main {
                     .register(meters);
             JobRunner runner = new JobRunner(catalog, new MeteredSandbox(sandbox, meters), clock, name, host.sandboxVersion(),
                     config.maxSubmissionOutputBytes(), new JobRunner.Retries(config.machineryRetries().attempts(),
-                            config.machineryRetries().deadline(), FIRST_BACKOFF, (failure, limit) -> {
-                                health.failed(failure);
-                                return health.awaitHealthy(limit);
-                            }));
+                            config.machineryRetries().deadline(), FIRST_BACKOFF, health));
             List<Worker> workers = new ArrayList<>();
             for (int slot = 0; slot < config.slots(); slot++) {
                 String slotName = name + "-" + slot;

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * {@link #PROBE_EVERY} until it answers again, which closes it. Heartbeats carry its state, so that
  * the api's readiness tells live executors from healthy ones.
  */
-final class SandboxHealth implements AutoCloseable {
+final class SandboxHealth implements JobRunner.Recovery, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SandboxHealth.class);
     static final Duration PROBE_EVERY = Duration.ofSeconds(1);
 
@@ -49,6 +49,12 @@ final class SandboxHealth implements AutoCloseable {
             log.warn("the sandbox host failed, taking no jobs until Docker answers again: {}", failure);
             prober = Thread.ofVirtual().name("sandbox-health-probe").start(this::probeUntilHealthy);
         }
+    }
+
+    @Override
+    public boolean awaitRecovery(String failure, Duration limit) throws InterruptedException {
+        failed(failure);
+        return awaitHealthy(limit);
     }
 
     /** Waits up to {@code limit} for the breaker to close; returns whether it is closed. */
