@@ -59,6 +59,15 @@ public final class Judge0Resource implements Judge0Api {
     static final String VERSION = "1.13.1";
     static final int JUDGE0_MAX_BATCH = 20;
     private static final Pattern BATCH_FIELD = Pattern.compile("submissions\\[(\\d+)]\\.(.+)");
+    /**
+     * The Judge0 attribute each field of Crucible's request comes from, by the field's start; the first
+     * match wins, so {@code limits.memory_mb} comes before {@code limits}.
+     */
+    private static final List<Map.Entry<String, String>> JUDGE0_FIELDS = List.of(
+            Map.entry("source", "source_code"), Map.entry("files", "source_code"), Map.entry("stdin", "stdin"),
+            Map.entry("args", "command_line_arguments"), Map.entry("tests", "expected_output"),
+            Map.entry("limits.memory_mb", "memory_limit"), Map.entry("limits", "wall_time_limit"),
+            Map.entry("runs", "number_of_runs"), Map.entry("callback_url", "callback_url"));
     private static final Access READERS = Access.anyKey().orKeyIn("X-Auth-Token").refusedWithoutBody();
     private static final Access SUBMITTERS = Access.roles(Caller.Role.ADMIN, Caller.Role.SUBMITTER).orKeyIn("X-Auth-Token")
             .refusedWithoutBody();
@@ -361,34 +370,10 @@ public final class Judge0Resource implements Judge0Api {
         }
     }
 
-    /** The Judge0 attribute a field of Crucible's request comes from. */
+    /** The Judge0 attribute a field of Crucible's request comes from; "base", Rails' name for the record as a whole, else. */
     static String judge0Field(String crucibleField) {
-        String field = crucibleField;
-        if (field.startsWith("source") || field.startsWith("files")) {
-            return "source_code";
-        }
-        if (field.startsWith("stdin")) {
-            return "stdin";
-        }
-        if (field.startsWith("args")) {
-            return "command_line_arguments";
-        }
-        if (field.startsWith("tests")) {
-            return "expected_output";
-        }
-        if (field.equals("limits.memory_mb")) {
-            return "memory_limit";
-        }
-        if (field.startsWith("limits")) {
-            return "wall_time_limit";
-        }
-        if (field.equals("runs")) {
-            return "number_of_runs";
-        }
-        if (field.equals("callback_url")) {
-            return "callback_url";
-        }
-        return "base"; // Rails' name for what is wrong with the record as a whole
+        return JUDGE0_FIELDS.stream().filter(field -> crucibleField.startsWith(field.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse("base");
     }
 
     private JsonNode tree(Judge0Submission submission) {
