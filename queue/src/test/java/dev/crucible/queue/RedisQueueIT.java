@@ -61,6 +61,16 @@ class RedisQueueIT {
         return RedisQueue.connect(new QueueSettings(uri, prefix, commandTimeout, reclaimAfter, 3), observed);
     }
 
+    /** An entry written into the job stream itself, as an api from before lanes did, or anything else with access to Redis. */
+    private void putOnTheJobStream(Map<String, String> fields) {
+        RedisClient client = RedisClient.create(uri);
+        try (var raw = client.connect()) {
+            raw.sync().xadd(prefix + ":jobs", fields);
+        } finally {
+            client.shutdown();
+        }
+    }
+
     private void enqueue(RedisQueue queue, String lane, Job job) {
         queue.jobQueue().enqueue(job.submissionId(), lane, codec.encode(job));
     }
@@ -210,12 +220,7 @@ class RedisQueueIT {
     void unreadableJobEndsItsSubmissionAsInternalError() {
         try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
             UUID id = UUID.randomUUID();
-            RedisClient client = RedisClient.create(uri);
-            try (var raw = client.connect()) {
-                raw.sync().xadd(prefix + ":jobs", Map.of("submission_id", id.toString(), "job", "{\"submissionId\":null}"));
-            } finally {
-                client.shutdown();
-            }
+            putOnTheJobStream(Map.of("submission_id", id.toString(), "job", "{\"submissionId\":null}"));
             assertTrue(jobSource(queue, "executor-a").take(10, Duration.ofSeconds(1)).isEmpty());
             var events = queue.eventSource("api-a").take(10, Duration.ofSeconds(2));
             var finished = assertInstanceOf(ExecutionEvent.Finished.class, events.getFirst().event());
@@ -243,12 +248,7 @@ class RedisQueueIT {
     @Test
     void unreadableEntryIsDeadLetteredAndDoesNotBlockTheNext() {
         try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
-            RedisClient client = RedisClient.create(uri);
-            try (var raw = client.connect()) {
-                raw.sync().xadd(prefix + ":jobs", Map.of("job", "{not json"));
-            } finally {
-                client.shutdown();
-            }
+            putOnTheJobStream(Map.of("job", "{not json"));
             Job sent = job();
             queue.jobQueue().enqueue(sent.submissionId(), "lane-a", codec.encode(sent));
             JobSource source = jobSource(queue, "executor-a");
@@ -380,12 +380,7 @@ class RedisQueueIT {
     void jobPutOnTheStreamByAnOlderApiStillRuns() {
         try (RedisQueue queue = connect(Duration.ofMinutes(2))) {
             Job sent = job();
-            RedisClient client = RedisClient.create(uri);
-            try (var raw = client.connect()) {
-                raw.sync().xadd(prefix + ":jobs", Map.of("submission_id", sent.submissionId().toString(), "job", codec.encode(sent)));
-            } finally {
-                client.shutdown();
-            }
+            putOnTheJobStream(Map.of("submission_id", sent.submissionId().toString(), "job", codec.encode(sent)));
             JobSource.JobDelivery delivery = jobSource(queue, "executor-a").take(1, Duration.ofSeconds(2)).getFirst();
             assertEquals(sent.submissionId(), delivery.job().submissionId());
             assertEquals("", delivery.lane());
