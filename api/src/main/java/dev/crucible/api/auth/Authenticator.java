@@ -29,7 +29,7 @@ public final class Authenticator {
             if (bare.length() > MAX_KEY_CHARS) {
                 throw new ApiException.Unauthorized("the " + keyHeader.get() + " header is longer than any API key");
             }
-            return keys.find(bare.trim(), clientAddress).orElseThrow(() -> new ApiException.Unauthorized("this API key is not valid"));
+            return known(bare.trim(), clientAddress);
         }
         String header = exchange.getRequestHeaders().getFirst("Authorization");
         if (header == null && anonymousKeyId.isPresent()) {
@@ -43,7 +43,10 @@ public final class Authenticator {
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 7 + MAX_KEY_CHARS) {
             throw new ApiException.Unauthorized("the Authorization header must be 'Bearer <key>'");
         }
-        String key = header.substring(7).trim();
+        return known(header.substring(7).trim(), clientAddress);
+    }
+
+    private Caller known(String key, String clientAddress) {
         return keys.find(key, clientAddress).orElseThrow(() -> new ApiException.Unauthorized("this API key is not valid"));
     }
 }

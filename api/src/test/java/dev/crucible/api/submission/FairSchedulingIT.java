@@ -89,11 +89,11 @@ class FairSchedulingIT {
         JsonNode hello = finished(submit(victim, HELLO), victim);
         Instant helloFinished = at(hello, "finished_at");
         for (String id : flood) {
-            JsonNode long_ = finished(id, flooder);
-            assertEquals("accepted", long_.get("verdict").asText(), long_.toString());
+            JsonNode flooded = finished(id, flooder);
+            assertEquals("accepted", flooded.get("verdict").asText(), flooded.toString());
             // Without a turn between tests, the victim would wait for a whole submission to end.
-            assertTrue(helloFinished.isBefore(at(long_, "finished_at")),
-                    "the victim finished at " + helloFinished + ", after a long submission that finished at " + long_.get("finished_at"));
+            assertTrue(helloFinished.isBefore(at(flooded, "finished_at")),
+                    "the victim finished at " + helloFinished + ", after a long submission that finished at " + flooded.get("finished_at"));
         }
     }
 }
