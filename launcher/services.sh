@@ -45,6 +45,24 @@ start_dockerd() {
     # The socket's group is haproxy: root and the proxy are the only ones who can open it.
     spawn dockerd dockerd --config-file "$STATE/docker/daemon.json" --group haproxy --pidfile "$RUN/dockerd.real.pid"
     wait_for 60 docker_is_ours || die "dockerd did not come up; see $LOGS/dockerd.log"
+    reap_orphan_sandboxes
+}
+
+# A dockerd killed while a sandbox was being started leaves that sandbox's shim and gVisor processes
+# running under a container the new dockerd does not know: nothing would ever stop them, and each
+# costs memory and CPU. Stopped here, with dockerd up; a container being made is known from its create
+# on, before its shim starts. Ids are read from the shims' own argv and must be 64 hex digits.
+reap_orphan_sandboxes() {
+    local known shim id
+    known=$(docker ps -aq --no-trunc) || return 0
+    for shim in $(pgrep -f '^/usr/bin/containerd-shim-runc-v2 -namespace moby -id ' || true); do
+        id=$(tr '\0' '\n' < "/proc/$shim/cmdline" 2>/dev/null | sed -n '/^-id$/{n;p;q}')
+        [[ "$id" =~ ^[0-9a-f]{64}$ ]] || continue
+        grep -qx "$id" <<< "$known" && continue
+        say "stopping the orphaned sandbox ${id:0:12}: its container is gone"
+        pkill -KILL -P "$shim" || true
+        kill -KILL "$shim" 2>/dev/null || true
+    done
 }
 
 pg() { runuser -u postgres -- "$PG_BIN/psql" -h "$RUN/pg" -p "$PG_PORT" -v ON_ERROR_STOP=1 -qAt "$@"; }

@@ -8,9 +8,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The sandbox containers of the running stack, as Docker lists them through the socket proxy. */
 public final class Sandboxes {
@@ -32,6 +35,21 @@ public final class Sandboxes {
     /** Idle sandboxes of the executor's pool that exist now. */
     public static int idleInPool() {
         return (int) names().stream().filter(name -> name.startsWith(POOL_NAME)).count();
+    }
+
+    /** gVisor sandbox processes ({@code runsc-sandbox}) on this host, one per sandbox that still runs. */
+    public static long gvisorProcesses() {
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            return processes.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
+                try {
+                    return Files.readString(p.resolve("cmdline")).startsWith("runsc-sandbox\0");
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
+        } catch (IOException e) {
+            throw new AssertionError("cannot list /proc: " + e, e);
+        }
     }
 
     private static List<String> names() {

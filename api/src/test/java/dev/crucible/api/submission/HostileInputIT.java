@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -315,9 +314,9 @@ class HostileInputIT {
         var answer = stack.submit("{\"runtime\":\"python\",\"source\":\"print('still fine')\"}");
         assertEquals("still fine\n", answer.body().get("stdout").asText());
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (Sandboxes.existing() > 0 || gvisorSandboxes() > Sandboxes.idleInPool()) {
+        while (Sandboxes.existing() > 0 || Sandboxes.gvisorProcesses() > Sandboxes.idleInPool()) {
             assertTrue(System.nanoTime() < deadline, "left behind: " + Sandboxes.existing() + " sandbox container(s), "
-                    + gvisorSandboxes() + " runsc sandbox process(es) for " + Sandboxes.idleInPool() + " idle pool sandbox(es)");
+                    + Sandboxes.gvisorProcesses() + " runsc sandbox process(es) for " + Sandboxes.idleInPool() + " idle pool sandbox(es)");
             Thread.sleep(250);
         }
         assertTrue(serverHealthy());
@@ -374,17 +373,4 @@ class HostileInputIT {
         return new StackUnderTest().get("/v1/ready", null).status() == 200;
     }
 
-    /** Host processes of gVisor sandboxes, one per sandbox: runsc names them runsc-sandbox. */
-    private static long gvisorSandboxes() throws Exception {
-        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            return processes.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
-                try {
-                    String cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
-                    return cmdline.startsWith("runsc-sandbox ");
-                } catch (Exception gone) {
-                    return false;
-                }
-            }).count();
-        }
-    }
 }
