@@ -25,7 +25,10 @@ start_dockerd() {
     mkdir -p "$STATE/docker"
     if docker_is_ours; then
         # A dockerd started with other runsc flags (an older checkout's) is restarted with these.
-        if [[ "$(daemon_json)" == "$(cat "$STATE/docker/daemon.json" 2>/dev/null)" ]]; then return; fi
+        if [[ "$(daemon_json)" == "$(cat "$STATE/docker/daemon.json" 2>/dev/null)" ]]; then
+            reap_orphan_sandboxes
+            return
+        fi
         say "the runsc flags changed: restarting dockerd (running sandboxes end)"
         stop_pidfile dockerd
         wait_for 30 bash -c '! docker info' || die "dockerd did not stop"
@@ -49,9 +52,9 @@ start_dockerd() {
 }
 
 # A dockerd killed while a sandbox was being started leaves that sandbox's shim and gVisor processes
-# running under a container the new dockerd does not know: nothing would ever stop them, and each
-# costs memory and CPU. Stopped here, with dockerd up; a container being made is known from its create
-# on, before its shim starts. Ids are read from the shims' own argv and must be 64 hex digits.
+# running, and once the container is removed no Docker knows them: nothing would ever stop them, and
+# each costs memory and CPU. Every `up` stops them, with dockerd up; a container being made is known
+# from its create on, before its shim starts. Ids are read from the shims' own argv, 64 hex digits.
 reap_orphan_sandboxes() {
     local known shim id
     known=$(docker ps -aq --no-trunc) || return 0
