@@ -124,5 +124,5 @@ start_nginx() {
     say "starting nginx on $NGINX_HTTPS_ADDR (HTTPS) and $NGINX_HTTP_ADDR (redirects to HTTPS)"
     # The master runs as root (it binds and reads the key), the workers as $NGINX_USER.
     spawn nginx nginx -e stderr -p "$STATE/nginx/" -c "$NGINX_CONF"
-    wait_for 30 tcp_open "$(plain_addr "$NGINX_HTTPS_ADDR")" || die "nginx did not start; see $LOGS/nginx.log"
+    wait_for 30 tcp_open "$(plain_addr "$NGINX_HTTPS_ADDR")" || die_see_log nginx "nginx did not start"
 }

@@ -4,6 +4,12 @@
 
 say() { printf '\033[1m[crucible]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[crucible]\033[0m %s\n' "$*" >&2; exit 1; }
+# For a daemon that did not start: its log's end is shown too, so a CI run's output says why.
+die_see_log() {
+    local name=$1; shift
+    tail -n 15 "$LOGS/$name.log" 2>/dev/null | sed 's/^/    /' >&2
+    die "$*; the end of $LOGS/$name.log is above"
+}
 
 require_root() {
     [[ $EUID -eq 0 ]] || die "run as root: it installs packages and starts dockerd"

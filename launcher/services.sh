@@ -43,12 +43,27 @@ start_dockerd() {
     if docker info >/dev/null 2>&1; then
         die "a dockerd runs whose default runtime is not runsc; stop it, and ./crucible up starts one configured for gVisor"
     fi
+    clear_stale_docker_pidfiles
     daemon_json > "$STATE/docker/daemon.json"
     say "starting dockerd (default runtime $(runsc_version), platform $RUNSC_PLATFORM)"
     # The socket's group is haproxy: root and the proxy are the only ones who can open it.
     spawn dockerd dockerd --config-file "$STATE/docker/daemon.json" --group haproxy --pidfile "$RUN/dockerd.real.pid"
-    wait_for 60 docker_is_ours || die "dockerd did not come up; see $LOGS/dockerd.log"
+    wait_for 60 docker_is_ours || die_see_log dockerd "dockerd did not come up"
     reap_orphan_sandboxes
+}
+
+# A killed dockerd leaves its pid file and its containerd's behind. dockerd refuses to start while
+# any process or thread has the number in its own, and takes a live number in containerd's for a
+# running containerd (which it later kills): with pid_max 32768 and gVisor's many threads, numbers
+# come round again within seconds (seen in CI). With no dockerd running, neither file is current.
+clear_stale_docker_pidfiles() {
+    local containerd_pidfile=/var/run/docker/containerd/containerd.pid pid
+    if pgrep -x dockerd >/dev/null; then
+        die "a dockerd runs (pid $(pgrep -x dockerd | paste -sd ' ')) but does not answer; stop it, and ./crucible up starts one"
+    fi
+    rm -f "$RUN/dockerd.real.pid"
+    pid=$(cat "$containerd_pidfile" 2>/dev/null) || return 0
+    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == containerd ]] || rm -f "$containerd_pidfile"
 }
 
 # A dockerd killed while a sandbox was being started leaves that sandbox's shim and gVisor processes
@@ -123,7 +138,7 @@ EOF
     say "starting Redis on 127.0.0.1:$REDIS_PORT (append-only)"
     # setpriv execs: the pid file names redis-server itself, which a kill must reach (runuser would stay its parent).
     spawn redis setpriv --reuid=redis --regid=redis --init-groups -- redis-server "$STATE/redis/redis.conf"
-    wait_for 30 tcp_open "127.0.0.1:$REDIS_PORT" || die "Redis did not start; see $LOGS/redis.log"
+    wait_for 30 tcp_open "127.0.0.1:$REDIS_PORT" || die_see_log redis "Redis did not start"
 }
 
 start_proxy() {
@@ -134,7 +149,7 @@ start_proxy() {
     require_free "$PROXY_ADDR" "the Docker socket proxy"
     say "starting the Docker socket proxy on $PROXY_ADDR"
     spawn docker-proxy env CRUCIBLE_PROXY_CONFIG_DIR="$config" haproxy -db -f "$config/haproxy.cfg"
-    wait_for 30 tcp_open "$PROXY_ADDR" || die "the proxy did not start; see $LOGS/docker-proxy.log"
+    wait_for 30 tcp_open "$PROXY_ADDR" || die_see_log docker-proxy "the proxy did not start"
 }
 
 # Any local process can open a loopback port. The proxy's port is for the executor (and root)
