@@ -30,6 +30,7 @@ cmd_up() {
     install_packages
     create_users
     prepare_state
+    start_log_rotation
     build_java
     if role_has api; then build_page; fi
     if role_has executor && [[ -z "${CRUCIBLE_DOCKER_HOST:-}" ]]; then
@@ -75,11 +76,12 @@ cmd_down() {
         runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$STATE/postgres" -m fast -w stop >/dev/null
     fi
     stop_pidfile dockerd
+    stop_pidfile log-rotation
 }
 
 cmd_status() {
     local name
-    for name in dockerd docker-proxy redis api executor nginx; do
+    for name in dockerd docker-proxy redis api executor nginx log-rotation; do
         if alive "$RUN/$name.pid"; then printf '%-13s up    pid %s\n' "$name" "$(cat "$RUN/$name.pid")"
         else printf '%-13s down\n' "$name"; fi
     done

@@ -83,6 +83,17 @@ reap_orphan_sandboxes() {
     done
 }
 
+# Every log under .crucible/logs is kept to CRUCIBLE_LOG_MAX_MB (20) plus one older copy of that
+# size, looked at every minute (launcher/rotate-logs.sh).
+start_log_rotation() {
+    local max_mb=${CRUCIBLE_LOG_MAX_MB:-20}
+    if ! [[ "$max_mb" =~ ^[0-9]{1,6}$ ]] || ((max_mb < 1 || max_mb > 100000)); then
+        die "CRUCIBLE_LOG_MAX_MB is a whole number of MB from 1 to 100000, not '$max_mb'"
+    fi
+    needs_start log-rotation "$ROOT/launcher/rotate-logs.sh" || return 0
+    spawn log-rotation "$ROOT/launcher/rotate-logs.sh" "$LOGS" "$((max_mb << 20))" 60
+}
+
 pg() { runuser -u postgres -- "$PG_BIN/psql" -h "$RUN/pg" -p "$PG_PORT" -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 start_postgres() {
@@ -210,6 +221,7 @@ start_api() {
         echo "CRUCIBLE_REDIS_URI=$(redis_uri)"
         echo "CRUCIBLE_ADMIN_KEY=$(admin_key)"
         echo "CRUCIBLE_RUNTIMES_DIR=$ROOT/runtimes"
+        echo "CRUCIBLE_LOG_DIR=$LOGS"
     } > "$env_file"
     launch_as api "$API_USER" "$env_file" api dev.crucible.api.Main
 }

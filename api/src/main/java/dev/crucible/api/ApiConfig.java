@@ -37,6 +37,8 @@ import java.util.UUID;
  * <tr><td>CRUCIBLE_WEBHOOK_ALLOW_HTTP</td><td>false</td><td>whether callback URLs may be plain http</td></tr>
  * <tr><td>CRUCIBLE_RETENTION_DAYS</td><td>30</td><td>days a final submission's content (source, input, outputs) is kept; a key may have its own</td></tr>
  * <tr><td>CRUCIBLE_AUDIT_RETENTION_DAYS</td><td>180</td><td>days an audit entry is kept</td></tr>
+ * <tr><td>CRUCIBLE_LOG_DIR</td><td>(none)</td><td>a directory of logs whose size {@code /metrics} exports as
+ *     {@code crucible_log_bytes} (the launcher sets its own); unset, there is no such gauge</td></tr>
  * <tr><td>CRUCIBLE_PISTON_ANONYMOUS_KEY_ID</td><td>(none)</td><td>id of the key that requests to {@code /api/v2/} without
  *     credentials are made with (Piston clients send none); unset, they are a 401. Anyone who reaches the server then
  *     spends that key's quotas: make it a submitter key of its own with small ones</td></tr>
@@ -54,7 +56,8 @@ public record ApiConfig(
         Path runtimesDir,
         RunLimits limits,
         Admission admission,
-        Webhooks webhooks) {
+        Webhooks webhooks,
+        Optional<Path> logDir) {
 
     /**
      * Where the api listens, and which peers' forwarding headers name the client.
@@ -125,6 +128,7 @@ public record ApiConfig(
                         env.integer("CRUCIBLE_MAX_QUEUED", 1000, 1, 1_000_000),
                         env.smallInteger("CRUCIBLE_MAX_BATCH", 50, 1, 1000),
                         env.millis("CRUCIBLE_MAX_WAIT_MS", 30_000, 0, 300_000)),
-                new Webhooks(env.flag("CRUCIBLE_WEBHOOK_ALLOW_HTTP", false)));
+                new Webhooks(env.flag("CRUCIBLE_WEBHOOK_ALLOW_HTTP", false)),
+                env.path("CRUCIBLE_LOG_DIR"));
     }
 }

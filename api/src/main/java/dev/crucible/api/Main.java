@@ -111,6 +111,10 @@ public final class Main {
             SystemResource system = new SystemResource(jdbi, queue);
             Gauge.builder("crucible_database_size_bytes", () -> orNaN(system::databaseSizeBytes))
                     .description("Bytes the api's PostgreSQL database takes on disk").register(meters);
+            Gauge.builder("crucible_queue_memory_bytes", () -> orNaN(queue::memoryBytes))
+                    .description("Bytes Redis holds in memory: the work in flight").register(meters);
+            config.logDir().ifPresent(dir -> Gauge.builder("crucible_log_bytes", () -> orNaN(() -> SystemResource.filesBytes(dir)))
+                    .description("Bytes the logs in " + dir + " take on disk").register(meters));
             SubmissionsResource submissionsResource = new SubmissionsResource(submissions, store, body, signals, mapper);
             config.keys().pistonAnonymousKeyId().ifPresent(id ->
                     log.warn("/api/v2/ (Piston) requests without credentials are made as key {}, and spend its quotas", id));

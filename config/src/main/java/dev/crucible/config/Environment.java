@@ -163,7 +163,15 @@ public final class Environment {
     }
 
     public Path path(String name, String fallback) {
-        String value = text(name, fallback);
+        return parsePath(name, text(name, fallback));
+    }
+
+    /** A path, or empty when the variable is unset. */
+    public Optional<Path> path(String name) {
+        return find(name).map(value -> parsePath(name, value));
+    }
+
+    private static Path parsePath(String name, String value) {
         try {
             return Path.of(value);
         } catch (InvalidPathException e) {

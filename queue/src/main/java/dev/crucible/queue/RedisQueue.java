@@ -10,6 +10,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Clock;
@@ -52,6 +53,8 @@ public final class RedisQueue implements AutoCloseable {
                 out[#out + 1] = id
             end
             return out""";
+    /** The dead-letter stream keeps the newest this many (about): it is for looking into, not a store. */
+    private static final long DEAD_LETTERS_KEPT = 1000;
     /** Entries per page: Redis holds a page's jobs in the script's memory while it reads them. */
     private static final int LIVE_PAGE = 20;
 
@@ -273,6 +276,20 @@ public final class RedisQueue implements AutoCloseable {
         return call("measure backlog", () -> lanes.waitingJobs() + shared.sync().xlen(settings.jobsKey()));
     }
 
+    /**
+     * Bytes Redis holds in memory ({@code INFO memory}'s {@code used_memory}): it should level off at
+     * the work in flight. Its append-only file is rewritten from memory as it grows, so its disk use follows.
+     */
+    public long memoryBytes() {
+        return call("measure Redis's memory", () -> infoField(shared.sync().info("memory"), "used_memory"));
+    }
+
+    private static long infoField(String info, String field) {
+        return info.lines().filter(line -> line.startsWith(field + ":")).findFirst()
+                .map(line -> Long.parseLong(line.substring(field.length() + 1).strip()))
+                .orElseThrow(() -> new QueueException("Redis's INFO has no " + field + ": " + info.lines().limit(3).toList(), null));
+    }
+
     /** How many lanes (submitters) have jobs waiting. */
     public long waitingLanes() {
         return call("count waiting lanes", lanes::waitingLanes);
@@ -355,7 +372,7 @@ public final class RedisQueue implements AutoCloseable {
         Map<String, String> dead = new HashMap<>(fields);
         dead.put("dead_letter_reason", reason);
         dead.put("dead_letter_source", source);
-        shared.sync().xadd(settings.deadLetterKey(), dead);
+        shared.sync().xadd(settings.deadLetterKey(), XAddArgs.Builder.maxlen(DEAD_LETTERS_KEPT).approximateTrimming(), dead);
         reader.acknowledgeAndDelete(entryId);
         observer.deadLettered(reader.kind());
     }

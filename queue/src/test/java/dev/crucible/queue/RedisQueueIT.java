@@ -386,4 +386,77 @@ class RedisQueueIT {
             assertEquals("", delivery.lane());
         }
     }
+
+    /**
+     * Redis holds only work in flight: across thousands of jobs, with executors and api consumers
+     * dying with work in hand (taken over by the next after the reclaim time), the job stream holds
+     * no more than the jobs being run, the event stream no more than the events not yet stored, and
+     * both end empty, with every job's event stored.
+     */
+    @Test
+    void streamsHoldOnlyWorkInFlightAcrossThousandsOfJobsWithConsumersKilled() {
+        int waves = 10;
+        int perWave = 300;
+        RedisClient client = RedisClient.create(uri);
+        try (RedisQueue queue = connect(Duration.ofMillis(200)); var raw = client.connect()) {
+            Set<UUID> sent = new HashSet<>();
+            Set<UUID> stored = new HashSet<>();
+            Set<UUID> abandonedOnce = new HashSet<>();
+            int executors = 0;
+            int apis = 0;
+            JobSource executor = jobSource(queue, "executor-0");
+            EventSource api = queue.eventSource("api-0");
+            long longestJobStream = 0;
+            long longestEventStream = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            for (int wave = 0, round = 0; wave < waves; wave++) {
+                for (int i = 0; i < perWave; i++) {
+                    Job job = job();
+                    sent.add(job.submissionId());
+                    enqueue(queue, "lane-" + i % 5, job);
+                }
+                while (!stored.equals(sent)) {
+                    assertTrue(System.nanoTime() < deadline, "wave " + wave + ": " + stored.size() + " of " + sent.size() + " stored");
+                    round++;
+                    List<JobSource.JobDelivery> taken = executor.take(10, Duration.ofMillis(100));
+                    List<UUID> ids = taken.stream().map(d -> d.job().submissionId()).toList();
+                    // Every ninth executor dies with its jobs in hand, never twice on one job: a third
+                    // delivery would be within the bound, but this test is about the streams, not the bound.
+                    if (round % 9 == 0 && !ids.isEmpty() && ids.stream().noneMatch(abandonedOnce::contains)) {
+                        abandonedOnce.addAll(ids);
+                        executor = jobSource(queue, "executor-" + ++executors);
+                    } else {
+                        for (JobSource.JobDelivery delivery : taken) {
+                            queue.eventSink().publish(new ExecutionEvent.Finished(delivery.job().submissionId(), "executor",
+                                    ExecutionEvent.Outcome.internalError("done", Instant.now())));
+                            executor.complete(delivery);
+                        }
+                    }
+                    List<EventSource.EventDelivery> events = api.take(50, Duration.ofMillis(10));
+                    if (round % 13 == 0 && !events.isEmpty()) {
+                        api = queue.eventSource("api-" + ++apis);
+                    } else {
+                        for (EventSource.EventDelivery event : events) {
+                            stored.add(event.event().submissionId());
+                            api.acknowledge(event);
+                        }
+                    }
+                    longestJobStream = Math.max(longestJobStream, raw.sync().xlen(prefix + ":jobs"));
+                    longestEventStream = Math.max(longestEventStream, raw.sync().xlen(prefix + ":events"));
+                }
+            }
+            assertTrue(executors > 10 && apis > 5, executors + " executors and " + apis + " api consumers died");
+            // Held: one batch being run, one a dead executor left; the events of a dead api's batch and those since.
+            assertTrue(longestJobStream <= 20, "the job stream held " + longestJobStream);
+            assertTrue(longestEventStream <= 100, "the event stream held " + longestEventStream);
+            var redis = raw.sync();
+            assertEquals(List.of(0L, 0L, 0L, 0L), List.of(redis.xlen(prefix + ":jobs"), redis.xlen(prefix + ":events"),
+                    redis.hlen(prefix + ":waiting"), redis.xlen(prefix + ":dead")), "jobs, events, waiting, dead letters");
+            assertEquals(List.of(), redis.keys(prefix + ":lane:*"));
+            assertEquals(0, redis.xpending(prefix + ":jobs", "executors").getCount());
+            assertEquals(0, redis.xpending(prefix + ":events", "api").getCount());
+        } finally {
+            client.shutdown();
+        }
+    }
 }

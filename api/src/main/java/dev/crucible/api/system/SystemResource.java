@@ -9,7 +9,14 @@ import dev.crucible.api.model.Readiness;
 import dev.crucible.api.model.ReadinessChecks;
 import dev.crucible.queue.RedisQueue;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
 
 /** Liveness and readiness; both answer without an API key and reveal nothing but up or down. */
@@ -55,6 +62,25 @@ public final class SystemResource implements SystemApi {
     public long databaseSizeBytes() {
         return jdbi.withHandle(h -> h.createQuery("select pg_database_size(current_database())")
                 .setQueryTimeout((int) SIZE_TIMEOUT.toSeconds()).mapTo(Long.class).one());
+    }
+
+    /**
+     * Bytes the regular files directly in {@code dir} take: the logs, which the launcher rotates, so
+     * that their size is seen to level off. Links are not followed.
+     */
+    public static long filesBytes(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            long total = 0;
+            for (Path file : (Iterable<Path>) files::iterator) {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (attributes.isRegularFile()) {
+                    total += attributes.size();
+                }
+            }
+            return total;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot measure the files in " + dir, e);
+        }
     }
 
     private static String check(Runnable probe) {

@@ -48,9 +48,24 @@ class MetricsIT {
 
     @Test
     void databaseSizeIsAPositiveGauge() throws Exception {
+        assertTrue(gauge("crucible_database_size_bytes") > 0);
+    }
+
+    @Test
+    void redisMemoryIsAPositiveGauge() throws Exception {
+        assertTrue(gauge("crucible_queue_memory_bytes") > 0);
+    }
+
+    /** The launcher points the api at its logs; the api's own log has lines in it by now. */
+    @Test
+    void logSizeIsAPositiveGauge() throws Exception {
+        assertTrue(gauge("crucible_log_bytes") > 0);
+    }
+
+    private double gauge(String name) throws Exception {
         String body = metrics().body();
-        Matcher size = Pattern.compile("(?m)^crucible_database_size_bytes ([0-9.Ee+]+)$").matcher(body);
-        assertTrue(size.find(), body);
-        assertTrue(Double.parseDouble(size.group(1)) > 0, size.group());
+        Matcher value = Pattern.compile("(?m)^" + name + " ([0-9.Ee+]+)$").matcher(body);
+        assertTrue(value.find(), name + " is missing: " + body);
+        return Double.parseDouble(value.group(1));
     }
 }
