@@ -29,8 +29,8 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_MAX_DELIVERIES</td><td>3</td><td>a job handed out more often (its executors kept dying on it) ends as internal_error</td></tr>
  * <tr><td>CRUCIBLE_SANDBOX_VERSION</td><td>runsc</td><td>the sandbox runtime and its version, reported in results (the launcher passes {@code runsc --version})</td></tr>
  * <tr><td>CRUCIBLE_CGROUP_ROOT</td><td>/sys/fs/cgroup</td><td>where the host mounts its cgroups (v1 or v2): each sandbox's CPU time and peak memory are read there, so the executor must run on the host of the Docker daemon, with read access</td></tr>
- * <tr><td>CRUCIBLE_POOL_SIZE</td><td>2</td><td>started sandboxes kept waiting per runtime image and memory limit that runs asked for in the last CRUCIBLE_POOL_DEMAND_MS; 0 turns the pool off (each run then starts its own sandbox, ~250 ms more); an idle sandbox costs ~20 MB of host memory and ~3% of a core (runsc's systrap platform; measured with 15 idle)</td></tr>
- * <tr><td>CRUCIBLE_POOL_EXPECTED</td><td>1</td><td>the same for each runtime's default limits before any run asked for them (at most CRUCIBLE_POOL_SIZE)</td></tr>
+ * <tr><td>CRUCIBLE_POOL_SIZE</td><td>2</td><td>started sandboxes kept waiting per runtime image and memory limit that runs asked for in the last CRUCIBLE_POOL_DEMAND_MS; 0 turns the pool off (each run then starts its own sandbox, ~250 ms more); an idle sandbox costs ~20 MB of host memory and ~3% of a core (runsc's systrap platform, gVisor issue 13361; bench/idle)</td></tr>
+ * <tr><td>CRUCIBLE_POOL_EXPECTED</td><td>0</td><td>the same for each runtime's default limits before any run asked for them (at most CRUCIBLE_POOL_SIZE): 1 makes every runtime's first run after a quiet spell a hit, for ~3% of a core per runtime for ever (bench/idle)</td></tr>
  * <tr><td>CRUCIBLE_POOL_MAX_IDLE</td><td>16</td><td>idle sandboxes in all</td></tr>
  * <tr><td>CRUCIBLE_POOL_MAX_AGE_MS</td><td>600000</td><td>an idle sandbox older than this is replaced unused</td></tr>
  * <tr><td>CRUCIBLE_POOL_DEMAND_MS</td><td>300000</td><td>how long a key runs asked for stays in demand</td></tr>
@@ -84,7 +84,7 @@ record ExecutorConfig(
 
     private static PoolSettings pool(Environment env) {
         int perKey = env.smallInteger("CRUCIBLE_POOL_SIZE", 2, 0, 64);
-        return new PoolSettings(perKey, env.smallInteger("CRUCIBLE_POOL_EXPECTED", Math.min(1, perKey), 0, perKey),
+        return new PoolSettings(perKey, env.smallInteger("CRUCIBLE_POOL_EXPECTED", 0, 0, perKey),
                 env.smallInteger("CRUCIBLE_POOL_MAX_IDLE", 16, 0, 256),
                 env.millis("CRUCIBLE_POOL_MAX_AGE_MS", 600_000, 10_000, 86_400_000),
                 env.millis("CRUCIBLE_POOL_DEMAND_MS", 300_000, 1_000, 86_400_000));

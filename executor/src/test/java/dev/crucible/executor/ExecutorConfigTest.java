@@ -3,6 +3,7 @@ package dev.crucible.executor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crucible.config.ConfigException;
 import dev.crucible.executor.sandbox.PoolSettings;
@@ -22,7 +23,7 @@ class ExecutorConfigTest {
         assertEquals(Duration.ofMinutes(2), config.queue().reclaimAfter());
         assertEquals(3, config.queue().maxDeliveries());
         assertEquals(new ExecutorConfig.SandboxHost(URI.create("tcp://127.0.0.1:2375"), Path.of("/sys/fs/cgroup"), "runsc",
-                new PoolSettings(2, 1, 16, Duration.ofMinutes(10), Duration.ofMinutes(5))), config.sandboxHost());
+                new PoolSettings(2, 0, 16, Duration.ofMinutes(10), Duration.ofMinutes(5))), config.sandboxHost());
     }
 
     @Test
@@ -33,9 +34,10 @@ class ExecutorConfigTest {
     }
 
     @Test
-    void aPoolSizeOfZeroTurnsThePoolOff() {
-        ExecutorConfig config = ExecutorConfig.fromEnvironment(Map.of("CRUCIBLE_REDIS_URI", REDIS, "CRUCIBLE_POOL_SIZE", "0"));
-        assertEquals(0, config.sandboxHost().pool().expectedKey(), "nothing expected of a pool that is off");
+    void moreExpectedSandboxesThanThePoolHoldsAreRefused() {
+        ConfigException refused = assertThrows(ConfigException.class, () -> ExecutorConfig.fromEnvironment(
+                Map.of("CRUCIBLE_REDIS_URI", REDIS, "CRUCIBLE_POOL_SIZE", "0", "CRUCIBLE_POOL_EXPECTED", "1")));
+        assertTrue(refused.getMessage().contains("CRUCIBLE_POOL_EXPECTED"), refused.getMessage());
     }
 
     @Test
