@@ -21,8 +21,8 @@ marker() {
     case "$1" in
         dockerd) echo dockerd ;; docker-proxy) echo haproxy ;; redis) echo redis-server ;;
         api) echo dev.crucible.api.Main ;; executor) echo dev.crucible.executor.Main ;;
-        nginx) echo "-c $NGINX_CONF" ;;
-        log-rotation) echo "launcher/rotate-logs.sh" ;;  # nginx retitles itself "nginx: master process <its command line>"
+        nginx) echo "-c $NGINX_CONF" ;;  # nginx retitles itself "nginx: master process <its command line>"
+        log-rotation) echo "launcher/rotate-logs.sh" ;;
     esac
 }
 

@@ -55,7 +55,8 @@ start_dockerd() {
 # A killed dockerd leaves its pid file and its containerd's behind. dockerd refuses to start while
 # any process or thread has the number in its own, and takes a live number in containerd's for a
 # running containerd (which it later kills): with pid_max 32768 and gVisor's many threads, numbers
-# come round again within seconds (seen in CI). With no dockerd running, neither file is current.
+# come round again within seconds (a CI run's dockerd did not come back after a kill; a stale pid
+# file naming a live thread was reproduced to stop it so). With no dockerd running, neither is current.
 clear_stale_docker_pidfiles() {
     local containerd_pidfile=/var/run/docker/containerd/containerd.pid pid
     if pgrep -x dockerd >/dev/null; then
