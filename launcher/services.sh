@@ -53,18 +53,39 @@ start_dockerd() {
 }
 
 # A killed dockerd leaves its pid file and its containerd's behind. dockerd refuses to start while
-# any process or thread has the number in its own, and takes a live number in containerd's for a
-# running containerd (which it later kills): with pid_max 32768 and gVisor's many threads, numbers
-# come round again within seconds (a CI run's dockerd did not come back after a kill; a stale pid
-# file naming a live thread was reproduced to stop it so). With no dockerd running, neither is current.
+# any process or thread has the number in its own, and takes any process with the number in
+# containerd's for a running containerd, waiting 15 s for it to answer and then giving up: with
+# pid_max 32768 and gVisor's many threads numbers come round within seconds (a stale dockerd pid
+# file stopped a CI run's restart), and the containerd of a killed dockerd stays a zombie until
+# PID 1 reaps it (2 s when tried here; long enough in another CI run for dockerd to give up). With
+# no dockerd running neither file is current, and a containerd still living on docker's state would
+# fight the next one for it.
 clear_stale_docker_pidfiles() {
-    local containerd_pidfile=/var/run/docker/containerd/containerd.pid pid
-    if pgrep -x dockerd >/dev/null; then
-        die "a dockerd runs (pid $(pgrep -x dockerd | paste -sd ' ')) but does not answer; stop it, and ./crucible up starts one"
+    local containerd_pidfile=/var/run/docker/containerd/containerd.pid pid running
+    # A killed dockerd is a zombie for a while, which pgrep still lists.
+    running=$({ ps -C dockerd -o pid=,stat= || true; } | awk '$2 !~ /^Z/ {print $1}' | paste -sd ' ')
+    if [[ -n "$running" ]]; then
+        die "a dockerd runs (pid $running) but does not answer; stop it, and ./crucible up starts one"
     fi
     rm -f "$RUN/dockerd.real.pid"
     pid=$(cat "$containerd_pidfile" 2>/dev/null) || return 0
-    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == containerd ]] || rm -f "$containerd_pidfile"
+    rm -f "$containerd_pidfile"
+    [[ "$pid" =~ ^[0-9]+$ ]] && dockers_containerd_lives "$pid" || return 0
+    say "stopping the containerd (pid $pid) a stopped dockerd left running"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait_for 15 dockers_containerd_ended "$pid" || die "containerd (pid $pid) does not stop"
+}
+
+dockers_containerd_ended() { ! dockers_containerd_lives "$1"; }
+
+# Alive (not a zombie) and started by dockerd on its own config, not the system's containerd that
+# came round to the same number.
+dockers_containerd_lives() {
+    local stat args
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    [[ "${stat##*) }" != [ZX]* ]] || return 1
+    args=$(tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null) || return 1
+    [[ "$args" == *"--config /var/run/docker/containerd/containerd.toml"* ]]
 }
 
 # A dockerd killed while a sandbox was being started leaves that sandbox's shim and gVisor processes
