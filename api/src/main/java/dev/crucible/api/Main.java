@@ -8,6 +8,7 @@ import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.auth.Authenticator;
 import dev.crucible.api.auth.KeysResource;
+import dev.crucible.api.compat.judge0.Judge0Callbacks;
 import dev.crucible.api.compat.judge0.Judge0Resource;
 import dev.crucible.api.compat.piston.PistonResource;
 import dev.crucible.api.http.HttpEdge;
@@ -30,6 +31,7 @@ import dev.crucible.api.submission.SubmissionsResource;
 import dev.crucible.api.submission.WebhookBodies;
 import dev.crucible.api.system.SystemResource;
 import dev.crucible.api.webhook.AddressPolicy;
+import dev.crucible.api.webhook.CallbackFormat;
 import dev.crucible.api.webhook.CallbackTarget;
 import dev.crucible.api.webhook.WebhookDeliveries;
 import dev.crucible.api.webhook.WebhookDispatcher;
@@ -44,6 +46,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -102,11 +105,6 @@ public final class Main {
                             .map(at -> Math.max(0, clock.millis() - at.toEpochMilli()) / 1000.0).orElse(0.0)))
                     .description("Age of the oldest job, waiting or running; 0 when there is none")
                     .register(meters);
-            WebhookDispatcher webhooks = new WebhookDispatcher(new WebhookDeliveries(jdbi), new WebhookBodies(store), keys, mapper,
-                    WebhookSender.withDefaultTrust(), AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(),
-                    config.webhooks().allowHttp());
-            webhooks.start();
-
             JsonBody body = new JsonBody(mapper, RequestLimits.BODY_BYTES);
             SystemResource system = new SystemResource(jdbi, queue);
             Gauge.builder("crucible_database_size_bytes", () -> orNaN(system::databaseSizeBytes))
@@ -118,10 +116,15 @@ public final class Main {
             SubmissionsResource submissionsResource = new SubmissionsResource(submissions, store, body, signals, mapper);
             config.keys().pistonAnonymousKeyId().ifPresent(id ->
                     log.warn("/api/v2/ (Piston) requests without credentials are made as key {}, and spend its quotas", id));
+            Judge0Resource judge0 = new Judge0Resource(catalog, config.limits(), config.admission(), submissionsResource, body);
             Router router = routes(submissionsResource, new KeysResource(keys, submissions::purgeKey, body),
                     new RuntimesResource(catalog, config.limits()), system, new PistonResource(catalog, config.limits(),
-                            submissionsResource, body, config.keys().pistonAnonymousKeyId()),
-                    new Judge0Resource(catalog, config.limits(), config.admission(), submissionsResource, body));
+                            submissionsResource, body, config.keys().pistonAnonymousKeyId()), judge0);
+            WebhookDispatcher webhooks = new WebhookDispatcher(new WebhookDeliveries(jdbi), new WebhookBodies(store), keys,
+                    Map.of(CallbackFormat.CRUCIBLE, mapper::writeValueAsBytes, CallbackFormat.JUDGE0, new Judge0Callbacks(catalog)),
+                    WebhookSender.withDefaultTrust(), AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(),
+                    config.webhooks().allowHttp());
+            webhooks.start();
             system.addMetricsRoute(router, meters);
 
             LostJobReaper reaper = new LostJobReaper(jdbi, store, queue.liveJobs(), signals, config.queue().reapAfter(), clock);

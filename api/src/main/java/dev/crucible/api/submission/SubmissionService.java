@@ -11,6 +11,8 @@ import dev.crucible.api.http.Json;
 import dev.crucible.api.model.FieldError;
 import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.webhook.AddressPolicy;
+import dev.crucible.api.webhook.Callback;
+import dev.crucible.api.webhook.CallbackFormat;
 import dev.crucible.api.webhook.CallbackTarget;
 import dev.crucible.queue.Cancellations;
 import dev.crucible.queue.Job;
@@ -78,7 +80,8 @@ public final class SubmissionService {
         this.purge = purge;
     }
 
-    SubmissionRecord create(Caller caller, SubmissionRequest request, boolean wait, String idempotencyKey) {
+    /** @param format the shape of the request's callback, if it has one */
+    SubmissionRecord create(Caller caller, SubmissionRequest request, boolean wait, String idempotencyKey, CallbackFormat format) {
         byte[] requestHash = idempotencyKey == null ? null : hash(request);
         if (idempotencyKey != null) {
             var earlier = store.findByIdempotencyKey(caller.keyId(), idempotencyKey);
@@ -86,7 +89,7 @@ public final class SubmissionService {
                 return repeat(caller, earlier.get(), requestHash, idempotencyKey, wait);
             }
         }
-        SubmissionStore.NewSubmission row = prepare(caller, request, idempotencyKey, requestHash);
+        SubmissionStore.NewSubmission row = prepare(caller, request, idempotencyKey, requestHash, format);
         UUID id = row.id();
         try {
             requireAdmitted(store.insertQueued(row, admission), false);
@@ -106,7 +109,7 @@ public final class SubmissionService {
     }
 
     /** All or nothing: every submission is checked first, then all are stored in one transaction. */
-    BatchRecord createBatch(Caller caller, List<SubmissionRequest> requests) {
+    BatchRecord createBatch(Caller caller, List<SubmissionRequest> requests, CallbackFormat format) {
         if (requests.isEmpty() || requests.size() > maxBatch) {
             throw new ApiException.InvalidRequest(List.of(new FieldError("submissions",
                     "has " + requests.size() + " submissions; allowed 1.." + maxBatch)));
@@ -116,7 +119,7 @@ public final class SubmissionService {
         for (int i = 0; i < requests.size(); i++) {
             String prefix = "submissions[" + i + "].";
             try {
-                rows.add(prepare(caller, requests.get(i), null, null));
+                rows.add(prepare(caller, requests.get(i), null, null, format));
             } catch (ApiException.InvalidRequest e) {
                 e.errors().forEach(error -> errors.add(new FieldError(prefix + error.getField(), error.getMessage())));
             } catch (ApiException.UnknownRuntime | ApiException.InvalidCallbackUrl e) {
@@ -148,7 +151,7 @@ public final class SubmissionService {
 
     /** Validates a request and turns it into a row to store; nothing is stored yet. */
     private SubmissionStore.NewSubmission prepare(Caller caller, SubmissionRequest request, String idempotencyKey,
-                                                  byte[] requestHash) {
+                                                  byte[] requestHash, CallbackFormat format) {
         UUID id = UUID.randomUUID();
         Job job = validator.validate(id, request);
         if (request.getCallbackUrl() != null) {
@@ -159,7 +162,8 @@ public final class SubmissionService {
             }
         }
         return new SubmissionStore.NewSubmission(id, caller, job.runtime(), job.limits(), codec.encode(job),
-                request.getCallbackUrl(), clock.instant(), new SubmissionStore.Idempotency(idempotencyKey, requestHash));
+                request.getCallbackUrl() == null ? null : new Callback(request.getCallbackUrl(), format), clock.instant(),
+                new SubmissionStore.Idempotency(idempotencyKey, requestHash));
     }
 
     /**

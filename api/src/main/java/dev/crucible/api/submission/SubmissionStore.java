@@ -3,6 +3,8 @@ package dev.crucible.api.submission;
 import dev.crucible.api.admission.Admission;
 import dev.crucible.api.audit.AuditLog;
 import dev.crucible.api.auth.Caller;
+import dev.crucible.api.webhook.Callback;
+import dev.crucible.api.webhook.CallbackFormat;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Job;
 import dev.crucible.queue.Verdict;
@@ -46,9 +48,10 @@ public final class SubmissionStore {
      * A submission to store: the row's fields, and the queue message for the outbox.
      *
      * @param limits the job's limits, stored beside it in columns of their own
-     * @param job    the job as it travels on the stream ({@link dev.crucible.queue.JobCodec})
+     * @param job      the job as it travels on the stream ({@link dev.crucible.queue.JobCodec})
+     * @param callback null without one
      */
-    record NewSubmission(UUID id, Caller caller, String runtime, Job.JobLimits limits, String job, String callbackUrl,
+    record NewSubmission(UUID id, Caller caller, String runtime, Job.JobLimits limits, String job, Callback callback,
                          Instant createdAt, Idempotency idempotency) {}
 
     /** The client's Idempotency-Key and the hash of the request it came with; both null without a key. */
@@ -98,15 +101,16 @@ public final class SubmissionStore {
                 NewSubmission s = all.get(i);
                 h.createUpdate("""
                         insert into submissions (id, api_key_id, status, runtime, wall_time_limit_ms, memory_limit_mb,
-                                                 output_limit_bytes, job, callback_url, created_at, idempotency_key, request_hash,
-                                                 batch_id, batch_position, sandbox_ms)
-                        values (:id, :key, :queued, :runtime, :wall, :memory, :output, :job, :callback, now(), :idem, :hash,
-                                cast(:batch as uuid), :position, :sandbox)""")
+                                                 output_limit_bytes, job, callback_url, callback_format, created_at, idempotency_key,
+                                                 request_hash, batch_id, batch_position, sandbox_ms)
+                        values (:id, :key, :queued, :runtime, :wall, :memory, :output, :job, :callback, :format, now(), :idem,
+                                :hash, cast(:batch as uuid), :position, :sandbox)""")
                         .bind("id", s.id()).bind("key", caller.keyId()).bind("queued", Status.QUEUED.wireName())
                         .bind("runtime", s.runtime())
                         .bind("wall", s.limits().wallTimeMs()).bind("memory", s.limits().memoryMb())
                         .bind("output", s.limits().outputBytes()).bind("sandbox", s.limits().sandboxMs())
-                        .bind("job", s.job()).bind("callback", s.callbackUrl())
+                        .bind("job", s.job()).bind("callback", s.callback() == null ? null : s.callback().url())
+                        .bind("format", (s.callback() == null ? CallbackFormat.CRUCIBLE : s.callback().format()).wireName())
                         .bind("idem", s.idempotency().key()).bind("hash", s.idempotency().requestHash())
                         .bind("batch", batchId == null ? null : batchId.toString()).bindByType("position", batchId == null ? null : i, Integer.class)
                         .execute();

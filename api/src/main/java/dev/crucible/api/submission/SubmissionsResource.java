@@ -18,6 +18,7 @@ import dev.crucible.api.model.SubmissionPage;
 import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.model.SubmissionStatus;
 import dev.crucible.api.model.Verdict;
+import dev.crucible.api.webhook.CallbackFormat;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -51,7 +52,12 @@ public final class SubmissionsResource implements SubmissionsApi {
         if (idempotencyKey != null && !idempotencyKey.matches("[\\x21-\\x7e]{1,255}")) {
             throw new ApiException.InvalidRequest(List.of(new FieldError("Idempotency-Key", "must be 1..255 printable ASCII characters")));
         }
-        return SubmissionView.of(service.create(caller, request, Boolean.TRUE.equals(wait), idempotencyKey));
+        return SubmissionView.of(service.create(caller, request, Boolean.TRUE.equals(wait), idempotencyKey, CallbackFormat.CRUCIBLE));
+    }
+
+    /** For the adapters of other APIs: as {@code POST /v1/submissions}, its callback sent in {@code format}. */
+    public Submission createSubmission(SubmissionRequest request, boolean wait, CallbackFormat format) {
+        return SubmissionView.of(service.create(Caller.current(), request, wait, null, format));
     }
 
     @Override
@@ -103,7 +109,13 @@ public final class SubmissionsResource implements SubmissionsApi {
 
     @Override
     public Batch createBatch(BatchRequest request) {
-        return batchView(service.createBatch(Caller.current(), request.getSubmissions() == null ? List.of() : request.getSubmissions()));
+        return createBatch(request, CallbackFormat.CRUCIBLE);
+    }
+
+    /** For the adapters of other APIs: as {@code POST /v1/batches}, the callbacks sent in {@code format}. */
+    public Batch createBatch(BatchRequest request, CallbackFormat format) {
+        return batchView(service.createBatch(Caller.current(), request.getSubmissions() == null ? List.of() : request.getSubmissions(),
+                format));
     }
 
     @Override

@@ -17,17 +17,18 @@ public final class WebhookDeliveries {
     }
 
     /** A webhook to send now. */
-    record DueWebhook(UUID submissionId, UUID apiKeyId, String url, int attempts) {}
+    record DueWebhook(UUID submissionId, UUID apiKeyId, String url, CallbackFormat format, int attempts) {}
 
     /** Webhooks due now, oldest first. */
     List<DueWebhook> due(int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
-                select w.submission_id, s.api_key_id, w.url, w.attempts from webhook_deliveries w
+                select w.submission_id, s.api_key_id, w.url, s.callback_format, w.attempts from webhook_deliveries w
                 join submissions s on s.id = w.submission_id
                 where w.delivered_at is null and w.failed_at is null and w.next_attempt_at <= now()
                 order by w.next_attempt_at limit :limit""")
                 .bind("limit", limit)
-                .map((rs, ctx) -> new DueWebhook(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getInt(4)))
+                .map((rs, ctx) -> new DueWebhook(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                        CallbackFormat.ofWireName(rs.getString(4)), rs.getInt(5)))
                 .list());
     }
 

@@ -1,11 +1,12 @@
 package dev.crucible.api.webhook;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.model.Submission;
 import dev.crucible.lifecycle.Loop;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -18,11 +19,12 @@ import org.slf4j.MDC;
 /**
  * Sends the webhooks of completed submissions: each is re-checked against the address policy at
  * send time, signed with its key's secret, and retried with exponential backoff (5 s, 10 s, 20 s...)
- * up to {@link #MAX_ATTEMPTS} attempts, on virtual threads, at most {@link #PARALLEL} at once.
+ * up to {@link #MAX_ATTEMPTS} attempts, on virtual threads, at most {@link #PARALLEL} at once. Each is
+ * written in its submission's {@link CallbackFormat}.
  */
 public final class WebhookDispatcher {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
-    static final int MAX_ATTEMPTS = 6;
+    public static final int MAX_ATTEMPTS = 6;
     private static final int PARALLEL = 16;
     private static final Duration PERIOD = Duration.ofSeconds(1);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
@@ -30,7 +32,7 @@ public final class WebhookDispatcher {
     private final WebhookDeliveries deliveries;
     private final Submissions submissions;
     private final ApiKeyStore keys;
-    private final ObjectMapper mapper;
+    private final Map<CallbackFormat, BodyWriter> writers;
     private final WebhookSender sender;
     private final AddressPolicy policy;
     private final CallbackTarget.Resolver resolver;
@@ -47,12 +49,25 @@ public final class WebhookDispatcher {
         Optional<Submission> find(UUID id);
     }
 
-    public WebhookDispatcher(WebhookDeliveries deliveries, Submissions submissions, ApiKeyStore keys, ObjectMapper mapper,
-                             WebhookSender sender, AddressPolicy policy, CallbackTarget.Resolver resolver, boolean allowHttp) {
+    /** A webhook's body, as JSON, in one format: the adapter of an API writes its own. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        byte[] write(Submission submission) throws IOException;
+    }
+
+    /** @param writers one for every {@link CallbackFormat} */
+    public WebhookDispatcher(WebhookDeliveries deliveries, Submissions submissions, ApiKeyStore keys,
+                             Map<CallbackFormat, BodyWriter> writers, WebhookSender sender, AddressPolicy policy,
+                             CallbackTarget.Resolver resolver, boolean allowHttp) {
+        for (CallbackFormat format : CallbackFormat.values()) {
+            if (!writers.containsKey(format)) {
+                throw new IllegalArgumentException("no webhook body writer for the " + format.wireName() + " format");
+            }
+        }
         this.deliveries = deliveries;
         this.submissions = submissions;
         this.keys = keys;
-        this.mapper = mapper;
+        this.writers = new EnumMap<>(writers);
         this.sender = sender;
         this.policy = policy;
         this.resolver = resolver;
@@ -91,9 +106,9 @@ public final class WebhookDispatcher {
         try {
             CallbackTarget target = CallbackTarget.resolve(due.url(), allowHttp, policy, resolver);
             Submission submission = submissions.find(due.submissionId()).orElseThrow();
-            byte[] body = mapper.writeValueAsBytes(submission);
+            byte[] body = writers.get(due.format()).write(submission);
             String secret = keys.webhookSecret(due.apiKeyId()).orElseThrow();
-            int status = sender.send(target, due.submissionId(), attempt, body, secret);
+            int status = sender.send(target, due.format().method(), due.submissionId(), attempt, body, secret);
             if (status / 100 == 2) {
                 deliveries.delivered(due.submissionId());
                 log.info("webhook of submission {} delivered (attempt {})", due.submissionId(), attempt);

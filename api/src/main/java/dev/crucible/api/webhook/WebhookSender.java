@@ -22,7 +22,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * POSTs one webhook to the address its {@link CallbackTarget} was checked at, over a socket opened
+ * Sends one webhook (a POST, or Judge0's PUT) to the address its {@link CallbackTarget} was checked at, over a socket opened
  * here (no HTTP client would let us pin the address), with TLS that checks the certificate against
  * the URL's host. A 2xx answer is a delivery; redirects are not followed, as a redirect to an inner
  * address is the classic way around an address check.
@@ -30,7 +30,8 @@ import javax.net.ssl.SSLSocket;
 public final class WebhookSender {
     private static final Duration CONNECT = Duration.ofSeconds(5);
     private static final Duration READ = Duration.ofSeconds(10);
-    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    /** The most one attempt takes, connection to answer. */
+    public static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final int MAX_STATUS_LINE = 1024;
 
     private final SSLContext tls;
@@ -48,7 +49,11 @@ public final class WebhookSender {
     }
 
     /** The HTTP status the receiver answered; throws IOException when there was no answer. */
-    public int send(CallbackTarget target, UUID submissionId, int attempt, byte[] body, String secret) throws IOException {
+    public int send(CallbackTarget target, String method, UUID submissionId, int attempt, byte[] body, String secret)
+            throws IOException {
+        if (!method.equals("POST") && !method.equals("PUT")) {
+            throw new IllegalArgumentException("a webhook is a POST or a PUT, not " + method);
+        }
         // A receiver that trickles its answer byte by byte would hold a dispatcher slot for hours:
         // past the deadline the socket is closed under it, whatever it is doing.
         Socket plain = new Socket();
@@ -69,7 +74,7 @@ public final class WebhookSender {
             if (target.uri().getRawQuery() != null) {
                 path += "?" + target.uri().getRawQuery();
             }
-            String head = "POST " + path + " HTTP/1.1\r\n"
+            String head = method + " " + path + " HTTP/1.1\r\n"
                     + "Host: " + hostHeader(target) + "\r\n"
                     + "User-Agent: Crucible-Webhook/1\r\n"
                     + "Content-Type: application/json\r\n"

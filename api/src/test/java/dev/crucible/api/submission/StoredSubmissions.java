@@ -2,6 +2,7 @@ package dev.crucible.api.submission;
 
 import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.Caller;
+import dev.crucible.api.webhook.Callback;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Job;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,10 +22,10 @@ public final class StoredSubmissions {
         return store;
     }
 
-    /** Stores a queued python submission of {@code caller}, with a callback when {@code callbackUrl} is set. */
-    public void queued(UUID id, Caller caller, String callbackUrl) {
+    /** Stores a queued python submission of {@code caller}, with a callback when {@code callback} is set. */
+    public void queued(UUID id, Caller caller, Callback callback) {
         SubmissionService.requireAdmitted(store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python",
-                new Job.JobLimits(1000, 64, 1024), "{}", callbackUrl, Instant.now(), SubmissionStore.Idempotency.NONE),
+                new Job.JobLimits(1000, 64, 1024), "{}", callback, Instant.now(), SubmissionStore.Idempotency.NONE),
                 new Admission(1000, new SimpleMeterRegistry())), false);
     }
 

@@ -10,6 +10,8 @@ import dev.crucible.api.ApiConfig;
 import dev.crucible.api.ScratchSchema;
 import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.Caller;
+import dev.crucible.api.webhook.Callback;
+import dev.crucible.api.webhook.CallbackFormat;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Job;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -63,7 +65,7 @@ class SubmissionPurgeIT {
     private UUID queued() {
         UUID id = UUID.randomUUID();
         SubmissionService.requireAdmitted(store.insertQueued(new SubmissionStore.NewSubmission(id, caller, "python",
-                new Job.JobLimits(1000, 64, 1024), "{\"source\":\"secret source\"}", "https://example.com/hook", Instant.now(),
+                new Job.JobLimits(1000, 64, 1024), "{\"source\":\"secret source\"}", new Callback("https://example.com/hook", CallbackFormat.CRUCIBLE), Instant.now(),
                 new SubmissionStore.Idempotency("idem-" + id, new byte[] {1, 2})), new Admission(1000, new SimpleMeterRegistry())), false);
         return id;
     }

@@ -9,17 +9,23 @@ import com.sun.net.httpserver.HttpServer;
 import dev.crucible.api.ScratchSchema;
 import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.auth.Caller;
+import dev.crucible.api.compat.judge0.Judge0Callbacks;
 import dev.crucible.api.http.Json;
 import dev.crucible.api.submission.StoredSubmissions;
 import dev.crucible.api.submission.WebhookBodies;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Verdict;
+import dev.crucible.runtime.RuntimeCatalog;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +53,8 @@ class WebhookDeliveryIT {
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
         receiver.createContext("/hook", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            deliveries.add(Map.of("body", body, "signature", exchange.getRequestHeaders().getFirst("X-Crucible-Signature")));
+            deliveries.add(Map.of("body", body, "signature", exchange.getRequestHeaders().getFirst("X-Crucible-Signature"),
+                    "method", exchange.getRequestMethod()));
             exchange.sendResponseHeaders(answer, -1);
             exchange.close();
         });
@@ -61,9 +68,13 @@ class WebhookDeliveryIT {
     }
 
     private UUID completedWithCallback() {
+        return completedWithCallback(CallbackFormat.CRUCIBLE);
+    }
+
+    private UUID completedWithCallback(CallbackFormat format) {
         UUID id = UUID.randomUUID();
         Caller caller = new Caller(scratch.keyId(), Caller.Role.SUBMITTER, "127.0.0.1");
-        stored.queued(id, caller, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+        stored.queued(id, caller, new Callback("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", format));
         Instant now = Instant.now();
         stored.finished(new ExecutionEvent.Finished(id, "executor-test", new ExecutionEvent.Outcome(
                 new ExecutionEvent.ProgramResult(Verdict.ACCEPTED, 0, null, 5L, null),
@@ -73,7 +84,9 @@ class WebhookDeliveryIT {
     }
 
     private WebhookDispatcher dispatcher(AddressPolicy policy) {
-        return new WebhookDispatcher(store, new WebhookBodies(stored.store()), new ApiKeyStore(scratch.jdbi()), Json.mapper(),
+        return new WebhookDispatcher(store, new WebhookBodies(stored.store()), new ApiKeyStore(scratch.jdbi()),
+                Map.of(CallbackFormat.CRUCIBLE, Json.mapper()::writeValueAsBytes,
+                        CallbackFormat.JUDGE0, new Judge0Callbacks(RuntimeCatalog.load(Path.of("..", "runtimes")))),
                 WebhookSender.withDefaultTrust(), policy, CallbackTarget.Resolver.system(), true);
     }
 
@@ -89,6 +102,7 @@ class WebhookDeliveryIT {
         dispatcher(address -> null).deliver(due);
         Map<String, Object> delivery = deliveries.poll(5, TimeUnit.SECONDS);
         assertNotNull(delivery);
+        assertEquals("POST", delivery.get("method"));
         byte[] body = (byte[]) delivery.get("body");
         assertEquals("sha256=" + WebhookSender.signature(body, "test-secret"), delivery.get("signature"));
         var json = new ObjectMapper().readTree(body);
@@ -96,6 +110,24 @@ class WebhookDeliveryIT {
         assertEquals("accepted", json.get("verdict").asText());
         makeDueNow();
         assertTrue(store.due(10).isEmpty(), "a delivered webhook is not sent again");
+    }
+
+    @Test
+    void judge0SubmissionIsCalledBackAsJudge0DoesWithAPutOfItsDefaultFieldsInBase64() throws Exception {
+        UUID id = completedWithCallback(CallbackFormat.JUDGE0);
+        dispatcher(address -> null).deliver(store.due(10).getFirst());
+        Map<String, Object> delivery = deliveries.poll(5, TimeUnit.SECONDS);
+        assertNotNull(delivery);
+        assertEquals("PUT", delivery.get("method"));
+        byte[] body = (byte[]) delivery.get("body");
+        assertEquals("sha256=" + WebhookSender.signature(body, "test-secret"), delivery.get("signature"));
+        var json = new ObjectMapper().readTree(body);
+        assertEquals(id.toString(), json.get("token").asText());
+        assertEquals(3, json.get("status").get("id").asInt(), json.toString());
+        assertEquals("out", new String(Base64.getMimeDecoder().decode(json.get("stdout").asText()), StandardCharsets.UTF_8));
+        Set<String> fields = new HashSet<>();
+        json.fieldNames().forEachRemaining(fields::add);
+        assertEquals(Set.of("token", "time", "memory", "stdout", "stderr", "compile_output", "message", "status"), fields);
     }
 
     @Test

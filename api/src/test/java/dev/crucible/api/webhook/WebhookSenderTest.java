@@ -56,7 +56,7 @@ class WebhookSenderTest {
     @Test
     void bodyArrivesSignedWithTheSecret() throws Exception {
         byte[] body = "{\"verdict\":\"accepted\"}".getBytes(StandardCharsets.UTF_8);
-        int status = WebhookSender.withDefaultTrust().send(target(), UUID.randomUUID(), 2, body, "s3cret");
+        int status = WebhookSender.withDefaultTrust().send(target(), "POST", UUID.randomUUID(), 2, body, "s3cret");
         assertEquals(204, status);
         assertArrayEquals(body, receivedBody.get(5, TimeUnit.SECONDS));
         Map<String, String> headers = received.get(5, TimeUnit.SECONDS);
@@ -68,7 +68,7 @@ class WebhookSenderTest {
     @Test
     void redirectIsReportedNotFollowed() throws Exception {
         answer = 302;
-        assertEquals(302, WebhookSender.withDefaultTrust().send(target(), UUID.randomUUID(), 1, new byte[0], "s"));
+        assertEquals(302, WebhookSender.withDefaultTrust().send(target(), "POST", UUID.randomUUID(), 1, new byte[0], "s"));
     }
 
     @Test

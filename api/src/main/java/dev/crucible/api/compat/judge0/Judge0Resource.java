@@ -1,6 +1,5 @@
 package dev.crucible.api.compat.judge0;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +14,6 @@ import dev.crucible.api.auth.Caller;
 import dev.crucible.api.generated.Judge0Api;
 import dev.crucible.api.http.Access;
 import dev.crucible.api.http.ApiException;
-import dev.crucible.api.http.Json;
 import dev.crucible.api.http.JsonBody;
 import dev.crucible.api.http.Request;
 import dev.crucible.api.http.Response;
@@ -34,6 +32,7 @@ import dev.crucible.api.model.Judge0SubmissionRequest;
 import dev.crucible.api.model.Submission;
 import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.submission.SubmissionsResource;
+import dev.crucible.api.webhook.CallbackFormat;
 import dev.crucible.runtime.RuntimeCatalog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,10 +71,6 @@ public final class Judge0Resource implements Judge0Api {
     private static final Access SUBMITTERS = Access.roles(Caller.Role.ADMIN, Caller.Role.SUBMITTER).orKeyIn("X-Auth-Token")
             .refusedWithoutBody();
 
-    /** Judge0 writes every attribute asked for, null or not. */
-    @JsonInclude(JsonInclude.Include.ALWAYS)
-    private interface NullsWritten {}
-
     /** One item of a batch: read as Judge0 reads it, or what was wrong with it. */
     sealed interface Item {
         record Read(Judge0SubmissionRequest request) implements Item {}
@@ -89,7 +84,7 @@ public final class Judge0Resource implements Judge0Api {
     private final JsonBody body;
     private final int maxBatch;
     private final Judge0Config config;
-    private final ObjectMapper writer = Json.mapper().addMixIn(Judge0Submission.class, NullsWritten.class);
+    private final ObjectMapper writer = Judge0Results.writer();
     /** Rails takes attributes it does not know, and numbers or booleans as strings: so does this reader. */
     private final ObjectMapper lenient = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -114,7 +109,7 @@ public final class Judge0Resource implements Judge0Api {
         boolean base64 = "true".equals(base64Encoded);
         boolean waiting = "true".equals(wait);
         SubmissionRequest submission = requests.toSubmission(request, base64);
-        Submission created = crucible(() -> submissions.createSubmission(submission, waiting, null), "");
+        Submission created = crucible(() -> submissions.createSubmission(submission, waiting, CallbackFormat.JUDGE0), "");
         if (!waiting) {
             return new Judge0Submission().token(created.getId());
         }
@@ -164,7 +159,8 @@ public final class Judge0Resource implements Judge0Api {
         for (int attempt = 0; attempt < 2 && !pending.isEmpty(); attempt++) {
             List<Integer> order = List.copyOf(pending.keySet());
             try {
-                List<Submission> created = submissions.createBatch(new BatchRequest(List.copyOf(pending.values()))).getSubmissions();
+                List<Submission> created = submissions.createBatch(new BatchRequest(List.copyOf(pending.values())), CallbackFormat.JUDGE0)
+                        .getSubmissions();
                 for (int j = 0; j < order.size(); j++) {
                     answers.set(order.get(j), Map.of("token", created.get(j).getId().toString()));
                 }

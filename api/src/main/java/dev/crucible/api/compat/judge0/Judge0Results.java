@@ -1,5 +1,8 @@
 package dev.crucible.api.compat.judge0;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crucible.api.http.Json;
 import dev.crucible.api.http.StrictUtf8;
 import dev.crucible.api.model.Judge0Submission;
 import dev.crucible.api.model.OutputEncoding;
@@ -35,6 +38,15 @@ final class Judge0Results {
     static final int SANDBOX_FILE_SIZE_KB = 64 << 10;
 
     private Judge0Results() {}
+
+    /** Judge0 writes every attribute asked for, null or not. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    private interface NullsWritten {}
+
+    /** Writes Judge0's answers as Judge0 does: nulls included. */
+    static ObjectMapper writer() {
+        return Json.mapper().addMixIn(Judge0Submission.class, NullsWritten.class);
+    }
 
     /** Its output is not UTF-8 and was asked for as text: Judge0 refuses to write it so. */
     static final class Unconvertible extends RuntimeException {

@@ -3,6 +3,8 @@ package dev.crucible.api.compat.judge0;
 import dev.crucible.api.ApiConfig;
 import dev.crucible.api.model.Judge0Config;
 import dev.crucible.api.submission.RequestLimits;
+import dev.crucible.api.webhook.WebhookDispatcher;
+import dev.crucible.api.webhook.WebhookSender;
 import dev.crucible.runtime.RuntimeCatalog;
 import dev.crucible.runtime.RuntimeManifest;
 import java.math.BigDecimal;
@@ -32,9 +34,9 @@ final class Judge0Settings {
                 .allowedLanguagesForCompileOptions(List.of())
                 .enableCommandLineArguments(true)
                 .enableSubmissionDelete(false)
-                .enableCallbacks(false)
-                .callbacksMaxTries(0)
-                .callbacksTimeout(asFloat(BigDecimal.ZERO))
+                .enableCallbacks(true)
+                .callbacksMaxTries(WebhookDispatcher.MAX_ATTEMPTS)
+                .callbacksTimeout(asFloat(BigDecimal.valueOf(WebhookSender.DEADLINE.toSeconds())))
                 .enableAdditionalFiles(false)
                 .maxQueueSize((int) Math.min(Integer.MAX_VALUE, admission.maxQueued()))
                 .cpuTimeLimit(defaultSeconds)

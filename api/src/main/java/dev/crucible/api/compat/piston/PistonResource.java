@@ -21,6 +21,7 @@ import dev.crucible.api.model.PistonStage;
 import dev.crucible.api.model.Submission;
 import dev.crucible.api.model.SubmissionStatus;
 import dev.crucible.api.submission.SubmissionsResource;
+import dev.crucible.api.webhook.CallbackFormat;
 import dev.crucible.runtime.RuntimeCatalog;
 import java.util.List;
 import java.util.Optional;
@@ -78,7 +79,7 @@ public final class PistonResource implements PistonApi {
         PistonLanguages.Entry runtime = languages.resolve(request.getLanguage(), request.getVersion())
                 .orElseThrow(() -> PistonRequests.refused("language",
                         request.getLanguage() + "-" + request.getVersion() + " runtime is unknown; GET /api/v2/runtimes lists them"));
-        Submission submission = submissions.createSubmission(requests.toSubmission(request, runtime.manifest()), true, null);
+        Submission submission = submissions.createSubmission(requests.toSubmission(request, runtime.manifest()), true, CallbackFormat.CRUCIBLE);
         if (submission.getStatus() != SubmissionStatus.COMPLETED) {
             throw new ApiException.ServiceUnavailable("submission " + submission.getId() + " is " + submission.getStatus()
                     + " after the longest wait this server allows; GET /v1/submissions/" + submission.getId() + " has its result", null);

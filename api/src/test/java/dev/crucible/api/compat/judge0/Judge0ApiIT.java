@@ -335,6 +335,23 @@ class Judge0ApiIT {
         assertEquals("main.py", ok(send("GET", "/languages/71", null, admin()), 200).json().get("source_file").asText());
     }
 
+    /** Refused before any connection is tried: the address is checked, never sent to, and the real policy takes public ones only. */
+    @Test
+    void aCallbackToAnInnerAddressIsRefusedInJudge0sShape() {
+        Answer refused = send("POST", "/submissions", program(71, "print(1)").put("callback_url", "https://127.0.0.1:9/hook")
+                .put("source_code", "print(1)"), admin());
+        assertEquals(422, refused.status(), refused.body());
+        assertTrue(refused.json().at("/callback_url/0").asText().contains("127.0.0.1"), refused.body());
+
+        ObjectNode batch = JSON.createObjectNode();
+        batch.putArray("submissions").add(program(71, "print(1)"))
+                .add(program(71, "print(2)").put("callback_url", "https://[::1]/hook"));
+        JsonNode answer = ok(send("POST", "/submissions/batch?base64_encoded=true", batch, admin()), 201).json();
+        assertTrue(answer.get(0).has("token"), answer.toString());
+        assertTrue(answer.at("/1/callback_url/0").isTextual(), answer.toString());
+        assertTrue(ok(send("GET", "/config_info", null, admin()), 200).json().get("enable_callbacks").asBoolean());
+    }
+
     @Test
     void aBatchAnswersEachItemWithItsTokenOrItsErrors() {
         ObjectNode batch = JSON.createObjectNode();

@@ -127,12 +127,19 @@ class Judge0RequestsTest {
     @Test
     void whatCrucibleCannotDoIsRefusedWithJudge0sWordsWhereItHasThem() {
         Map<String, List<String>> errors = refused(python("x").compilerOptions("-O3").additionalFiles("UEsFBg==")
-                .callbackUrl("https://example.com/hook").enableNetwork(true).enablePerProcessAndThreadTimeLimit(true), false);
+                .enableNetwork(true).enablePerProcessAndThreadTimeLimit(true), false);
         assertEquals(List.of("setting compiler options is not allowed"), errors.get("compiler_options"));
         assertEquals(List.of("setting additional files is not allowed"), errors.get("additional_files"));
-        assertEquals(List.of("setting callback is not allowed"), errors.get("callback_url"));
         assertEquals(List.of("enabling network is not allowed"), errors.get("enable_network"));
         assertEquals(List.of("this option cannot be enabled"), errors.get("enable_per_process_and_thread_time_limit"));
+    }
+
+    @Test
+    void callbackUrlIsTheSubmissionsCallback() {
+        // Not sent anywhere here: the address is checked when the submission is made, and again before a send.
+        assertEquals("https://example.com/hook",
+                REQUESTS.toSubmission(python("x").callbackUrl("https://example.com/hook"), false).getCallbackUrl());
+        assertNull(REQUESTS.toSubmission(python("x").callbackUrl(""), false).getCallbackUrl());
     }
 
     @Test
