@@ -118,6 +118,13 @@ final class JobRunner {
         if (runtime == null) {
             return Outcome.internalError("this executor has no runtime '" + job.runtime() + "'", clock.instant());
         }
+        // A job can come from Redis, written by anything: the compiler gets only what this executor's manifest allows.
+        for (String option : job.code().compileOptions()) {
+            if (!runtime.compiled() || !runtime.compile().allows(option)) {
+                return Outcome.internalError("compile option '" + option + "' is not one this executor's " + runtime.name()
+                        + " manifest allows", clock.instant());
+            }
+        }
         long deadline = System.nanoTime() + retries.deadline().toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
@@ -199,6 +206,7 @@ final class JobRunner {
     private SandboxSpec compileSpec(Job job, RuntimeManifest runtime, List<SandboxSpec.SandboxFile> files) {
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", COMPILE_SCRIPT, "compile"));
         command.addAll(withEntryFile(runtime.compile().command(), runtime, job));
+        command.addAll(job.code().compileOptions());
         return SandboxSpec.compile(runId(job, "compile"), runtime.image().tag(), command, files,
                 new SandboxSpec.Limits(Duration.ofMillis(runtime.compile().limits().wallTimeMs()),
                         runtime.compile().limits().memoryMb() << 20, ARTIFACT_BYTES, COMPILE_OUTPUT_BYTES));

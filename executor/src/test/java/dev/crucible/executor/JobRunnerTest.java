@@ -38,7 +38,7 @@ class JobRunnerTest {
         Files.writeString(runtimes.resolve("c.json"), """
                 {"name":"c","version":"12","packages":["gcc"],"source_file":"main.c",
                  "compile":["gcc","-o","main","main.c"],"compile_limits":{"wall_time_ms":9000,"memory_mb":512},
-                 "run":["./main"],"default_limits":{"wall_time_ms":5000,"memory_mb":256}}""");
+                 "compile_options":["-O[0-3]","-D[A-Z]+=[0-9]+"],"run":["./main"],"default_limits":{"wall_time_ms":5000,"memory_mb":256}}""");
         return RuntimeCatalog.load(runtimes);
     }
 
@@ -84,6 +84,35 @@ class JobRunnerTest {
         assertEquals(1, run.files().size(), "links in the compiled folder are dropped");
         assertEquals("main", run.files().getFirst().path());
         assertTrue(run.files().getFirst().executable());
+    }
+
+    private static Job withCompileOptions(Job job, List<String> options) {
+        return new Job(job.submissionId(), job.runtime(), new Job.Code(job.code().files(), job.code().entryFile(), options),
+                job.input(), job.limits(), job.testing(), job.options());
+    }
+
+    @Test
+    void compileOptionsComeAfterTheManifestsCommand() throws Exception {
+        List<SandboxSpec> specs = new java.util.ArrayList<>();
+        byte[] artifact = tarOf("./main", new byte[] {0x7f, 'E', 'L', 'F'}, 0100755);
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            specs.add(spec);
+            return specs.size() == 1 ? compiledRun(artifact, 0) : SandboxRuns.exited(0).build();
+        }, Clock.systemUTC());
+        runner.execute(withCompileOptions(job("c", "main.c", List.of()), List.of("-O0", "-DN=1")));
+        assertEquals(List.of("gcc", "-o", "main", "./main.c", "-O0", "-DN=1"), specs.getFirst().command().subList(4, 10));
+    }
+
+    @Test
+    void compileOptionTheManifestDoesNotAllowRunsNothing() throws Exception {
+        List<SandboxSpec> specs = new java.util.ArrayList<>();
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            specs.add(spec);
+            return SandboxRuns.exited(0).build();
+        }, Clock.systemUTC());
+        var outcome = runner.execute(withCompileOptions(job("c", "main.c", List.of()), List.of("-O0", "-fplugin=./evil.so")));
+        assertEquals(Verdict.INTERNAL_ERROR, outcome.verdict());
+        assertTrue(specs.isEmpty(), "no sandbox may start for an option the manifest does not allow");
     }
 
     private static SandboxRun printed(String stdout, int exit) {

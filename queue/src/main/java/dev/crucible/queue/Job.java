@@ -31,13 +31,21 @@ public record Job(UUID submissionId, String runtime, @JsonUnwrapped Code code, @
     }
 
     /**
-     * @param files     the program's files
-     * @param entryFile the path, among {@code files}, that the runtime's run command runs
+     * @param files          the program's files
+     * @param entryFile      the path, among {@code files}, that the runtime's run command runs
+     * @param compileOptions added after the runtime's compile command, each one the runtime's manifest
+     *                       allows; absent on the stream when there are none, as before they existed
      */
-    public record Code(List<JobFile> files, String entryFile) {
+    public record Code(List<JobFile> files, String entryFile,
+                       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> compileOptions) {
         public Code {
             Objects.requireNonNull(entryFile, "entryFile");
             files = List.copyOf(files);
+            compileOptions = compileOptions == null ? List.of() : List.copyOf(compileOptions);
+        }
+
+        public Code(List<JobFile> files, String entryFile) {
+            this(files, entryFile, List.of());
         }
     }
 

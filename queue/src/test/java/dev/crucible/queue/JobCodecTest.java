@@ -50,6 +50,15 @@ class JobCodecTest {
     }
 
     @Test
+    void compileOptionsTravelWithTheCode() {
+        Job job = job();
+        Job withOptions = new Job(job.submissionId(), "c", new Job.Code(job.code().files(), "main.c", List.of("-O0", "-DX=1")),
+                job.input(), job.limits(), job.testing(), job.options());
+        assertEquals(List.of("-O0", "-DX=1"), read(new JobCodec().encode(withOptions)).code().compileOptions());
+        assertEquals(List.of(), read(FLAT).code().compileOptions());
+    }
+
+    @Test
     void sandboxBudgetTravelsInTheLimits() {
         Job job = job();
         Job budgeted = new Job(job.submissionId(), job.runtime(), job.code(), job.input(), new Job.JobLimits(1000, 64, 1024, 7000),

@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Turns the bytes of one manifest into a {@link RuntimeManifest}, or says which field is wrong.
@@ -31,7 +32,7 @@ final class ManifestParser {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     /**
-     * The JSON shape of a manifest, before validation. A class, not a record: its nine fields are the
+     * The JSON shape of a manifest, before validation. A class, not a record: its ten fields are the
      * file's, side by side, and with a part grouped by {@code @JsonUnwrapped} Jackson would accept
      * unknown fields instead of refusing them.
      */
@@ -43,6 +44,7 @@ final class ManifestParser {
         @JsonProperty("source_file") String sourceFile;
         @JsonProperty List<String> compile;
         @JsonProperty("compile_limits") RawLimits compileLimits;
+        @JsonProperty("compile_options") List<String> compileOptions;
         @JsonProperty List<String> run;
         @JsonProperty("default_limits") RawLimits defaultLimits;
     }
@@ -88,8 +90,12 @@ final class ManifestParser {
         RuntimeManifest.DefaultLimits limits = limits(file, "default_limits", raw.defaultLimits);
         RuntimeManifest.DefaultLimits compileLimits = raw.compileLimits == null
                 ? RuntimeManifest.COMPILE_LIMITS : limits(file, "compile_limits", raw.compileLimits);
+        List<String> compileOptions = compileOptions(file, raw.compileOptions == null ? List.of() : raw.compileOptions);
+        if (compile.isEmpty() && !compileOptions.isEmpty()) {
+            throw new InvalidManifestException(file, "compile_options", "is given without a compile command");
+        }
         return new RuntimeManifest(name, version, aliases, new RuntimeManifest.Image(imageTag(name, content), packages),
-                sourceFile, new RuntimeManifest.Compile(compile, compileLimits), run, limits);
+                sourceFile, new RuntimeManifest.Compile(compile, compileLimits, compileOptions), run, limits);
     }
 
     private static List<String> arguments(Path file, String field, List<String> argv) {
@@ -99,6 +105,26 @@ final class ManifestParser {
             }
         }
         return argv;
+    }
+
+    /**
+     * Each a regular expression for one option, starting with {@code -} so that it can never be taken
+     * for a file, and bounded: an option cannot be of any length or name a path.
+     */
+    private static List<String> compileOptions(Path file, List<String> patterns) {
+        for (String pattern : patterns) {
+            if (pattern == null || !pattern.startsWith("-") || pattern.length() > 128) {
+                throw new InvalidManifestException(file, "compile_options", "has '" + pattern
+                        + "'; each is a regular expression of at most 128 characters for an option starting with -");
+            }
+            try {
+                Pattern.compile(pattern);
+            } catch (PatternSyntaxException e) {
+                throw new InvalidManifestException(file, "compile_options", "has '" + pattern + "', which is not a regular expression: "
+                        + e.getDescription());
+            }
+        }
+        return patterns;
     }
 
     private static RuntimeManifest.DefaultLimits limits(Path file, String field, RawLimits limits) {

@@ -1,6 +1,7 @@
 package dev.crucible.runtime;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * One language, as declared by a manifest file under {@code runtimes/}.
@@ -50,10 +51,18 @@ public record RuntimeManifest(
     /**
      * @param command the argv that compiles the program in the work folder; empty for interpreted languages
      * @param limits  the limits of the compile step, whatever the submission's limits are
+     * @param options the regular expressions an option a submission adds to {@code command} must match
+     *                whole, one of them; none: a submission adds nothing
      */
-    public record Compile(List<String> command, DefaultLimits limits) {
+    public record Compile(List<String> command, DefaultLimits limits, List<String> options) {
         public Compile {
             command = List.copyOf(command);
+            options = List.copyOf(options);
+        }
+
+        /** Whether a submission may add {@code option} after the command. */
+        public boolean allows(String option) {
+            return options.stream().anyMatch(pattern -> Pattern.matches(pattern, option));
         }
     }
 

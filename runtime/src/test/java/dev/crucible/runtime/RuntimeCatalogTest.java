@@ -1,6 +1,7 @@
 package dev.crucible.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,6 +75,36 @@ class RuntimeCatalogTest {
     void invalidJsonIsReportedWithTheFile() throws Exception {
         var e = assertThrows(InvalidManifestException.class, () -> load("python.json", "{"));
         assertTrue(e.getMessage().contains("python.json"), e.getMessage());
+    }
+
+    private static final String C = """
+            {"name":"c","version":"12.2","packages":["gcc"],"source_file":"main.c",
+             "compile":["gcc","-o","main","main.c"],"compile_options":["-O[0-3]","-D[A-Z]+(=[0-9]+)?"],"run":["./main"],
+             "default_limits":{"wall_time_ms":5000,"memory_mb":256}}""";
+
+    @Test
+    void compileOptionIsAllowedOnlyWhenAPatternMatchesItWhole() throws Exception {
+        RuntimeManifest.Compile compile = load("c.json", C).find("c").orElseThrow().compile();
+        assertTrue(compile.allows("-O2"));
+        assertTrue(compile.allows("-DN=42"));
+        assertFalse(compile.allows("-O2 -fplugin=x"), "a pattern must match the whole option");
+        assertFalse(compile.allows("-DN=42;"));
+        assertFalse(compile.allows("-o"));
+    }
+
+    @Test
+    void compileOptionsWithoutACompileCommandAreRefused() {
+        var e = assertThrows(InvalidManifestException.class, () -> load("python.json",
+                PYTHON.replace("\"run\"", "\"compile_options\":[\"-O\"],\"run\"")));
+        assertTrue(e.getMessage().contains("'compile_options'"), e.getMessage());
+    }
+
+    @Test
+    void compileOptionPatternMustBeAnOptionAndAValidExpression() {
+        var notAnOption = assertThrows(InvalidManifestException.class, () -> load("c.json", C.replace("\"-O[0-3]\"", "\".*\"")));
+        assertTrue(notAnOption.getMessage().contains("'.*'"), notAnOption.getMessage());
+        var broken = assertThrows(InvalidManifestException.class, () -> load("c.json", C.replace("\"-O[0-3]\"", "\"-O[\"")));
+        assertTrue(broken.getMessage().contains("not a regular expression"), broken.getMessage());
     }
 
     @Test

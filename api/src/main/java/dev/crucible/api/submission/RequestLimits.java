@@ -12,6 +12,9 @@ public final class RequestLimits {
     public static final int ARG_BYTES = 4096;
     /** All args together: they travel in the container create, which the Docker proxy takes up to 64 KiB. */
     public static final int ALL_ARGS_BYTES = 16 << 10;
+    /** Options added to a runtime's compile command, each of at most {@link #COMPILE_OPTION_CHARS}. */
+    public static final int COMPILE_OPTIONS = 16;
+    public static final int COMPILE_OPTION_CHARS = 64;
     public static final int TESTS = 64;
     public static final int TEST_NAME_CHARS = 128;
     /** stdin and expected output of every test together. */

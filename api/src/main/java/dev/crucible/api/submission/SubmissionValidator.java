@@ -48,6 +48,7 @@ final class SubmissionValidator {
             errors.add(error("stdin", "is " + stdin.length + " bytes; at most " + RequestLimits.STDIN_BYTES));
         }
         List<String> args = args(errors, "args", request.getArgs());
+        List<String> compileOptions = compileOptions(errors, request.getCompileOptions(), runtime);
         List<Job.JobTest> tests = tests(errors, request.getTests());
         int runs = request.getRuns() == null ? 1 : request.getRuns();
         if (runs < 1 || runs > RequestLimits.RUNS) {
@@ -68,9 +69,37 @@ final class SubmissionValidator {
                 : Job.Comparison.valueOf(request.getCompare().name());
         // The job carries its worst case as its budget: admission bounds it per key, the executor stops past it.
         long sandboxMs = Job.worstCaseSandboxMs(tests.size(), runs, wall, runtime.compiled() ? runtime.compile().limits().wallTimeMs() : 0);
-        return new Job(submissionId, runtime.name(), new Job.Code(files, files.getFirst().path()), new Job.Input(stdin, args),
+        return new Job(submissionId, runtime.name(), new Job.Code(files, files.getFirst().path(), compileOptions),
+                new Job.Input(stdin, args),
                 new Job.JobLimits(wall, memory, maxima.outputLimitBytes(), sandboxMs), new Job.Testing(tests, comparison),
                 new Job.RunOptions(Boolean.TRUE.equals(request.getMergeStderr()), runs, outputFiles));
+    }
+
+    /** Only what the runtime's manifest allows, whole option by option: the compiler never sees anything else. */
+    private static List<String> compileOptions(List<FieldError> errors, List<String> given, RuntimeManifest runtime) {
+        List<String> options = given == null ? List.of() : given;
+        if (options.isEmpty()) {
+            return options;
+        }
+        if (!runtime.compiled()) {
+            errors.add(error("compile_options", "are given, but " + runtime.name() + " has no compile step"));
+            return options;
+        }
+        if (options.size() > RequestLimits.COMPILE_OPTIONS) {
+            errors.add(error("compile_options", "has " + options.size() + " options; at most " + RequestLimits.COMPILE_OPTIONS));
+            return options;
+        }
+        for (int i = 0; i < options.size(); i++) {
+            String option = options.get(i);
+            if (option == null || option.length() > RequestLimits.COMPILE_OPTION_CHARS) {
+                errors.add(error("compile_options[" + i + "]", "is " + (option == null ? "null" : option.length() + " characters")
+                        + "; an option of 1.." + RequestLimits.COMPILE_OPTION_CHARS + " characters is expected"));
+            } else if (!runtime.compile().allows(option)) {
+                errors.add(error("compile_options[" + i + "]", "'" + option + "' is not an option " + runtime.name()
+                        + " takes (GET /v1/runtimes lists the patterns it allows)"));
+            }
+        }
+        return options;
     }
 
     private static List<String> outputFiles(List<FieldError> errors, List<String> given, boolean withTests) {

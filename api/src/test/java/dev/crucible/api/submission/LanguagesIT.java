@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every shipped runtime through the API: hello world, a compile error, a failing exit, a time limit. */
 class LanguagesIT {
@@ -65,6 +66,32 @@ class LanguagesIT {
         if (broken != null) {
             assertTrue(result.has("compile_output"), "a compiled language reports what its compiler said");
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"c", "cpp"})
+    void compileOptionsReachTheCompilerAfterItsOwn(String runtime) {
+        ObjectNode request = JSON.createObjectNode().put("runtime", runtime)
+                .put("source", "#include <stdio.h>\nint main(void) { printf(\"%d %ld\\n\", ANSWER, __STDC_VERSION__ + 0L); return 0; }");
+        if (runtime.equals("cpp")) {
+            request.put("source", "#include <cstdio>\nint main() { std::printf(\"%d %ld\\n\", ANSWER, __cplusplus); }");
+        }
+        request.putArray("compile_options").add("-DANSWER=42").add(runtime.equals("c") ? "-std=c99" : "-std=c++11");
+        var answer = stack.submit(request.toString());
+        assertEquals(200, answer.status(), answer.raw().body());
+        // -std after the manifest's own -std wins: C99 is 199901, C++11 201103.
+        assertEquals(runtime.equals("c") ? "42 199901\n" : "42 201103\n", answer.body().get("stdout").asText(), answer.raw().body());
+    }
+
+    @Test
+    void aCompileOptionTheRuntimeDoesNotTakeIsRefusedBeforeAnythingRuns() {
+        ObjectNode request = JSON.createObjectNode().put("runtime", "c").put("source", "int main(void) { return 0; }");
+        request.putArray("compile_options").add("-fplugin=/tmp/x.so");
+        var answer = stack.submit(request.toString());
+        assertEquals(422, answer.status(), answer.raw().body());
+        assertEquals("compile_options[0]", answer.body().at("/errors/0/field").asText(), answer.raw().body());
+        JsonNode runtimes = stack.get("/v1/runtimes", stack.adminKey()).body();
+        runtimes.forEach(r -> assertEquals(r.get("name").asText().matches("c|cpp"), !r.get("compile_options").isEmpty(), r.toString()));
     }
 
     @ParameterizedTest(name = "{0}")

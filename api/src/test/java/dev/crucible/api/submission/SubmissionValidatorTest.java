@@ -30,7 +30,7 @@ class SubmissionValidatorTest {
         Files.writeString(runtimes.resolve("c.json"), """
                 {"name":"c","version":"12","packages":["gcc"],"source_file":"main.c",
                  "compile":["gcc","-o","main","main.c"],"compile_limits":{"wall_time_ms":9000,"memory_mb":512},
-                 "run":["./main"],"default_limits":{"wall_time_ms":5000,"memory_mb":256}}""");
+                 "compile_options":["-O[0-3]","-D[A-Z]+=[0-9]+"],"run":["./main"],"default_limits":{"wall_time_ms":5000,"memory_mb":256}}""");
         return new SubmissionValidator(RuntimeCatalog.load(runtimes), new ApiConfig.RunLimits(30_000, 1024, 65_536));
     }
 
@@ -123,6 +123,26 @@ class SubmissionValidatorTest {
     @Test
     void neitherSourceNorFilesIsRefused() throws Exception {
         assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), new SubmissionRequest("python")));
+    }
+
+    @Test
+    void compileOptionsTheManifestAllowsTravelWithTheJob() throws Exception {
+        var request = new SubmissionRequest("c").source("int main(){}").compileOptions(List.of("-O0", "-DN=1"));
+        assertEquals(List.of("-O0", "-DN=1"), validator().validate(UUID.randomUUID(), request).code().compileOptions());
+    }
+
+    @Test
+    void aCompileOptionNoPatternMatchesWholeIsRefusedNamingIt() throws Exception {
+        var request = new SubmissionRequest("c").source("int main(){}").compileOptions(List.of("-O0", "-O0 -fplugin=x"));
+        var e = assertThrows(ApiException.InvalidRequest.class, () -> validator().validate(UUID.randomUUID(), request));
+        assertEquals("compile_options[1]", firstField(e));
+    }
+
+    @Test
+    void compileOptionsForARuntimeWithoutACompileStepAreRefused() throws Exception {
+        var e = assertThrows(ApiException.InvalidRequest.class,
+                () -> validator().validate(UUID.randomUUID(), python("1").compileOptions(List.of("-O0"))));
+        assertEquals("compile_options", firstField(e));
     }
 
     @Test

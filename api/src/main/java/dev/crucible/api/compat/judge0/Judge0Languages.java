@@ -39,7 +39,12 @@ final class Judge0Languages {
             "rust", new Naming("Rust", "", 73, List.of(), List.of(108)));
 
     /** One id: the runtime it runs on, and whether {@code GET /languages} lists it. */
-    record Language(int id, RuntimeManifest runtime, String name, boolean listed) {
+    record Language(int id, RuntimeManifest runtime, String label, String name, boolean listed) {
+        /** Whether its runtime's manifest lets a submission add compile options. */
+        boolean takesCompilerOptions() {
+            return !runtime.compile().options().isEmpty();
+        }
+
         Judge0Language summary() {
             return new Judge0Language(id, name);
         }
@@ -63,11 +68,11 @@ final class Judge0Languages {
                 continue;
             }
             String name = naming.label() + " (" + naming.compilerPrefix() + runtime.version() + ")";
-            Language primary = new Language(naming.primaryId(), runtime, name, true);
+            Language primary = new Language(naming.primaryId(), runtime, naming.label(), name, true);
             byId.put(primary.id(), primary);
             byRuntime.put(runtime.name(), primary);
-            naming.listedAlso().forEach(id -> byId.put(id, new Language(id, runtime, name, true)));
-            naming.aliases().forEach(id -> byId.put(id, new Language(id, runtime, name, false)));
+            naming.listedAlso().forEach(id -> byId.put(id, new Language(id, runtime, naming.label(), name, true)));
+            naming.aliases().forEach(id -> byId.put(id, new Language(id, runtime, naming.label(), name, false)));
         }
         this.byId = Map.copyOf(byId);
         this.byRuntime = Map.copyOf(byRuntime);
@@ -84,6 +89,12 @@ final class Judge0Languages {
         List<Language> all = new ArrayList<>(byId.values());
         all.sort(Comparator.comparing(Language::name).thenComparingInt(Language::id));
         return all.stream().map(language -> language.summary().isArchived(!language.listed())).toList();
+    }
+
+    /** Judge0's {@code ALLOWED_LANGUAGES_FOR_COMPILE_OPTIONS}: the labels of the languages that take compiler options. */
+    List<String> takingCompilerOptions() {
+        return byRuntime.values().stream().filter(Language::takesCompilerOptions).sorted(Comparator.comparingInt(Language::id))
+                .map(Language::label).toList();
     }
 
     Optional<Language> byId(int id) {

@@ -53,6 +53,16 @@ final class Judge0Requests {
         }
     }
 
+    /** As Rails' {@code to_sentence}: "A", "A and B", "A, B, and C". */
+    static String sentence(List<String> words) {
+        return switch (words.size()) {
+            case 0 -> "no language";
+            case 1 -> words.getFirst();
+            case 2 -> words.get(0) + " and " + words.get(1);
+            default -> String.join(", ", words.subList(0, words.size() - 1)) + ", and " + words.getLast();
+        };
+    }
+
     BigDecimal maxTimeSeconds() {
         return BigDecimal.valueOf(limits.maxWallTimeMs()).movePointLeft(3);
     }
@@ -127,9 +137,19 @@ final class Judge0Requests {
             errors.add("language_id", "language with id " + (request.getLanguageId() == null ? "" : request.getLanguageId())
                     + " doesn't exist");
         }
-        // The compile commands are the runtime's manifest; nothing a request sends is ever added to them.
+        // Split as the arguments are, and added to the runtime's compile command only where its manifest
+        // allows each option (Crucible's check, worded by crucible()); never into a shell, as Judge0 does.
+        List<String> compileOptions = List.of();
         if (compilerOptions != null && !compilerOptions.isBlank()) {
-            errors.add("compiler_options", "setting compiler options is not allowed");
+            compileOptions = CommandLine.split(compilerOptions).orElse(null);
+            if (compileOptions == null) {
+                errors.add("compiler_options", "has a quote that is not closed");
+            } else if (language != null && !language.runtime().compiled()) {
+                errors.add("compiler_options", "setting compiler options is only allowed for compiled languages");
+            } else if (language != null && !language.takesCompilerOptions()) {
+                errors.add("compiler_options", "setting compiler options is only allowed for "
+                        + sentence(languages.takingCompilerOptions()));
+            }
         }
         List<String> args = List.of();
         if (commandLine != null && !commandLine.isBlank()) {
@@ -155,6 +175,7 @@ final class Judge0Requests {
         SubmissionRequest submission = new SubmissionRequest(language.runtime().name())
                 .source(Base64.getEncoder().encodeToString(source)).sourceEncoding(InputEncoding.BASE64)
                 .args(args)
+                .compileOptions(compileOptions)
                 .mergeStderr(Boolean.TRUE.equals(request.getRedirectStderrToStdout()));
         // Judge0 calls back whatever it is given; Crucible's checks of the address apply (crucible() words its refusal).
         if (request.getCallbackUrl() != null && !request.getCallbackUrl().isBlank()) {

@@ -64,7 +64,8 @@ public final class Judge0Resource implements Judge0Api {
      */
     private static final List<Map.Entry<String, String>> JUDGE0_FIELDS = List.of(
             Map.entry("source", "source_code"), Map.entry("files", "source_code"), Map.entry("stdin", "stdin"),
-            Map.entry("args", "command_line_arguments"), Map.entry("tests", "expected_output"),
+            Map.entry("args", "command_line_arguments"),
+            Map.entry("compile_options", "compiler_options"), Map.entry("tests", "expected_output"),
             Map.entry("limits.memory_mb", "memory_limit"), Map.entry("limits", "wall_time_limit"),
             Map.entry("runs", "number_of_runs"), Map.entry("callback_url", "callback_url"));
     private static final Access READERS = Access.anyKey().orKeyIn("X-Auth-Token").refusedWithoutBody();

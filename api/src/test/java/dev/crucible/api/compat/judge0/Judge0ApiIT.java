@@ -353,6 +353,18 @@ class Judge0ApiIT {
     }
 
     @Test
+    void compilerOptionsReachGccAndOnesCrucibleDoesNotTakeAreJudge0sError() throws Exception {
+        JsonNode ran = ran(program(50, "#include <stdio.h>\nint main(void) { printf(\"%d\\n\", ANSWER); return 0; }")
+                .put("compiler_options", "-O0 -DANSWER=42"));
+        assertEquals(3, ran.at("/status/id").asInt(), ran.toString());
+        assertEquals("42\n", decoded(ran.get("stdout")));
+        Answer refused = send("POST", "/submissions", program(50, "int main(void) { return 0; }")
+                .put("compiler_options", "-O0 -wrapper /bin/sh"), admin());
+        assertEquals(422, refused.status(), refused.body());
+        assertTrue(refused.json().at("/compiler_options/0").asText().contains("-wrapper"), refused.body());
+    }
+
+    @Test
     void aBatchAnswersEachItemWithItsTokenOrItsErrors() {
         ObjectNode batch = JSON.createObjectNode();
         batch.putArray("submissions").add(program(71, "print(1)")).add(program(71, "print(2)").put("language_id", 3))

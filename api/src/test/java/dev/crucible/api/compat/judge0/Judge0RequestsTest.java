@@ -128,10 +128,23 @@ class Judge0RequestsTest {
     void whatCrucibleCannotDoIsRefusedWithJudge0sWordsWhereItHasThem() {
         Map<String, List<String>> errors = refused(python("x").compilerOptions("-O3").additionalFiles("UEsFBg==")
                 .enableNetwork(true).enablePerProcessAndThreadTimeLimit(true), false);
-        assertEquals(List.of("setting compiler options is not allowed"), errors.get("compiler_options"));
+        assertEquals(List.of("setting compiler options is only allowed for compiled languages"), errors.get("compiler_options"));
         assertEquals(List.of("setting additional files is not allowed"), errors.get("additional_files"));
         assertEquals(List.of("enabling network is not allowed"), errors.get("enable_network"));
         assertEquals(List.of("this option cannot be enabled"), errors.get("enable_per_process_and_thread_time_limit"));
+    }
+
+    @Test
+    void compilerOptionsAreSplitIntoTheSubmissionsCompileOptions() {
+        SubmissionRequest submission = REQUESTS.toSubmission(new Judge0SubmissionRequest(50).sourceCode("int main(){}")
+                .compilerOptions("-O0  -DGREETING=1 '-std=c11'"), false);
+        assertEquals(List.of("-O0", "-DGREETING=1", "-std=c11"), submission.getCompileOptions());
+    }
+
+    @Test
+    void compilerOptionsForALanguageWhoseManifestTakesNoneAreRefusedAsJudge0Words() {
+        Map<String, List<String>> errors = refused(new Judge0SubmissionRequest(62).sourceCode("class Main {}").compilerOptions("-g"), false);
+        assertEquals(List.of("setting compiler options is only allowed for C and C++"), errors.get("compiler_options"));
     }
 
     @Test

@@ -47,7 +47,15 @@ class Judge0SettingsTest {
         assertEquals(256 * 1024, config.get("memory_limit").asInt());
         assertEquals(20, config.get("max_submission_batch_size").asInt());
         assertEquals(1000, config.get("max_queue_size").asInt());
-        assertEquals(false, config.get("enable_compiler_options").asBoolean());
         assertEquals(true, config.get("enable_wait_result").asBoolean());
+    }
+
+    @Test
+    void compilerOptionsAndCallbacksAreWhatCrucibleDoes() throws Exception {
+        JsonNode config = config();
+        assertEquals(true, config.get("enable_compiler_options").asBoolean());
+        assertEquals("[\"C\",\"C++\"]", config.get("allowed_languages_for_compile_options").toString());
+        assertEquals(true, config.get("enable_callbacks").asBoolean());
+        assertEquals(6, config.get("callbacks_max_tries").asInt());
     }
 }
