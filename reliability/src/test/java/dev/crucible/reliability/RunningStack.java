@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -48,6 +49,12 @@ final class RunningStack {
     }
 
     Answer send(String method, String path, String json, String key, Map<String, String> headers) {
+        return attempt(method, path, json, key, headers)
+                .orElseThrow(() -> new AssertionError(method + " " + path + " got no answer: the api is not reachable"));
+    }
+
+    /** As {@link #send}, but empty when no answer came (the api down, the connection cut), as a retrying client sees it. */
+    Optional<Answer> attempt(String method, String path, String json, String key, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(30))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
                 .header("Authorization", "Bearer " + key);
@@ -58,9 +65,9 @@ final class RunningStack {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body().isEmpty() ? null : JSON.readTree(response.body());
-            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body);
+            return Optional.of(new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body));
         } catch (IOException e) {
-            throw new AssertionError(method + " " + path + " failed: " + e, e);
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
