@@ -109,6 +109,10 @@ public final class Main {
             SystemResource system = new SystemResource(jdbi, queue);
             Gauge.builder("crucible_database_size_bytes", () -> orNaN(system::databaseSizeBytes))
                     .description("Bytes the api's PostgreSQL database takes on disk").register(meters);
+            Gauge.builder("crucible_executors_live", () -> orNaN(system::liveExecutors))
+                    .description("Executors, on any host, that sent a heartbeat in the last 15 s").register(meters);
+            Gauge.builder("crucible_executors_healthy", () -> orNaN(system::healthyExecutors))
+                    .description("Live executors whose Docker answers, taking jobs").register(meters);
             Gauge.builder("crucible_queue_memory_bytes", () -> orNaN(queue::memoryBytes))
                     .description("Bytes Redis holds in memory: the work in flight").register(meters);
             config.logDir().ifPresent(dir -> Gauge.builder("crucible_log_bytes", () -> orNaN(() -> SystemResource.filesBytes(dir)))

@@ -34,6 +34,16 @@ public final class SystemResource implements SystemApi {
         this.queue = queue;
     }
 
+    /** Executors that sent a heartbeat within the window, on every host that shares the queue. */
+    public long liveExecutors() {
+        return queue.executorRegistry().liveCount(EXECUTOR_WINDOW);
+    }
+
+    /** Of those, the ones whose Docker answers: their circuit breaker is closed and they take jobs. */
+    public long healthyExecutors() {
+        return queue.executorRegistry().healthyCount(EXECUTOR_WINDOW);
+    }
+
     @Override
     public Health health() {
         return new Health("ok");
@@ -46,8 +56,8 @@ public final class SystemResource implements SystemApi {
         long live;
         long healthy;
         try {
-            live = queue.executorRegistry().liveCount(EXECUTOR_WINDOW);
-            healthy = queue.executorRegistry().healthyCount(EXECUTOR_WINDOW);
+            live = liveExecutors();
+            healthy = healthyExecutors();
         } catch (RuntimeException e) {
             live = -1;
             healthy = -1;

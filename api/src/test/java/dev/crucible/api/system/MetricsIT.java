@@ -56,6 +56,13 @@ class MetricsIT {
         assertTrue(gauge("crucible_queue_memory_bytes") > 0);
     }
 
+    /** The stack's one executor is live and its Docker answers. */
+    @Test
+    void executorsAcrossHostsAreCountedLiveAndHealthy() throws Exception {
+        assertEquals(1.0, gauge("crucible_executors_live"));
+        assertEquals(1.0, gauge("crucible_executors_healthy"));
+    }
+
     /** The launcher points the api at its logs; the api's own log has lines in it by now. */
     @Test
     void logSizeIsAPositiveGauge() throws Exception {
