@@ -84,7 +84,7 @@ dockers_containerd_lives() {
     local stat args
     stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
     [[ "${stat##*) }" != [ZX]* ]] || return 1
-    args=$(tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null) || return 1
+    args=$(tr '\0' ' ' 2>/dev/null < "/proc/$1/cmdline") || return 1
     [[ "$args" == *"--config /var/run/docker/containerd/containerd.toml"* ]]
 }
 

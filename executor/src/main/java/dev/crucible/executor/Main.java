@@ -53,7 +53,7 @@ public final class Main {
                      Duration.ofSeconds(10), queueConfig.reclaimAfter(), queueConfig.maxDeliveries()), new QueueMeters(meters));
              DockerSandbox sandbox = DockerSandbox.connect(host.dockerHost(), SandboxPolicy.DEFAULT, host.cgroupRoot(), name,
                      host.pool());
-             SandboxHealth health = new SandboxHealth(sandbox::ping, sandbox::discardIdleSandboxes)) {
+             SandboxHealth health = new SandboxHealth(sandbox::ping, sandbox::recoverFromOutage)) {
             int leftovers = sandbox.removeLeftovers();
             if (leftovers > 0) {
                 log.warn("removed {} sandbox(es) left by an earlier run of {}", leftovers, name);

@@ -136,6 +136,8 @@ class FaultToleranceIT {
         stack.up();
 
         assertAllAccepted(stack.awaitFinal(ids, FINAL_WITHIN), "dockerd");
+        // The restarted dockerd keeps the stopped sandboxes of the killed runs; their removals failed while it was down.
+        awaitTrue("the killed runs' sandboxes to be removed", Duration.ofSeconds(75), () -> Sandboxes.existing() == 0);
         // A sandbox being started when dockerd died can outlive its container; `up` stops what no Docker knows.
         stack.up();
         awaitTrue("every gVisor sandbox process to belong to a container", Duration.ofSeconds(30),

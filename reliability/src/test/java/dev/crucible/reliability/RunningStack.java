@@ -64,13 +64,21 @@ final class RunningStack {
         headers.forEach(request::header);
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isEmpty() ? null : JSON.readTree(response.body());
-            return Optional.of(new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body));
+            return Optional.of(new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    json(method + " " + path, response)));
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private static JsonNode json(String request, HttpResponse<String> response) {
+        try {
+            return response.body().isEmpty() ? null : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError(request + " answered " + response.statusCode() + " with a body that is not JSON: " + response.body(), e);
         }
     }
 

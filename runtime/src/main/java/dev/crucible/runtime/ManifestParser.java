@@ -108,8 +108,8 @@ final class ManifestParser {
     }
 
     /**
-     * Each a regular expression for one option, starting with {@code -} so that it can never be taken
-     * for a file, and bounded: an option cannot be of any length or name a path.
+     * Each a regular expression for one option, written starting with {@code -} and at most 128
+     * characters; {@link RuntimeManifest.Compile#allows} takes only options that start with {@code -}.
      */
     private static List<String> compileOptions(Path file, List<String> patterns) {
         for (String pattern : patterns) {

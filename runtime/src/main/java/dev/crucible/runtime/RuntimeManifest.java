@@ -60,9 +60,12 @@ public record RuntimeManifest(
             options = List.copyOf(options);
         }
 
-        /** Whether a submission may add {@code option} after the command. */
+        /**
+         * Whether a submission may add {@code option} after the command: an option, never a file
+         * (whatever a pattern's alternatives say), matched whole by one of the patterns.
+         */
         public boolean allows(String option) {
-            return options.stream().anyMatch(pattern -> Pattern.matches(pattern, option));
+            return option.startsWith("-") && options.stream().anyMatch(pattern -> Pattern.matches("(?:" + pattern + ")", option));
         }
     }
 

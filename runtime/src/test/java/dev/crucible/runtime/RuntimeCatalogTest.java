@@ -93,6 +93,13 @@ class RuntimeCatalogTest {
     }
 
     @Test
+    void anOptionThatIsNoOptionIsRefusedWhateverAPatternsAlternativesSay() throws Exception {
+        RuntimeManifest.Compile compile = load("c.json", C.replace("\"-O[0-3]\"", "\"-O|/etc/x\"")).find("c").orElseThrow().compile();
+        assertTrue(compile.allows("-O"));
+        assertFalse(compile.allows("/etc/x"));
+    }
+
+    @Test
     void compileOptionsWithoutACompileCommandAreRefused() {
         var e = assertThrows(InvalidManifestException.class, () -> load("python.json",
                 PYTHON.replace("\"run\"", "\"compile_options\":[\"-O\"],\"run\"")));

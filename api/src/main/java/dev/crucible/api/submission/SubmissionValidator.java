@@ -91,7 +91,7 @@ final class SubmissionValidator {
         }
         for (int i = 0; i < options.size(); i++) {
             String option = options.get(i);
-            if (option == null || option.length() > RequestLimits.COMPILE_OPTION_CHARS) {
+            if (option == null || option.isEmpty() || option.length() > RequestLimits.COMPILE_OPTION_CHARS) {
                 errors.add(error("compile_options[" + i + "]", "is " + (option == null ? "null" : option.length() + " characters")
                         + "; an option of 1.." + RequestLimits.COMPILE_OPTION_CHARS + " characters is expected"));
             } else if (!runtime.compile().allows(option)) {

@@ -92,6 +92,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     private final Remover remover;
     private final SandboxPool pool;
 
+
     private DockerSandbox(DockerClient control, DockerClient streams, SandboxPolicy policy, CgroupMeter meter, String owner,
                           PoolSettings poolSettings) {
         this.control = control;
@@ -438,8 +439,10 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         } catch (NotFoundException alreadyGone) {
             // Removed already; that is the wanted state.
         } catch (RuntimeException e) {
-            // The executor's start-up sweep removes labelled leftovers; say so loudly meanwhile.
-            log.error("cannot remove sandbox {}: {}", id, e.toString());
+            // Mostly Docker or its proxy down: nothing else would remove it while this executor runs
+            // (a dockerd restart stops such containers but keeps them).
+            remover.retryLater(id);
+            log.error("cannot remove sandbox {} (tried again later): {}", id, e.toString());
         }
     }
 
@@ -457,8 +460,12 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                 .withLabelFilter(Map.of(LABEL, owner)).exec());
     }
 
-    /** Removes the pool's idle sandboxes, which an outage of Docker may have killed; the pool refills. */
-    public void discardIdleSandboxes() {
+    /**
+     * After an outage of Docker: removes the sandboxes whose removal failed during it, and the pool's
+     * idle ones, which it may have killed (the pool refills).
+     */
+    public void recoverFromOutage() {
+        remover.retryNow();
         pool.discardIdle();
     }
 

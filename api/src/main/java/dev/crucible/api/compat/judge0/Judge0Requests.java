@@ -56,7 +56,6 @@ final class Judge0Requests {
     /** As Rails' {@code to_sentence}: "A", "A and B", "A, B, and C". */
     static String sentence(List<String> words) {
         return switch (words.size()) {
-            case 0 -> "no language";
             case 1 -> words.getFirst();
             case 2 -> words.get(0) + " and " + words.get(1);
             default -> String.join(", ", words.subList(0, words.size() - 1)) + ", and " + words.getLast();
@@ -146,6 +145,8 @@ final class Judge0Requests {
                 errors.add("compiler_options", "has a quote that is not closed");
             } else if (language != null && !language.runtime().compiled()) {
                 errors.add("compiler_options", "setting compiler options is only allowed for compiled languages");
+            } else if (languages.takingCompilerOptions().isEmpty()) {
+                errors.add("compiler_options", "setting compiler options is not allowed");
             } else if (language != null && !language.takesCompilerOptions()) {
                 errors.add("compiler_options", "setting compiler options is only allowed for "
                         + sentence(languages.takingCompilerOptions()));

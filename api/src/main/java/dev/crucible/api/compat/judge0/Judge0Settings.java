@@ -30,7 +30,8 @@ final class Judge0Settings {
         return new Judge0Config()
                 .maintenanceMode(false)
                 .enableWaitResult(true)
-                .enableCompilerOptions(true)
+                // Judge0 reads an empty list as "every language": with none taking options, they are off.
+                .enableCompilerOptions(!new Judge0Languages(catalog).takingCompilerOptions().isEmpty())
                 .allowedLanguagesForCompileOptions(new Judge0Languages(catalog).takingCompilerOptions())
                 .enableCommandLineArguments(true)
                 .enableSubmissionDelete(false)
