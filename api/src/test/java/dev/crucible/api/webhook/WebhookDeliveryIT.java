@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.crucible.api.ScratchSchema;
@@ -94,18 +95,23 @@ class WebhookDeliveryIT {
         scratch.jdbi().useHandle(h -> h.execute("update webhook_deliveries set next_attempt_at = now()"));
     }
 
+    /** The next delivery the receiver got, checked for its method and signature, as JSON. */
+    private JsonNode signedDelivery(String method) throws Exception {
+        Map<String, Object> delivery = deliveries.poll(5, TimeUnit.SECONDS);
+        assertNotNull(delivery, "no delivery within 5 s");
+        assertEquals(method, delivery.get("method"));
+        byte[] body = (byte[]) delivery.get("body");
+        assertEquals("sha256=" + WebhookSender.signature(body, "test-secret"), delivery.get("signature"));
+        return new ObjectMapper().readTree(body);
+    }
+
     @Test
     void completionSchedulesOneSignedDelivery() throws Exception {
         UUID id = completedWithCallback();
         WebhookDeliveries.DueWebhook due = store.due(10).getFirst();
         assertEquals(id, due.submissionId());
         dispatcher(address -> null).deliver(due);
-        Map<String, Object> delivery = deliveries.poll(5, TimeUnit.SECONDS);
-        assertNotNull(delivery);
-        assertEquals("POST", delivery.get("method"));
-        byte[] body = (byte[]) delivery.get("body");
-        assertEquals("sha256=" + WebhookSender.signature(body, "test-secret"), delivery.get("signature"));
-        var json = new ObjectMapper().readTree(body);
+        JsonNode json = signedDelivery("POST");
         assertEquals(id.toString(), json.get("id").asText());
         assertEquals("accepted", json.get("verdict").asText());
         makeDueNow();
@@ -116,12 +122,7 @@ class WebhookDeliveryIT {
     void judge0SubmissionIsCalledBackAsJudge0DoesWithAPutOfItsDefaultFieldsInBase64() throws Exception {
         UUID id = completedWithCallback(CallbackFormat.JUDGE0);
         dispatcher(address -> null).deliver(store.due(10).getFirst());
-        Map<String, Object> delivery = deliveries.poll(5, TimeUnit.SECONDS);
-        assertNotNull(delivery);
-        assertEquals("PUT", delivery.get("method"));
-        byte[] body = (byte[]) delivery.get("body");
-        assertEquals("sha256=" + WebhookSender.signature(body, "test-secret"), delivery.get("signature"));
-        var json = new ObjectMapper().readTree(body);
+        JsonNode json = signedDelivery("PUT");
         assertEquals(id.toString(), json.get("token").asText());
         assertEquals(3, json.get("status").get("id").asInt(), json.toString());
         assertEquals("out", new String(Base64.getMimeDecoder().decode(json.get("stdout").asText()), StandardCharsets.UTF_8));
