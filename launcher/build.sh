@@ -48,6 +48,23 @@ build_page() {
     mv "$build_stamp.new" "$build_stamp"
 }
 
+# A root filesystem of Debian bookworm (debootstrap, minbase) with PACKAGES (comma-separated), in a
+# fresh folder under the cache whose path is printed; NAME names its log. Nothing is left of a failure.
+debootstrap_rootfs() {
+    local name=$1 packages=$2 rootfs
+    rootfs=$(mktemp -d "$STATE/cache/rootfs.XXXXXX")
+    mkdir -p "$STATE/cache/debootstrap"
+    if ! debootstrap --variant=minbase --cache-dir="$STATE/cache/debootstrap" --include="$packages" \
+            bookworm "$rootfs" "$MIRROR" > "$LOGS/image-$name.log" 2>&1; then
+        # A failed debootstrap can leave /proc and /sys mounted inside the folder.
+        umount -R "$rootfs/proc" "$rootfs/sys" 2>/dev/null || true
+        rm -rf --one-file-system "$rootfs"
+        die "building the $name image failed; see $LOGS/image-$name.log"
+    fi
+    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+    printf '%s' "$rootfs"
+}
+
 # Each runtime image comes from its manifest: debootstrap of Debian bookworm with the manifest's
 # packages, imported into Docker. Tagged by the manifest's hash, so only a changed manifest rebuilds.
 # The tag, the name and the packages come checked from runtime_images (ManifestParser's rules).
@@ -61,16 +78,7 @@ build_images() {
         IFS=$'\t' read -r name tag packages <<< "$image"
         docker image inspect "$tag" >/dev/null 2>&1 && continue
         say "building runtime image $tag (debootstrap: $packages)"
-        rootfs=$(mktemp -d "$STATE/cache/rootfs.XXXXXX")
-        mkdir -p "$STATE/cache/debootstrap"
-        if ! debootstrap --variant=minbase --cache-dir="$STATE/cache/debootstrap" --include="$packages" \
-                bookworm "$rootfs" "$MIRROR" > "$LOGS/image-$name.log" 2>&1; then
-            # A failed debootstrap can leave /proc and /sys mounted inside the folder.
-            umount -R "$rootfs/proc" "$rootfs/sys" 2>/dev/null || true
-            rm -rf --one-file-system "$rootfs"
-            die "building $tag failed; see $LOGS/image-$name.log"
-        fi
-        rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+        rootfs=$(debootstrap_rootfs "$name" "$packages")
         mkdir -p "$rootfs/workspace" "$rootfs/io"
         chown 65534:65534 "$rootfs/workspace"
         tar -C "$rootfs" -c . | docker import --change 'USER 65534:65534' --change 'WORKDIR /workspace' \
@@ -80,4 +88,28 @@ build_images() {
         docker images --format '{{.Repository}}:{{.Tag}}' "crucible-runtime/$name" | grep -vxF "$tag" \
             | xargs -r docker rmi >/dev/null 2>&1 || true
     done
+}
+
+# What the store and queue tests start of their own through Testcontainers (test-support's
+# ServiceContainer): PostgreSQL and Redis from Debian's packages in one image, tagged by the list.
+TEST_SERVICE_PACKAGES=postgresql-15,redis-server
+
+test_services_image() { printf 'crucible-test/services:%s' "$(printf '%s' "$TEST_SERVICE_PACKAGES" | sha256sum | cut -c1-12)"; }
+
+build_test_services_image() {
+    local tag rootfs
+    tag=$(test_services_image)
+    docker image inspect "$tag" >/dev/null 2>&1 && return
+    say "building the test services image $tag (debootstrap: $TEST_SERVICE_PACKAGES)"
+    rootfs=$(debootstrap_rootfs test-services "$TEST_SERVICE_PACKAGES")
+    tar -C "$rootfs" -c . | docker import \
+        --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$tag" >/dev/null
+    rm -rf "$rootfs"
+    docker images --format '{{.Repository}}:{{.Tag}}' crucible-test/services | grep -vxF "$tag" \
+        | xargs -r docker rmi >/dev/null 2>&1 || true
+}
+
+# Test service containers a killed test JVM left (without Testcontainers' reaper nothing else would).
+remove_test_service_containers() {
+    docker ps -aq --filter label=dev.crucible.test-service | xargs -r docker rm -f >/dev/null
 }

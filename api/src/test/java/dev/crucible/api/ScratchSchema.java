@@ -1,23 +1,29 @@
 package dev.crucible.api;
 
+import dev.crucible.testsupport.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * A fresh schema in the test PostgreSQL with every migration applied, and one API key in it;
- * {@link #close()} drops it.
+ * A fresh schema with every migration applied, and one API key in it, in a PostgreSQL of the store
+ * tests' own (not the stack's); {@link #close()} drops it.
  */
 public final class ScratchSchema implements AutoCloseable {
     private final String schema = "it_" + UUID.randomUUID().toString().replace("-", "");
     private final Jdbi jdbi;
     private final UUID keyId = UUID.randomUUID();
 
+    /** One PostgreSQL for the store tests of this JVM: started on first use, stopped as the JVM ends. */
+    private static final class Database {
+        static final TestPostgres POSTGRES = TestPostgres.startUntilExit();
+    }
+
     public ScratchSchema(String role, int ratePerMinute, int maxActive) {
-        String url = StackUnderTest.variable("CRUCIBLE_TEST_DATABASE_URL");
-        String user = StackUnderTest.variable("CRUCIBLE_TEST_DATABASE_USER");
-        String password = StackUnderTest.variable("CRUCIBLE_TEST_DATABASE_PASSWORD");
+        String url = Database.POSTGRES.jdbcUrl();
+        String user = Database.POSTGRES.user();
+        String password = Database.POSTGRES.password();
         Flyway.configure().dataSource(url, user, password).schemas(schema).createSchemas(true).load().migrate();
         jdbi = Jdbi.create(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password);
         jdbi.useHandle(h -> h.execute("insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, webhook_secret)"

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.crucible.testsupport.TestRedis;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,13 +19,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The queue against the real Redis, under a key prefix of its own. */
+/** The queue against a real Redis of its own, each test under a key prefix of its own. */
 class RedisQueueIT {
+    private static TestRedis redis;
     private final String prefix = "queue-it-" + UUID.randomUUID();
-    private final String uri = redisUri();
+    private final String uri = redis.uri();
     private final JobCodec codec = new JobCodec();
     private final Map<String, AtomicInteger> counted = new ConcurrentHashMap<>();
     /** Counts what the queue reports, by what and stream: "reclaimed jobs", "dead-lettered jobs". */
@@ -45,12 +48,14 @@ class RedisQueueIT {
         return counted.getOrDefault(what, new AtomicInteger()).get();
     }
 
-    private static String redisUri() {
-        String uri = System.getenv("CRUCIBLE_TEST_REDIS_URI");
-        if (uri == null || uri.isBlank()) {
-            fail("CRUCIBLE_TEST_REDIS_URI is not set: run the integration tests through ./crucible test");
-        }
-        return uri;
+    @BeforeAll
+    static void startRedis() {
+        redis = TestRedis.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
     }
 
     private RedisQueue connect(Duration reclaimAfter) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crucible.api.ScratchSchema;
-import dev.crucible.api.StackUnderTest;
+import dev.crucible.testsupport.TestRedis;
 import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.queue.ExecutionEvent;
@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +49,8 @@ class LostJobReaperIT {
     };
 
     private final String prefix = "reaper-it-" + UUID.randomUUID();
-    private final String redisUri = StackUnderTest.variable("CRUCIBLE_TEST_REDIS_URI");
+    private static TestRedis redis;
+    private final String redisUri = redis.uri();
     private final JobCodec codec = new JobCodec();
     private ScratchSchema scratch;
     private RedisQueue queue;
@@ -55,6 +58,16 @@ class LostJobReaperIT {
     private Outbox outbox;
     private LostJobReaper reaper;
     private Caller caller;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = TestRedis.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
 
     @BeforeEach
     void connect() {
