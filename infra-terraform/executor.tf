@@ -13,6 +13,8 @@ locals {
     redis_auth_token_parameter = aws_ssm_parameter.redis_auth_token.name
     executor_slots             = var.executor_slots
     drain_seconds              = var.executor_drain_seconds
+    drain_ms                   = var.executor_drain_seconds * 1000
+    stop_timeout_seconds       = var.executor_drain_seconds + 45
     group_name                 = local.executor_group_name
     lifecycle_hook_name        = local.drain_hook_name
   })
@@ -71,11 +73,12 @@ resource "aws_autoscaling_group" "executor" {
   }
 
   # A host leaving the group is held in Terminating:Wait until its executor drained (the watcher
-  # completes the action), or until the timeout: the drain deadline plus time to stop and report.
+  # completes the action), or until the timeout: the drain deadline, the hand-back of what still
+  # ran then and the unit's stop (45 s in all), and time to report.
   initial_lifecycle_hook {
     name                 = local.drain_hook_name
     lifecycle_transition = "autoscaling:EC2_INSTANCE_TERMINATING"
-    heartbeat_timeout    = var.executor_drain_seconds + 60
+    heartbeat_timeout    = var.executor_drain_seconds + 90
     default_result       = "CONTINUE"
   }
 

@@ -64,12 +64,15 @@ require_free() {
     fi
 }
 
+# SIGTERM, then SIGKILL after 70 s, or after the seconds in <name>.stop-seconds, which a part with a
+# longer drain writes when it starts (the executor: CRUCIBLE_DRAIN_MS and 30 s more).
 stop_pidfile() {
-    local name=$1 pidfile="$RUN/$1.pid"
+    local name=$1 pidfile="$RUN/$1.pid" seconds=70
+    if [[ "$(cat "$RUN/$name.stop-seconds" 2>/dev/null)" =~ ^[0-9]{1,5}$ ]]; then seconds=$(cat "$RUN/$name.stop-seconds"); fi
     if alive "$pidfile"; then
         say "stopping $name"
         kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
-        wait_for 70 bash -c "! kill -0 $(cat "$pidfile") 2>/dev/null" || kill -KILL "$(cat "$pidfile")" 2>/dev/null || true
+        wait_for "$seconds" bash -c "! kill -0 $(cat "$pidfile") 2>/dev/null" || kill -KILL "$(cat "$pidfile")" 2>/dev/null || true
     fi
-    rm -f "$pidfile"
+    rm -f "$pidfile" "$RUN/$name.stop-seconds"
 }

@@ -64,6 +64,8 @@ const executorUserData = renderFile(template('executor-user-data.sh.tftpl'), {
   redis_auth_token_parameter: '/crucible/redis/auth-token',
   executor_slots: '2',
   drain_seconds: '90',
+  drain_ms: '90000',
+  stop_timeout_seconds: '135',
   group_name: 'crucible-executor',
   lifecycle_hook_name: 'drain',
 });
@@ -142,7 +144,9 @@ test('the executor host is started as the executor role with its Redis, name and
 
 test('a scaled-in executor host drains within its deadline, then completes the lifecycle action', () => {
   const unit = heredocs(executorUserData, 'UNIT')['/etc/systemd/system/crucible-executor.service'];
-  assert.match(unit, /^TimeoutStopSec=90$/m);
+  assert.match(unit, /^TimeoutStopSec=135$/m);
+  const up = heredocs(executorUserData, 'SCRIPT')['/usr/local/sbin/crucible-executor-up'];
+  assert.match(up, /^export CRUCIBLE_DRAIN_MS='90000'$/m);
   assert.match(unit, /^ExecStop=\/opt\/crucible\/crucible down --role executor$/m);
   const watch = heredocs(executorUserData, 'SCRIPT')['/usr/local/sbin/crucible-drain-watch'];
   assert.ok(watch.indexOf('autoscaling/target-lifecycle-state') < watch.indexOf('systemctl stop crucible-executor.service'));

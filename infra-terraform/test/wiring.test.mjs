@@ -135,6 +135,11 @@ test('scale-in waits on a lifecycle hook longer than the executor\'s drain deadl
   assert.match(hook.heartbeat_timeout, /^\$\{var\.executor_drain_seconds \+ \d+\}$/);
   const vars = calls['executor-user-data.sh.tftpl'].vars;
   assert.equal(vars.drain_seconds, 'var.executor_drain_seconds');
+  // The executor's deadline is the variable; the unit and the hook allow more, the hook the most.
+  assert.equal(vars.drain_ms, 'var.executor_drain_seconds * 1000');
+  const unitExtra = Number(/^var\.executor_drain_seconds \+ (\d+)$/.exec(vars.stop_timeout_seconds)[1]);
+  const hookExtra = Number(/^\$\{var\.executor_drain_seconds \+ (\d+)\}$/.exec(hook.heartbeat_timeout)[1]);
+  assert.ok(unitExtra >= 30 + 15 && hookExtra > unitExtra, `unit +${unitExtra} s, hook +${hookExtra} s`);
   assert.equal(vars.lifecycle_hook_name, 'local.drain_hook_name');
   assert.equal(hook.name, '${local.drain_hook_name}');
   assert.equal(vars.group_name, 'local.executor_group_name');

@@ -37,6 +37,7 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_MAX_SUBMISSION_OUTPUT_BYTES</td><td>4194304</td><td>stdout and stderr stored of all of one submission's tests or runs together (0..67108864); past it, later output is counted as truncated bytes, as for one stream past its limit, so one result stays small enough to serve</td></tr>
  * <tr><td>CRUCIBLE_MACHINERY_ATTEMPTS</td><td>4</td><td>a job whose machinery failed (Docker or its proxy unreachable or failing, a sandbox that could not be created, started or watched) is run again from scratch, up to this many attempts in all, each once Docker answers again and after a backoff doubling from 1 s; only the last failure ends it as internal_error (1..100)</td></tr>
  * <tr><td>CRUCIBLE_MACHINERY_DEADLINE_MS</td><td>300000</td><td>no new attempt starts later than this after the first</td></tr>
+ * <tr><td>CRUCIBLE_DRAIN_MS</td><td>60000</td><td>on SIGTERM the executor takes no new job and lets the jobs in hand run on this long; those still running then are stopped and handed back to the queue, where another executor (or this one, started again) takes them at once, from the start (0..3600000). The launcher waits this long and 30 s more before it kills the executor</td></tr>
  * <tr><td>CRUCIBLE_RECLAIM_AFTER_MS</td><td>120000</td><td>a job whose executor stopped renewing its claim this long ago is run again elsewhere (a running job's claim is renewed every quarter of it); at least 20000</td></tr>
  * </table>
  *
@@ -55,8 +56,11 @@ record ExecutorConfig(
     /** How often, and for how long, a job whose machinery failed is tried again. */
     record MachineryRetries(int attempts, Duration deadline) {}
 
-    /** The Redis jobs come from, and how long a job may go unrenewed or be handed out. */
-    record Queue(Secret redisUri, String prefix, Duration reclaimAfter, int maxDeliveries) {}
+    /**
+     * The Redis jobs come from, how long a job may go unrenewed or be handed out, and how long a
+     * stopping executor holds its jobs before it hands them back.
+     */
+    record Queue(Secret redisUri, String prefix, Duration reclaimAfter, int maxDeliveries, Duration drain) {}
 
     /** The Docker host the sandboxes run on, through its socket proxy, the sandbox runtime it has, and the pool kept there. */
     record SandboxHost(URI dockerHost, Path cgroupRoot, String sandboxVersion, PoolSettings pool) {}
@@ -69,7 +73,8 @@ record ExecutorConfig(
                 new Queue(new Secret(env.required("CRUCIBLE_REDIS_URI", "redis://:password@127.0.0.1:6380")),
                         env.text("CRUCIBLE_QUEUE_PREFIX", "crucible"),
                         env.millis("CRUCIBLE_RECLAIM_AFTER_MS", 120_000, 20_000, Long.MAX_VALUE),
-                        env.smallInteger("CRUCIBLE_MAX_DELIVERIES", 3, 1, Integer.MAX_VALUE)),
+                        env.smallInteger("CRUCIBLE_MAX_DELIVERIES", 3, 1, Integer.MAX_VALUE),
+                        env.millis("CRUCIBLE_DRAIN_MS", 60_000, 0, 3_600_000)),
                 new SandboxHost(
                         env.uri("CRUCIBLE_DOCKER_HOST", "tcp://127.0.0.1:2375", "tcp", "tcp://host:port (the socket proxy)"),
                         env.path("CRUCIBLE_CGROUP_ROOT", "/sys/fs/cgroup"),

@@ -23,11 +23,16 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The executor daemon: wires the parts, runs until SIGTERM, then finishes the jobs in hand. */
+/**
+ * The executor daemon: wires the parts, runs until SIGTERM, then drains: takes no new job, lets the
+ * jobs in hand run on until the drain deadline, then stops those still running and hands them back
+ * to the queue, for another executor to run at once.
+ */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
-    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(60);
+    /** After the drain deadline: for the runs told to stop to end, their sandboxes to go and their jobs to be handed back. */
+    private static final Duration HAND_BACK_GRACE = Duration.ofSeconds(15);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
 
     private Main() {}
@@ -84,8 +89,8 @@ public final class Main {
                     log.error("heartbeat failed: {}", e.getMessage());
                 }
             }
-            log.info("stopping: finishing the jobs in hand");
-            stopAll(workers);
+            log.info("stopping: taking no new job, finishing the jobs in hand within {}", queueConfig.drain());
+            drain(workers, queueConfig.drain());
         }
     }
 
@@ -102,16 +107,36 @@ public final class Main {
         return expected;
     }
 
-    private static void stopAll(List<Worker> workers) {
+    /** Every slot at once stops taking jobs; what still runs at {@code deadline} is handed back. */
+    private static void drain(List<Worker> workers, Duration deadline) throws InterruptedException {
         for (Worker worker : workers) {
-            try {
-                if (!worker.stop(SHUTDOWN_GRACE)) {
-                    log.warn("a slot did not finish within {}; its job stays pending and will be run again", SHUTDOWN_GRACE);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            worker.stopTaking();
+        }
+        List<Worker> running = awaitStopped(workers, deadline);
+        if (running.isEmpty()) {
+            log.info("stopping: every job in hand finished");
+            return;
+        }
+        log.info("stopping: {} slot(s) still run a job after {}; handing their jobs back to the queue", running.size(), deadline);
+        for (Worker worker : running) {
+            worker.handBack();
+        }
+        List<Worker> stuck = awaitStopped(running, HAND_BACK_GRACE);
+        if (!stuck.isEmpty()) {
+            log.warn("{} slot(s) did not hand their job back within {}; it stays pending and is run again after the reclaim time",
+                    stuck.size(), HAND_BACK_GRACE);
+        }
+    }
+
+    /** The workers still running once {@code limit} has passed, for all of them together. */
+    private static List<Worker> awaitStopped(List<Worker> workers, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        List<Worker> running = new ArrayList<>();
+        for (Worker worker : workers) {
+            if (!worker.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                running.add(worker);
             }
         }
+        return running;
     }
 }

@@ -21,12 +21,17 @@ import org.slf4j.MDC;
  * One sandbox slot: takes a job, reports it started, runs it, reports the outcome, and only then
  * acknowledges the job. A crash anywhere before the acknowledgement leaves the job pending in Redis,
  * where this slot (on restart) or another executor (after the reclaim time) takes it again.
+ *
+ * <p>Stopping is in two steps: {@link #stopTaking} lets the job in hand run on, {@link #handBack}
+ * stops it and gives it back to the queue for another executor to run at once.
  */
 final class Worker {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration POLL = Duration.ofSeconds(2);
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(1);
     private static final Duration CANCEL_POLL = Duration.ofMillis(500);
+    /** A renewal in flight ends within the queue's command timeout. */
+    private static final Duration WATCH_END = Duration.ofSeconds(15);
 
     private final String name;
     private final JobSource jobs;
@@ -38,6 +43,8 @@ final class Worker {
     private final Clock clock;
     private final Duration renewEvery;
     private final Loop loop;
+    /** Set by {@link #handBack}: the runs in hand end as if cancelled, and their jobs go back to the queue. */
+    private final AtomicBoolean handingBack = new AtomicBoolean();
 
     Worker(String name, JobSource jobs, EventSink events, Cancellations cancellations, JobRunner runner, SandboxHealth health,
            Clock clock, Duration reclaimAfter, JobMetrics metrics) {
@@ -68,7 +75,13 @@ final class Worker {
             return;
         }
         for (JobSource.JobDelivery delivery : jobs.take(1, POLL)) {
-            handle(delivery);
+            if (loop.running()) {
+                handle(delivery);
+            } else {
+                // Taken while the slot was asked to stop: another executor runs it sooner than a stopping one.
+                jobs.handBack(delivery);
+                log.info("{}: submission {} handed back unstarted: the executor stops", name, delivery.job().submissionId());
+            }
         }
     }
 
@@ -94,6 +107,9 @@ final class Worker {
      * slot; it makes way for nobody itself, so a slot holds two jobs at most.
      */
     private void runOneOfAnotherLane(JobSource.JobDelivery inHand) {
+        if (!loop.running()) {
+            return;
+        }
         Optional<JobSource.JobDelivery> other;
         try {
             other = jobs.takeFromOtherLane(inHand.lane());
@@ -131,14 +147,24 @@ final class Worker {
         ExecutionEvent.Outcome outcome;
         metrics.runStarted();
         long started = System.nanoTime();
+        boolean handedBack;
         try (Watch watch = new Watch(delivery)) {
-            outcome = runner.execute(job, watch::cancelled, interlude);
-        } catch (Error e) {
-            // Out of memory on one job's data, say: that job ends, the slot lives on.
-            log.error("{}: submission {} broke the executor", name, job.submissionId(), e);
-            outcome = ExecutionEvent.Outcome.internalError("the executor failed on this job: " + e, clock.instant());
+            try {
+                outcome = runner.execute(job, watch::cancelled, interlude);
+            } catch (Error e) {
+                // Out of memory on one job's data, say: that job ends, the slot lives on.
+                log.error("{}: submission {} broke the executor", name, job.submissionId(), e);
+                outcome = ExecutionEvent.Outcome.internalError("the executor failed on this job: " + e, clock.instant());
+            }
+            handedBack = watch.stoppedToHandBack();
         } finally {
             metrics.runEnded();
+        }
+        if (handedBack) {
+            // The run was cut short by the executor stopping, not by anything the job did: no outcome is reported.
+            jobs.handBack(delivery);
+            log.info("{}: submission {} handed back to the queue unfinished: the executor stops", name, job.submissionId());
+            return;
         }
         metrics.finished(outcome.verdict(), System.nanoTime() - started);
         events.publish(new ExecutionEvent.Finished(job.submissionId(), name, outcome));
@@ -153,9 +179,11 @@ final class Worker {
     private final class Watch implements AutoCloseable {
         private final CountDownLatch done = new CountDownLatch(1);
         private final AtomicBoolean cancelled = new AtomicBoolean();
+        private final AtomicBoolean stoppedToHandBack = new AtomicBoolean();
+        private final Thread thread;
 
         Watch(JobSource.JobDelivery delivery) {
-            Thread.ofVirtual().name(name + "-watch").start(() -> {
+            thread = Thread.ofVirtual().name(name + "-watch").start(() -> {
                 long lastRenewal = System.nanoTime();
                 try {
                     while (!done.await(CANCEL_POLL.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -177,18 +205,48 @@ final class Worker {
             });
         }
 
+        /** What the run asks: whether to stop, cancelled by its submitter or by the slot handing it back. */
         boolean cancelled() {
-            return cancelled.get();
+            if (cancelled.get()) {
+                return true;
+            }
+            if (handingBack.get()) {
+                stoppedToHandBack.set(true);
+                return true;
+            }
+            return false;
         }
 
+        /** Whether the run was told to stop to be handed back (and its submitter did not cancel it). */
+        boolean stoppedToHandBack() {
+            return stoppedToHandBack.get() && !cancelled.get();
+        }
+
+        /** Ends the watch and waits for it: a renewal after the job was handed back would hold it here again. */
         @Override
         public void close() {
             done.countDown();
+            try {
+                thread.join(WATCH_END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    /** Asks the slot to stop after the job in hand; returns whether it stopped within {@code limit}. */
-    boolean stop(Duration limit) throws InterruptedException {
+    /** Asks the slot to take no more jobs; the job in hand runs on. */
+    void stopTaking() throws InterruptedException {
+        loop.stop(Duration.ZERO);
+    }
+
+    /** Stops the runs in hand and gives their jobs back to the queue; the slot then ends. */
+    void handBack() throws InterruptedException {
+        handingBack.set(true);
+        loop.stop(Duration.ZERO);
+    }
+
+    /** Waits up to {@code limit} for the slot to end; returns whether it did. */
+    boolean awaitStopped(Duration limit) throws InterruptedException {
         return loop.stop(limit);
     }
 }

@@ -22,6 +22,7 @@ class ExecutorConfigTest {
         assertEquals(Runtime.getRuntime().availableProcessors() + 1, config.slots(), "one slot more than cores");
         assertEquals(Duration.ofMinutes(2), config.queue().reclaimAfter());
         assertEquals(3, config.queue().maxDeliveries());
+        assertEquals(Duration.ofMinutes(1), config.queue().drain());
         assertEquals(new ExecutorConfig.SandboxHost(URI.create("tcp://127.0.0.1:2375"), Path.of("/sys/fs/cgroup"), "runsc",
                 new PoolSettings(2, 0, 16, Duration.ofMinutes(10), Duration.ofMinutes(5))), config.sandboxHost());
     }
@@ -50,6 +51,13 @@ class ExecutorConfigTest {
     void missingRedisIsRefusedWithAnExample() {
         var e = assertThrows(ConfigException.class, () -> ExecutorConfig.fromEnvironment(Map.of()));
         assertEquals("CRUCIBLE_REDIS_URI is required, e.g. redis://:password@127.0.0.1:6380", e.getMessage());
+    }
+
+    @Test
+    void drainLongerThanAnHourIsRefused() {
+        var e = assertThrows(ConfigException.class, () -> ExecutorConfig.fromEnvironment(
+                Map.of("CRUCIBLE_REDIS_URI", REDIS, "CRUCIBLE_DRAIN_MS", "3600001")));
+        assertEquals("CRUCIBLE_DRAIN_MS must be 0..3600000, was 3600001", e.getMessage());
     }
 
     @Test

@@ -33,6 +33,7 @@ final class GroupReader {
     private final Consumer<String> consumer;
     private final Duration maxBlock;
     private final Duration reclaimAfter;
+    private static final Duration HANDED_BACK_IDLE = Duration.ofDays(365);
     /** Where the read of this consumer's own pending entries stands; null once they are all handed out. */
     private String pendingCursor = "0";
     /** Entries handed out in this life before the pending ones were read: pending too, but not from before a restart. */
@@ -128,6 +129,17 @@ final class GroupReader {
 
     void renew(String entryId) {
         redis.xclaim(stream, consumer, XClaimArgs.Builder.justid(), entryId);
+    }
+
+    /**
+     * Leaves the entry pending, idle as if for a year: past any consumer's reclaim time, so the next
+     * take of any consumer claims it. The claim that hands it back leaves its count of deliveries one
+     * less than it was, so the next claim, which counts one up, leaves it as it was.
+     */
+    void handBack(String entryId) {
+        long deliveries = deliveries(entryId);
+        redis.xclaim(stream, consumer, XClaimArgs.Builder.justid().idle(HANDED_BACK_IDLE)
+                .retryCount(Math.max(0, deliveries - 1)), entryId);
     }
 
     String kind() {

@@ -29,6 +29,13 @@ public interface JobSource {
     void renew(JobDelivery delivery);
 
     /**
+     * Gives the job back unfinished, for any executor to take at once, as it takes a dead consumer's
+     * after the reclaim time: what a stopping executor does with a run it will not finish. Its
+     * deliveries are not counted up for it: the job did nothing wrong. Call only after its run ended.
+     */
+    void handBack(JobDelivery delivery);
+
+    /**
      * A job handed to this consumer, with the stream entry id it must be completed by.
      *
      * @param lane the lane it waited in; empty for a job put on the stream by an api from before lanes

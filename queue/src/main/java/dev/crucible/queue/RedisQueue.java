@@ -176,6 +176,11 @@ public final class RedisQueue implements AutoCloseable {
             public void renew(JobDelivery delivery) {
                 run("renew job " + delivery.entryId(), () -> reader.renew(delivery.entryId()));
             }
+
+            @Override
+            public void handBack(JobDelivery delivery) {
+                run("hand back job " + delivery.entryId(), () -> reader.handBack(delivery.entryId()));
+            }
         };
     }
 

@@ -206,6 +206,34 @@ class RedisQueueIT {
     }
 
     @Test
+    void jobHandedBackIsTakenByTheNextTakeOfAnotherConsumerLongBeforeTheReclaimTime() {
+        try (RedisQueue queue = connect(Duration.ofHours(1))) {
+            Job sent = job();
+            queue.jobQueue().enqueue(sent.submissionId(), "lane-a", codec.encode(sent));
+            JobSource stopping = jobSource(queue, "executor-stopping");
+            stopping.handBack(stopping.take(1, Duration.ofSeconds(2)).getFirst());
+            List<JobSource.JobDelivery> taken = jobSource(queue, "executor-b").take(1, Duration.ZERO);
+            assertEquals(sent.submissionId(), taken.getFirst().job().submissionId());
+        }
+    }
+
+    @Test
+    void handingAJobBackDoesNotCountAsADeliveryAgainstIt() {
+        // At most three deliveries: handed back three times, it is still taken a fourth time and not given up.
+        try (RedisQueue queue = connect(Duration.ofHours(1))) {
+            Job sent = job();
+            queue.jobQueue().enqueue(sent.submissionId(), "lane-a", codec.encode(sent));
+            for (int executor = 0; executor < 3; executor++) {
+                JobSource source = jobSource(queue, "executor-" + executor);
+                source.handBack(source.take(1, Duration.ofSeconds(2)).getFirst());
+            }
+            List<JobSource.JobDelivery> fourth = jobSource(queue, "executor-last").take(1, Duration.ZERO);
+            assertEquals(sent.submissionId(), fourth.getFirst().job().submissionId());
+            assertEquals(0, counted("dead-lettered jobs"));
+        }
+    }
+
+    @Test
     void renewedJobIsNotReclaimedWhileItRuns() throws Exception {
         try (RedisQueue queue = connect(Duration.ofMillis(500))) {
             Job sent = job();

@@ -2,6 +2,7 @@ package dev.crucible.reliability;
 
 import static dev.crucible.reliability.RunningStack.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +17,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +41,11 @@ class ManyExecutorsIT {
 
     /** Starts an executor process named {@code name}, as the launcher starts its own, without a pool. */
     private Process startExecutor(String name, int metricsPort) throws IOException {
+        return startExecutor(name, metricsPort, Map.of());
+    }
+
+    /** The same, with {@code settings} on top of the others. */
+    private Process startExecutor(String name, int metricsPort, Map<String, String> settings) throws IOException {
         Path root = Path.of(RunningStack.variable("CRUCIBLE_TEST_STATE_DIR")).getParent();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of("setpriv", "--reuid=crucible-executor", "--regid=crucible-executor", "--clear-groups",
@@ -57,6 +66,7 @@ class ManyExecutorsIT {
         env.put("CRUCIBLE_RECLAIM_AFTER_MS", Long.toString(RECLAIM.toMillis()));
         env.put("CRUCIBLE_METRICS_LISTEN", "127.0.0.1:" + metricsPort);
         env.put("CRUCIBLE_SANDBOX_VERSION", "runsc (" + name + ")");
+        env.putAll(settings);
         Path log = Files.createTempFile("crucible-" + name, ".log");
         logs.add(log);
         Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -97,6 +107,41 @@ class ManyExecutorsIT {
         }
     }
 
+    /**
+     * A job that outlives the drain deadline is stopped and handed back, and another executor runs it
+     * at once: the stack's own executor reclaims only after its reclaim time of 120 s, which the
+     * bound on the final results stays well under.
+     */
+    @Test
+    void aStoppingExecutorHandsBackWhatStillRunsAtItsDrainDeadlineForAnotherToRunAtOnce() throws Exception {
+        String name = "it-handing-back-" + Long.toString(System.nanoTime(), 36);
+        Process stopping = startExecutor(name, 9214, Map.of("CRUCIBLE_DRAIN_MS", "1000", "CRUCIBLE_EXECUTOR_SLOTS", "1"));
+        List<String> ids = IntStream.range(0, 6)
+                .mapToObj(i -> stack.submit("python", "import time\ntime.sleep(5)\nprint('slow', " + i + ")"))
+                .toList();
+        awaitTrue("the executor to be stopped to hold a job", Duration.ofSeconds(60), () -> running(9214) > 0);
+        stopping.destroy();
+        assertTrue(stopping.waitFor(20, TimeUnit.SECONDS), "it stops within its drain deadline of 1 s and the hand-back's 15 s");
+        String log = Files.readString(logs.getLast());
+        Set<String> handedBack = new HashSet<>();
+        Matcher handing = Pattern.compile("submission ([0-9a-f-]{36}) handed back").matcher(log);
+        while (handing.find()) {
+            handedBack.add(handing.group(1));
+        }
+        assertEquals(1, handedBack.size(), "its one slot's job, still running at the deadline, is handed back: " + log);
+
+        List<JsonNode> finals = stack.awaitFinal(ids, Duration.ofSeconds(90));
+        for (int i = 0; i < finals.size(); i++) {
+            JsonNode s = finals.get(i);
+            assertEquals("accepted", s.get("verdict").asText(), s.toString());
+            assertEquals("slow " + i + "\n", s.get("stdout").asText(), s.toString());
+            if (handedBack.contains(ids.get(i))) {
+                assertNotEquals(name, s.path("provenance").path("executor").asText(), "run again elsewhere: " + s);
+            }
+        }
+        awaitTrue("no used sandbox left", Duration.ofSeconds(60), () -> Sandboxes.existing() == 0);
+    }
+
     @Test
     void everySubmissionEndsOnceWhenExecutorsDieOrDrain() throws Exception {
         String run = Long.toString(System.nanoTime(), 36);
@@ -110,9 +155,9 @@ class ManyExecutorsIT {
         awaitTrue("the executor to be killed to hold jobs", Duration.ofSeconds(60), () -> running(9211) > 0);
         killed.destroyForcibly();
         drained.destroy();
-        assertTrue(drained.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "the drained executor finishes its jobs in hand and exits");
+        assertTrue(drained.waitFor(90, TimeUnit.SECONDS), "the drained executor finishes its jobs in hand and exits");
         String drainLog = Files.readString(logs.get(1));
-        assertTrue(drainLog.contains("stopping: finishing the jobs in hand") && !drainLog.contains("did not finish"), drainLog);
+        assertTrue(drainLog.contains("stopping: every job in hand finished"), drainLog);
 
         List<JsonNode> finals = stack.awaitFinal(ids, FINAL_WITHIN);
         Set<String> ranOn = new HashSet<>();
