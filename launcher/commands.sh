@@ -10,16 +10,33 @@ add_role_packages() {
     if role_has executor; then PACKAGES+=("${EXECUTOR_PACKAGES[@]}"); fi
 }
 
+# The --role of up, down and status, checked.
+set_role() {
+    [[ -n "${1:-}" ]] || die "--role needs one of all, api, executor"
+    [[ "$1" =~ ^(all|api|executor)$ ]] || die "--role is one of all, api, executor, not '$1'"
+    ROLE=$1
+}
+
+# down and status take --role alone.
+parse_role_only() {
+    local command=$1; shift
+    while (($#)); do
+        case "$1" in
+            --role) set_role "${2:-}"; shift 2 ;;
+            *) die "unknown option '$1' of $command; see ./crucible" ;;
+        esac
+    done
+}
+
 cmd_up() {
     local show_key=show-key
     while (($#)); do
         case "$1" in
-            --role) [[ $# -ge 2 ]] || die "--role needs one of all, api, executor"; ROLE=$2; shift 2 ;;
+            --role) set_role "${2:-}"; shift 2 ;;
             --hide-key) show_key=hide-key; shift ;;
             *) die "unknown option '$1' of up; see ./crucible" ;;
         esac
     done
-    [[ "$ROLE" =~ ^(all|api|executor)$ ]] || die "--role is one of all, api, executor, not '$ROLE'"
     if [[ "$ROLE" == executor && -z "${CRUCIBLE_REDIS_URI:-}" ]]; then
         die "an executor host takes its jobs from the api's Redis: set CRUCIBLE_REDIS_URI (redis://:password@host:port)"
     fi
@@ -64,43 +81,64 @@ cmd_up() {
     echo "Try:           curl --cacert $TLS_CERT -H \"Authorization: Bearer \$(cat .crucible/admin-key)\" $(web_url)/v1/runtimes"
 }
 
+embedded_postgres_runs() {
+    [[ -s "$STATE/postgres/PG_VERSION" ]] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$STATE/postgres" status >/dev/null 2>&1
+}
+
+# The role's parts, in the order they stop (the public entry first, the state last); --role all stops all.
 cmd_down() {
+    parse_role_only down "$@"
     require_root
-    stop_pidfile nginx
-    stop_pidfile executor
-    stop_pidfile api
-    stop_pidfile docker-proxy
-    stop_pidfile redis
-    if [[ -s "$STATE/postgres/PG_VERSION" ]] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$STATE/postgres" status >/dev/null 2>&1; then
-        say "stopping PostgreSQL"
-        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$STATE/postgres" -m fast -w stop >/dev/null
+    if role_has api; then stop_pidfile nginx; fi
+    if role_has executor; then stop_pidfile executor; fi
+    if role_has api; then stop_pidfile api; fi
+    if role_has executor; then stop_pidfile docker-proxy; fi
+    if role_has api; then
+        stop_pidfile redis
+        if embedded_postgres_runs; then
+            say "stopping PostgreSQL"
+            runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$STATE/postgres" -m fast -w stop >/dev/null
+        fi
     fi
-    stop_pidfile dockerd
+    if role_has executor; then stop_pidfile dockerd; fi
+    # The log rotation serves every part of either role: it stops with the last of them.
+    local name
+    for name in "${API_PARTS[@]}" "${EXECUTOR_PARTS[@]}"; do
+        alive "$RUN/$name.pid" && return
+    done
+    embedded_postgres_runs && return
     stop_pidfile log-rotation
 }
 
 cmd_status() {
+    parse_role_only status "$@"
     local name
-    for name in dockerd docker-proxy redis api executor nginx log-rotation; do
+    local -a parts=()
+    if role_has executor; then parts+=("${EXECUTOR_PARTS[@]}"); fi
+    if role_has api; then parts+=("${API_PARTS[@]}"); fi
+    for name in "${parts[@]}" log-rotation; do
         if alive "$RUN/$name.pid"; then printf '%-13s up    pid %s\n' "$name" "$(cat "$RUN/$name.pid")"
         else printf '%-13s down\n' "$name"; fi
     done
-    if [[ -s "$STATE/postgres/PG_VERSION" ]] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$STATE/postgres" status >/dev/null 2>&1; then
-        printf '%-13s up    127.0.0.1:%s\n' postgres "$PG_PORT"
-    else
-        printf '%-13s down\n' postgres
+    if role_has executor; then
+        printf '%-13s %s\n' sandbox "$(runsc_version), platform $RUNSC_PLATFORM"
     fi
-    printf '%-13s %s\n' sandbox "$(runsc_version), platform $RUNSC_PLATFORM"
-    printf '%-13s %s\n' ready "$(curl -sS "http://$API_ADDR/v1/ready" 2>/dev/null || echo 'no answer')"
-    printf '%-13s %s  %s\n' web "$(web_url)" \
-        "$(curl -sS -o /dev/null -w 'HTTP %{http_code}' --cacert "$TLS_CERT" "$(web_url)/v1/health" 2>/dev/null || echo 'no answer')"
+    if role_has api; then
+        if embedded_postgres_runs; then printf '%-13s up    127.0.0.1:%s\n' postgres "$PG_PORT"
+        else printf '%-13s down\n' postgres; fi
+        printf '%-13s %s\n' ready "$(curl -sS "http://$API_ADDR/v1/ready" 2>/dev/null || echo 'no answer')"
+        printf '%-13s %s  %s\n' web "$(web_url)" \
+            "$(curl -sS -o /dev/null -w 'HTTP %{http_code}' --cacert "$TLS_CERT" "$(web_url)/v1/health" 2>/dev/null || echo 'no answer')"
+    fi
     disk_use
 }
 
 # What the state takes on disk, so that growth is seen before the disk is full; retention bounds it.
 disk_use() {
     local name dir
-    for name in postgres redis logs; do
+    local -a parts=(logs)
+    if role_has api; then parts=(postgres redis logs); fi
+    for name in "${parts[@]}"; do
         if [[ "$name" == logs ]]; then dir=$LOGS; else dir=$STATE/$name; fi
         printf '%-13s %s on disk  %s\n' "disk $name" "$(du -sh "$dir" 2>/dev/null | cut -f1 || echo '?')" "$dir"
     done
