@@ -2,11 +2,11 @@ package dev.crucible.reliability;
 
 import static dev.crucible.reliability.RunningStack.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.crucible.testsupport.Sandboxes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * Several executors on one queue, as several hosts would run them: three more executor processes
  * beside the stack's own, each with its own name, all on the one Redis and reaching Docker only
  * through the socket proxy, as the executor's user. One is SIGKILLed mid-run, one is stopped with
- * SIGTERM (as a scale-in would), one survives: every submission still ends once, with its output,
- * the work is spread across executors, and what the killed one held is finished by another.
+ * SIGTERM (as a scale-in would), one survives: every one of 200 submissions still ends once, with its
+ * output, the work is spread across executors, and what the killed one held is finished by another.
  */
 class ManyExecutorsIT {
     /** The smallest reclaim the executor allows: a killed executor's jobs are taken over after it. */
@@ -83,17 +83,36 @@ class ManyExecutorsIT {
 
     /** Jobs an extra executor runs now, from its own metrics. */
     private int running(int metricsPort) {
+        return (int) metric(metricsPort, "crucible_executor_running_jobs");
+    }
+
+    /** The sum of one of an extra executor's metrics; 0 while it does not answer. */
+    private double metric(int metricsPort, String name) {
         try {
             var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
-            return (int) RunningStack.metricSum(response.body(), "crucible_executor_running_jobs");
+            return RunningStack.metricSum(response.body(), name);
         } catch (IOException e) {
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+    }
+
+    private static String job(int i) {
+        return "import time\ntime.sleep(0.5)\nprint('job', " + i + ")";
+    }
+
+    /** The submission ids in the lines of {@code log} that {@code pattern} (its group 1 the id) matches. */
+    private static Set<String> submissionsLogged(String log, String pattern) {
+        Set<String> ids = new HashSet<>();
+        Matcher matcher = Pattern.compile(pattern).matcher(log);
+        while (matcher.find()) {
+            ids.add(matcher.group(1));
+        }
+        return ids;
     }
 
     @AfterEach
@@ -123,11 +142,7 @@ class ManyExecutorsIT {
         stopping.destroy();
         assertTrue(stopping.waitFor(20, TimeUnit.SECONDS), "it stops within its drain deadline of 1 s and the hand-back's 15 s");
         String log = Files.readString(logs.getLast());
-        Set<String> handedBack = new HashSet<>();
-        Matcher handing = Pattern.compile("submission ([0-9a-f-]{36}) handed back").matcher(log);
-        while (handing.find()) {
-            handedBack.add(handing.group(1));
-        }
+        Set<String> handedBack = submissionsLogged(log, "submission (\\S+) handed back");
         assertEquals(1, handedBack.size(), "its one slot's job, still running at the deadline, is handed back: " + log);
 
         List<JsonNode> finals = stack.awaitFinal(ids, Duration.ofSeconds(90));
@@ -139,22 +154,28 @@ class ManyExecutorsIT {
                 assertNotEquals(name, s.path("provenance").path("executor").asText(), "run again elsewhere: " + s);
             }
         }
-        awaitTrue("no used sandbox left", Duration.ofSeconds(60), () -> Sandboxes.existing() == 0);
+        RunningStack.awaitNoSandboxLeft(Duration.ofSeconds(60));
     }
 
     @Test
     void everySubmissionEndsOnceWhenExecutorsDieOrDrain() throws Exception {
         String run = Long.toString(System.nanoTime(), 36);
-        Process killed = startExecutor("it-killed-" + run, 9211);
+        String killedName = "it-killed-" + run;
+        String survivorName = "it-survivor-" + run;
+        Process killed = startExecutor(killedName, 9211);
         Process drained = startExecutor("it-drained-" + run, 9212);
-        startExecutor("it-survivor-" + run, 9213);
+        startExecutor(survivorName, 9213);
 
-        List<String> ids = IntStream.range(0, 48)
-                .mapToObj(i -> stack.submit("python", "import time\ntime.sleep(0.5)\nprint('job', " + i + ")"))
-                .toList();
-        awaitTrue("the executor to be killed to hold jobs", Duration.ofSeconds(60), () -> running(9211) > 0);
+        // More than the key may have in flight (64): the first ones at once, the rest as earlier ones finish.
+        List<String> ids = new ArrayList<>();
+        IntStream.range(0, 60).forEach(i -> ids.add(stack.submit("python", job(i))));
+        // Killed mid-run, once it has finished a few: it holds a job, and its results so far stand.
+        awaitTrue("the executor to be killed to have run jobs and to hold one", Duration.ofSeconds(60),
+                () -> metric(9211, "crucible_executor_jobs_seconds_count") >= 3 && metric(9211, "crucible_executor_running_jobs") > 0);
         killed.destroyForcibly();
+        killed.waitFor();
         drained.destroy();
+        IntStream.range(60, 200).forEach(i -> ids.add(stack.submitWhenAdmitted("python", job(i), Duration.ofSeconds(120))));
         assertTrue(drained.waitFor(90, TimeUnit.SECONDS), "the drained executor finishes its jobs in hand and exits");
         String drainLog = Files.readString(logs.get(1));
         assertTrue(drainLog.contains("stopping: every job in hand finished"), drainLog);
@@ -168,11 +189,20 @@ class ManyExecutorsIT {
             assertEquals("job " + i + "\n", s.get("stdout").asText(), s.toString());
             ranOn.add(s.path("provenance").path("executor").asText());
         }
-        // The killed executor held jobs and never came back before this point: others finished them.
-        assertTrue(ranOn.size() >= 2, "the work is spread across executors: " + ranOn);
+        assertTrue(ranOn.contains(survivorName) && ranOn.contains(killedName) && ranOn.size() >= 3,
+                "the work is spread across executors: " + ranOn);
+        // What the killed executor had started and not finished when it died, others ran again after the reclaim time.
+        String killedLog = Files.readString(logs.getFirst());
+        Set<String> held = submissionsLogged(killedLog, "running submission (\\S+) ");
+        held.removeAll(submissionsLogged(killedLog, "submission (\\S+) finished"));
+        assertFalse(held.isEmpty(), "the killed executor died holding a job: " + killedLog);
+        for (String id : held) {
+            JsonNode s = finals.get(ids.indexOf(id));
+            assertNotEquals(killedName, s.path("provenance").path("executor").asText(), "reclaimed and run elsewhere: " + s);
+        }
 
         // The killed executor's sandboxes are its leftovers; it sweeps them when it comes back, as after a crash.
         startExecutor("it-killed-" + run, 9211).destroy();
-        awaitTrue("no used sandbox left", Duration.ofSeconds(60), () -> Sandboxes.existing() == 0);
+        RunningStack.awaitNoSandboxLeft(Duration.ofSeconds(60));
     }
 }

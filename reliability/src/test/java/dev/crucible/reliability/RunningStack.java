@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crucible.testsupport.Sandboxes;
 import dev.crucible.testsupport.StackVariables;
 import java.io.IOException;
 import java.net.URI;
@@ -122,6 +123,32 @@ final class RunningStack {
                 throw new AssertionError("interrupted", e);
             }
         }
+    }
+
+    /** Polls until no sandbox of a run is left; the failure names those that are. */
+    static void awaitNoSandboxLeft(Duration limit) {
+        try {
+            awaitTrue("no used sandbox left", limit, () -> Sandboxes.existing() == 0);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; left: " + Sandboxes.existingNames(), e);
+        }
+    }
+
+    /** Submits as {@link #submit} does, waiting while the key has its most submissions in flight (429). */
+    String submitWhenAdmitted(String runtime, String source, Duration limit) {
+        String[] id = new String[1];
+        String body = "{\"runtime\":" + JSON.valueToTree(runtime) + ",\"source\":" + JSON.valueToTree(source)
+                + ",\"limits\":{\"wall_time_ms\":20000}}";
+        awaitTrue("the api to admit a submission", limit, () -> {
+            Answer answer = send("POST", "/v1/submissions", body, adminKey, Map.of());
+            if (answer.status() == 429) {
+                return false;
+            }
+            assertEquals(202, answer.status(), () -> "submit answered " + answer.body());
+            id[0] = answer.body().get("id").asText();
+            return true;
+        });
+        return id[0];
     }
 
     /**

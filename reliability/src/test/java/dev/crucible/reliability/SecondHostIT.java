@@ -112,6 +112,7 @@ class SecondHostIT {
         // The stack's own executor goes on.
         assertEquals("accepted", stack.awaitFinal(List.of(stack.submit("python", "print(1)")), Duration.ofSeconds(60))
                 .getFirst().get("verdict").asText());
+        RunningStack.awaitNoSandboxLeft(Duration.ofSeconds(60));
     }
 
     /** The live executors /v1/ready counts, from its "N live, M healthy". */

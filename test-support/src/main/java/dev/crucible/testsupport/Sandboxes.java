@@ -32,6 +32,11 @@ public final class Sandboxes {
         return (int) names().stream().filter(name -> !name.startsWith(POOL_NAME)).count();
     }
 
+    /** The names of those {@link #existing} counts, for a failure's message. */
+    public static List<String> existingNames() {
+        return names().stream().filter(name -> !name.startsWith(POOL_NAME)).toList();
+    }
+
     /** Idle sandboxes of the executor's pool that exist now. */
     public static int idleInPool() {
         return (int) names().stream().filter(name -> name.startsWith(POOL_NAME)).count();
