@@ -89,7 +89,7 @@ public final class Main {
             ChangeSignals signals = new ChangeSignals();
             SubmissionService submissions = new SubmissionService(catalog, config.limits(), config.admission(), config.webhooks(),
                     store, outbox, new Admission(config.admission().maxQueued(), meters), queue.jobQueue(), queue.cancellations(), signals,
-                    AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock, purge);
+                    AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock, purge, keys::holds);
             EventConsumer events = new EventConsumer(queue.eventSource(config.queue().instanceName()), store, signals, meters);
             OutboxRelay relay = new OutboxRelay(outbox, queue.jobQueue());
             RetentionSweep retention = new RetentionSweep(purge);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crucible.testsupport.Await;
 import dev.crucible.testsupport.Sandboxes;
 import dev.crucible.testsupport.StackVariables;
 import java.io.IOException;
@@ -111,18 +112,7 @@ final class RunningStack {
 
     /** Polls {@code condition} every 100 ms until it holds; fails the test with {@code what} when it does not in time. */
     static void awaitTrue(String what, Duration limit, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("waited " + limit + " for " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
-        }
+        Await.until(what, limit, condition);
     }
 
     /** Polls until no sandbox of a run is left; the failure names those that are. */

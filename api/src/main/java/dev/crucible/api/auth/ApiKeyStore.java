@@ -132,6 +132,12 @@ public final class ApiKeyStore {
                 .list());
     }
 
+    /** Whether the key exists and is not revoked: its {@link KeyValidity}. */
+    public boolean holds(UUID keyId) {
+        return jdbi.withHandle(h -> h.createQuery("select count(*) from api_keys where id = :id and revoked_at is null")
+                .bind("id", keyId).mapTo(Integer.class).one() == 1);
+    }
+
     /** False when there is no such key. Revoking a revoked key changes nothing. */
     boolean revoke(Caller by, UUID id) {
         return jdbi.inTransaction(h -> {

@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * {@code GET /v1/submissions/{id}/events}: the submission as it is now, then one event per change,
  * until it is final. Changes stored by this process wake the stream at once; the row is re-read
- * every second as well, for changes stored by another api instance.
+ * every second as well, for changes stored by another api instance. A key revoked meanwhile ends
+ * the stream within that second, with nothing more sent.
  */
 final class SubmissionEventStream {
     /** Well inside nginx's and most proxies' idle timeouts (60 s by default). */
@@ -45,6 +46,9 @@ final class SubmissionEventStream {
         String lastSent = null;
         int sent = 0;
         while (System.nanoTime() - started < LONGEST.toNanos()) {
+            if (sent > 0 && !service.keyHolds(caller)) {
+                return;
+            }
             CompletableFuture<Void> changed = signals.next(id);
             SubmissionRecord current = service.get(caller, id);
             String json = mapper.writeValueAsString(SubmissionView.of(current));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.crucible.api.ApiConfig;
 import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.Caller;
+import dev.crucible.api.auth.KeyValidity;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.http.Json;
 import dev.crucible.api.model.FieldError;
@@ -58,11 +59,12 @@ public final class SubmissionService {
     private final ObjectMapper canonical = Json.mapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private final Clock clock;
     private final SubmissionPurge purge;
+    private final KeyValidity keys;
 
     public SubmissionService(RuntimeCatalog catalog, ApiConfig.RunLimits limits, ApiConfig.Admission admissionLimits,
                              ApiConfig.Webhooks webhooks, SubmissionStore store, Outbox outbox, Admission admission, JobQueue queue,
                              Cancellations cancellations, ChangeSignals signals, AddressPolicy addressPolicy,
-                             CallbackTarget.Resolver resolver, Clock clock, SubmissionPurge purge) {
+                             CallbackTarget.Resolver resolver, Clock clock, SubmissionPurge purge, KeyValidity keys) {
         this.validator = new SubmissionValidator(catalog, limits);
         this.store = store;
         this.outbox = outbox;
@@ -78,6 +80,12 @@ public final class SubmissionService {
         this.allowHttp = webhooks.allowHttp();
         this.clock = clock;
         this.purge = purge;
+        this.keys = keys;
+    }
+
+    /** Whether the caller's key still holds; a request waiting for a key revoked meanwhile ends. */
+    boolean keyHolds(Caller caller) {
+        return keys.holds(caller.keyId());
     }
 
     /** @param format the shape of the request's callback, if it has one */
@@ -307,7 +315,8 @@ public final class SubmissionService {
 
     /**
      * Waits for the local signal, re-reading the row every second as well: the result may be stored
-     * by another api instance, whose signal never reaches this one.
+     * by another api instance, whose signal never reaches this one. A key revoked meanwhile ends the
+     * wait with a 401 within that second.
      */
     private SubmissionRecord awaitFinal(Caller caller, UUID id, SubmissionRecord fallback) {
         Instant deadline = clock.instant().plus(maxWait);
@@ -320,6 +329,9 @@ public final class SubmissionService {
             }
             if (!ChangeSignals.await(changed, left.compareTo(ChangeSignals.RECHECK) < 0 ? left : ChangeSignals.RECHECK)) {
                 return readOr(caller, id, fallback);
+            }
+            if (!keyHolds(caller)) {
+                throw new ApiException.Unauthorized("this API key was revoked while the request waited");
             }
         }
     }

@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crucible.api.StackUnderTest;
+import dev.crucible.testsupport.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Keys, roles and quotas through the real api. */
@@ -96,6 +102,60 @@ class KeysApiIT {
         assertEquals(200, stack.get("/v1/runtimes", key).status());
         assertEquals(204, delete("/v1/keys/" + created.get("id").asText(), stack.adminKey()));
         assertEquals(401, stack.get("/v1/runtimes", key).status());
+    }
+
+    /** A program that outlives every bound below: only the revocation can end what waits for it. */
+    private static final String SLOW = "{\"runtime\":\"python\",\"source\":\"import time\\ntime.sleep(20)\"}";
+
+    @Test
+    void revokingAKeyEndsItsWaitingRequestWithA401() throws Exception {
+        JsonNode created = newKey("submitter", "");
+        URI api = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_API_URL"));
+        CompletableFuture<HttpResponse<String>> waiting = HttpClient.newHttpClient().sendAsync(
+                HttpRequest.newBuilder(api.resolve("/v1/submissions?wait=true")).timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + created.get("key").asText()).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(SLOW)).build(), HttpResponse.BodyHandlers.ofString());
+        String id = awaitOwnSubmission(created.get("key").asText());
+        assertEquals(204, delete("/v1/keys/" + created.get("id").asText(), stack.adminKey()));
+        HttpResponse<String> answer = waiting.get(5, TimeUnit.SECONDS);
+        assertEquals(401, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains("revoked"), answer.body());
+        stack.delete("/v1/submissions/" + id, stack.adminKey());
+    }
+
+    @Test
+    void revokingAKeyEndsItsOpenEventStream() throws Exception {
+        JsonNode created = newKey("submitter", "");
+        String key = created.get("key").asText();
+        var submitted = stack.post("/v1/submissions", "application/json", SLOW, key);
+        assertEquals(202, submitted.status(), submitted.raw().body());
+        String id = submitted.body().get("id").asText();
+        URI api = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_API_URL"));
+        HttpResponse<Stream<String>> stream = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(api.resolve("/v1/submissions/" + id + "/events"))
+                        .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, stream.statusCode());
+        List<String> lines = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> stream.body().forEach(lines::add));
+        Await.until("the stream's first state", Duration.ofSeconds(10), () -> lines.stream().anyMatch(l -> l.startsWith("data:")));
+        assertEquals(204, delete("/v1/keys/" + created.get("id").asText(), stack.adminKey()));
+        ended.get(5, TimeUnit.SECONDS);
+        assertTrue(lines.stream().noneMatch(l -> l.contains("\"completed\"")), "it ended before the program did: " + lines);
+        stack.delete("/v1/submissions/" + id, stack.adminKey());
+    }
+
+    /** The id of the key's one submission, once the api lists it. */
+    private String awaitOwnSubmission(String key) {
+        String[] id = new String[1];
+        Await.until("the waiting request's submission to be listed", Duration.ofSeconds(10), () -> {
+            JsonNode items = stack.get("/v1/submissions", key).body().path("items");
+            if (items.isEmpty()) {
+                return false;
+            }
+            id[0] = items.get(0).get("id").asText();
+            return true;
+        });
+        return id[0];
     }
 
     @Test
