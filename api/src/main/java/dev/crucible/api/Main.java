@@ -127,7 +127,7 @@ public final class Main {
             WebhookDispatcher webhooks = new WebhookDispatcher(new WebhookDeliveries(jdbi), new WebhookBodies(store), keys,
                     Map.of(CallbackFormat.CRUCIBLE, mapper::writeValueAsBytes, CallbackFormat.JUDGE0, new Judge0Callbacks(catalog)),
                     WebhookSender.withDefaultTrust(), AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(),
-                    config.webhooks().allowHttp());
+                    config.webhooks().allowHttp(), clock);
             webhooks.start();
             system.addMetricsRoute(router, meters);
 

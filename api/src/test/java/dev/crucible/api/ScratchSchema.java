@@ -31,6 +31,14 @@ public final class ScratchSchema implements AutoCloseable {
                 keyId.toString().getBytes(StandardCharsets.UTF_8), ratePerMinute, maxActive));
     }
 
+    /** One more key in the schema, of {@code role}, with generous quotas. */
+    public UUID addKey(String role) {
+        UUID id = UUID.randomUUID();
+        jdbi.useHandle(h -> h.execute("insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, webhook_secret)"
+                + " values (?, 'test-more', ?, ?, 1000, 1000, 'test-secret')", id, role, id.toString().getBytes(StandardCharsets.UTF_8)));
+        return id;
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }

@@ -4,7 +4,10 @@ import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.model.Submission;
 import dev.crucible.lifecycle.Loop;
 import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,11 +24,16 @@ import org.slf4j.MDC;
  * send time, signed with its key's secret, and retried with exponential backoff (5 s, 10 s, 20 s...)
  * up to {@link #MAX_ATTEMPTS} attempts, on virtual threads, at most {@link #PARALLEL} at once. Each is
  * written in its submission's {@link CallbackFormat}.
+ *
+ * <p>Fair across keys and receivers: one key has at most {@link #PER_KEY} deliveries under way, so a
+ * slow receiver holds its own key's slots only, and a host that keeps failing is left alone for a
+ * while ({@link HostBreakers}), its webhooks waiting without spending attempts.
  */
 public final class WebhookDispatcher {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
     public static final int MAX_ATTEMPTS = 6;
     private static final int PARALLEL = 16;
+    static final int PER_KEY = 4;
     private static final Duration PERIOD = Duration.ofSeconds(1);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
 
@@ -39,6 +47,8 @@ public final class WebhookDispatcher {
     private final boolean allowHttp;
     private final Semaphore slots = new Semaphore(PARALLEL);
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<UUID, Integer> inFlightPerKey = new ConcurrentHashMap<>();
+    private final HostBreakers breakers;
     private final Loop loop = new Loop("webhooks", Loop.Pacing.every(PERIOD), this::dispatchDue,
             e -> log.warn("webhook dispatcher paused, retrying in {}: {}", PERIOD, e.getMessage()));
 
@@ -58,7 +68,7 @@ public final class WebhookDispatcher {
     /** @param writers one for every {@link CallbackFormat} */
     public WebhookDispatcher(WebhookDeliveries deliveries, Submissions submissions, ApiKeyStore keys,
                              Map<CallbackFormat, BodyWriter> writers, WebhookSender sender, AddressPolicy policy,
-                             CallbackTarget.Resolver resolver, boolean allowHttp) {
+                             CallbackTarget.Resolver resolver, boolean allowHttp, Clock clock) {
         for (CallbackFormat format : CallbackFormat.values()) {
             if (!writers.containsKey(format)) {
                 throw new IllegalArgumentException("no webhook body writer for the " + format.wireName() + " format");
@@ -72,6 +82,7 @@ public final class WebhookDispatcher {
         this.policy = policy;
         this.resolver = resolver;
         this.allowHttp = allowHttp;
+        this.breakers = new HostBreakers(clock);
     }
 
     public void start() {
@@ -79,19 +90,32 @@ public final class WebhookDispatcher {
     }
 
     private void dispatchDue() throws InterruptedException {
-        for (WebhookDeliveries.DueWebhook due : deliveries.due(PARALLEL)) {
-            if (inFlight.add(due.submissionId())) {
+        for (WebhookDeliveries.DueWebhook due : deliveries.due(PARALLEL, PER_KEY)) {
+            if (!inFlight.contains(due.submissionId()) && takeKeySlot(due.apiKeyId())) {
+                inFlight.add(due.submissionId());
                 slots.acquire();
                 Thread.ofVirtual().name("webhook-" + due.submissionId()).start(() -> {
                     try {
                         deliver(due);
                     } finally {
                         inFlight.remove(due.submissionId());
+                        inFlightPerKey.compute(due.apiKeyId(), (key, n) -> n == null || n <= 1 ? null : n - 1);
                         slots.release();
                     }
                 });
             }
         }
+    }
+
+    /** One more of the key's deliveries under way, unless it has {@link #PER_KEY} already. */
+    private boolean takeKeySlot(UUID keyId) {
+        boolean[] taken = new boolean[1];
+        inFlightPerKey.compute(keyId, (key, n) -> {
+            int now = n == null ? 0 : n;
+            taken[0] = now < PER_KEY;
+            return taken[0] ? now + 1 : now;
+        });
+        return taken[0];
     }
 
     void deliver(WebhookDeliveries.DueWebhook due) {
@@ -103,12 +127,30 @@ public final class WebhookDispatcher {
 
     private void attemptDelivery(WebhookDeliveries.DueWebhook due) {
         int attempt = due.attempts() + 1;
+        String host = hostOf(due.url());
+        Optional<Instant> breakerOpen = breakers.closedUntil(host);
+        if (breakerOpen.isPresent()) {
+            deliveries.postponed(due.submissionId(), breakerOpen.get(), "waiting: " + host + " failed "
+                    + HostBreakers.FAILURES_TO_OPEN + " or more attempts in a row; it is tried again after " + breakerOpen.get());
+            return;
+        }
         try {
             CallbackTarget target = CallbackTarget.resolve(due.url(), allowHttp, policy, resolver);
             Submission submission = submissions.find(due.submissionId()).orElseThrow();
             byte[] body = writers.get(due.format()).write(submission);
             String secret = keys.webhookSecret(due.apiKeyId()).orElseThrow();
-            int status = sender.send(target, due.format().method(), due.submissionId(), attempt, body, secret);
+            int status;
+            try {
+                status = sender.send(target, due.format().method(), due.submissionId(), attempt, body, secret);
+            } catch (IOException e) {
+                breakers.failed(host);
+                throw e;
+            }
+            if (status / 100 == 5) {
+                breakers.failed(host);
+            } else {
+                breakers.succeeded(host);
+            }
             if (status / 100 == 2) {
                 deliveries.delivered(due.submissionId());
                 log.info("webhook of submission {} delivered (attempt {})", due.submissionId(), attempt);
@@ -116,13 +158,25 @@ public final class WebhookDispatcher {
             }
             failed(due, attempt, "the receiver answered HTTP " + status);
         } catch (CallbackTarget.RefusedCallbackException e) {
+            breakers.abandoned(host);
             deliveries.failed(due.submissionId(), e.getMessage(), null);
             log.warn("webhook of submission {} refused at send time: {}", due.submissionId(), e.getMessage());
         } catch (IOException e) {
             failed(due, attempt, e.toString());
         } catch (RuntimeException e) {
+            breakers.abandoned(host);
             log.error("webhook of submission {} failed", due.submissionId(), e);
             failed(due, attempt, e.toString());
+        }
+    }
+
+    /** The URL's host as the breaker knows it; the whole URL when it has none (it is then refused anyway). */
+    private static String hostOf(String url) {
+        try {
+            String host = URI.create(url).getHost();
+            return host == null ? url : host;
+        } catch (IllegalArgumentException e) {
+            return url;
         }
     }
 

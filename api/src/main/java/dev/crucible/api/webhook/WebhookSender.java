@@ -28,7 +28,8 @@ import javax.net.ssl.SSLSocket;
  * address is the classic way around an address check.
  */
 public final class WebhookSender {
-    private static final Duration CONNECT = Duration.ofSeconds(5);
+    /** A receiver that takes longer to accept a connection is as good as down; its host's breaker counts it. */
+    private static final Duration CONNECT = Duration.ofSeconds(2);
     private static final Duration READ = Duration.ofSeconds(10);
     /** The most one attempt takes, connection to answer. */
     public static final Duration DEADLINE = Duration.ofSeconds(30);

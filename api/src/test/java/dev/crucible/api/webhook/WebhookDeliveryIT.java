@@ -21,15 +21,23 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +53,8 @@ class WebhookDeliveryIT {
     private HttpServer receiver;
     private final LinkedBlockingQueue<Map<String, Object>> deliveries = new LinkedBlockingQueue<>();
     private volatile int answer = 200;
+    private final AtomicInteger slowArrived = new AtomicInteger();
+    private final CountDownLatch release = new CountDownLatch(1);
 
     @BeforeEach
     void setUp() throws Exception {
@@ -59,11 +69,24 @@ class WebhookDeliveryIT {
             exchange.sendResponseHeaders(answer, -1);
             exchange.close();
         });
+        receiver.createContext("/slow", exchange -> {
+            slowArrived.incrementAndGet();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        // A handler that hangs must not hold up the others.
+        receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         receiver.start();
     }
 
     @AfterEach
     void tearDown() {
+        release.countDown();
         receiver.stop(0);
         scratch.close();
     }
@@ -73,9 +96,13 @@ class WebhookDeliveryIT {
     }
 
     private UUID completedWithCallback(CallbackFormat format) {
+        return completedWithCallback(scratch.keyId(), "/hook", format);
+    }
+
+    private UUID completedWithCallback(UUID keyId, String path, CallbackFormat format) {
         UUID id = UUID.randomUUID();
-        Caller caller = new Caller(scratch.keyId(), Caller.Role.SUBMITTER, "127.0.0.1");
-        stored.queued(id, caller, new Callback("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", format));
+        Caller caller = new Caller(keyId, Caller.Role.SUBMITTER, "127.0.0.1");
+        stored.queued(id, caller, new Callback("http://127.0.0.1:" + receiver.getAddress().getPort() + path, format));
         Instant now = Instant.now();
         stored.finished(new ExecutionEvent.Finished(id, "executor-test", new ExecutionEvent.Outcome(
                 new ExecutionEvent.ProgramResult(Verdict.ACCEPTED, 0, null, 5L, null),
@@ -85,10 +112,42 @@ class WebhookDeliveryIT {
     }
 
     private WebhookDispatcher dispatcher(AddressPolicy policy) {
+        return dispatcher(policy, Clock.systemUTC());
+    }
+
+    private WebhookDispatcher dispatcher(AddressPolicy policy, Clock clock) {
         return new WebhookDispatcher(store, new WebhookBodies(stored.store()), new ApiKeyStore(scratch.jdbi()),
                 Map.of(CallbackFormat.CRUCIBLE, Json.mapper()::writeValueAsBytes,
                         CallbackFormat.JUDGE0, new Judge0Callbacks(RuntimeCatalog.load(Path.of("..", "runtimes")))),
-                WebhookSender.withDefaultTrust(), policy, CallbackTarget.Resolver.system(), true);
+                WebhookSender.withDefaultTrust(), policy, CallbackTarget.Resolver.system(), true, clock);
+    }
+
+    private List<WebhookDeliveries.DueWebhook> due() {
+        return store.due(10, WebhookDispatcher.PER_KEY);
+    }
+
+    /** A clock the test moves on by hand. */
+    private static final class SteppedClock extends Clock {
+        private volatile Instant now = Instant.now();
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private void makeDueNow() {
@@ -108,20 +167,20 @@ class WebhookDeliveryIT {
     @Test
     void completionSchedulesOneSignedDelivery() throws Exception {
         UUID id = completedWithCallback();
-        WebhookDeliveries.DueWebhook due = store.due(10).getFirst();
+        WebhookDeliveries.DueWebhook due = due().getFirst();
         assertEquals(id, due.submissionId());
         dispatcher(address -> null).deliver(due);
         JsonNode json = signedDelivery("POST");
         assertEquals(id.toString(), json.get("id").asText());
         assertEquals("accepted", json.get("verdict").asText());
         makeDueNow();
-        assertTrue(store.due(10).isEmpty(), "a delivered webhook is not sent again");
+        assertTrue(due().isEmpty(), "a delivered webhook is not sent again");
     }
 
     @Test
     void judge0SubmissionIsCalledBackAsJudge0DoesWithAPutOfItsDefaultFieldsInBase64() throws Exception {
         UUID id = completedWithCallback(CallbackFormat.JUDGE0);
-        dispatcher(address -> null).deliver(store.due(10).getFirst());
+        dispatcher(address -> null).deliver(due().getFirst());
         JsonNode json = signedDelivery("PUT");
         assertEquals(id.toString(), json.get("token").asText());
         assertEquals(3, json.get("status").get("id").asInt(), json.toString());
@@ -135,15 +194,18 @@ class WebhookDeliveryIT {
     void failedDeliveryIsRetriedLaterThenGivenUp() {
         answer = 500;
         UUID id = completedWithCallback();
-        WebhookDispatcher dispatcher = dispatcher(address -> null);
-        dispatcher.deliver(store.due(10).getFirst());
-        assertTrue(store.due(10).isEmpty(), "the retry waits for its backoff");
+        // An hour between attempts, as the backoff and the host's breaker would have it.
+        SteppedClock clock = new SteppedClock();
+        WebhookDispatcher dispatcher = dispatcher(address -> null, clock);
+        dispatcher.deliver(due().getFirst());
+        assertTrue(due().isEmpty(), "the retry waits for its backoff");
         for (int attempt = 2; attempt <= WebhookDispatcher.MAX_ATTEMPTS; attempt++) {
             makeDueNow();
-            dispatcher.deliver(store.due(10).getFirst());
+            clock.advance(Duration.ofHours(1));
+            dispatcher.deliver(due().getFirst());
         }
         makeDueNow();
-        assertTrue(store.due(10).isEmpty(), "after " + WebhookDispatcher.MAX_ATTEMPTS + " attempts it is given up");
+        assertTrue(due().isEmpty(), "after " + WebhookDispatcher.MAX_ATTEMPTS + " attempts it is given up");
         String failed = scratch.jdbi().withHandle(h -> h.createQuery(
                 "select attempts || ' ' || (failed_at is not null) from webhook_deliveries where submission_id = :id")
                 .bind("id", id).mapTo(String.class).one());
@@ -151,9 +213,44 @@ class WebhookDeliveryIT {
     }
 
     @Test
+    void aHostThatKeepsFailingIsLeftAloneAWhileWithoutSpendingAttempts() {
+        answer = 503;
+        List<UUID> ids = IntStream.range(0, HostBreakers.FAILURES_TO_OPEN + 1).mapToObj(i -> completedWithCallback()).toList();
+        WebhookDispatcher dispatcher = dispatcher(address -> null);
+        for (int i = 0; i < ids.size(); i++) {
+            dispatcher.deliver(due().getFirst());
+        }
+        assertEquals(HostBreakers.FAILURES_TO_OPEN, deliveries.size(), "the receiver saw the attempts before the breaker opened");
+        String last = scratch.jdbi().withHandle(h -> h.createQuery("""
+                select attempts || ' ' || (next_attempt_at > now() + interval '50 seconds') || ' ' || last_error
+                from webhook_deliveries where submission_id = :id""").bind("id", ids.getLast()).mapTo(String.class).one());
+        assertTrue(last.startsWith("0 true waiting: 127.0.0.1 failed"), last);
+    }
+
+    @Test
+    void oneKeysBacklogOfSlowDeliveriesDoesNotHoldUpAnotherKeys() throws Exception {
+        UUID busy = scratch.addKey("submitter");
+        for (int i = 0; i < 20; i++) {
+            completedWithCallback(busy, "/slow", CallbackFormat.CRUCIBLE);
+        }
+        // The busy key's webhooks came first: without a share per key they would take every slot.
+        scratch.jdbi().useHandle(h -> h.execute("update webhook_deliveries set next_attempt_at = now() - interval '1 minute'"));
+        UUID other = completedWithCallback();
+        WebhookDispatcher dispatcher = dispatcher(address -> null);
+        dispatcher.start();
+        try {
+            JsonNode delivered = signedDelivery("POST");
+            assertEquals(other.toString(), delivered.get("id").asText());
+            assertTrue(slowArrived.get() <= WebhookDispatcher.PER_KEY, "the busy key has its share of slots under way, no more: " + slowArrived);
+        } finally {
+            dispatcher.stop();
+        }
+    }
+
+    @Test
     void innerAddressIsRefusedAtSendTimeToo() {
         UUID id = completedWithCallback();
-        dispatcher(AddressPolicy.publicOnly()).deliver(store.due(10).getFirst());
+        dispatcher(AddressPolicy.publicOnly()).deliver(due().getFirst());
         assertTrue(deliveries.isEmpty(), "nothing may be sent to loopback");
         String error = scratch.jdbi().withHandle(h -> h.createQuery("select last_error from webhook_deliveries where submission_id = :id")
                 .bind("id", id).mapTo(String.class).one());
@@ -167,6 +264,6 @@ class WebhookDeliveryIT {
         Instant now = Instant.now();
         stored.finished(new ExecutionEvent.Finished(id, "executor-test",
                 ExecutionEvent.Outcome.internalError("x", now)));
-        assertTrue(store.due(10).isEmpty());
+        assertTrue(due().isEmpty());
     }
 }
