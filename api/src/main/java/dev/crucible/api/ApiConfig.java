@@ -33,6 +33,7 @@ import java.util.UUID;
  * <tr><td>CRUCIBLE_OUTPUT_LIMIT_BYTES</td><td>65536</td><td>bytes kept of stdout and of stderr, each</td></tr>
  * <tr><td>CRUCIBLE_MAX_WAIT_MS</td><td>30000</td><td>longest {@code ?wait=true} blocks (the launcher also sets nginx's read timeout from it)</td></tr>
  * <tr><td>CRUCIBLE_MAX_QUEUED</td><td>1000</td><td>submissions queued at once, server-wide; past it submit answers 503</td></tr>
+ * <tr><td>CRUCIBLE_RESPONSE_BUDGET_BYTES</td><td>16777216</td><td>what the large results being sent at once (each over 256 KiB as stored) may come to together, estimated from their stored size as text; sending one holds about three times that in heap (measured: forty reads at once of a 4 MiB result ran the api's 160 MB heap out at twice this budget, with each answer also copied whole before it was sent). Past it a GET waits up to 2 s, then answers 503 with Retry-After (1048576..1073741824)</td></tr>
  * <tr><td>CRUCIBLE_MAX_BATCH</td><td>50</td><td>submissions in one batch</td></tr>
  * <tr><td>CRUCIBLE_WEBHOOK_ALLOW_HTTP</td><td>false</td><td>whether callback URLs may be plain http</td></tr>
  * <tr><td>CRUCIBLE_RETENTION_DAYS</td><td>30</td><td>days a final submission's content (source, input, outputs) is kept; a key may have its own</td></tr>
@@ -102,8 +103,12 @@ public record ApiConfig(
         public static final long MIN_MEMORY_MB = 32;
     }
 
-    /** How much one request may put on the server, or hold it for. */
-    public record Admission(long maxQueued, int maxBatch, Duration maxWait) {}
+    /**
+     * How much one request may put on the server, or hold it for.
+     *
+     * @param responseBudgetBytes what the large answers in flight may be estimated at together ({@link dev.crucible.api.http.ResponseBudget})
+     */
+    public record Admission(long maxQueued, int maxBatch, Duration maxWait, long responseBudgetBytes) {}
 
     /** Where callbacks may go. */
     public record Webhooks(boolean allowHttp) {}
@@ -127,7 +132,8 @@ public record ApiConfig(
                 new Admission(
                         env.integer("CRUCIBLE_MAX_QUEUED", 1000, 1, 1_000_000),
                         env.smallInteger("CRUCIBLE_MAX_BATCH", 50, 1, 1000),
-                        env.millis("CRUCIBLE_MAX_WAIT_MS", 30_000, 0, 300_000)),
+                        env.millis("CRUCIBLE_MAX_WAIT_MS", 30_000, 0, 300_000),
+                        env.integer("CRUCIBLE_RESPONSE_BUDGET_BYTES", 16 << 20, 1 << 20, 1L << 30)),
                 new Webhooks(env.flag("CRUCIBLE_WEBHOOK_ALLOW_HTTP", false)),
                 env.path("CRUCIBLE_LOG_DIR"));
     }

@@ -14,6 +14,7 @@ import dev.crucible.api.compat.piston.PistonResource;
 import dev.crucible.api.http.HttpEdge;
 import dev.crucible.api.http.Json;
 import dev.crucible.api.http.JsonBody;
+import dev.crucible.api.http.ResponseBudget;
 import dev.crucible.api.http.Router;
 import dev.crucible.api.http.TrustedProxies;
 import dev.crucible.api.runtime.RuntimesResource;
@@ -117,7 +118,8 @@ public final class Main {
                     .description("Bytes Redis holds in memory: the work in flight").register(meters);
             config.logDir().ifPresent(dir -> Gauge.builder("crucible_log_bytes", () -> orNaN(() -> SystemResource.filesBytes(dir)))
                     .description("Bytes the logs in " + dir + " take on disk").register(meters));
-            SubmissionsResource submissionsResource = new SubmissionsResource(submissions, store, body, signals, mapper);
+            SubmissionsResource submissionsResource = new SubmissionsResource(submissions, store, body, signals, mapper,
+                    new ResponseBudget(config.admission().responseBudgetBytes()));
             config.keys().pistonAnonymousKeyId().ifPresent(id ->
                     log.warn("/api/v2/ (Piston) requests without credentials are made as key {}, and spend its quotas", id));
             Judge0Resource judge0 = new Judge0Resource(catalog, config.limits(), config.admission(), submissionsResource, body);

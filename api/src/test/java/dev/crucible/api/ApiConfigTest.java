@@ -36,7 +36,7 @@ class ApiConfigTest {
         ApiConfig config = ApiConfig.fromEnvironment(required());
         assertEquals(new InetSocketAddress("127.0.0.1", 8080), config.http().listen());
         assertEquals(new ApiConfig.RunLimits(30_000, 1024, 65_536), config.limits());
-        assertEquals(new ApiConfig.Admission(1000, 50, Duration.ofSeconds(30)), config.admission());
+        assertEquals(new ApiConfig.Admission(1000, 50, Duration.ofSeconds(30), 16 << 20), config.admission());
         assertEquals(new ApiConfig.Webhooks(false), config.webhooks());
         assertEquals("crucible", config.queue().prefix());
         assertEquals("api-1", config.queue().instanceName());

@@ -161,5 +161,9 @@ public abstract sealed class ApiException extends RuntimeException {
         public ServiceUnavailable(String detail, Throwable cause) {
             super(503, CodeEnum.SERVICE_UNAVAILABLE, detail, cause);
         }
+
+        public ServiceUnavailable(String detail, Duration retryAfter) {
+            super(503, CodeEnum.SERVICE_UNAVAILABLE, retryAfter, detail);
+        }
     }
 }

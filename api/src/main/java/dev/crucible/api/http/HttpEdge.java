@@ -62,16 +62,24 @@ public final class HttpEdge implements HttpHandler {
                     yield ScopedValue.where(Caller.CURRENT, caller).call(() -> match.route().handle(request));
                 }
             };
-            if (response.body() instanceof Response.Text text) {
-                send(exchange, response.status(), text.contentType(), text.content().getBytes(StandardCharsets.UTF_8));
-            } else if (response.body() instanceof Response.Stream stream) {
-                stream(exchange, response.status(), stream);
-            } else {
-                byte[] body = response.body() == null ? new byte[0] : mapper.writeValueAsBytes(response.body());
-                send(exchange, response.status(), "application/json", body);
+            try (AutoCloseable _ = response.held()) {
+                if (response.body() instanceof Response.Text text) {
+                    send(exchange, response.status(), text.contentType(), text.content().getBytes(StandardCharsets.UTF_8));
+                } else if (response.body() instanceof Response.Stream stream) {
+                    stream(exchange, response.status(), stream);
+                } else if (response.held() != null) {
+                    // A large answer is written as it is serialized: no second copy of it in the heap.
+                    streamJson(exchange, response.status(), response.body());
+                } else {
+                    byte[] body = response.body() == null ? new byte[0] : mapper.writeValueAsBytes(response.body());
+                    send(exchange, response.status(), "application/json", body);
+                }
             }
         } catch (ApiException e) {
-            if (e.status() >= 500) {
+            if (e.status() >= 500 && e.retryAfter().isPresent()) {
+                // Load shed on purpose (a full queue, a spent response budget): the server works as meant.
+                log.info("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage());
+            } else if (e.status() >= 500) {
                 log.error("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage(), e.getCause());
             }
             if (e instanceof ApiException.MethodNotAllowed notAllowed) {
@@ -177,6 +185,14 @@ public final class HttpEdge implements HttpHandler {
         sendHeaders(exchange, status, 0);
         try (OutputStream out = new ToClient(exchange.getResponseBody())) {
             stream.writer().writeTo(out);
+        }
+    }
+
+    private void streamJson(HttpExchange exchange, int status, Object body) throws IOException {
+        setHeaders(exchange, "application/json");
+        sendHeaders(exchange, status, 0);
+        try (OutputStream out = new ToClient(exchange.getResponseBody())) {
+            mapper.writeValue(out, body);
         }
     }
 

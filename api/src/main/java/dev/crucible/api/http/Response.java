@@ -3,8 +3,16 @@ package dev.crucible.api.http;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** What a route answers: a status and a body, written as JSON unless it is {@link Text} or {@link Stream}. */
-public record Response(int status, Object body) {
+/**
+ * What a route answers: a status and a body, written as JSON unless it is {@link Text} or {@link Stream};
+ * and what the answer holds until it is sent (its share of a {@link ResponseBudget}), which the edge
+ * closes once it is, or once it failed.
+ */
+public record Response(int status, Object body, AutoCloseable held) {
+    public Response(int status, Object body) {
+        this(status, body, null);
+    }
+
     public static Response ok(Object body) {
         return new Response(200, body);
     }

@@ -137,6 +137,17 @@ public final class SubmissionStore {
                 .findOne());
     }
 
+    /**
+     * The row's size as text (outputs in hex), read without sending it: what answering it will hold,
+     * within a factor. 0 when the caller has no such submission, which the read then answers 404.
+     */
+    long storedBytes(UUID id, Caller caller) {
+        return jdbi.withHandle(h -> h.createQuery(
+                "select octet_length(s::text) from submissions s where id = :id and (api_key_id = :key or :admin)")
+                .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin())
+                .mapTo(Long.class).findOne().orElse(0L));
+    }
+
     /** Those of {@code ids} that {@code keyId} made, an admin's key not excepted, in no particular order. */
     List<SubmissionRecord> findOwn(List<UUID> ids, UUID keyId) {
         if (ids.isEmpty()) {

@@ -8,6 +8,7 @@ import dev.crucible.api.http.ApiException;
 import dev.crucible.api.http.JsonBody;
 import dev.crucible.api.http.Request;
 import dev.crucible.api.http.Response;
+import dev.crucible.api.http.ResponseBudget;
 import dev.crucible.api.http.Router;
 import dev.crucible.api.model.Batch;
 import dev.crucible.api.model.BatchAggregate;
@@ -38,12 +39,15 @@ public final class SubmissionsResource implements SubmissionsApi {
     private final SubmissionStore store;
     private final JsonBody body;
     private final SubmissionEventStream events;
+    private final ResponseBudget responses;
 
-    public SubmissionsResource(SubmissionService service, SubmissionStore store, JsonBody body, ChangeSignals signals, ObjectMapper mapper) {
+    public SubmissionsResource(SubmissionService service, SubmissionStore store, JsonBody body, ChangeSignals signals, ObjectMapper mapper,
+                               ResponseBudget responses) {
         this.service = service;
         this.store = store;
         this.body = body;
         this.events = new SubmissionEventStream(service, signals, mapper);
+        this.responses = responses;
     }
 
     @Override
@@ -160,8 +164,17 @@ public final class SubmissionsResource implements SubmissionsApi {
                     request.exchange().getRequestHeaders().getFirst("Idempotency-Key"));
             return new Response(wait && submission.getStatus() == SubmissionStatus.COMPLETED ? 200 : 202, submission);
         });
-        router.add("GET", "/v1/submissions/{id}", Access.anyKey(),
-                request -> Response.ok(getSubmission(id(request.pathParameter("id")))));
+        router.add("GET", "/v1/submissions/{id}", Access.anyKey(), request -> {
+            UUID id = id(request.pathParameter("id"));
+            // Counted before the row is read: the budget bounds what large answers hold, from the read to the send.
+            ResponseBudget.Held held = responses.admit(store.storedBytes(id, Caller.current()));
+            try {
+                return new Response(200, getSubmission(id), held);
+            } catch (RuntimeException e) {
+                held.close();
+                throw e;
+            }
+        });
         router.add("GET", "/v1/submissions/{id}/events", Access.anyKey(),
                 request -> events.open(Caller.current(), id(request.pathParameter("id"))));
         router.add("DELETE", "/v1/submissions/{id}", SUBMITTERS,

@@ -4,8 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.api.StackUnderTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,12 +28,14 @@ class SubmissionOutputCapIT {
     private static final int BYTES = 60_000;
     private static final long CAP = 4L << 20;
 
-    /** The flooding submission's tests, run once for the whole class: 64 sandboxes are not cheap. */
+    /** The flooding submission, run once for the whole class: 64 sandboxes are not cheap. */
+    private static JsonNode flooding;
     private static JsonNode tests;
 
     @BeforeAll
     static void runFloodingSubmission() throws Exception {
-        tests = floodingSubmission(new StackUnderTest()).get("tests");
+        flooding = floodingSubmission(new StackUnderTest());
+        tests = flooding.get("tests");
     }
 
     private static JsonNode floodingSubmission(StackUnderTest stack) throws Exception {
@@ -58,6 +70,38 @@ class SubmissionOutputCapIT {
         }
         assertEquals(CAP, stored, "the cap is filled exactly");
         assertEquals(2L * TESTS * BYTES - CAP, truncated, "every byte not stored is counted");
+    }
+
+    /**
+     * Forty clients reading the 4 MiB result at once: each is answered whole or told to come back
+     * (503, Retry-After) while the large answers in flight fill the api's response budget, health
+     * answers meanwhile, and the budget is whole again after (every read then passes).
+     */
+    @Test
+    void manyReadsOfALargeResultAtOnceAreAnsweredWholeOrToldToRetry() throws Exception {
+        StackUnderTest stack = new StackUnderTest();
+        URI read = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_API_URL") + "/v1/submissions/" + flooding.get("id").asText());
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest get = HttpRequest.newBuilder(read).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + stack.adminKey()).build();
+        List<CompletableFuture<HttpResponse<byte[]>>> reads = IntStream.range(0, 40)
+                .mapToObj(i -> http.sendAsync(get, HttpResponse.BodyHandlers.ofByteArray())).toList();
+        assertEquals(200, stack.get("/v1/health", null).status());
+        int whole = 0;
+        for (CompletableFuture<HttpResponse<byte[]>> answer : reads) {
+            HttpResponse<byte[]> response = answer.get(60, TimeUnit.SECONDS);
+            if (response.statusCode() == 200) {
+                assertEquals(TESTS, new ObjectMapper().readTree(response.body()).get("tests").size());
+                whole++;
+            } else {
+                assertEquals(503, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+                assertEquals("1", response.headers().firstValue("Retry-After").orElse(""));
+            }
+        }
+        assertTrue(whole > 0, "some reads are answered");
+        for (int i = 0; i < 10; i++) {
+            assertEquals(200, http.send(get, HttpResponse.BodyHandlers.discarding()).statusCode(), "the budget was given back");
+        }
     }
 
     @Test

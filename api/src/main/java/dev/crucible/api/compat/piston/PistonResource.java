@@ -82,7 +82,8 @@ public final class PistonResource implements PistonApi {
         Submission submission = submissions.createSubmission(requests.toSubmission(request, runtime.manifest()), true, CallbackFormat.CRUCIBLE);
         if (submission.getStatus() != SubmissionStatus.COMPLETED) {
             throw new ApiException.ServiceUnavailable("submission " + submission.getId() + " is " + submission.getStatus()
-                    + " after the longest wait this server allows; GET /v1/submissions/" + submission.getId() + " has its result", null);
+                    + " after the longest wait this server allows; GET /v1/submissions/" + submission.getId() + " has its result",
+                    (Throwable) null);
         }
         return PistonResults.of(submission, runtime.language(), runtime.manifest().version(), runtime.manifest().compiled());
     }

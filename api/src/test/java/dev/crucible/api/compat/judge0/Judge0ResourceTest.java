@@ -18,7 +18,7 @@ class Judge0ResourceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Only what needs nothing behind it: reading requests and naming fields. */
     private final Judge0Resource resource = new Judge0Resource(RuntimeCatalog.load(Path.of("..", "runtimes")),
-            new ApiConfig.RunLimits(30_000, 1024, 65_536), new ApiConfig.Admission(100, 50, Duration.ofSeconds(30)), null, null);
+            new ApiConfig.RunLimits(30_000, 1024, 65_536), new ApiConfig.Admission(100, 50, Duration.ofSeconds(30), 16 << 20), null, null);
 
     private Judge0SubmissionRequest read(String json) throws Exception {
         return resource.submission(JSON.readTree(json));

@@ -28,7 +28,7 @@ class Judge0SettingsTest {
     /** As written on the wire: a tree of the model would normalize its decimals. */
     private static JsonNode config() throws Exception {
         return Json.mapper().readTree(Json.mapper().writeValueAsString(Judge0Settings.config(RuntimeCatalog.load(Path.of("..", "runtimes")),
-                new ApiConfig.RunLimits(30_000, 1024, 65_536), new ApiConfig.Admission(1000, 50, Duration.ofSeconds(30)), 20)));
+                new ApiConfig.RunLimits(30_000, 1024, 65_536), new ApiConfig.Admission(1000, 50, Duration.ofSeconds(30), 16 << 20), 20)));
     }
 
     @Test
