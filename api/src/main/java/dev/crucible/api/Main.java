@@ -118,8 +118,9 @@ public final class Main {
                     .description("Bytes Redis holds in memory: the work in flight").register(meters);
             config.logDir().ifPresent(dir -> Gauge.builder("crucible_log_bytes", () -> orNaN(() -> SystemResource.filesBytes(dir)))
                     .description("Bytes the logs in " + dir + " take on disk").register(meters));
-            SubmissionsResource submissionsResource = new SubmissionsResource(submissions, store, body, signals, mapper,
-                    new ResponseBudget(config.admission().responseBudgetBytes()));
+            // The heap that large answers and webhook bodies hold at once, shared.
+            ResponseBudget responses = new ResponseBudget(config.admission().responseBudgetBytes());
+            SubmissionsResource submissionsResource = new SubmissionsResource(submissions, store, body, signals, mapper, responses);
             config.keys().pistonAnonymousKeyId().ifPresent(id ->
                     log.warn("/api/v2/ (Piston) requests without credentials are made as key {}, and spend its quotas", id));
             Judge0Resource judge0 = new Judge0Resource(catalog, config.limits(), config.admission(), submissionsResource, body);
@@ -129,7 +130,7 @@ public final class Main {
             WebhookDispatcher webhooks = new WebhookDispatcher(new WebhookDeliveries(jdbi), new WebhookBodies(store), keys,
                     Map.of(CallbackFormat.CRUCIBLE, mapper::writeValueAsBytes, CallbackFormat.JUDGE0, new Judge0Callbacks(catalog)),
                     WebhookSender.withDefaultTrust(), AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(),
-                    config.webhooks().allowHttp(), clock);
+                    config.webhooks().allowHttp(), responses, clock);
             webhooks.start();
             system.addMetricsRoute(router, meters);
 

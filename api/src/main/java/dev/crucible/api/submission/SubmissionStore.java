@@ -148,6 +148,22 @@ public final class SubmissionStore {
                 .mapTo(Long.class).findOne().orElse(0L));
     }
 
+    /** The same, read by id alone, for a webhook's body. */
+    long storedBytesForWebhook(UUID id) {
+        return jdbi.withHandle(h -> h.createQuery("select octet_length(s::text) from submissions s where id = :id")
+                .bind("id", id).mapTo(Long.class).findOne().orElse(0L));
+    }
+
+    /** The same for those of {@code ids} that {@code keyId} made, together. */
+    long storedBytesOwn(List<UUID> ids, UUID keyId) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return jdbi.withHandle(h -> h.createQuery(
+                "select coalesce(sum(octet_length(s::text)), 0) from submissions s where id in (<ids>) and api_key_id = :key")
+                .bindList("ids", ids).bind("key", keyId).mapTo(Long.class).one());
+    }
+
     /** Those of {@code ids} that {@code keyId} made, an admin's key not excepted, in no particular order. */
     List<SubmissionRecord> findOwn(List<UUID> ids, UUID keyId) {
         if (ids.isEmpty()) {

@@ -72,11 +72,15 @@ public final class SubmissionsResource implements SubmissionsApi {
     /**
      * The caller's own submissions among {@code ids}, in that order, empty where it made none: for the
      * adapters whose clients see only what their key made (a Judge0 token), an admin's key included.
+     * Read within the response budget: the adapters answer with less than the rows hold.
      */
     public List<Optional<Submission>> ownSubmissions(List<UUID> ids) {
-        Map<UUID, SubmissionRecord> found = new HashMap<>();
-        store.findOwn(ids, Caller.current().keyId()).forEach(record -> found.put(record.id(), record));
-        return ids.stream().map(id -> Optional.ofNullable(found.get(id)).map(SubmissionView::of)).toList();
+        UUID key = Caller.current().keyId();
+        try (ResponseBudget.Held _ = responses.admit(store.storedBytesOwn(ids, key))) {
+            Map<UUID, SubmissionRecord> found = new HashMap<>();
+            store.findOwn(ids, key).forEach(record -> found.put(record.id(), record));
+            return ids.stream().map(id -> Optional.ofNullable(found.get(id)).map(SubmissionView::of)).toList();
+        }
     }
 
     @Override

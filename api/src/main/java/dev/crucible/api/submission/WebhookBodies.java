@@ -17,4 +17,9 @@ public final class WebhookBodies implements WebhookDispatcher.Submissions {
     public Optional<Submission> find(UUID id) {
         return store.findForWebhook(id).map(SubmissionView::of);
     }
+
+    @Override
+    public long storedBytes(UUID id) {
+        return store.storedBytesForWebhook(id);
+    }
 }

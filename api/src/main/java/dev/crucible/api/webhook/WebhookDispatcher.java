@@ -1,6 +1,8 @@
 package dev.crucible.api.webhook;
 
 import dev.crucible.api.auth.ApiKeyStore;
+import dev.crucible.api.http.ApiException;
+import dev.crucible.api.http.ResponseBudget;
 import dev.crucible.api.model.Submission;
 import dev.crucible.lifecycle.Loop;
 import java.io.IOException;
@@ -36,6 +38,8 @@ public final class WebhookDispatcher {
     static final int PER_KEY = 4;
     private static final Duration PERIOD = Duration.ofSeconds(1);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+    /** When the response budget is spent, a webhook waits this long without spending an attempt. */
+    private static final Duration BUSY_RETRY = Duration.ofSeconds(5);
 
     private final WebhookDeliveries deliveries;
     private final Submissions submissions;
@@ -49,14 +53,18 @@ public final class WebhookDispatcher {
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<UUID, Integer> inFlightPerKey = new ConcurrentHashMap<>();
     private final HostBreakers breakers;
+    private final ResponseBudget budget;
+    private final Clock clock;
     private final Loop loop = new Loop("webhooks", Loop.Pacing.every(PERIOD), this::dispatchDue,
             e -> log.warn("webhook dispatcher paused, retrying in {}: {}", PERIOD, e.getMessage()));
 
     /** The submissions whose webhooks are sent: the submission package answers, so this one never maps their rows. */
-    @FunctionalInterface
     public interface Submissions {
         /** The submission as its owner sees it, for a webhook body; empty when there is none. */
         Optional<Submission> find(UUID id);
+
+        /** The submission's stored size, before it is read: what its body will hold ({@link ResponseBudget}). */
+        long storedBytes(UUID id);
     }
 
     /** A webhook's body, as JSON, in one format: the adapter of an API writes its own. */
@@ -68,7 +76,7 @@ public final class WebhookDispatcher {
     /** @param writers one for every {@link CallbackFormat} */
     public WebhookDispatcher(WebhookDeliveries deliveries, Submissions submissions, ApiKeyStore keys,
                              Map<CallbackFormat, BodyWriter> writers, WebhookSender sender, AddressPolicy policy,
-                             CallbackTarget.Resolver resolver, boolean allowHttp, Clock clock) {
+                             CallbackTarget.Resolver resolver, boolean allowHttp, ResponseBudget budget, Clock clock) {
         for (CallbackFormat format : CallbackFormat.values()) {
             if (!writers.containsKey(format)) {
                 throw new IllegalArgumentException("no webhook body writer for the " + format.wireName() + " format");
@@ -83,6 +91,8 @@ public final class WebhookDispatcher {
         this.resolver = resolver;
         this.allowHttp = allowHttp;
         this.breakers = new HostBreakers(clock);
+        this.budget = budget;
+        this.clock = clock;
     }
 
     public void start() {
@@ -121,7 +131,17 @@ public final class WebhookDispatcher {
     void deliver(WebhookDeliveries.DueWebhook due) {
         // Around the whole attempt: a try's resources are closed before its catch blocks log.
         try (var _ = MDC.putCloseable("submission", due.submissionId().toString())) {
-            attemptDelivery(due);
+            // A large body is held from its read to the end of its send, as a large answer is.
+            ResponseBudget.Held held;
+            try {
+                held = budget.admit(submissions.storedBytes(due.submissionId()));
+            } catch (ApiException.ServiceUnavailable busy) {
+                deliveries.postponed(due.submissionId(), clock.instant().plus(BUSY_RETRY), "waiting: " + busy.getMessage());
+                return;
+            }
+            try (held) {
+                attemptDelivery(due);
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.compat.judge0.Judge0Callbacks;
 import dev.crucible.api.http.Json;
+import dev.crucible.api.http.ResponseBudget;
 import dev.crucible.api.submission.StoredSubmissions;
 import dev.crucible.api.submission.WebhookBodies;
 import dev.crucible.queue.ExecutionEvent;
@@ -100,13 +101,17 @@ class WebhookDeliveryIT {
     }
 
     private UUID completedWithCallback(UUID keyId, String path, CallbackFormat format) {
+        return completedWithCallback(keyId, path, format, "out".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private UUID completedWithCallback(UUID keyId, String path, CallbackFormat format, byte[] stdout) {
         UUID id = UUID.randomUUID();
         Caller caller = new Caller(keyId, Caller.Role.SUBMITTER, "127.0.0.1");
         stored.queued(id, caller, new Callback("http://127.0.0.1:" + receiver.getAddress().getPort() + path, format));
         Instant now = Instant.now();
         stored.finished(new ExecutionEvent.Finished(id, "executor-test", new ExecutionEvent.Outcome(
                 new ExecutionEvent.ProgramResult(Verdict.ACCEPTED, 0, null, 5L, null),
-                new ExecutionEvent.Output("out".getBytes(StandardCharsets.UTF_8), 0, new byte[0], 0), null, null,
+                new ExecutionEvent.Output(stdout, 0, new byte[0], 0), null, null,
                 List.of(), List.of(), List.of(), new ExecutionEvent.Context(now, now, null, null))));
         return id;
     }
@@ -116,10 +121,14 @@ class WebhookDeliveryIT {
     }
 
     private WebhookDispatcher dispatcher(AddressPolicy policy, Clock clock) {
+        return dispatcher(policy, clock, new ResponseBudget(16 << 20));
+    }
+
+    private WebhookDispatcher dispatcher(AddressPolicy policy, Clock clock, ResponseBudget budget) {
         return new WebhookDispatcher(store, new WebhookBodies(stored.store()), new ApiKeyStore(scratch.jdbi()),
                 Map.of(CallbackFormat.CRUCIBLE, Json.mapper()::writeValueAsBytes,
                         CallbackFormat.JUDGE0, new Judge0Callbacks(RuntimeCatalog.load(Path.of("..", "runtimes")))),
-                WebhookSender.withDefaultTrust(), policy, CallbackTarget.Resolver.system(), true, clock);
+                WebhookSender.withDefaultTrust(), policy, CallbackTarget.Resolver.system(), true, budget, clock);
     }
 
     private List<WebhookDeliveries.DueWebhook> due() {
@@ -245,6 +254,21 @@ class WebhookDeliveryIT {
         } finally {
             dispatcher.stop();
         }
+    }
+
+    @Test
+    void aLargeWebhookWaitsWithoutSpendingAnAttemptWhileLargeAnswersHoldTheBudget() {
+        UUID id = completedWithCallback(scratch.keyId(), "/hook", CallbackFormat.CRUCIBLE, new byte[512 << 10]);
+        ResponseBudget budget = new ResponseBudget(1 << 20);
+        try (ResponseBudget.Held _ = budget.admit(1 << 20)) {
+            dispatcher(address -> null, Clock.systemUTC(), budget).deliver(due().getFirst());
+        }
+        assertTrue(deliveries.isEmpty(), "nothing was sent");
+        String row = scratch.jdbi().withHandle(h -> h.createQuery(
+                "select attempts || ' ' || (next_attempt_at > now()) || ' ' || last_error from webhook_deliveries where submission_id = :id")
+                .bind("id", id).mapTo(String.class).one());
+        assertTrue(row.startsWith("0 true waiting: the server is sending as many large results"), row);
+        assertEquals(1024, budget.availableKib(), "the webhook took nothing of the budget");
     }
 
     @Test
