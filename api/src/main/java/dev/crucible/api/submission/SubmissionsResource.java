@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
@@ -40,6 +41,7 @@ public final class SubmissionsResource implements SubmissionsApi {
     private final JsonBody body;
     private final SubmissionEventStream events;
     private final ResponseBudget responses;
+    private final SubmissionFields fields;
 
     public SubmissionsResource(SubmissionService service, SubmissionStore store, JsonBody body, ChangeSignals signals, ObjectMapper mapper,
                                ResponseBudget responses) {
@@ -48,6 +50,7 @@ public final class SubmissionsResource implements SubmissionsApi {
         this.body = body;
         this.events = new SubmissionEventStream(service, signals, mapper);
         this.responses = responses;
+        this.fields = new SubmissionFields(mapper);
     }
 
     @Override
@@ -64,8 +67,9 @@ public final class SubmissionsResource implements SubmissionsApi {
         return SubmissionView.of(service.create(Caller.current(), request, wait, null, format));
     }
 
+    /** The whole submission; the route narrows it to {@code fields}. */
     @Override
-    public Submission getSubmission(UUID id) {
+    public Submission getSubmission(UUID id, String fields) {
         return SubmissionView.of(service.get(Caller.current(), id));
     }
 
@@ -171,9 +175,11 @@ public final class SubmissionsResource implements SubmissionsApi {
         router.add("GET", "/v1/submissions/{id}", Access.anyKey(), request -> {
             UUID id = id(request.pathParameter("id"));
             // Counted before the row is read: the budget bounds what large answers hold, from the read to the send.
+            Optional<Set<String>> wanted = fields.parse(request.query("fields"));
             ResponseBudget.Held held = responses.admit(store.storedBytes(id, Caller.current()));
             try {
-                return new Response(200, getSubmission(id), held);
+                Submission submission = getSubmission(id, null);
+                return new Response(200, wanted.<Object>map(names -> fields.select(submission, names)).orElse(submission), held);
             } catch (RuntimeException e) {
                 held.close();
                 throw e;

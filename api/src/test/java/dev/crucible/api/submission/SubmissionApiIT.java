@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.crucible.api.StackUnderTest;
 import dev.crucible.testsupport.Sandboxes;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,29 @@ class SubmissionApiIT {
         var answer = stack.get("/v1/submissions/" + id, stack.adminKey());
         assertEquals(200, answer.status());
         assertEquals("42\n", answer.body().get("stdout").asText());
+    }
+
+    @Test
+    void aReadAskingForSomeFieldsGetsThoseAndTheId() {
+        String id = stack.submit("{\"runtime\":\"python\",\"source\":\"print(6*7)\"}").body().get("id").asText();
+        var answer = stack.get("/v1/submissions/" + id + "?fields=status,verdict,exit_code", stack.adminKey());
+        assertEquals(200, answer.status(), answer.raw().body());
+        assertEquals(List.of("id", "status", "verdict", "exit_code"), names(answer.body().fieldNames()));
+        assertEquals("accepted", answer.body().get("verdict").asText());
+    }
+
+    @Test
+    void aReadAskingForAFieldNoSubmissionHasIs422() {
+        String id = stack.submit("{\"runtime\":\"python\",\"source\":\"print(1)\"}").body().get("id").asText();
+        var answer = stack.get("/v1/submissions/" + id + "?fields=status,stdot", stack.adminKey());
+        assertEquals(422, answer.status(), answer.raw().body());
+        assertEquals("fields", answer.body().get("errors").get(0).get("field").asText());
+    }
+
+    private static List<String> names(Iterator<String> names) {
+        List<String> list = new ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
     }
 
     @Test
