@@ -55,6 +55,7 @@ locals {
     redis_port                 = aws_elasticache_replication_group.main.port
     redis_auth_token_parameter = aws_ssm_parameter.redis_auth_token.name
     admin_key_parameter        = aws_ssm_parameter.admin_key.name
+    sealing_key_parameter      = aws_ssm_parameter.webhook_sealing_key.name
     tls_certificate_parameter  = aws_ssm_parameter.tls_certificate.name
     tls_private_key_parameter  = aws_ssm_parameter.tls_private_key.name
     metric_namespace           = local.metric_namespace

@@ -32,6 +32,7 @@ data "aws_iam_policy_document" "api" {
       aws_ssm_parameter.db_password.arn,
       aws_ssm_parameter.redis_auth_token.arn,
       aws_ssm_parameter.admin_key.arn,
+      aws_ssm_parameter.webhook_sealing_key.arn,
     ]
   }
 

@@ -24,6 +24,11 @@ resource "random_password" "admin_key" {
   special = false
 }
 
+# The api's AES-256 key for the webhook secrets it stores: 32 random bytes, in hex.
+resource "random_id" "webhook_sealing_key" {
+  byte_length = 32
+}
+
 resource "aws_ssm_parameter" "db_password" {
   name        = "${local.parameter_prefix}/db/password"
   description = "PostgreSQL password of the crucible user (api only)"
@@ -43,4 +48,11 @@ resource "aws_ssm_parameter" "admin_key" {
   description = "The first admin API key (CRUCIBLE_ADMIN_KEY)"
   type        = "SecureString"
   value       = "cru_${random_password.admin_key.result}"
+}
+
+resource "aws_ssm_parameter" "webhook_sealing_key" {
+  name        = "${local.parameter_prefix}/api/webhook-sealing-key"
+  description = "The key the api seals webhook secrets with in the database (CRUCIBLE_WEBHOOK_SEALING_KEY)"
+  type        = "SecureString"
+  value       = random_id.webhook_sealing_key.hex
 }

@@ -64,10 +64,17 @@ prepare_state() {
     for secret in db-password redis-password; do
         [[ -s "$SECRETS/$secret" ]] || (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$SECRETS/$secret")
     done
+    # The AES-256 key the api seals webhook secrets with in the database, which never holds it.
+    [[ -s "$SECRETS/webhook-sealing-key" ]] \
+        || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$SECRETS/webhook-sealing-key")
     if [[ -z "${CRUCIBLE_ADMIN_KEY:-}" && ! -s "$STATE/admin-key" ]]; then
         (umask 077; printf 'cru_%s\n' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" > "$STATE/admin-key")
         say "generated the admin API key into .crucible/admin-key"
     fi
+}
+
+webhook_sealing_key() {
+    if [[ -n "${CRUCIBLE_WEBHOOK_SEALING_KEY:-}" ]]; then printf '%s' "$CRUCIBLE_WEBHOOK_SEALING_KEY"; else cat "$SECRETS/webhook-sealing-key"; fi
 }
 
 admin_key() {

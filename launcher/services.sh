@@ -242,6 +242,7 @@ start_api() {
         echo "CRUCIBLE_DATABASE_PASSWORD=$(database_password)"
         echo "CRUCIBLE_REDIS_URI=$(redis_uri)"
         echo "CRUCIBLE_ADMIN_KEY=$(admin_key)"
+        echo "CRUCIBLE_WEBHOOK_SEALING_KEY=$(webhook_sealing_key)"
         echo "CRUCIBLE_RUNTIMES_DIR=$ROOT/runtimes"
         echo "CRUCIBLE_LOG_DIR=$LOGS"
     } > "$env_file"
@@ -265,7 +266,7 @@ start_executor() {
     local env_file
     env_file=$(mktemp) && chmod 600 "$env_file"
     {
-        passthrough 'CRUCIBLE_DATABASE_*' CRUCIBLE_ADMIN_KEY
+        passthrough 'CRUCIBLE_DATABASE_*' CRUCIBLE_ADMIN_KEY CRUCIBLE_WEBHOOK_SEALING_KEY
         echo "CRUCIBLE_REDIS_URI=$(redis_uri)"
         echo "CRUCIBLE_DOCKER_HOST=$(docker_host)"
         echo "CRUCIBLE_RUNTIMES_DIR=$ROOT/runtimes"

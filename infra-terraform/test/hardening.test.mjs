@@ -84,10 +84,10 @@ test('every root volume is encrypted', () => {
   }
 });
 
-test('every secret Terraform stores comes from random_password or the ACME certificate', () => {
+test('every secret Terraform stores comes from random_password, random_id or the ACME certificate', () => {
   for (const [name, parameter] of Object.entries(module.resource.aws_ssm_parameter)) {
     assert.equal(parameter.type, 'SecureString', `aws_ssm_parameter.${name}`);
-    assert.match(parameter.value, /^(cru_)?\$\{(random_password\.\w+\.result|acme_certificate\.api\.\w+_pem)\}/, `aws_ssm_parameter.${name}`);
+    assert.match(parameter.value, /^(cru_)?\$\{(random_password\.\w+\.result|random_id\.\w+\.hex|acme_certificate\.api\.\w+_pem)\}/, `aws_ssm_parameter.${name}`);
   }
 });
 

@@ -51,6 +51,7 @@ const apiUserData = renderFile(template('api-user-data.sh.tftpl'), {
   redis_port: '6379',
   redis_auth_token_parameter: '/crucible/redis/auth-token',
   admin_key_parameter: '/crucible/api/admin-key',
+  sealing_key_parameter: '/crucible/api/webhook-sealing-key',
   tls_certificate_parameter: '/crucible/tls/certificate',
   tls_private_key_parameter: '/crucible/tls/private-key',
   metric_namespace: 'Crucible',
@@ -167,6 +168,8 @@ test('the API host starts the api role on the external PostgreSQL (TLS) and Redi
   const up = heredocs(apiUserData, 'SCRIPT')['/usr/local/sbin/crucible-api-up'];
   assert.match(up, /CRUCIBLE_DATABASE_URL='jdbc:postgresql:\/\/crucible\.abcdefghij\.us-east-1\.rds\.amazonaws\.com:5432\/crucible\?sslmode=require'/);
   assert.match(up, /CRUCIBLE_REDIS_URI="rediss:\/\//);
+  assert.match(up, /^CRUCIBLE_WEBHOOK_SEALING_KEY=\$\(crucible-parameter '\/crucible\/api\/webhook-sealing-key'\)$/m);
+  assert.match(up, /^export .*\bCRUCIBLE_WEBHOOK_SEALING_KEY\b/m);
   assert.match(up, /^exec \/opt\/crucible\/crucible up --role api$/m);
 });
 

@@ -79,14 +79,18 @@ test('the API instance role may read exactly the parameters the API host needs',
     '${aws_ssm_parameter.redis_auth_token.arn}',
     '${aws_ssm_parameter.tls_certificate.arn}',
     '${aws_ssm_parameter.tls_private_key.arn}',
+    '${aws_ssm_parameter.webhook_sealing_key.arn}',
   ]);
   assertRoleReachesInstance('api', resource(module, 'aws_instance', 'api').iam_instance_profile);
 });
 
-test('the API host fetches the certificate and key by the parameters its role may read', () => {
+test('the API host fetches the certificate, its key and the webhook sealing key by the parameters its role may read', () => {
   const vars = calls['api-user-data.sh.tftpl'].vars;
   assert.equal(vars.tls_certificate_parameter, 'aws_ssm_parameter.tls_certificate.name');
   assert.equal(vars.tls_private_key_parameter, 'aws_ssm_parameter.tls_private_key.name');
+  assert.equal(vars.sealing_key_parameter, 'aws_ssm_parameter.webhook_sealing_key.name');
+  assert.equal(resource(module, 'aws_ssm_parameter', 'webhook_sealing_key').value, '${random_id.webhook_sealing_key.hex}');
+  assert.equal(resource(module, 'random_id', 'webhook_sealing_key').byte_length, 32);
   assert.equal(resource(module, 'aws_instance', 'api').user_data_base64, '${base64gzip(local.api_user_data)}');
 });
 

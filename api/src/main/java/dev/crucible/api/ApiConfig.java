@@ -25,6 +25,7 @@ import java.util.UUID;
  * <tr><td>CRUCIBLE_REDIS_URI</td><td>(required)</td><td>the queue's Redis</td></tr>
  * <tr><td>CRUCIBLE_QUEUE_PREFIX</td><td>crucible</td><td>prefix of every Redis key</td></tr>
  * <tr><td>CRUCIBLE_ADMIN_KEY</td><td>(required)</td><td>the first admin API key, at least 24 characters; only its SHA-256 is stored</td></tr>
+ * <tr><td>CRUCIBLE_WEBHOOK_SEALING_KEY</td><td>(required)</td><td>64 hex digits (32 random bytes): the AES-256-GCM key the keys' webhook secrets are sealed with in the database, which never holds it ({@link dev.crucible.api.auth.WebhookSecretSeal}); the launcher makes one in .crucible/secrets/webhook-sealing-key. Changing it makes every stored secret unreadable</td></tr>
  * <tr><td>CRUCIBLE_RUNTIMES_DIR</td><td>runtimes</td><td>the runtime manifests</td></tr>
  * <tr><td>CRUCIBLE_REAP_AFTER_MS</td><td>600000</td><td>how long a submission may stay queued or running before the api looks for its job in Redis; one the queue lost is queued again, and ended as internal_error after 3 × this (60000..86400000)</td></tr>
  * <tr><td>CRUCIBLE_API_NAME</td><td>api-1</td><td>stable name of this instance: its consumer name in Redis</td></tr>
@@ -95,7 +96,7 @@ public record ApiConfig(
      * @param adminKey              the bootstrap admin key
      * @param pistonAnonymousKeyId  the key of Piston-compatible requests that send no credentials; empty: they are a 401
      */
-    public record Keys(Secret adminKey, Optional<UUID> pistonAnonymousKeyId) {}
+    public record Keys(Secret adminKey, Optional<UUID> pistonAnonymousKeyId, Secret webhookSealingKey) {}
 
     /** The largest limits a submission may ask for, and how much of its output is kept. */
     public record RunLimits(long maxWallTimeMs, long maxMemoryMb, long outputLimitBytes) {
@@ -123,7 +124,8 @@ public record ApiConfig(
                                 Duration.ofDays(env.integer("CRUCIBLE_AUDIT_RETENTION_DAYS", 180, 1, 36_500)))),
                 new Queue(new Secret(env.required("CRUCIBLE_REDIS_URI")), env.text("CRUCIBLE_QUEUE_PREFIX", "crucible"),
                         env.instanceName("CRUCIBLE_API_NAME", "api-1"), env.millis("CRUCIBLE_REAP_AFTER_MS", 600_000, 60_000, 86_400_000)),
-                new Keys(env.secret("CRUCIBLE_ADMIN_KEY", 24), env.uuid("CRUCIBLE_PISTON_ANONYMOUS_KEY_ID", "a key's id, as GET /v1/keys lists it")),
+                new Keys(env.secret("CRUCIBLE_ADMIN_KEY", 24), env.uuid("CRUCIBLE_PISTON_ANONYMOUS_KEY_ID", "a key's id, as GET /v1/keys lists it"),
+                        env.hexSecret("CRUCIBLE_WEBHOOK_SEALING_KEY", 32)),
                 env.path("CRUCIBLE_RUNTIMES_DIR", "runtimes"),
                 new RunLimits(
                         env.integer("CRUCIBLE_MAX_WALL_TIME_MS", 30_000, RunLimits.MIN_WALL_TIME_MS, 600_000),

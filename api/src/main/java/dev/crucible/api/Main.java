@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.ApiKeyStore;
+import dev.crucible.api.auth.WebhookSecretSeal;
 import dev.crucible.api.auth.Authenticator;
 import dev.crucible.api.auth.KeysResource;
 import dev.crucible.api.compat.judge0.Judge0Callbacks;
@@ -81,7 +82,11 @@ public final class Main {
              ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor()) {
             Flyway.configure().dataSource(database).load().migrate();
             Jdbi jdbi = Jdbi.create(database);
-            ApiKeyStore keys = new ApiKeyStore(jdbi);
+            ApiKeyStore keys = new ApiKeyStore(jdbi, new WebhookSecretSeal(config.keys().webhookSealingKey()));
+            int sealed = keys.sealPlaintextSecrets();
+            if (sealed > 0) {
+                log.info("sealed {} webhook secret(s) stored before secrets were sealed", sealed);
+            }
             keys.installBootstrapAdmin(config.keys().adminKey().reveal());
 
             SubmissionStore store = new SubmissionStore(jdbi);

@@ -20,6 +20,7 @@ class ApiConfigTest {
     private static final String PASSWORD = "db-password-not-for-logs";
     private static final String REDIS = "redis://:redis-password-not-for-logs@127.0.0.1:6380";
     private static final String ADMIN_KEY = "admin-key-not-for-logs-0123456789";
+    private static final String SEALING_KEY = "5ea1".repeat(16);
 
     private static Map<String, String> required() {
         Map<String, String> env = new HashMap<>();
@@ -28,6 +29,7 @@ class ApiConfigTest {
         env.put("CRUCIBLE_DATABASE_PASSWORD", PASSWORD);
         env.put("CRUCIBLE_REDIS_URI", REDIS);
         env.put("CRUCIBLE_ADMIN_KEY", ADMIN_KEY);
+        env.put("CRUCIBLE_WEBHOOK_SEALING_KEY", SEALING_KEY);
         return env;
     }
 
@@ -88,11 +90,21 @@ class ApiConfigTest {
     }
 
     @Test
+    void aSealingKeyThatIsNotThirtyTwoBytesOfHexIsRefusedWithoutShowingIt() {
+        Map<String, String> env = required();
+        env.put("CRUCIBLE_WEBHOOK_SEALING_KEY", "not-hex-and-secret");
+        var refused = assertThrows(ConfigException.class, () -> ApiConfig.fromEnvironment(env));
+        assertTrue(refused.getMessage().startsWith("CRUCIBLE_WEBHOOK_SEALING_KEY must be 64 hex digits"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("not-hex-and-secret"), refused.getMessage());
+    }
+
+    @Test
     void printedConfigShowsNoSecret() {
         String printed = ApiConfig.fromEnvironment(required()).toString();
         assertFalse(printed.contains(PASSWORD), printed);
         assertFalse(printed.contains("redis-password"), printed);
         assertFalse(printed.contains(ADMIN_KEY), printed);
+        assertFalse(printed.contains(SEALING_KEY), printed);
         assertTrue(printed.contains("jdbc:postgresql://127.0.0.1/crucible"), printed);
     }
 

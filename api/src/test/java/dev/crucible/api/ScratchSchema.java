@@ -1,5 +1,8 @@
 package dev.crucible.api;
 
+import dev.crucible.api.auth.ApiKeyStore;
+import dev.crucible.api.auth.WebhookSecretSeal;
+import dev.crucible.config.Secret;
 import dev.crucible.testsupport.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -20,6 +23,9 @@ public final class ScratchSchema implements AutoCloseable {
         static final TestPostgres POSTGRES = TestPostgres.startUntilExit();
     }
 
+    /** The sealing key of the scratch schemas' webhook secrets. */
+    public static final WebhookSecretSeal SEAL = new WebhookSecretSeal(new Secret("5c7a".repeat(16)));
+
     public ScratchSchema(String role, int ratePerMinute, int maxActive) {
         String url = Database.POSTGRES.jdbcUrl();
         String user = Database.POSTGRES.user();
@@ -29,6 +35,7 @@ public final class ScratchSchema implements AutoCloseable {
         jdbi.useHandle(h -> h.execute("insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, webhook_secret)"
                 + " values (?, 'test', ?, ?, ?, ?, 'test-secret')", keyId, role,
                 keyId.toString().getBytes(StandardCharsets.UTF_8), ratePerMinute, maxActive));
+        keys().sealPlaintextSecrets();
     }
 
     /** One more key in the schema, of {@code role}, with generous quotas. */
@@ -36,7 +43,13 @@ public final class ScratchSchema implements AutoCloseable {
         UUID id = UUID.randomUUID();
         jdbi.useHandle(h -> h.execute("insert into api_keys (id, name, role, key_hash, rate_per_minute, max_active, webhook_secret)"
                 + " values (?, 'test-more', ?, ?, 1000, 1000, 'test-secret')", id, role, id.toString().getBytes(StandardCharsets.UTF_8)));
+        keys().sealPlaintextSecrets();
         return id;
+    }
+
+    /** The schema's keys, their webhook secret ({@code test-secret}) sealed as the api seals them. */
+    public ApiKeyStore keys() {
+        return new ApiKeyStore(jdbi, SEAL);
     }
 
     public Jdbi jdbi() {

@@ -48,6 +48,16 @@ public final class Environment {
         return new Secret(value);
     }
 
+    /** A secret of {@code bytes} random bytes written in hex, as a cipher's key is; the message never shows the value. */
+    public Secret hexSecret(String name, int bytes) {
+        String value = required(name);
+        if (!value.matches("[0-9a-fA-F]{" + 2 * bytes + "}")) {
+            throw new ConfigException(name + " must be " + 2 * bytes + " hex digits (" + bytes + " random bytes, e.g. head -c "
+                    + bytes + " /dev/urandom | od -An -tx1 | tr -d ' \\n'), not " + value.length() + " characters of something else");
+        }
+        return new Secret(value);
+    }
+
     public String text(String name, String fallback) {
         return find(name).orElse(fallback);
     }

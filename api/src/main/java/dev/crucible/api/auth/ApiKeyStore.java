@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.Mac;
@@ -28,9 +29,11 @@ public final class ApiKeyStore {
     private static final String BOOTSTRAP_NAME = "bootstrap-admin";
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Jdbi jdbi;
+    private final WebhookSecretSeal seal;
 
-    public ApiKeyStore(Jdbi jdbi) {
+    public ApiKeyStore(Jdbi jdbi, WebhookSecretSeal seal) {
         this.jdbi = jdbi;
+        this.seal = seal;
     }
 
     /**
@@ -66,6 +69,7 @@ public final class ApiKeyStore {
      */
     public void installBootstrapAdmin(String key) {
         byte[] hash = hash(key);
+        UUID id = UUID.randomUUID();
         jdbi.useTransaction(h -> {
             h.createUpdate("update api_keys set revoked_at = now() where name = :name and key_hash <> :hash and revoked_at is null")
                     .bind("name", BOOTSTRAP_NAME).bind("hash", hash).execute();
@@ -78,8 +82,8 @@ public final class ApiKeyStore {
                         rate_per_minute = excluded.rate_per_minute, max_active = excluded.max_active,
                         max_submission_sandbox_ms = excluded.max_submission_sandbox_ms,
                         sandbox_ms_per_minute = excluded.sandbox_ms_per_minute, sandbox_ms_per_hour = excluded.sandbox_ms_per_hour""")
-                    .bind("id", UUID.randomUUID()).bind("name", BOOTSTRAP_NAME).bind("hash", hash)
-                    .bindMethods("q", Quotas.BOOTSTRAP).bind("secret", webhookSecret(key)).execute();
+                    .bind("id", id).bind("name", BOOTSTRAP_NAME).bind("hash", hash)
+                    .bindMethods("q", Quotas.BOOTSTRAP).bind("secret", seal.seal(webhookSecret(key), id)).execute();
         });
     }
 
@@ -111,7 +115,8 @@ public final class ApiKeyStore {
                     values (:id, :name, :role, :hash, :q.ratePerMinute, :q.maxActive, :retention, :secret,
                             :q.maxSubmissionSandboxMs, :q.sandboxMsPerMinute, :q.sandboxMsPerHour) returning *""")
                     .bind("id", id).bind("name", name).bind("role", role.value()).bind("hash", hash(key))
-                    .bindMethods("q", quotas).bindByType("retention", retentionDays, Integer.class).bind("secret", secret)
+                    .bindMethods("q", quotas).bindByType("retention", retentionDays, Integer.class)
+                    .bind("secret", seal.seal(secret, id))
                     .map((rs, ctx) -> stored(rs, SandboxUse.NONE)).one();
             AuditLog.record(h, by, "key.create", id + " " + role.value());
             return inserted;
@@ -150,10 +155,23 @@ public final class ApiKeyStore {
         });
     }
 
-    /** The secret that signs webhooks of a key's submissions. */
+    /** The secret that signs webhooks of a key's submissions, opened. */
     public Optional<String> webhookSecret(UUID keyId) {
         return jdbi.withHandle(h -> h.createQuery("select webhook_secret from api_keys where id = :id")
-                .bind("id", keyId).mapTo(String.class).findOne());
+                .bind("id", keyId).mapTo(String.class).findOne()).map(stored -> seal.open(stored, keyId));
+    }
+
+    /** Seals the webhook secrets stored before they were sealed; returns how many there were. */
+    public int sealPlaintextSecrets() {
+        return jdbi.inTransaction(h -> {
+            var plain = h.createQuery("select id, webhook_secret from api_keys where webhook_secret not like 'v1:%' for update")
+                    .map((rs, ctx) -> Map.entry(rs.getObject("id", UUID.class), rs.getString("webhook_secret"))).list();
+            for (var row : plain) {
+                h.createUpdate("update api_keys set webhook_secret = :sealed where id = :id")
+                        .bind("sealed", seal.seal(row.getValue(), row.getKey())).bind("id", row.getKey()).execute();
+            }
+            return plain.size();
+        });
     }
 
     /** HMAC-SHA256(key, "crucible-webhook-v1"), hex: a holder of the key can always derive it. */

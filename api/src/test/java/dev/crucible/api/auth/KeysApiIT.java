@@ -11,8 +11,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +107,22 @@ class KeysApiIT {
         assertEquals(200, stack.get("/v1/runtimes", key).status());
         assertEquals(204, delete("/v1/keys/" + created.get("id").asText(), stack.adminKey()));
         assertEquals(401, stack.get("/v1/runtimes", key).status());
+    }
+
+    @Test
+    void theDatabaseHoldsAKeysWebhookSecretSealedOnly() throws Exception {
+        JsonNode created = newKey("submitter", "");
+        String secret = created.get("webhook_secret").asText();
+        try (Connection db = DriverManager.getConnection(StackUnderTest.variable("CRUCIBLE_TEST_DATABASE_URL"),
+                StackUnderTest.variable("CRUCIBLE_TEST_DATABASE_USER"), StackUnderTest.variable("CRUCIBLE_TEST_DATABASE_PASSWORD"));
+             PreparedStatement query = db.prepareStatement("select webhook_secret from api_keys where id = ?")) {
+            query.setObject(1, UUID.fromString(created.get("id").asText()));
+            try (ResultSet row = query.executeQuery()) {
+                assertTrue(row.next());
+                String stored = row.getString(1);
+                assertTrue(stored.startsWith("v1:") && !stored.contains(secret), stored);
+            }
+        }
     }
 
     /** A program that outlives every bound below: only the revocation can end what waits for it. */

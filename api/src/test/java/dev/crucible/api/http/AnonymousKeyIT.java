@@ -3,7 +3,6 @@ package dev.crucible.api.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.crucible.api.ScratchSchema;
-import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.auth.Authenticator;
 import dev.crucible.api.auth.Caller;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,7 +26,7 @@ class AnonymousKeyIT {
     private HttpEdge edge(Optional<UUID> anonymousKeyId) {
         Router router = new Router().add("GET", "/who", Access.anyKey().orAnonymousAs(anonymousKeyId),
                 request -> new Response(200, new Response.Text(Caller.current().keyId().toString(), "text/plain")));
-        return new HttpEdge(router, new Authenticator(new ApiKeyStore(scratch.jdbi())), Json.mapper(), new SimpleMeterRegistry(),
+        return new HttpEdge(router, new Authenticator(scratch.keys()), Json.mapper(), new SimpleMeterRegistry(),
                 new TrustedProxies(List.of()));
     }
 

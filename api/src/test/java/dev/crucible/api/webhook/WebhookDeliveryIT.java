@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.crucible.api.ScratchSchema;
-import dev.crucible.api.auth.ApiKeyStore;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.compat.judge0.Judge0Callbacks;
 import dev.crucible.api.http.Json;
@@ -125,7 +124,7 @@ class WebhookDeliveryIT {
     }
 
     private WebhookDispatcher dispatcher(AddressPolicy policy, Clock clock, ResponseBudget budget) {
-        return new WebhookDispatcher(store, new WebhookBodies(stored.store()), new ApiKeyStore(scratch.jdbi()),
+        return new WebhookDispatcher(store, new WebhookBodies(stored.store()), scratch.keys(),
                 Map.of(CallbackFormat.CRUCIBLE, Json.mapper()::writeValueAsBytes,
                         CallbackFormat.JUDGE0, new Judge0Callbacks(RuntimeCatalog.load(Path.of("..", "runtimes")))),
                 WebhookSender.withDefaultTrust(), policy, CallbackTarget.Resolver.system(), true, budget, clock);
