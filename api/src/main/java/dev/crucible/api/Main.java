@@ -76,7 +76,10 @@ public final class Main {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (ShutdownSignal shutdown = ShutdownSignal.install();
-             HikariDataSource database = dataSource(config.database());
+             HikariDataSource database = dataSource(config.database(), "crucible-api", 16, Duration.ofSeconds(5));
+             // Readiness and the size gauge have connections of their own: requests that hold every
+             // connection of the main pool (a locked table, a slow disk) must not make the api look dead.
+             HikariDataSource checks = dataSource(config.database(), "crucible-api-checks", 2, Duration.ofSeconds(2));
              RedisQueue queue = RedisQueue.connect(new QueueSettings(config.queue().redisUri().reveal(), config.queue().prefix(),
                      Duration.ofSeconds(10), Duration.ofSeconds(60), Integer.MAX_VALUE), new QueueMeters(meters));
              ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -112,7 +115,7 @@ public final class Main {
                     .description("Age of the oldest job, waiting or running; 0 when there is none")
                     .register(meters);
             JsonBody body = new JsonBody(mapper, RequestLimits.BODY_BYTES);
-            SystemResource system = new SystemResource(jdbi, queue);
+            SystemResource system = new SystemResource(Jdbi.create(checks), queue);
             Gauge.builder("crucible_database_size_bytes", () -> orNaN(system::databaseSizeBytes))
                     .description("Bytes the api's PostgreSQL database takes on disk").register(meters);
             Gauge.builder("crucible_executors_live", () -> orNaN(system::liveExecutors))
@@ -182,15 +185,15 @@ public final class Main {
         }
     }
 
-    private static HikariDataSource dataSource(ApiConfig.Database config) {
+    private static HikariDataSource dataSource(ApiConfig.Database config, String name, int connections, Duration connectTimeout) {
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(config.url());
         hikari.setUsername(config.user());
         hikari.setPassword(config.password().reveal());
-        hikari.setMaximumPoolSize(16);
-        hikari.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+        hikari.setMaximumPoolSize(connections);
+        hikari.setConnectionTimeout(connectTimeout.toMillis());
         hikari.setValidationTimeout(Duration.ofSeconds(2).toMillis());
-        hikari.setPoolName("crucible-api");
+        hikari.setPoolName(name);
         // Hikari starts lazily-failing rather than refusing to start, so a database restart is ridden out.
         hikari.setInitializationFailTimeout(-1);
         hikari.addDataSourceProperty("socketTimeout", "30");

@@ -51,7 +51,7 @@ public final class SystemResource implements SystemApi {
 
     @Override
     public Readiness ready() {
-        String database = check(() -> jdbi.useHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one()));
+        String database = check(() -> jdbi.useHandle(h -> h.createQuery("select 1").setQueryTimeout(2).mapTo(Integer.class).one()));
         String redis = check(queue::ping);
         long live;
         long healthy;
