@@ -3,7 +3,7 @@
 
 now_ms() { date +%s%3N; }
 
-# name, then one number per line on stdin: min, median, p95, p99 and max (p99 is the max below 100 samples).
+# name, then one number per line on stdin: min, median, p95, p99 and max (p95 and p99 by the same rank rule).
 summary() {
     sort -n | awk -v name="$1" '{ v[NR] = $1 } END {
         p95 = v[int((NR - 1) * 0.95) + 1]; p99 = v[int((NR - 1) * 0.99) + 1]; med = v[int((NR + 1) / 2)];
