@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.crucible.testsupport.Sandboxes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -75,7 +74,7 @@ class FaultSoakIT {
         assertEquals(ids.size(), new HashSet<>(ids).size(), "each retried submission is the one first made");
         assertEquals(ids.size(), submissionsOf(key), "the key made exactly one submission per program");
         assertTrue(retried.get() > 0, "no client had to retry: the faults missed the submissions");
-        RunningStack.awaitTrue("no sandbox of a finished run to be left", Duration.ofSeconds(75), () -> Sandboxes.existing() == 0);
+        RunningStack.awaitNoSandboxLeft(Duration.ofSeconds(75));
         System.out.printf("FaultSoakIT: %d submissions, %d attempts retried, all accepted once%n", ids.size(), retried.get());
     }
 

@@ -54,7 +54,7 @@ class FaultToleranceIT {
         JsonNode done = stack.awaitFinal(List.of(id), FINAL_WITHIN).getFirst();
         assertEquals("accepted", done.get("verdict").asText(), done.toString());
         assertEquals("survived\n", done.get("stdout").asText());
-        awaitTrue("the killed run's sandbox to be swept", Duration.ofSeconds(30), () -> Sandboxes.existing() == 0);
+        RunningStack.awaitNoSandboxLeft(Duration.ofSeconds(30));
     }
 
     @Test
@@ -137,7 +137,7 @@ class FaultToleranceIT {
 
         assertAllAccepted(stack.awaitFinal(ids, FINAL_WITHIN), "dockerd");
         // The restarted dockerd keeps the stopped sandboxes of the killed runs; their removals failed while it was down.
-        awaitTrue("the killed runs' sandboxes to be removed", Duration.ofSeconds(75), () -> Sandboxes.existing() == 0);
+        RunningStack.awaitNoSandboxLeft(Duration.ofSeconds(75));
         // A sandbox being started when dockerd died can outlive its container; `up` stops what no Docker knows.
         stack.up();
         awaitTrue("every gVisor sandbox process to belong to a container", Duration.ofSeconds(30),

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.crucible.testsupport.Sandboxes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +70,7 @@ class LoadIT {
         }
         assertEquals(completedBefore + SUBMISSIONS,
                 RunningStack.metricSum(stack.apiMetrics(), "crucible_submissions_completed_total"), "each stored exactly once");
-        awaitTrue("no sandbox left", Duration.ofSeconds(30), () -> Sandboxes.existing() == 0);
+        RunningStack.awaitNoSandboxLeft(Duration.ofSeconds(30));
         System.out.printf("load: %d submissions from %d clients in %.1f s: %.2f submissions/s%n",
                 SUBMISSIONS, CLIENTS, seconds, SUBMISSIONS / seconds);
     }

@@ -419,6 +419,10 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         } catch (NotFoundException e) {
             throw new SandboxException("runtime image " + key.image() + " is missing; ./crucible up builds it", e);
         } catch (RuntimeException e) {
+            // The answer may be what was lost (dockerd killed under the call): the sandbox may exist with no id
+            // known here. Its name is its own (a run's name is new for each attempt), so it is removed by name,
+            // later, as a failed removal is; one that was never made is not found, which is the wanted state.
+            remover.retryLater(name);
             throw new SandboxException("cannot create sandbox " + name + ": " + e, e);
         }
     }
