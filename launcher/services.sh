@@ -258,10 +258,13 @@ start_executor() {
     fi
     needs_start executor "$(module_jar executor)" || return 0
     local drain_ms=${CRUCIBLE_DRAIN_MS:-60000}
-    [[ "$drain_ms" =~ ^[0-9]{1,7}$ ]] || die "CRUCIBLE_DRAIN_MS is a number of milliseconds (0 to 3600000), not '$drain_ms'"
+    # Base 10 whatever its zeros: bash would read 08 as octal.
+    if [[ ! "$drain_ms" =~ ^[0-9]{1,7}$ ]] || ((10#$drain_ms > 3600000)); then
+        die "CRUCIBLE_DRAIN_MS is a number of milliseconds (0 to 3600000), not '$drain_ms'"
+    fi
     echo "$sandbox" > "$RUN/executor.sandbox"
     # down waits for the drain (and for the jobs still running then to be handed back) before it kills.
-    echo $((drain_ms / 1000 + 30)) > "$RUN/executor.stop-seconds"
+    echo $((10#$drain_ms / 1000 + 30)) > "$RUN/executor.stop-seconds"
     say "starting the executor (user $EXECUTOR_USER, Docker only through $(docker_host))"
     local env_file
     env_file=$(mktemp) && chmod 600 "$env_file"

@@ -126,7 +126,8 @@ public final class Main {
                     .description("Bytes Redis holds in memory: the work in flight").register(meters);
             config.logDir().ifPresent(dir -> Gauge.builder("crucible_log_bytes", () -> orNaN(() -> SystemResource.filesBytes(dir)))
                     .description("Bytes the logs in " + dir + " take on disk").register(meters));
-            // The heap that large answers and webhook bodies hold at once, shared.
+            // The heap that large answers hold at once; webhook bodies have half as much of their own, so that
+            // receivers that take their time cannot take it from the answers.
             ResponseBudget responses = new ResponseBudget(config.admission().responseBudgetBytes());
             SubmissionsResource submissionsResource = new SubmissionsResource(submissions, store, body, signals, mapper, responses);
             config.keys().pistonAnonymousKeyId().ifPresent(id ->
@@ -138,7 +139,7 @@ public final class Main {
             WebhookDispatcher webhooks = new WebhookDispatcher(new WebhookDeliveries(jdbi), new WebhookBodies(store), keys,
                     Map.of(CallbackFormat.CRUCIBLE, mapper::writeValueAsBytes, CallbackFormat.JUDGE0, new Judge0Callbacks(catalog)),
                     WebhookSender.withDefaultTrust(), AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(),
-                    config.webhooks().allowHttp(), responses, clock);
+                    config.webhooks().allowHttp(), new ResponseBudget(config.admission().responseBudgetBytes() / 2), clock);
             webhooks.start();
             system.addMetricsRoute(router, meters);
 

@@ -78,12 +78,16 @@ public final class ApiKeyStore {
                                           max_submission_sandbox_ms, sandbox_ms_per_minute, sandbox_ms_per_hour)
                     values (:id, :name, 'admin', :hash, :q.ratePerMinute, :q.maxActive, :secret,
                             :q.maxSubmissionSandboxMs, :q.sandboxMsPerMinute, :q.sandboxMsPerHour)
-                    on conflict (key_hash) do update set webhook_secret = coalesce(api_keys.webhook_secret, excluded.webhook_secret),
-                        rate_per_minute = excluded.rate_per_minute, max_active = excluded.max_active,
+                    on conflict (key_hash) do update set rate_per_minute = excluded.rate_per_minute, max_active = excluded.max_active,
                         max_submission_sandbox_ms = excluded.max_submission_sandbox_ms,
                         sandbox_ms_per_minute = excluded.sandbox_ms_per_minute, sandbox_ms_per_hour = excluded.sandbox_ms_per_hour""")
                     .bind("id", id).bind("name", BOOTSTRAP_NAME).bind("hash", hash)
                     .bindMethods("q", Quotas.BOOTSTRAP).bind("secret", seal.seal(webhookSecret(key), id)).execute();
+            // A row that was there already keeps its id: its missing secret is sealed to that id, not the new one.
+            h.createQuery("select id from api_keys where key_hash = :hash and webhook_secret is null")
+                    .bind("hash", hash).mapTo(UUID.class).findOne()
+                    .ifPresent(existing -> h.createUpdate("update api_keys set webhook_secret = :secret where id = :id")
+                            .bind("secret", seal.seal(webhookSecret(key), existing)).bind("id", existing).execute());
         });
     }
 

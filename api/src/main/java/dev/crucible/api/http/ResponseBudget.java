@@ -33,6 +33,9 @@ public final class ResponseBudget {
     /** What an admitted answer holds until it is sent; closing it gives it back. */
     @FunctionalInterface
     public interface Held extends AutoCloseable {
+        /** A small answer's: nothing. */
+        Held NONE = () -> {};
+
         @Override
         void close();
     }
@@ -45,7 +48,7 @@ public final class ResponseBudget {
      */
     public Held admit(long estimatedBytes) {
         if (estimatedBytes <= SMALL) {
-            return () -> {};
+            return Held.NONE;
         }
         int kib = (int) Math.min(budgetKib, (estimatedBytes + 1023) >> 10);
         boolean taken;

@@ -2,7 +2,9 @@ package dev.crucible.api.submission;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.api.auth.Caller;
+import dev.crucible.api.http.ApiException;
 import dev.crucible.api.http.Response;
+import dev.crucible.api.http.ResponseBudget;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,13 +25,18 @@ final class SubmissionEventStream {
     static final Duration LONGEST = Duration.ofMinutes(10);
 
     private final SubmissionService service;
+    private final SubmissionStore store;
     private final ChangeSignals signals;
     private final ObjectMapper mapper;
+    private final ResponseBudget responses;
 
-    SubmissionEventStream(SubmissionService service, ChangeSignals signals, ObjectMapper mapper) {
+    SubmissionEventStream(SubmissionService service, SubmissionStore store, ChangeSignals signals, ObjectMapper mapper,
+                          ResponseBudget responses) {
         this.service = service;
+        this.store = store;
         this.signals = signals;
         this.mapper = mapper;
+        this.responses = responses;
     }
 
     /** Checks access now, so a wrong id or key answers 404 before the stream starts. */
@@ -50,12 +57,22 @@ final class SubmissionEventStream {
                 return;
             }
             CompletableFuture<Void> changed = signals.next(id);
-            SubmissionRecord current = service.get(caller, id);
-            String json = mapper.writeValueAsString(SubmissionView.of(current));
-            if (!json.equals(lastSent)) {
-                send(out, "event: submission\nid: " + ++sent + "\ndata: " + json + "\n\n");
-                lastSent = json;
-                lastWrite = System.nanoTime();
+            SubmissionRecord current;
+            // A state is read and sent within the response budget, as a GET is; while it is spent, the stream waits.
+            try (ResponseBudget.Held _ = responses.admit(store.storedBytes(id, caller))) {
+                current = service.get(caller, id);
+                String json = mapper.writeValueAsString(SubmissionView.of(current));
+                if (!json.equals(lastSent)) {
+                    send(out, "event: submission\nid: " + ++sent + "\ndata: " + json + "\n\n");
+                    lastSent = json;
+                    lastWrite = System.nanoTime();
+                }
+            } catch (ApiException.ServiceUnavailable budgetSpent) {
+                if (System.nanoTime() - lastWrite >= HEARTBEAT.toNanos()) {
+                    send(out, ": keep-alive\n\n");
+                    lastWrite = System.nanoTime();
+                }
+                continue;
             }
             if (current.isFinal()) {
                 return;

@@ -17,8 +17,12 @@ import java.util.stream.Collectors;
 /**
  * {@code ?fields=} of {@code GET /v1/submissions/{id}}: the top-level fields of a Submission a client
  * wants, {@code id} always among them. The names are the contract's, as the model serializes them.
+ * Asking for none of the large ones spares the server reading them too.
  */
 final class SubmissionFields {
+    /** What a read without outputs leaves out: asked for any of them, the whole row is read. */
+    private static final Set<String> LARGE = Set.of("stdout", "stderr", "compile_output", "tests", "runs", "output_files");
+
     private static final int MAX_NAMES = 64;
     private final ObjectMapper mapper;
     private final Set<String> known;
@@ -34,8 +38,12 @@ final class SubmissionFields {
         if (raw.isEmpty()) {
             return Optional.empty();
         }
+        String[] names = raw.get().split(",", MAX_NAMES + 1);
+        if (names.length > MAX_NAMES) {
+            throw new ApiException.InvalidRequest(List.of(new FieldError("fields", "at most " + MAX_NAMES + " names")));
+        }
         Set<String> wanted = new LinkedHashSet<>(List.of("id"));
-        for (String name : raw.get().split(",", MAX_NAMES + 1)) {
+        for (String name : names) {
             String trimmed = name.strip();
             if (!known.contains(trimmed)) {
                 throw new ApiException.InvalidRequest(List.of(new FieldError("fields", (trimmed.isEmpty() ? "an empty name"
@@ -45,6 +53,11 @@ final class SubmissionFields {
             wanted.add(trimmed);
         }
         return Optional.of(wanted);
+    }
+
+    /** Whether {@code wanted} needs none of the large fields: the row can be read without them. */
+    static boolean withoutLarge(Set<String> wanted) {
+        return wanted.stream().noneMatch(LARGE::contains);
     }
 
     /** The submission with only {@code wanted} of its fields (those it has: an absent one stays absent). */

@@ -313,6 +313,12 @@ public final class SubmissionService {
                 .orElseThrow(() -> new ApiException.NotFound("no submission " + id + " for this API key"));
     }
 
+    /** As {@link #get}, without reading the outputs, tests and output files. */
+    SubmissionRecord getWithoutOutputs(Caller caller, UUID id) {
+        return store.findWithoutOutputs(id, caller)
+                .orElseThrow(() -> new ApiException.NotFound("no submission " + id + " for this API key"));
+    }
+
     /**
      * Waits for the local signal, re-reading the row every second as well: the result may be stored
      * by another api instance, whose signal never reaches this one. A key revoked meanwhile ends the

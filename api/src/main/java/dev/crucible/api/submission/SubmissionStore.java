@@ -37,6 +37,14 @@ public final class SubmissionStore {
                    queue_wait_ms, compile_ms, create_ms, start_ms, run_ms, teardown_ms, pool,
                    cpu_time_ms, peak_memory_kb, run_results, null::text as output_files
             from submissions""";
+    /** Not the runs either: what a read of none of the large fields needs. */
+    private static final String SMALL_COLUMNS = SUMMARY_COLUMNS.replace(" run_results,", " null::text as run_results,");
+    /** The bytes of a row's large columns, for the response budget. */
+    private static final String LARGE_COLUMNS_BYTES = """
+            coalesce(octet_length(job), 0) + coalesce(octet_length(stdout), 0) + coalesce(octet_length(stderr), 0)
+            + coalesce(octet_length(compile_output), 0) + coalesce(octet_length(test_results), 0)
+            + coalesce(octet_length(run_results), 0) + coalesce(octet_length(output_files), 0)""";
+
     private static final RowMapper<SubmissionRecord> ROWS = new SpecializedOnce<>(ConstructorMapper.of(SubmissionRecord.class));
     private final Jdbi jdbi;
 
@@ -138,19 +146,20 @@ public final class SubmissionStore {
     }
 
     /**
-     * The row's size as text (outputs in hex), read without sending it: what answering it will hold,
-     * within a factor. 0 when the caller has no such submission, which the read then answers 404.
+     * The bytes of the row's large columns (the job, outputs, tests, runs, output files): what reading it
+     * will hold, within a factor. PostgreSQL answers octet_length from a stored value's header, without
+     * decompressing or sending it. 0 when the caller has no such submission, which the read answers 404.
      */
     long storedBytes(UUID id, Caller caller) {
         return jdbi.withHandle(h -> h.createQuery(
-                "select octet_length(s::text) from submissions s where id = :id and (api_key_id = :key or :admin)")
+                "select " + LARGE_COLUMNS_BYTES + " from submissions where id = :id and (api_key_id = :key or :admin)")
                 .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin())
                 .mapTo(Long.class).findOne().orElse(0L));
     }
 
     /** The same, read by id alone, for a webhook's body. */
     long storedBytesForWebhook(UUID id) {
-        return jdbi.withHandle(h -> h.createQuery("select octet_length(s::text) from submissions s where id = :id")
+        return jdbi.withHandle(h -> h.createQuery("select " + LARGE_COLUMNS_BYTES + " from submissions where id = :id")
                 .bind("id", id).mapTo(Long.class).findOne().orElse(0L));
     }
 
@@ -160,8 +169,15 @@ public final class SubmissionStore {
             return 0;
         }
         return jdbi.withHandle(h -> h.createQuery(
-                "select coalesce(sum(octet_length(s::text)), 0) from submissions s where id in (<ids>) and api_key_id = :key")
+                "select coalesce(sum(" + LARGE_COLUMNS_BYTES + "), 0) from submissions where id in (<ids>) and api_key_id = :key")
                 .bindList("ids", ids).bind("key", keyId).mapTo(Long.class).one());
+    }
+
+    /** The submission without its outputs, tests, runs and output files, read without them. */
+    Optional<SubmissionRecord> findWithoutOutputs(UUID id, Caller caller) {
+        return jdbi.withHandle(h -> records(h.createQuery(SMALL_COLUMNS + " where id = :id and (api_key_id = :key or :admin)")
+                .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin()))
+                .findOne());
     }
 
     /** Those of {@code ids} that {@code keyId} made, an admin's key not excepted, in no particular order. */

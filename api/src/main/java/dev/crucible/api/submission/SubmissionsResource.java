@@ -48,7 +48,7 @@ public final class SubmissionsResource implements SubmissionsApi {
         this.service = service;
         this.store = store;
         this.body = body;
-        this.events = new SubmissionEventStream(service, signals, mapper);
+        this.events = new SubmissionEventStream(service, store, signals, mapper, responses);
         this.responses = responses;
         this.fields = new SubmissionFields(mapper);
     }
@@ -176,11 +176,16 @@ public final class SubmissionsResource implements SubmissionsApi {
             UUID id = id(request.pathParameter("id"));
             // Counted before the row is read: the budget bounds what large answers hold, from the read to the send.
             Optional<Set<String>> wanted = fields.parse(request.query("fields"));
+            if (wanted.isPresent() && SubmissionFields.withoutLarge(wanted.get())) {
+                return Response.ok(fields.select(SubmissionView.of(service.getWithoutOutputs(Caller.current(), id)), wanted.get()));
+            }
             ResponseBudget.Held held = responses.admit(store.storedBytes(id, Caller.current()));
             try {
                 Submission submission = getSubmission(id, null);
-                return new Response(200, wanted.<Object>map(names -> fields.select(submission, names)).orElse(submission), held);
-            } catch (RuntimeException e) {
+                // A small answer holds nothing and is sent as any other; the edge streams one that holds its share.
+                return new Response(200, wanted.<Object>map(names -> fields.select(submission, names)).orElse(submission),
+                        held == ResponseBudget.Held.NONE ? null : held);
+            } catch (Throwable e) {
                 held.close();
                 throw e;
             }

@@ -9,7 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A circuit breaker per receiving host: after {@value #FAILURES_TO_OPEN} failed attempts in a row
+ * A circuit breaker per receiver (the dispatcher names one by key and host, so that no key can
+ * close a shared host to the others): after {@value #FAILURES_TO_OPEN} failed attempts in a row
  * (no answer, or a 5xx), the host is left alone for a minute, then for twice as long after each
  * trial that fails too, up to ten minutes. While it is open, its webhooks wait without spending an
  * attempt; once it has cooled down, one attempt tries it, and a success closes it.
@@ -18,6 +19,8 @@ final class HostBreakers {
     static final int FAILURES_TO_OPEN = 5;
     static final Duration FIRST_OPENING = Duration.ofMinutes(1);
     static final Duration LONGEST_OPENING = Duration.ofMinutes(10);
+    /** Receivers remembered at most; past it those not open are forgotten, as a success would. */
+    static final int MOST_REMEMBERED = 10_000;
 
     private final Clock clock;
     private final Map<String, Breaker> hosts = new ConcurrentHashMap<>();
@@ -61,6 +64,10 @@ final class HostBreakers {
     }
 
     void failed(String host) {
+        if (hosts.size() >= MOST_REMEMBERED) {
+            // Failing once at many names (a wildcard domain) must not grow this without bound.
+            hosts.values().removeIf(b -> b.openUntil() == null);
+        }
         Instant now = clock.instant();
         hosts.compute(key(host), (k, b) -> {
             Breaker before = b == null ? Breaker.CLOSED : b;

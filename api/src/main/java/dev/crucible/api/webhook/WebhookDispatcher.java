@@ -28,8 +28,9 @@ import org.slf4j.MDC;
  * written in its submission's {@link CallbackFormat}.
  *
  * <p>Fair across keys and receivers: one key has at most {@link #PER_KEY} deliveries under way, so a
- * slow receiver holds its own key's slots only, and a host that keeps failing is left alone for a
- * while ({@link HostBreakers}), its webhooks waiting without spending attempts.
+ * slow receiver holds its own key's slots only, and a host that keeps failing one key's webhooks is
+ * left alone for a while for that key ({@link HostBreakers}), its webhooks waiting without spending
+ * attempts; another key's webhooks to the same host go on.
  */
 public final class WebhookDispatcher {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
@@ -101,19 +102,24 @@ public final class WebhookDispatcher {
 
     private void dispatchDue() throws InterruptedException {
         for (WebhookDeliveries.DueWebhook due : deliveries.due(PARALLEL, PER_KEY)) {
-            if (!inFlight.contains(due.submissionId()) && takeKeySlot(due.apiKeyId())) {
-                inFlight.add(due.submissionId());
-                slots.acquire();
-                Thread.ofVirtual().name("webhook-" + due.submissionId()).start(() -> {
-                    try {
-                        deliver(due);
-                    } finally {
-                        inFlight.remove(due.submissionId());
-                        inFlightPerKey.compute(due.apiKeyId(), (key, n) -> n == null || n <= 1 ? null : n - 1);
-                        slots.release();
-                    }
-                });
+            if (inFlight.contains(due.submissionId())) {
+                continue;
             }
+            slots.acquire();
+            if (!takeKeySlot(due.apiKeyId())) {
+                slots.release();
+                continue;
+            }
+            inFlight.add(due.submissionId());
+            Thread.ofVirtual().name("webhook-" + due.submissionId()).start(() -> {
+                try {
+                    deliver(due);
+                } finally {
+                    inFlight.remove(due.submissionId());
+                    inFlightPerKey.compute(due.apiKeyId(), (key, n) -> n == null || n <= 1 ? null : n - 1);
+                    slots.release();
+                }
+            });
         }
     }
 
@@ -131,63 +137,81 @@ public final class WebhookDispatcher {
     void deliver(WebhookDeliveries.DueWebhook due) {
         // Around the whole attempt: a try's resources are closed before its catch blocks log.
         try (var _ = MDC.putCloseable("submission", due.submissionId().toString())) {
-            // A large body is held from its read to the end of its send, as a large answer is.
-            ResponseBudget.Held held;
-            try {
-                held = budget.admit(submissions.storedBytes(due.submissionId()));
-            } catch (ApiException.ServiceUnavailable busy) {
-                deliveries.postponed(due.submissionId(), clock.instant().plus(BUSY_RETRY), "waiting: " + busy.getMessage());
+            // One key's failing receiver holds up that key's webhooks to that host, never another key's.
+            String breaker = due.apiKeyId() + " " + hostOf(due.url());
+            Optional<Instant> breakerOpen = breakers.closedUntil(breaker);
+            if (breakerOpen.isPresent()) {
+                deliveries.postponed(due.submissionId(), breakerOpen.get(), "waiting: " + hostOf(due.url()) + " failed "
+                        + HostBreakers.FAILURES_TO_OPEN + " or more attempts in a row; it is tried again after " + breakerOpen.get());
                 return;
             }
-            try (held) {
-                attemptDelivery(due);
+            Outcome outcome = Outcome.NOT_SENT;
+            try {
+                outcome = sendWithinBudget(due);
+            } finally {
+                switch (outcome) {
+                    case ANSWERED -> breakers.succeeded(breaker);
+                    case FAILED -> breakers.failed(breaker);
+                    case NOT_SENT -> breakers.abandoned(breaker);
+                }
             }
         }
     }
 
-    private void attemptDelivery(WebhookDeliveries.DueWebhook due) {
-        int attempt = due.attempts() + 1;
-        String host = hostOf(due.url());
-        Optional<Instant> breakerOpen = breakers.closedUntil(host);
-        if (breakerOpen.isPresent()) {
-            deliveries.postponed(due.submissionId(), breakerOpen.get(), "waiting: " + host + " failed "
-                    + HostBreakers.FAILURES_TO_OPEN + " or more attempts in a row; it is tried again after " + breakerOpen.get());
-            return;
-        }
+    /** What an attempt tells of its receiver, for the breaker. */
+    private enum Outcome { ANSWERED, FAILED, NOT_SENT }
+
+    /** A large body is held from its read to the end of its send, as a large answer is. */
+    private Outcome sendWithinBudget(WebhookDeliveries.DueWebhook due) {
+        ResponseBudget.Held held;
         try {
-            CallbackTarget target = CallbackTarget.resolve(due.url(), allowHttp, policy, resolver);
+            held = budget.admit(submissions.storedBytes(due.submissionId()));
+        } catch (ApiException.ServiceUnavailable busy) {
+            deliveries.postponed(due.submissionId(), clock.instant().plus(BUSY_RETRY), "waiting: " + busy.getMessage());
+            return Outcome.NOT_SENT;
+        }
+        try (held) {
+            return attemptDelivery(due);
+        }
+    }
+
+    private Outcome attemptDelivery(WebhookDeliveries.DueWebhook due) {
+        int attempt = due.attempts() + 1;
+        byte[] body;
+        String secret;
+        CallbackTarget target;
+        try {
+            target = CallbackTarget.resolve(due.url(), allowHttp, policy, resolver);
             Submission submission = submissions.find(due.submissionId()).orElseThrow();
-            byte[] body = writers.get(due.format()).write(submission);
-            String secret = keys.webhookSecret(due.apiKeyId()).orElseThrow();
-            int status;
-            try {
-                status = sender.send(target, due.format().method(), due.submissionId(), attempt, body, secret);
-            } catch (IOException e) {
-                breakers.failed(host);
-                throw e;
-            }
-            if (status / 100 == 5) {
-                breakers.failed(host);
-            } else {
-                breakers.succeeded(host);
-            }
-            if (status / 100 == 2) {
-                deliveries.delivered(due.submissionId());
-                log.info("webhook of submission {} delivered (attempt {})", due.submissionId(), attempt);
-                return;
-            }
-            failed(due, attempt, "the receiver answered HTTP " + status);
+            body = writers.get(due.format()).write(submission);
+            secret = keys.webhookSecret(due.apiKeyId()).orElseThrow();
         } catch (CallbackTarget.RefusedCallbackException e) {
-            breakers.abandoned(host);
             deliveries.failed(due.submissionId(), e.getMessage(), null);
             log.warn("webhook of submission {} refused at send time: {}", due.submissionId(), e.getMessage());
+            return Outcome.NOT_SENT;
+        } catch (IOException | RuntimeException e) {
+            log.error("webhook of submission {} could not be made", due.submissionId(), e);
+            failed(due, attempt, e.toString());
+            return Outcome.NOT_SENT;
+        }
+        int status;
+        try {
+            status = sender.send(target, due.format().method(), due.submissionId(), attempt, body, secret);
         } catch (IOException e) {
             failed(due, attempt, e.toString());
+            return Outcome.FAILED;
         } catch (RuntimeException e) {
-            breakers.abandoned(host);
             log.error("webhook of submission {} failed", due.submissionId(), e);
             failed(due, attempt, e.toString());
+            return Outcome.NOT_SENT;
         }
+        if (status / 100 == 2) {
+            deliveries.delivered(due.submissionId());
+            log.info("webhook of submission {} delivered (attempt {})", due.submissionId(), attempt);
+        } else {
+            failed(due, attempt, "the receiver answered HTTP " + status);
+        }
+        return status / 100 == 5 ? Outcome.FAILED : Outcome.ANSWERED;
     }
 
     /** The URL's host as the breaker knows it; the whole URL when it has none (it is then refused anyway). */

@@ -17,6 +17,7 @@ import dev.crucible.api.submission.WebhookBodies;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Verdict;
 import dev.crucible.runtime.RuntimeCatalog;
+import dev.crucible.testsupport.TestClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +25,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -135,28 +134,6 @@ class WebhookDeliveryIT {
     }
 
     /** A clock the test moves on by hand. */
-    private static final class SteppedClock extends Clock {
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
 
     private void makeDueNow() {
         scratch.jdbi().useHandle(h -> h.execute("update webhook_deliveries set next_attempt_at = now()"));
@@ -203,7 +180,7 @@ class WebhookDeliveryIT {
         answer = 500;
         UUID id = completedWithCallback();
         // An hour between attempts, as the backoff and the host's breaker would have it.
-        SteppedClock clock = new SteppedClock();
+        TestClock clock = new TestClock(Instant.now());
         WebhookDispatcher dispatcher = dispatcher(address -> null, clock);
         dispatcher.deliver(due().getFirst());
         assertTrue(due().isEmpty(), "the retry waits for its backoff");
@@ -233,6 +210,10 @@ class WebhookDeliveryIT {
                 select attempts || ' ' || (next_attempt_at > now() + interval '50 seconds') || ' ' || last_error
                 from webhook_deliveries where submission_id = :id""").bind("id", ids.getLast()).mapTo(String.class).one());
         assertTrue(last.startsWith("0 true waiting: 127.0.0.1 failed"), last);
+        // The breaker is that key's: another key's webhook to the same host is still sent.
+        completedWithCallback(scratch.addKey("submitter"), "/hook", CallbackFormat.CRUCIBLE);
+        dispatcher.deliver(due().stream().filter(d -> !ids.contains(d.submissionId())).findFirst().orElseThrow());
+        assertEquals(HostBreakers.FAILURES_TO_OPEN + 1, deliveries.size(), "another key's webhook reached the host");
     }
 
     @Test
