@@ -266,6 +266,13 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
             boolean oomKilled = atExit == null
                     ? Boolean.TRUE.equals(inspected.getState().getOOMKilled())
                     : atExit.oomKills() > atRest.oomKills();
+            if (waited instanceof Ending.Exited(int status) && status == -1 && atExit == null && !oomKilled) {
+                // Docker forgot the exec and the sandbox is gone, with no memory kill: Docker restarted under the
+                // run (it stops every sandbox and forgets every exec), or the sandbox died. The program's own
+                // result is unknown: a machinery failure, which the job runs again for, not the program's error.
+                throw new SandboxException("sandbox " + id + " stopped under the program without an out-of-memory kill"
+                        + " (Docker restarted, or the sandbox died): the program's result is unknown", null);
+            }
             SandboxRun.Usage usage = atExit != null
                     ? new SandboxRun.Usage(Duration.ofNanos(atExit.cpuNanos() - atRest.cpuNanos()),
                             Math.max(0, atExit.peakMemoryBytes() - atRest.memoryBytes()))
