@@ -38,7 +38,7 @@ public final class SubmissionStore {
                    cpu_time_ms, peak_memory_kb, run_results, null::text as output_files
             from submissions""";
     /** Not the runs either: what a read of none of the large fields needs. */
-    private static final String SMALL_COLUMNS = SUMMARY_COLUMNS.replace(" run_results,", " null::text as run_results,");
+    private static final String SMALL_COLUMNS = withoutRuns(SUMMARY_COLUMNS);
     /** The bytes of a row's large columns, for the response budget. */
     private static final String LARGE_COLUMNS_BYTES = """
             coalesce(octet_length(job), 0) + coalesce(octet_length(stdout), 0) + coalesce(octet_length(stderr), 0)
@@ -143,6 +143,15 @@ public final class SubmissionStore {
         return jdbi.withHandle(h -> records(h.createQuery("select * from submissions where id = :id and (api_key_id = :key or :admin)")
                 .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin()))
                 .findOne());
+    }
+
+    /** The summary's columns with the runs left out; fails at class load should the summary stop naming them so. */
+    private static String withoutRuns(String summary) {
+        String small = summary.replace(" run_results,", " null::text as run_results,");
+        if (small.equals(summary)) {
+            throw new IllegalStateException("SUMMARY_COLUMNS no longer selects ' run_results,': SMALL_COLUMNS would read the runs");
+        }
+        return small;
     }
 
     /**

@@ -174,11 +174,11 @@ public final class SubmissionsResource implements SubmissionsApi {
         });
         router.add("GET", "/v1/submissions/{id}", Access.anyKey(), request -> {
             UUID id = id(request.pathParameter("id"));
-            // Counted before the row is read: the budget bounds what large answers hold, from the read to the send.
             Optional<Set<String>> wanted = fields.parse(request.query("fields"));
             if (wanted.isPresent() && SubmissionFields.withoutLarge(wanted.get())) {
                 return Response.ok(fields.select(SubmissionView.of(service.getWithoutOutputs(Caller.current(), id)), wanted.get()));
             }
+            // Counted before the row is read: the budget bounds what large answers hold, from the read to the send.
             ResponseBudget.Held held = responses.admit(store.storedBytes(id, Caller.current()));
             try {
                 Submission submission = getSubmission(id, null);
