@@ -35,6 +35,7 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_POOL_MAX_AGE_MS</td><td>600000</td><td>an idle sandbox older than this is replaced unused</td></tr>
  * <tr><td>CRUCIBLE_POOL_DEMAND_MS</td><td>300000</td><td>how long a key runs asked for stays in demand</td></tr>
  * <tr><td>CRUCIBLE_MAX_SUBMISSION_OUTPUT_BYTES</td><td>4194304</td><td>stdout and stderr stored of all of one submission's tests or runs together (0..67108864); past it, later output is counted as truncated bytes, as for one stream past its limit, so one result stays small enough to serve</td></tr>
+ * <tr><td>CRUCIBLE_LIVE_OUTPUT_BYTES</td><td>262144</td><td>output of one submission (all its sandboxes) sent live to its event stream while it runs, in chunks of at most 4 KiB or 100 ms (0..16777216; 0 sends none); past it, output is only in the result. Live output stays in Redis 15 minutes after its last chunk</td></tr>
  * <tr><td>CRUCIBLE_MACHINERY_ATTEMPTS</td><td>4</td><td>a job whose machinery failed (Docker or its proxy unreachable or failing, a sandbox that could not be created, started or watched) is run again from scratch, up to this many attempts in all, each once Docker answers again and after a backoff doubling from 1 s; only the last failure ends it as internal_error (1..100)</td></tr>
  * <tr><td>CRUCIBLE_MACHINERY_DEADLINE_MS</td><td>300000</td><td>no new attempt starts later than this after the first</td></tr>
  * <tr><td>CRUCIBLE_DRAIN_MS</td><td>60000</td><td>on SIGTERM the executor takes no new job and lets the jobs in hand run on this long; those still running then are stopped and handed back to the queue, where another executor (or this one, started again) takes them at once, from the start (0..3600000). The launcher waits this long and 30 s more before it kills the executor</td></tr>
@@ -51,6 +52,7 @@ record ExecutorConfig(
         Path runtimesDir,
         InetSocketAddress metricsListen,
         long maxSubmissionOutputBytes,
+        long liveOutputBytes,
         MachineryRetries machineryRetries) {
 
     /** How often, and for how long, a job whose machinery failed is tried again. */
@@ -83,6 +85,7 @@ record ExecutorConfig(
                 env.path("CRUCIBLE_RUNTIMES_DIR", "runtimes"),
                 env.hostPort("CRUCIBLE_METRICS_LISTEN", "127.0.0.1:9102"),
                 env.integer("CRUCIBLE_MAX_SUBMISSION_OUTPUT_BYTES", JobRunner.SUBMISSION_OUTPUT_BYTES, 0, 64L << 20),
+                env.integer("CRUCIBLE_LIVE_OUTPUT_BYTES", 256 << 10, 0, 16L << 20),
                 new MachineryRetries(env.smallInteger("CRUCIBLE_MACHINERY_ATTEMPTS", 4, 1, 100),
                         env.millis("CRUCIBLE_MACHINERY_DEADLINE_MS", 300_000, 0, 86_400_000)));
     }

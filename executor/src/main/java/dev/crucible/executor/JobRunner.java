@@ -2,6 +2,7 @@ package dev.crucible.executor;
 
 import dev.crucible.executor.sandbox.Cancellation;
 import dev.crucible.executor.sandbox.Ending;
+import dev.crucible.executor.sandbox.OutputTap;
 import dev.crucible.executor.sandbox.Sandbox;
 import dev.crucible.executor.sandbox.SandboxException;
 import dev.crucible.executor.sandbox.SandboxRun;
@@ -9,6 +10,7 @@ import dev.crucible.executor.sandbox.SandboxSpec;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.ExecutionEvent.Outcome;
 import dev.crucible.queue.Job;
+import dev.crucible.queue.OutputChunk;
 import dev.crucible.queue.Verdict;
 import dev.crucible.runtime.RuntimeCatalog;
 import dev.crucible.runtime.RuntimeManifest;
@@ -60,6 +62,7 @@ final class JobRunner {
     private final String sandboxVersion;
     private final long submissionOutputBytes;
     private final Retries retries;
+    private final LiveFeed.Settings live;
 
     /**
      * How a job whose machinery failed (Docker or its proxy unreachable or failing, a sandbox that
@@ -85,16 +88,17 @@ final class JobRunner {
     }
 
     JobRunner(RuntimeCatalog catalog, Sandbox sandbox, Clock clock) {
-        this(catalog, sandbox, clock, "executor", "runsc", SUBMISSION_OUTPUT_BYTES, Retries.NEVER);
+        this(catalog, sandbox, clock, "executor", "runsc", SUBMISSION_OUTPUT_BYTES, Retries.NEVER, LiveFeed.Settings.OFF);
     }
 
     /**
      * @param executor              this executor's name, reported in each result's provenance
      * @param sandboxVersion        e.g. {@code runsc 0.0~20221219.0}, reported likewise
      * @param submissionOutputBytes stdout and stderr stored of all of a submission's tests or runs together
+     * @param live                  where each job's output goes while it runs
      */
     JobRunner(RuntimeCatalog catalog, Sandbox sandbox, Clock clock, String executor, String sandboxVersion,
-              long submissionOutputBytes, Retries retries) {
+              long submissionOutputBytes, Retries retries, LiveFeed.Settings live) {
         this.catalog = catalog;
         this.sandbox = sandbox;
         this.clock = clock;
@@ -102,6 +106,7 @@ final class JobRunner {
         this.sandboxVersion = sandboxVersion;
         this.submissionOutputBytes = submissionOutputBytes;
         this.retries = retries;
+        this.live = live;
     }
 
     Outcome execute(Job job) {
@@ -125,10 +130,18 @@ final class JobRunner {
                         + " manifest allows", clock.instant());
             }
         }
+        try (LiveFeed feed = new LiveFeed(live, job.submissionId())) {
+            return execute(job, runtime, new Watch(cancellation, interlude, feed));
+        }
+    }
+
+    /** The job's attempts; a job run again after a machinery failure shows its live output again. */
+    private Outcome execute(Job job, RuntimeManifest runtime, Watch watch) {
+        Cancellation cancellation = watch.cancellation();
         long deadline = System.nanoTime() + retries.deadline().toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
-                return attempt(job, runtime, cancellation, interlude);
+                return attempt(job, runtime, watch);
             } catch (SandboxException e) {
                 log.error("submission {} failed in the sandbox machinery (attempt {} of {}): {}", job.submissionId(), attempt,
                         retries.attempts(), e.getMessage());
@@ -168,14 +181,22 @@ final class JobRunner {
     }
 
     /** One attempt at the job; throws {@link SandboxException} when the machinery fails. */
-    private Outcome attempt(Job job, RuntimeManifest runtime, Cancellation cancellation, Interlude interlude) {
+    private Outcome attempt(Job job, RuntimeManifest runtime, Watch watch) {
         List<SandboxSpec.SandboxFile> files = job.code().files().stream()
                 .map(f -> new SandboxSpec.SandboxFile(f.path(), f.content())).toList();
         SandboxBudget budget = SandboxBudget.of(job, runtime);
         if (!runtime.compiled()) {
-            return runProgram(job, runtime, new Program(files, null, null), budget, cancellation, interlude);
+            return runProgram(job, runtime, new Program(files, null, null), budget, watch);
         }
-        SandboxRun compiled = sandbox.run(compileSpec(job, runtime, files), cancellation);
+        SandboxRun compiled;
+        try (LiveFeed.Part part = watch.feed().part(OutputChunk.Stage.COMPILE, null, null)) {
+            // The compile's stdout is the compiled work folder, as a tar: only its messages are output.
+            compiled = sandbox.run(compileSpec(job, runtime, files).streamingTo((stream, bytes) -> {
+                if (stream == OutputTap.Stream.STDERR) {
+                    part.take(stream, bytes);
+                }
+            }), watch.cancellation());
+        }
         if (compiled.ending() instanceof Ending.Cancelled) {
             return cancelled();
         }
@@ -185,8 +206,11 @@ final class JobRunner {
         }
         budget.spent(compiled, runtime.compile().limits().wallTimeMs());
         return runProgram(job, runtime, new Program(CompiledArtifact.files(compiled.output().stdout().kept()),
-                compiled.output().stderr().kept(), compiled.stages().total()), budget, cancellation, interlude);
+                compiled.output().stderr().kept(), compiled.stages().total()), budget, watch);
     }
+
+    /** What a job's runs answer to besides their spec: its cancellation, its interludes, its live output. */
+    private record Watch(Cancellation cancellation, Interlude interlude, LiveFeed feed) {}
 
     /**
      * What the program runs with.
@@ -197,10 +221,9 @@ final class JobRunner {
      */
     private record Program(List<SandboxSpec.SandboxFile> files, byte[] compileOutput, Duration compileTime) {}
 
-    private Outcome runProgram(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation,
-                               Interlude interlude) {
-        return job.testing().tests().isEmpty() ? runRepeatedly(job, runtime, program, budget, cancellation, interlude)
-                : runTests(job, runtime, program, budget, cancellation, interlude);
+    private Outcome runProgram(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Watch watch) {
+        return job.testing().tests().isEmpty() ? runRepeatedly(job, runtime, program, budget, watch)
+                : runTests(job, runtime, program, budget, watch);
     }
 
     private SandboxSpec compileSpec(Job job, RuntimeManifest runtime, List<SandboxSpec.SandboxFile> files) {
@@ -213,20 +236,21 @@ final class JobRunner {
     }
 
     /** The program run as many times as the job asks, each in a fresh sandbox; the first run collects the output files. */
-    private Outcome runRepeatedly(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation,
-                                  Interlude interlude) {
+    private Outcome runRepeatedly(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Watch watch) {
         List<SandboxRun> runs = new ArrayList<>();
         String stopped = null;
         for (int i = 0; i < job.options().runs(); i++) {
             if (i > 0) {
-                interlude.betweenParts();
+                watch.interlude().betweenParts();
             }
             if (i > 0 && budget.usedUp()) {
                 stopped = budget.stopped(i, job.options().runs(), "runs");
                 break;
             }
+            boolean repeated = job.options().runs() > 1;
             SandboxRun run = run(job, runtime, program.files(), job.input().stdin(), job.input().args(),
-                    job.options().runs() == 1 ? "run" : "run" + i, i == 0 ? job.options().outputFiles() : List.of(), cancellation);
+                    repeated ? "run" + i : "run", i == 0 ? job.options().outputFiles() : List.of(), watch,
+                    watch.feed().part(OutputChunk.Stage.RUN, null, repeated ? i : null));
             if (run.ending() instanceof Ending.Cancelled) {
                 return cancelled();
             }
@@ -241,8 +265,7 @@ final class JobRunner {
     }
 
     /** Each test in a fresh sandbox, with its own input and arguments, or else the job's. */
-    private Outcome runTests(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Cancellation cancellation,
-                             Interlude interlude) {
+    private Outcome runTests(Job job, RuntimeManifest runtime, Program program, SandboxBudget budget, Watch watch) {
         List<ExecutionEvent.TestOutcome> results = new ArrayList<>();
         OutputAllowance allowance = new OutputAllowance(submissionOutputBytes);
         Instant started = null;
@@ -252,7 +275,7 @@ final class JobRunner {
         SandboxRun.Stages stages = SandboxRun.Stages.NONE;
         for (int i = 0; i < job.testing().tests().size(); i++) {
             if (i > 0) {
-                interlude.betweenParts();
+                watch.interlude().betweenParts();
             }
             if (i > 0 && budget.usedUp()) {
                 stopped = budget.stopped(i, job.testing().tests().size(), "tests");
@@ -260,7 +283,8 @@ final class JobRunner {
             }
             Job.JobTest test = job.testing().tests().get(i);
             SandboxRun run = run(job, runtime, program.files(), test.stdin() == null ? job.input().stdin() : test.stdin(),
-                    test.args() == null ? job.input().args() : test.args(), "test" + i, List.of(), cancellation);
+                    test.args() == null ? job.input().args() : test.args(), "test" + i, List.of(), watch,
+                    watch.feed().part(OutputChunk.Stage.RUN, i, null));
             if (run.ending() instanceof Ending.Cancelled) {
                 return cancelled();
             }
@@ -336,13 +360,15 @@ final class JobRunner {
     }
 
     private SandboxRun run(Job job, RuntimeManifest runtime, List<SandboxSpec.SandboxFile> files, byte[] stdin,
-                           List<String> args, String step, List<String> outputFiles, Cancellation cancellation) {
+                           List<String> args, String step, List<String> outputFiles, Watch watch, LiveFeed.Part live) {
         List<String> command = withEntryFile(runtime.run(), runtime, job);
         command.addAll(args);
         SandboxSpec.Limits limits = SandboxSpec.Limits.of(Duration.ofMillis(job.limits().wallTimeMs()),
                 job.limits().memoryMb() << 20, job.limits().outputBytes());
-        return sandbox.run(SandboxSpec.program(runId(job, step), runtime.image().tag(), command, files, stdin, limits)
-                .mergingStderr(job.options().mergeStderr()).collecting(outputFiles), cancellation);
+        try (live) {
+            return sandbox.run(SandboxSpec.program(runId(job, step), runtime.image().tag(), command, files, stdin, limits)
+                    .mergingStderr(job.options().mergeStderr()).collecting(outputFiles).streamingTo(live), watch.cancellation());
+        }
     }
 
     /**

@@ -70,7 +70,8 @@ public final class Main {
                     .register(meters);
             JobRunner runner = new JobRunner(catalog, new MeteredSandbox(sandbox, meters), clock, name, host.sandboxVersion(),
                     config.maxSubmissionOutputBytes(), new JobRunner.Retries(config.machineryRetries().attempts(),
-                            config.machineryRetries().deadline(), FIRST_BACKOFF, health));
+                            config.machineryRetries().deadline(), FIRST_BACKOFF, health),
+                    new LiveFeed.Settings(queue.liveOutput(), config.liveOutputBytes()));
             List<Worker> workers = new ArrayList<>();
             for (int slot = 0; slot < config.slots(); slot++) {
                 String slotName = name + "-" + slot;

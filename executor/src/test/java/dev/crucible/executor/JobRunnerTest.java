@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.crucible.executor.sandbox.Cancellation;
 import dev.crucible.executor.sandbox.Ending;
 import dev.crucible.executor.sandbox.SandboxException;
+import dev.crucible.executor.sandbox.OutputTap;
 import dev.crucible.executor.sandbox.SandboxRun;
 import dev.crucible.executor.sandbox.SandboxSpec;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Job;
+import dev.crucible.queue.LiveOutput;
+import dev.crucible.queue.OutputChunk;
 import dev.crucible.queue.Verdict;
 import dev.crucible.runtime.RuntimeCatalog;
 import java.nio.file.Files;
@@ -20,6 +23,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +89,37 @@ class JobRunnerTest {
         assertEquals(1, run.files().size(), "links in the compiled folder are dropped");
         assertEquals("main", run.files().getFirst().path());
         assertTrue(run.files().getFirst().executable());
+    }
+
+    @Test
+    void liveOutputNamesEachTestAndLeavesTheCompiledFolderOut() throws Exception {
+        List<OutputChunk> chunks = new CopyOnWriteArrayList<>();
+        LiveOutput recorded = new LiveOutput() {
+            @Override
+            public CompletableFuture<Void> append(UUID submissionId, OutputChunk chunk) {
+                chunks.add(chunk);
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public Page read(UUID submissionId, String after, int max) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        byte[] artifact = tarOf("./main", new byte[] {0x7f, 'E', 'L', 'F'}, 0100755);
+        JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
+            boolean compile = spec.runId().contains("-compile-");
+            spec.live().take(OutputTap.Stream.STDOUT, compile ? artifact : "ok\n".getBytes());
+            spec.live().take(OutputTap.Stream.STDERR, compile ? "warning: x\n".getBytes() : new byte[0]);
+            return compile ? compiledRun(artifact, 0) : printed("ok\n", 0);
+        }, Clock.systemUTC(), "executor", "runsc", JobRunner.SUBMISSION_OUTPUT_BYTES, JobRunner.Retries.NEVER,
+                new LiveFeed.Settings(recorded, 1 << 20));
+        Job plain = job("c", "main.c", List.of());
+        runner.execute(new Job(plain.submissionId(), plain.runtime(), plain.code(), plain.input(), plain.limits(),
+                new Job.Testing(List.of(new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok".getBytes())),
+                        Job.Comparison.TRAILING_WHITESPACE), plain.options()));
+        assertEquals(List.of("compile stderr null warning: x\n", "run stdout 0 ok\n", "run stdout 1 ok\n"), chunks.stream()
+                .map(c -> c.stage().wireName() + " " + c.stream().wireName() + " " + c.test() + " " + c.text()).toList());
     }
 
     private static Job withCompileOptions(Job job, List<String> options) {
@@ -326,7 +362,7 @@ class JobRunnerTest {
 
     private static JobRunner printing(RuntimeCatalog catalog, String stdout, String stderr, long cap) {
         return new JobRunner(catalog, (spec, cancellation) -> SandboxRuns.exited(0).stdout(stdout).stderr(stderr).build(),
-                Clock.systemUTC(), "executor", "runsc", cap, JobRunner.Retries.NEVER);
+                Clock.systemUTC(), "executor", "runsc", cap, JobRunner.Retries.NEVER, LiveFeed.Settings.OFF);
     }
 
     @Test
@@ -478,7 +514,7 @@ class JobRunnerTest {
 
     private JobRunner retrying(int attempts, dev.crucible.executor.sandbox.Sandbox sandbox, List<String> recoveries) throws Exception {
         return new JobRunner(catalog(), sandbox, Clock.systemUTC(), "executor", "runsc", JobRunner.SUBMISSION_OUTPUT_BYTES,
-                new JobRunner.Retries(attempts, Duration.ofMinutes(1), Duration.ZERO, (failure, limit) -> recoveries.add(failure)));
+                new JobRunner.Retries(attempts, Duration.ofMinutes(1), Duration.ZERO, (failure, limit) -> recoveries.add(failure)), LiveFeed.Settings.OFF);
     }
 
     @Test
@@ -518,7 +554,7 @@ class JobRunnerTest {
             runs.incrementAndGet();
             throw new SandboxException("proxy unreachable", null);
         }, Clock.systemUTC(), "executor", "runsc", JobRunner.SUBMISSION_OUTPUT_BYTES,
-                new JobRunner.Retries(5, Duration.ofMinutes(1), Duration.ZERO, (failure, limit) -> false));
+                new JobRunner.Retries(5, Duration.ofMinutes(1), Duration.ZERO, (failure, limit) -> false), LiveFeed.Settings.OFF);
         assertEquals(Verdict.INTERNAL_ERROR, runner.execute(job("python", "main.py", List.of())).verdict());
         assertEquals(1, runs.get());
     }

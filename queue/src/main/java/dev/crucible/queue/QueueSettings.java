@@ -61,6 +61,11 @@ public record QueueSettings(String redisUri, String keyPrefix, Duration commandT
         return keyPrefix + ":cancelled:" + submissionId;
     }
 
+    /** A submission's live output: a stream of its chunks. */
+    String liveOutputKey(UUID submissionId) {
+        return keyPrefix + ":live:" + submissionId;
+    }
+
     String executorsKey() {
         return keyPrefix + ":executors";
     }

@@ -12,6 +12,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
@@ -55,6 +57,8 @@ public final class RedisQueue implements AutoCloseable {
             return out""";
     /** The dead-letter stream keeps the newest this many (about): it is for looking into, not a store. */
     private static final long DEAD_LETTERS_KEPT = 1000;
+    /** A submission's live output keeps about this many chunks; the executor caps it lower. */
+    private static final long LIVE_CHUNKS_KEPT = 4096;
     /** Entries per page: Redis holds a page's jobs in the script's memory while it reads them. */
     private static final int LIVE_PAGE = 20;
 
@@ -267,6 +271,45 @@ public final class RedisQueue implements AutoCloseable {
             @Override
             public boolean isCancelled(UUID submissionId) {
                 return call("look up cancellation of " + submissionId, () -> redis.exists(settings.cancelledKey(submissionId)) > 0);
+            }
+        };
+    }
+
+    /**
+     * Live output, over the shared connection: appends are pipelined without waiting, reads are short
+     * ranges. A submission's chunks are one stream, trimmed to {@link #LIVE_CHUNKS_KEPT} and expiring
+     * {@link LiveOutput#KEPT_FOR} after the last append.
+     */
+    public LiveOutput liveOutput() {
+        RedisCommands<String, String> redis = shared.sync();
+        RedisAsyncCommands<String, String> async = shared.async();
+        return new LiveOutput() {
+            @Override
+            public CompletableFuture<Void> append(UUID submissionId, OutputChunk chunk) {
+                String key = settings.liveOutputKey(submissionId);
+                CompletableFuture<String> added = async.xadd(key, XAddArgs.Builder.maxlen(LIVE_CHUNKS_KEPT).approximateTrimming(),
+                        Map.of("chunk", codec.write(chunk))).toCompletableFuture();
+                CompletableFuture<Boolean> expiring = async.pexpire(key, LiveOutput.KEPT_FOR.toMillis()).toCompletableFuture();
+                return CompletableFuture.allOf(added, expiring);
+            }
+
+            @Override
+            public Page read(UUID submissionId, String after, int max) {
+                Range<String> range = after == null ? Range.unbounded()
+                        : Range.from(Range.Boundary.excluding(after), Range.Boundary.unbounded());
+                return call("read the live output of " + submissionId, () -> {
+                    List<OutputChunk> chunks = new ArrayList<>();
+                    String last = after;
+                    for (StreamMessage<String, String> message : redis.xrange(settings.liveOutputKey(submissionId), range, Limit.from(max))) {
+                        last = message.getId();
+                        try {
+                            chunks.add(codec.read(message.getBody().get("chunk"), OutputChunk.class, message.getId()));
+                        } catch (UnreadableEntryException unreadable) {
+                            // Passed over: only a watcher's view of the output is lost, the result is stored apart.
+                        }
+                    }
+                    return new Page(chunks, last);
+                });
             }
         };
     }

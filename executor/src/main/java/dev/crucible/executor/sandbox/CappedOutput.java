@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Collects a program's stdout and stderr from its exec stream, keeping the first bytes of each, up
  * to its cap, and counting the rest. The first time a stream passes its cap, {@code onOverflow} runs once
- * (the sandbox is then killed: a program flooding output gains nothing by running on).
+ * (the sandbox is then killed: a program flooding output gains nothing by running on). Every frame is
+ * shown to a tap as well, for live output.
  */
 final class CappedOutput extends ResultCallback.Adapter<Frame> {
     private final Runnable onOverflow;
@@ -19,11 +20,13 @@ final class CappedOutput extends ResultCallback.Adapter<Frame> {
     private final Capture stdout;
     private final Capture stderr;
     private final CountDownLatch ended = new CountDownLatch(1);
+    private final OutputTap tap;
 
-    CappedOutput(long stdoutCap, long stderrCap, Runnable onOverflow) {
+    CappedOutput(long stdoutCap, long stderrCap, Runnable onOverflow, OutputTap tap) {
         this.stdout = new Capture(stdoutCap);
         this.stderr = new Capture(stderrCap);
         this.onOverflow = onOverflow;
+        this.tap = tap;
     }
 
     private static final class Capture {
@@ -53,8 +56,10 @@ final class CappedOutput extends ResultCallback.Adapter<Frame> {
 
     @Override
     public void onNext(Frame frame) {
-        Capture target = frame.getStreamType() == StreamType.STDERR ? stderr : stdout;
+        boolean isStderr = frame.getStreamType() == StreamType.STDERR;
+        Capture target = isStderr ? stderr : stdout;
         target.add(frame.getPayload());
+        tap.take(isStderr ? OutputTap.Stream.STDERR : OutputTap.Stream.STDOUT, frame.getPayload());
         if (target.over() && overflowed.compareAndSet(false, true)) {
             ended.countDown();
             Thread.ofVirtual().name("overflow-kill").start(onOverflow);

@@ -239,7 +239,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         CgroupMeter.Usage atRest = meter.read(id);
         String exec = createExec(name(spec), programCommand(spec));
         AtomicReference<CgroupMeter.Usage> atKill = new AtomicReference<>();
-        CappedOutput output = new CappedOutput(spec.limits().stdoutBytes(), spec.limits().stderrBytes(), () -> killMeasured(id, atKill));
+        CappedOutput output = new CappedOutput(spec.limits().stdoutBytes(), spec.limits().stderrBytes(), () -> killMeasured(id, atKill),
+                spec.live());
         long started = System.nanoTime();
         Instant startedAt = Instant.now();
         // The stream has ended by the time the program is seen to exit; after a kill Docker leaves it

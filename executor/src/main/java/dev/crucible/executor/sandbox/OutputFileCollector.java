@@ -74,7 +74,7 @@ final class OutputFileCollector {
             return Map.of();
         }
         long cap = (long) paths.size() * (SandboxSpec.OUTPUT_FILE_BYTES + 1024) + 10240;
-        CappedOutput output = new CappedOutput(cap, 4096, () -> {});
+        CappedOutput output = new CappedOutput(cap, 4096, () -> {}, OutputTap.NONE);
         try (CappedOutput attached = streams.execStartCmd(exec).withDetach(false).withTty(false).exec(output)) {
             // Processes the program left behind may still grow its files: what is cut is not collected.
             if (!attached.ended(COLLECT_TIME.toMillis()) || attached.overflowed()) {

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param outputFiles paths, relative to the work folder and already checked, of files to collect after
  *                    the program exits by itself; each must be a regular file of at most
  *                    {@link #OUTPUT_FILE_BYTES}
+ * @param live        sees the output as it comes, besides the run that keeps it
  */
 public record SandboxSpec(
         String runId,
@@ -26,7 +27,8 @@ public record SandboxSpec(
         byte[] stdin,
         Limits limits,
         boolean mergeStderr,
-        List<String> outputFiles) {
+        List<String> outputFiles,
+        OutputTap live) {
 
     /** The largest output file collected. */
     public static final int OUTPUT_FILE_BYTES = 256 << 10;
@@ -39,6 +41,7 @@ public record SandboxSpec(
         outputFiles = List.copyOf(outputFiles);
         Objects.requireNonNull(stdin, "stdin");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(live, "live");
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command for run " + runId);
         }
@@ -49,23 +52,28 @@ public record SandboxSpec(
      * compiled work folder comes out, apart from stderr, where the compiler's messages do.
      */
     public static SandboxSpec compile(String runId, String image, List<String> command, List<SandboxFile> files, Limits limits) {
-        return new SandboxSpec(runId, image, command, files, new byte[0], limits, false, List.of());
+        return new SandboxSpec(runId, image, command, files, new byte[0], limits, false, List.of(), OutputTap.NONE);
     }
 
     /** A program given {@code stdin}, its stderr apart, collecting no output files. */
     public static SandboxSpec program(String runId, String image, List<String> command, List<SandboxFile> files, byte[] stdin,
                                       Limits limits) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, false, List.of());
+        return new SandboxSpec(runId, image, command, files, stdin, limits, false, List.of(), OutputTap.NONE);
     }
 
     /** The same run, its stderr going into its stdout when {@code merge}. */
     public SandboxSpec mergingStderr(boolean merge) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, merge, outputFiles);
+        return new SandboxSpec(runId, image, command, files, stdin, limits, merge, outputFiles, live);
     }
 
     /** The same run, collecting {@code paths} after the program exits by itself. */
     public SandboxSpec collecting(List<String> paths) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, paths);
+        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, paths, live);
+    }
+
+    /** The same run, its output seen by {@code tap} as it comes. */
+    public SandboxSpec streamingTo(OutputTap tap) {
+        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, outputFiles, tap);
     }
 
     /**
