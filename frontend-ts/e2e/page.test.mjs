@@ -368,3 +368,23 @@ test('(j) the small ones: full limit placeholders, a 422 field error printed onc
   assertClean(watch, { consoleErrors: false });
   assert.ok(watch.consoleErrors.every((e) => /status of 422/.test(e)), `console errors: ${JSON.stringify(watch.consoleErrors)}`);
 });
+
+test('(k) output shows while the program runs, then the stored output replaces it', { timeout: 120_000 }, async () => {
+  await withPage('k-live-output', async (page) => {
+    await openWithKey(page, settings().adminKey);
+    await page.locator('#runtime').selectOption('python');
+    await typeSource(page, 'import sys, time\nprint("first live line", flush=True)\nprint("to stderr", file=sys.stderr, flush=True)\ntime.sleep(4)\nprint("second line")\n');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+
+    const liveBox = page.locator('[data-field="live-output"]');
+    await liveBox.filter({ hasText: 'first live line' }).waitFor({ timeout: RUN_TIMEOUT_MS });
+    // Seen while the program sleeps: no verdict yet, and the second line not printed.
+    assert.equal(await page.locator('#status').getAttribute('data-status'), 'running');
+    assert.doesNotMatch(await liveBox.textContent(), /second line/);
+    assert.equal((await liveBox.locator('.live-stderr').textContent()).trim(), 'to stderr');
+
+    await page.locator('#status[data-status="completed"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+    assert.equal(await liveBox.count(), 0, 'the final result shows the stored output instead');
+    assert.equal((await page.locator('[data-field="stdout"]').textContent()).trim(), 'first live line\nsecond line');
+  });
+});

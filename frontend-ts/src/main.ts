@@ -14,6 +14,7 @@ import { buildRequest, type RunForm } from './request';
 import { renderSubmission } from './result';
 import { rememberSent, sentTests } from './sent';
 import { TestCases } from './test-cases';
+import { LiveOutput } from './live-output';
 import { isFinal, watchSubmission } from './watch';
 
 setUpThemeToggle(byId('theme-toggle'));
@@ -52,6 +53,7 @@ const history = new History(
 let runtimeList: Runtime[] = [];
 let watching: AbortController | undefined; // the run being followed, if any
 let shownId: string | undefined;
+let live: LiveOutput | undefined; // the output of the run being followed, as it arrives
 
 // Filter choices come from the contract's enums, so they follow openapi.yaml.
 fillOptions(byId('filter-status'), Object.values(SubmissionStatus));
@@ -159,16 +161,22 @@ async function run(): Promise<void> {
 /** Shows a submission and, while it is not final, follows it live. */
 async function follow(submission: Submission): Promise<void> {
   watching?.abort();
+  live = new LiveOutput(submission.id);
   show(submission, undefined);
   if (isFinal(submission)) return;
   const controller = new AbortController();
+  const output = live;
   watching = controller;
   cancelButton.hidden = false;
   try {
     // An event already read when the run was cancelled or another opened is not shown over it.
     const final = await watchSubmission(submission.id, (s, via) => {
       if (!controller.signal.aborted) show(s, via);
-    }, controller.signal);
+    }, controller.signal, (chunk) => {
+      if (controller.signal.aborted) return;
+      output.add(chunk);
+      placeLiveOutput();
+    });
     show(final, undefined);
   } catch (error) {
     if (!controller.signal.aborted) await showProblem(problem, error);
@@ -188,7 +196,14 @@ function show(submission: Submission, via: 'live' | 'polling' | undefined): void
     : isFinal(submission) ? `${cap(submission.status)}.` : `${cap(submission.status)}…${how}`;
   statusLine.dataset.status = submission.status;
   renderSubmission(result, submission, sentTests(submission.id));
+  // Until the result is final, its output is what arrived live; then the stored output replaces it.
+  if (!isFinal(submission) && live?.submissionId === submission.id) placeLiveOutput();
   history.upsert(submission);
+}
+
+function placeLiveOutput(): void {
+  const node = live?.node();
+  if (node && !result.contains(node)) result.append(node);
 }
 
 /** Brings the result into view (below the form on a phone, maybe above it when scrolled) and moves focus there. */

@@ -3,18 +3,22 @@
 // Polling is the fallback when the server has no event stream (404), or the stream breaks
 // (a proxy cut it, the api restarted) before the final event.
 import { authHeaders, submissions } from './api';
-import { ResponseError, SubmissionFromJSON, type Submission } from './generated';
+import { OutputChunkFromJSON, ResponseError, SubmissionFromJSON, type OutputChunk, type Submission } from './generated';
 import { readEvents } from './sse';
 
 export type OnUpdate = (submission: Submission, via: 'live' | 'polling') => void;
+/** A piece of the program's output as it runs (only over the event stream; polling has none). */
+export type OnOutput = (chunk: OutputChunk) => void;
 
 export function isFinal(submission: Submission): boolean {
   return submission.status === 'completed' || submission.status === 'cancelled';
 }
 
-export async function watchSubmission(id: string, onUpdate: OnUpdate, signal: AbortSignal): Promise<Submission> {
+export async function watchSubmission(
+  id: string, onUpdate: OnUpdate, signal: AbortSignal, onOutput: OnOutput = () => {},
+): Promise<Submission> {
   try {
-    const last = await streamEvents(id, onUpdate, signal);
+    const last = await streamEvents(id, onUpdate, onOutput, signal);
     if (last && isFinal(last)) return last;
   } catch (error) {
     // Stop on abort and on errors the user must act on (401: wrong key); poll otherwise.
@@ -24,7 +28,9 @@ export async function watchSubmission(id: string, onUpdate: OnUpdate, signal: Ab
   return poll(id, onUpdate, signal);
 }
 
-async function streamEvents(id: string, onUpdate: OnUpdate, signal: AbortSignal): Promise<Submission | undefined> {
+async function streamEvents(
+  id: string, onUpdate: OnUpdate, onOutput: OnOutput, signal: AbortSignal,
+): Promise<Submission | undefined> {
   const response = await fetch(`/v1/submissions/${encodeURIComponent(id)}/events`, {
     headers: { ...authHeaders(), Accept: 'text/event-stream' },
     cache: 'no-store',
@@ -33,6 +39,10 @@ async function streamEvents(id: string, onUpdate: OnUpdate, signal: AbortSignal)
   if (!response.ok || !response.body) throw new ResponseError(response, `event stream answered ${response.status}`);
   let last: Submission | undefined;
   for await (const event of readEvents(response.body)) {
+    if (event.event === 'output') {
+      onOutput(OutputChunkFromJSON(JSON.parse(event.data)));
+      continue;
+    }
     if (event.event !== 'submission') continue;
     last = SubmissionFromJSON(JSON.parse(event.data));
     onUpdate(last, 'live');

@@ -129,7 +129,8 @@ public final class Main {
             // The heap that large answers hold at once; webhook bodies have half as much of their own, so that
             // receivers that take their time cannot take it from the answers.
             ResponseBudget responses = new ResponseBudget(config.admission().responseBudgetBytes());
-            SubmissionsResource submissionsResource = new SubmissionsResource(submissions, store, body, signals, mapper, responses);
+            SubmissionsResource submissionsResource = new SubmissionsResource(submissions, store, body, signals, mapper, responses,
+                    queue.liveOutput());
             config.keys().pistonAnonymousKeyId().ifPresent(id ->
                     log.warn("/api/v2/ (Piston) requests without credentials are made as key {}, and spend its quotas", id));
             Judge0Resource judge0 = new Judge0Resource(catalog, config.limits(), config.admission(), submissionsResource, body);

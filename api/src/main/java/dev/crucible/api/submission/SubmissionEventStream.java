@@ -5,90 +5,194 @@ import dev.crucible.api.auth.Caller;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.http.Response;
 import dev.crucible.api.http.ResponseBudget;
+import dev.crucible.queue.LiveOutput;
+import dev.crucible.queue.OutputChunk;
+import dev.crucible.queue.QueueException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/submissions/{id}/events}: the submission as it is now, then one event per change,
- * until it is final. Changes stored by this process wake the stream at once; the row is re-read
- * every second as well, for changes stored by another api instance. A key revoked meanwhile ends
- * the stream within that second, with nothing more sent.
+ * until it is final, and while it runs its output as it comes ({@code event: output}, chunks the
+ * executor sent to {@link LiveOutput}). Changes stored by this process wake the stream at once; the
+ * row is re-read every second as well, for changes stored by another api instance, and the live
+ * output every {@link #LIVE_POLL}. A key revoked meanwhile ends the stream within that second, with
+ * nothing more sent.
+ *
+ * <p>Output chunks of a run come after the event that says the submission runs and before its final
+ * state; a stream opened on a final submission has no chunks (the result holds the output).
  */
 final class SubmissionEventStream {
+    private static final Logger log = LoggerFactory.getLogger(SubmissionEventStream.class);
     /** Well inside nginx's and most proxies' idle timeouts (60 s by default). */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
     /** A stream ends after this even if the submission does not; clients reconnect and get the state first. */
     static final Duration LONGEST = Duration.ofMinutes(10);
+    /** How often a running submission's live output is looked at. */
+    static final Duration LIVE_POLL = Duration.ofMillis(100);
+    private static final int LIVE_PAGE = 64;
 
     private final SubmissionService service;
     private final SubmissionStore store;
     private final ChangeSignals signals;
     private final ObjectMapper mapper;
     private final ResponseBudget responses;
+    private final LiveOutput live;
 
     SubmissionEventStream(SubmissionService service, SubmissionStore store, ChangeSignals signals, ObjectMapper mapper,
-                          ResponseBudget responses) {
+                          ResponseBudget responses, LiveOutput live) {
         this.service = service;
         this.store = store;
         this.signals = signals;
         this.mapper = mapper;
         this.responses = responses;
+        this.live = live;
     }
 
     /** Checks access now, so a wrong id or key answers 404 before the stream starts. */
     Response open(Caller caller, UUID id) {
         service.get(caller, id);
-        return new Response(200, new Response.Stream("text/event-stream", out -> write(caller, id, out)));
+        return new Response(200, new Response.Stream("text/event-stream", out -> new Writer(caller, id, out).write()));
     }
 
-    private void write(Caller caller, UUID id, OutputStream out) throws IOException {
-        // A comment first, so the headers pass every proxy at once rather than with the first change.
-        send(out, ": stream of submission " + id + "\n\n");
-        long started = System.nanoTime();
-        long lastWrite = started;
-        String lastSent = null;
-        int sent = 0;
-        while (System.nanoTime() - started < LONGEST.toNanos()) {
-            if (sent > 0 && !service.keyHolds(caller)) {
-                return;
-            }
-            CompletableFuture<Void> changed = signals.next(id);
-            SubmissionRecord current;
-            // A state is read and sent within the response budget, as a GET is; while it is spent, the stream waits.
-            try (ResponseBudget.Held _ = responses.admit(store.storedBytes(id, caller))) {
-                current = service.get(caller, id);
-                String json = mapper.writeValueAsString(SubmissionView.of(current));
+    /** One stream's state: what it sent, and where it is in the live output. */
+    private final class Writer {
+        private final Caller caller;
+        private final UUID id;
+        private final OutputStream out;
+        private long lastWrite = System.nanoTime();
+        private int sent;
+        /** The live output's last entry sent; null before the first. */
+        private String liveAfter;
+        /**
+         * Whether the live output is read: once the submission was seen unfinished and is no longer
+         * queued, until Redis fails. A submission final when the stream opened has none.
+         */
+        private boolean watchingOutput;
+        private boolean seenUnfinished;
+        private boolean liveFailed;
+
+        Writer(Caller caller, UUID id, OutputStream out) {
+            this.caller = caller;
+            this.id = id;
+            this.out = out;
+        }
+
+        void write() throws IOException {
+            // A comment first, so the headers pass every proxy at once rather than with the first change.
+            send(": stream of submission " + id + "\n\n");
+            long started = System.nanoTime();
+            String lastSent = null;
+            while (System.nanoTime() - started < LONGEST.toNanos()) {
+                if (sent > 0 && !service.keyHolds(caller)) {
+                    return;
+                }
+                CompletableFuture<Void> changed = signals.next(id);
+                SubmissionRecord current;
+                String json;
+                // A state is read and sent within the response budget, as a GET is; while it is spent, the stream waits.
+                try (ResponseBudget.Held _ = responses.admit(store.storedBytes(id, caller))) {
+                    current = service.get(caller, id);
+                    json = mapper.writeValueAsString(SubmissionView.of(current));
+                } catch (ApiException.ServiceUnavailable budgetSpent) {
+                    heartbeatIfDue();
+                    continue;
+                }
+                seenUnfinished |= !current.isFinal();
+                watchingOutput = seenUnfinished && !liveFailed && current.status() != Status.QUEUED;
+                if (current.isFinal()) {
+                    // The executor's last chunks reached Redis before its result: they go before the final state.
+                    sendOutput();
+                }
                 if (!json.equals(lastSent)) {
-                    send(out, "event: submission\nid: " + ++sent + "\ndata: " + json + "\n\n");
+                    send("event: submission\nid: " + ++sent + "\ndata: " + json + "\n\n");
                     lastSent = json;
-                    lastWrite = System.nanoTime();
                 }
-            } catch (ApiException.ServiceUnavailable budgetSpent) {
-                if (System.nanoTime() - lastWrite >= HEARTBEAT.toNanos()) {
-                    send(out, ": keep-alive\n\n");
-                    lastWrite = System.nanoTime();
+                if (current.isFinal()) {
+                    return;
                 }
-                continue;
+                heartbeatIfDue();
+                if (!awaitChange(changed)) {
+                    return; // interrupted: the server is stopping
+                }
             }
-            if (current.isFinal()) {
-                return;
+        }
+
+        /** Waits until the row changes here or {@link ChangeSignals#RECHECK} passes, sending live output meanwhile. */
+        private boolean awaitChange(CompletableFuture<Void> changed) throws IOException {
+            long until = System.nanoTime() + ChangeSignals.RECHECK.toNanos();
+            while (!changed.isDone()) {
+                Duration left = Duration.ofNanos(until - System.nanoTime());
+                if (left.isNegative() || left.isZero()) {
+                    return true;
+                }
+                sendOutput();
+                if (!ChangeSignals.await(changed, watchingOutput && LIVE_POLL.compareTo(left) < 0 ? LIVE_POLL : left)) {
+                    return false;
+                }
             }
+            return true;
+        }
+
+        /** The live output not sent yet, if it is watched. */
+        private void sendOutput() throws IOException {
+            while (watchingOutput) {
+                LiveOutput.Page page;
+                try {
+                    page = live.read(id, liveAfter, LIVE_PAGE);
+                } catch (QueueException e) {
+                    // Watchers lose the live view, not the result: the final state still comes, with the output.
+                    log.warn("live output of submission {} is not shown: {}", id, e.getMessage());
+                    watchingOutput = false;
+                    liveFailed = true;
+                    return;
+                }
+                for (OutputChunk chunk : page.chunks()) {
+                    send("event: output\nid: " + ++sent + "\ndata: " + mapper.writeValueAsString(view(chunk)) + "\n\n");
+                }
+                liveAfter = page.last();
+                if (page.chunks().size() < LIVE_PAGE) {
+                    return;
+                }
+            }
+        }
+
+        private void heartbeatIfDue() throws IOException {
             if (System.nanoTime() - lastWrite >= HEARTBEAT.toNanos()) {
-                send(out, ": keep-alive\n\n");
-                lastWrite = System.nanoTime();
+                send(": keep-alive\n\n");
             }
-            if (!ChangeSignals.await(changed, ChangeSignals.RECHECK)) {
-                return; // interrupted: the server is stopping
-            }
+        }
+
+        private void send(String text) throws IOException {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            lastWrite = System.nanoTime();
         }
     }
 
-    private static void send(OutputStream out, String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
-        out.flush();
+    /** A chunk as the contract's OutputChunk: only the parts that apply. */
+    private static Map<String, Object> view(OutputChunk chunk) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("stage", chunk.stage().wireName());
+        if (chunk.test() != null) {
+            view.put("test", chunk.test());
+        }
+        if (chunk.run() != null) {
+            view.put("run", chunk.run());
+        }
+        view.put("stream", chunk.stream().wireName());
+        view.put("text", chunk.text());
+        if (chunk.capped()) {
+            view.put("capped", true);
+        }
+        return view;
     }
 }

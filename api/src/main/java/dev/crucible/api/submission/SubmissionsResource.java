@@ -20,6 +20,7 @@ import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.model.SubmissionStatus;
 import dev.crucible.api.model.Verdict;
 import dev.crucible.api.webhook.CallbackFormat;
+import dev.crucible.queue.LiveOutput;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -44,11 +45,11 @@ public final class SubmissionsResource implements SubmissionsApi {
     private final SubmissionFields fields;
 
     public SubmissionsResource(SubmissionService service, SubmissionStore store, JsonBody body, ChangeSignals signals, ObjectMapper mapper,
-                               ResponseBudget responses) {
+                               ResponseBudget responses, LiveOutput live) {
         this.service = service;
         this.store = store;
         this.body = body;
-        this.events = new SubmissionEventStream(service, store, signals, mapper, responses);
+        this.events = new SubmissionEventStream(service, store, signals, mapper, responses, live);
         this.responses = responses;
         this.fields = new SubmissionFields(mapper);
     }

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET /v1/submissions/{id}/events} against the running stack, read as a client reads it: line by line. */
@@ -24,7 +25,8 @@ class SubmissionEventsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final StackUnderTest stack = new StackUnderTest();
 
-    private record Event(String name, String id, JsonNode data) {}
+    /** @param atNanos when the client read it */
+    private record Event(String name, String id, JsonNode data, long atNanos) {}
 
     private HttpResponse<InputStream> open(String submissionId, String key) throws Exception {
         URI uri = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_API_URL") + "/v1/submissions/" + submissionId + "/events");
@@ -42,7 +44,7 @@ class SubmissionEventsIT {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.isEmpty()) {
                     if (data.length() > 0) {
-                        events.add(new Event(name, id, JSON.readTree(data.toString())));
+                        events.add(new Event(name, id, JSON.readTree(data.toString()), System.nanoTime()));
                     }
                     name = null;
                     id = null;
@@ -75,14 +77,53 @@ class SubmissionEventsIT {
 
         List<Event> events = readAll(response);
 
-        List<String> statuses = events.stream().map(e -> e.data().get("status").asText()).toList();
+        List<String> statuses = events.stream().filter(e -> e.name().equals("submission")).map(e -> e.data().get("status").asText()).toList();
         assertEquals("completed", statuses.getLast(), "events: " + statuses);
         assertTrue(statuses.contains("running"), "a one-second run is seen running first: " + statuses);
         assertEquals("live\n", events.getLast().data().get("stdout").asText());
         for (int i = 0; i < events.size(); i++) {
-            assertEquals("submission", events.get(i).name());
-            assertEquals(Integer.toString(i + 1), events.get(i).id());
+            assertEquals(Integer.toString(i + 1), events.get(i).id(), "ids count every event, output ones too");
         }
+    }
+
+    @Test
+    void outputArrivesWhileTheProgramRuns() throws Exception {
+        String id = submit("import sys, time\nprint('first', flush=True)\ntime.sleep(3)\nprint('second')\nprint('oops', file=sys.stderr)");
+        List<Event> events = readAll(open(id, stack.adminKey()));
+
+        Event first = events.stream().filter(e -> e.name().equals("output") && e.data().get("text").asText().contains("first"))
+                .findFirst().orElseThrow(() -> new AssertionError("no output event with 'first': " + events));
+        Event last = events.getLast();
+        assertEquals("completed", last.data().get("status").asText());
+        // The program sleeps 3 s after its first line: seen live, the line comes well before the result.
+        assertTrue(last.atNanos() - first.atNanos() > Duration.ofMillis(1500).toNanos(),
+                "the first line came " + Duration.ofNanos(last.atNanos() - first.atNanos()).toMillis() + " ms before the result");
+        assertEquals("run", first.data().get("stage").asText());
+        assertEquals("stdout", first.data().get("stream").asText());
+        assertTrue(events.indexOf(first) > events.indexOf(events.stream().filter(e -> e.name().equals("submission")
+                && e.data().get("status").asText().equals("running")).findFirst().orElseThrow()), "output follows the running state");
+        assertEquals("first\nsecond\n", text(events, "stdout"), "the live output is the stored output");
+        assertEquals("oops\n", text(events, "stderr"));
+        assertEquals(last.data().get("stdout").asText(), text(events, "stdout"));
+    }
+
+    @Test
+    void eachTestsOutputSaysWhichTestItIs() throws Exception {
+        var answer = stack.post("/v1/submissions", "application/json", """
+                {"runtime":"python","source":"import time\\ntime.sleep(0.5)\\nprint(input()[::-1])","tests":[{"stdin":"ab","expected_output":"ba"},
+                 {"stdin":"xyz","expected_output":"zyx"}]}""", stack.adminKey());
+        assertEquals(202, answer.status(), answer.raw().body());
+        List<Event> events = readAll(open(answer.body().get("id").asText(), stack.adminKey()));
+
+        List<String> chunks = events.stream().filter(e -> e.name().equals("output"))
+                .map(e -> e.data().get("test").asInt() + ":" + e.data().get("text").asText()).toList();
+        assertEquals(List.of("0:ba\n", "1:zyx\n"), chunks);
+        assertEquals("accepted", events.getLast().data().get("verdict").asText());
+    }
+
+    private static String text(List<Event> events, String stream) {
+        return events.stream().filter(e -> e.name().equals("output") && e.data().get("stream").asText().equals(stream))
+                .map(e -> e.data().get("text").asText()).collect(Collectors.joining());
     }
 
     @Test
@@ -92,7 +133,7 @@ class SubmissionEventsIT {
 
         List<Event> events = readAll(open(finished.body().get("id").asText(), stack.adminKey()));
 
-        assertEquals(1, events.size(), "a final submission is one event: " + events);
+        assertEquals(1, events.size(), "a final submission is one event, without live output: " + events);
         assertEquals("accepted", events.getFirst().data().get("verdict").asText());
     }
 
