@@ -11,4 +11,9 @@ public final class JobCodec {
     public String encode(Job job) {
         return codec.write(job);
     }
+
+    /** A job as {@link #encode} wrote it; {@code where} names it in the error when it cannot be read. */
+    public Job decode(String json, String where) {
+        return codec.read(json, Job.class, where);
+    }
 }

@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
  */
 final class SubmissionFields {
     /** What a read without outputs leaves out: asked for any of them, the whole row is read. */
-    private static final Set<String> LARGE = Set.of("stdout", "stderr", "compile_output", "tests", "runs", "output_files");
+    private static final Set<String> LARGE = Set.of("stdout", "stderr", "compile_output", "tests", "runs", "output_files", "request");
+    /** Only when asked for by name: what the submission asked for, which a whole submission leaves out. */
+    static final String REQUEST = "request";
 
     private static final int MAX_NAMES = 64;
     private final ObjectMapper mapper;

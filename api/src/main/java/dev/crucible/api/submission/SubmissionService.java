@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -311,6 +312,14 @@ public final class SubmissionService {
     SubmissionRecord get(Caller caller, UUID id) {
         return store.find(id, caller)
                 .orElseThrow(() -> new ApiException.NotFound("no submission " + id + " for this API key"));
+    }
+
+    /**
+     * What the submission asked for, as a request that would submit it again; empty once its content
+     * was erased. Throws as {@link #get} does when {@code caller} may not see it.
+     */
+    Optional<SubmissionRequest> request(Caller caller, UUID id) {
+        return store.job(id, caller).map(job -> SubmittedRequest.of(codec.decode(job, "the stored job of submission " + id)));
     }
 
     /** As {@link #get}, without reading the outputs, tests and output files. */

@@ -145,6 +145,16 @@ public final class SubmissionStore {
                 .findOne());
     }
 
+    /**
+     * The job a submission that {@code caller} may see was queued with, as the queue carries it: what
+     * it asked for. Empty when there is none such, or when its content was erased.
+     */
+    Optional<String> job(UUID id, Caller caller) {
+        return jdbi.withHandle(h -> h.createQuery("select job from submissions where id = :id and (api_key_id = :key or :admin) and job <> ''")
+                .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin())
+                .mapTo(String.class).findOne());
+    }
+
     /** The summary's columns with the runs left out; fails at class load should the summary stop naming them so. */
     private static String withoutRuns(String summary) {
         String small = summary.replace(" run_results,", " null::text as run_results,");
@@ -264,7 +274,7 @@ public final class SubmissionStore {
                     exit_code = :o.result.exitCode, signal = :o.result.signal,
                     stdout = :o.output.stdout, stdout_truncated_bytes = :o.output.stdoutTruncatedBytes,
                     stderr = :o.output.stderr, stderr_truncated_bytes = :o.output.stderrTruncatedBytes,
-                    wall_time_ms = :o.result.wallTimeMs, message = :o.message, executor = :executor, job = '',
+                    wall_time_ms = :o.result.wallTimeMs, message = :o.message, executor = :executor,
                     compile_output = :o.compileOutput,
                     test_results = :tests, provenance = :provenance, tests_passed = :passed, tests_total = :total,
                     compile_ms = :o.context.timings?.compileMs, create_ms = :o.context.timings?.createMs,
@@ -306,7 +316,7 @@ public final class SubmissionStore {
     boolean cancel(Caller caller, UUID id) {
         return jdbi.inTransaction(h -> {
             int cancelled = h.createUpdate("""
-                    update submissions set status = :cancelled, finished_at = now(), job = ''
+                    update submissions set status = :cancelled, finished_at = now()
                     where id = :id and (api_key_id = :key or :admin) and status in (:queued, :running)""")
                     .bind("cancelled", Status.CANCELLED.wireName())
                     .bind("queued", Status.QUEUED.wireName()).bind("running", Status.RUNNING.wireName())

@@ -183,6 +183,9 @@ public final class SubmissionsResource implements SubmissionsApi {
             ResponseBudget.Held held = responses.admit(store.storedBytes(id, Caller.current()));
             try {
                 Submission submission = getSubmission(id, null);
+                if (wanted.isPresent() && wanted.get().contains(SubmissionFields.REQUEST)) {
+                    service.request(Caller.current(), id).ifPresent(submission::request);
+                }
                 // A small answer holds nothing and is sent as any other; the edge streams one that holds its share.
                 return new Response(200, wanted.<Object>map(names -> fields.select(submission, names)).orElse(submission),
                         held == ResponseBudget.Held.NONE ? null : held);

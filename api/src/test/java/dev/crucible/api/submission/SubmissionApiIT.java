@@ -51,6 +51,39 @@ class SubmissionApiIT {
         assertEquals("fields", answer.body().get("errors").get(0).get("field").asText());
     }
 
+    @Test
+    void whatWasAskedComesBackOnlyWhenNamedAndSubmitsTheSameAgain() {
+        String asked = """
+                {"runtime":"python","source":"import sys; print(sys.stdin.read().upper(), sys.argv[1:])","stdin":"abc",
+                 "args":["x y"],"limits":{"wall_time_ms":4000}}""";
+        var first = stack.submit(asked);
+        assertEquals(200, first.status(), first.raw().body());
+        String id = first.body().get("id").asText();
+        assertFalse(stack.get("/v1/submissions/" + id, stack.adminKey()).body().has("request"), "a whole read leaves it out");
+
+        var answer = stack.get("/v1/submissions/" + id + "?fields=status,request", stack.adminKey());
+        assertEquals(200, answer.status(), answer.raw().body());
+        var request = answer.body().get("request");
+        assertEquals("python", request.get("runtime").asText());
+        assertEquals("import sys; print(sys.stdin.read().upper(), sys.argv[1:])", request.get("files").get(0).get("content").asText());
+        assertEquals("abc", request.get("stdin").asText());
+        assertEquals("x y", request.get("args").get(0).asText());
+        assertEquals(4000, request.get("limits").get("wall_time_ms").asLong());
+
+        var again = stack.submit(request.toString());
+        assertEquals(200, again.status(), again.raw().body());
+        assertEquals(first.body().get("stdout").asText(), again.body().get("stdout").asText());
+    }
+
+    @Test
+    void anotherSubmittersKeyCannotReadWhatWasAsked() {
+        var created = stack.post("/v1/keys", "application/json", "{\"name\":\"it-reader\",\"role\":\"submitter\"}", stack.adminKey());
+        assertEquals(201, created.status(), created.raw().body());
+        String id = stack.submit("{\"runtime\":\"python\",\"source\":\"print('secret')\"}").body().get("id").asText();
+        var answer = stack.get("/v1/submissions/" + id + "?fields=request", created.body().get("key").asText());
+        assertEquals(404, answer.status(), answer.raw().body());
+    }
+
     private static List<String> names(Iterator<String> names) {
         List<String> list = new ArrayList<>();
         names.forEachRemaining(list::add);
