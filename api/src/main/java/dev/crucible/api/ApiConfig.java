@@ -13,8 +13,9 @@ import java.util.UUID;
 
 /**
  * Everything the api reads from its environment, read once at start and validated here. This table
- * is the one list of the api's variables; README.md and the launcher point here. The launcher passes
- * every {@code CRUCIBLE_*} variable of its caller through, and sets the connection ones itself.
+ * is the one list of the api's variables; docs/operations.md and the launcher point here. The
+ * launcher passes every {@code CRUCIBLE_*} variable of its caller through, and sets the connection
+ * ones itself.
  *
  * <table>
  * <tr><th>variable</th><th>default</th><th>meaning</th></tr>

@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * Everything the executor reads from its environment, read once at start and validated here. This
- * table is the one list of the executor's variables; README.md and the launcher point here. The
- * launcher passes every {@code CRUCIBLE_*} variable of its caller through, except the api's database
- * credentials, and sets the connection ones itself.
+ * table is the one list of the executor's variables; docs/operations.md and the launcher point here.
+ * The launcher passes every {@code CRUCIBLE_*} variable of its caller through, except the api's
+ * database credentials, and sets the connection ones itself.
  *
  * <table>
  * <tr><th>variable</th><th>default</th><th>meaning</th></tr>

@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The generated Java SDK driving the running stack, the way the README shows it. */
+/** The generated Java SDK driving the running stack, the way docs/api.md (SDKs) shows it. */
 class SdkIT {
     private static ApiClient client(String key) {
         ApiClient client = new ApiClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)),

@@ -257,7 +257,7 @@ public final class Judge0Resource implements Judge0Api {
     @Override
     public Judge0About getJudge0About() {
         // Clients choose their table of language ids by this version: 1.13.1's ids are the ones listed here.
-        return new Judge0About(VERSION).maintainer("Crucible, a Judge0 CE " + VERSION + " compatible adapter (README: Coming from Judge0)");
+        return new Judge0About(VERSION).maintainer("Crucible, a Judge0 CE " + VERSION + " compatible adapter (docs/api.md: Coming from Judge0)");
     }
 
     public void addRoutes(Router router) {

@@ -33,7 +33,7 @@ import java.util.function.Function;
 final class Judge0Results {
     /** Rails writes times with milliseconds, and the official Python SDK parses exactly that. */
     private static final DateTimeFormatter RAILS_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
-    /** What every sandbox allows, whatever a request says (README: Limits). */
+    /** What every sandbox allows, whatever a request says (docs/api.md: Limits). */
     static final int SANDBOX_PROCESSES = 64;
     static final int SANDBOX_FILE_SIZE_KB = 64 << 10;
 
