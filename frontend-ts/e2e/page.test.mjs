@@ -388,3 +388,41 @@ test('(k) output shows while the program runs, then the stored output replaces i
     assert.equal((await page.locator('[data-field="stdout"]').textContent()).trim(), 'first live line\nsecond line');
   });
 });
+
+test('(l) a history row reopens its code, input and tests; a share link opens the submission', { timeout: 120_000 }, async () => {
+  const watch = await withPage('l-reopen-share', async (page) => {
+    await openWithKey(page, settings().adminKey);
+    await page.locator('#runtime').selectOption('python');
+    const source = `print(input()[::-1])  # reopen ${Date.now()}\n`;
+    await typeSource(page, source);
+    await page.locator('#stdin').fill('olleh');
+    await page.getByRole('button', { name: 'Add test case' }).click();
+    await page.locator('#test-1-stdin').fill('ab');
+    await page.locator('#test-1-expected').fill('ba');
+    await runAndWait(page);
+    const id = (await page.locator('[data-field="id"]').textContent()).trim();
+
+    // Another program in the form, then the first one reopened from its history row.
+    await typeSource(page, 'print(0)\n');
+    await page.locator('#stdin').fill('');
+    await page.locator('#test-cases .test-case button', { hasText: 'Remove' }).click();
+    await page.locator(`#history-list .history-item[data-id="${id}"]`).click();
+    await page.locator(`[data-field="id"]`, { hasText: id }).waitFor({ timeout: 10_000 });
+    await page.locator('#editor .cm-content', { hasText: 'reopen' }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('#editor .cm-content').textContent(), source.trimEnd());
+    assert.equal(await page.locator('#stdin').inputValue(), 'olleh');
+    assert.equal(await page.locator('#test-cases .test-case').count(), 1);
+    assert.equal(await page.locator('#test-cases .test-case textarea[name="expected"]').inputValue(), 'ba');
+
+    // The result's share link, opened in a fresh load of the page, shows that submission again.
+    const href = await page.locator('[data-field="share"] a').getAttribute('href');
+    assert.equal(href, `#/s/${id}`);
+    await typeSource(page, 'print(0)\n');
+    await page.goto(`${settings().webUrl}/${href}`, { waitUntil: 'load' });
+    await page.reload({ waitUntil: 'load' });
+    await page.locator(`[data-field="id"]`, { hasText: id }).waitFor({ timeout: 20_000 });
+    await page.locator('#editor .cm-content', { hasText: 'reopen' }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('[data-field="verdict"]').textContent(), 'accepted');
+  });
+  assertClean(watch);
+});

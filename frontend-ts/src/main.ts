@@ -12,6 +12,7 @@ import { helloWorld, isTemplate } from './languages';
 import { showProblem } from './problem';
 import { buildRequest, type RunForm } from './request';
 import { renderSubmission } from './result';
+import { reopen } from './reopen';
 import { rememberSent, sentTests } from './sent';
 import { TestCases } from './test-cases';
 import { LiveOutput } from './live-output';
@@ -224,16 +225,32 @@ async function cancel(): Promise<void> {
   }
 }
 
+/** Shows a submission (from the history or a share link) and puts what it asked for back into the form. */
 async function open(id: string): Promise<void> {
   await showProblem(problem, undefined);
   try {
-    const submission = await submissions.getSubmission({ id });
+    const [submission, asked] = await Promise.all([
+      submissions.getSubmission({ id }),
+      submissions.getSubmission({ id, fields: 'request' }),
+    ]);
+    const note = asked.request ? reopen(asked.request, form, editor, tests) : 'Its code is no longer kept (retention), so the form is unchanged.';
+    if (asked.request) rememberSent(id, asked.request);
     void follow(submission);
+    if (note) await showProblem(problem, note);
     revealResult();
   } catch (error) {
     await showProblem(problem, error);
   }
 }
+
+// --- share links: /#/s/<id> opens that submission, for any key that may read it ----------------
+const SHARED = /^#\/s\/([0-9a-f-]{36})$/i;
+
+function openShared(): void {
+  const id = SHARED.exec(location.hash)?.[1];
+  if (id && getKey()) void open(id);
+}
+window.addEventListener('hashchange', openShared);
 
 // --- history ------------------------------------------------------------------------------
 byId('history-filter').addEventListener('submit', (event) => {
@@ -248,6 +265,7 @@ async function start(): Promise<void> {
   try {
     await loadRuntimes();
     await history.refresh();
+    openShared();
   } catch (error) {
     await showProblem(problem, error);
   }

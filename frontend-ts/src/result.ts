@@ -53,6 +53,8 @@ function summary(s: Submission): HTMLElement {
     row(label(name), name, formatValue(name, value));
   }
   row('ID', 'id', el('code', {}, s.id));
+  // Opens the submission in the page for anyone whose key may read it (its owner, an admin).
+  row('Share', 'share', el('a', { href: `#/s/${encodeURIComponent(s.id)}` }, 'link to this submission'));
   return dl;
 }
 

@@ -7,7 +7,20 @@ export class TestCases {
 
   constructor(private readonly list: HTMLElement) {}
 
-  add(): void {
+  /** Replaces the rows with {@code cases}, e.g. those of a reopened submission. */
+  set(cases: TestCase[]): void {
+    this.list.replaceChildren();
+    for (const testCase of cases) {
+      this.add(false);
+      const row = this.list.lastElementChild as HTMLElement;
+      const field = (name: string) => row.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[name="${name}"]`);
+      if (testCase.name !== undefined) field('name')!.value = testCase.name;
+      field('stdin')!.value = testCase.stdin ?? '';
+      field('expected')!.value = testCase.expected_output;
+    }
+  }
+
+  add(focus = true): void {
     const n = this.next++;
     const id = (field: string) => `test-${n}-${field}`;
     const remove = el('button', { type: 'button', class: 'secondary' }, 'Remove');
@@ -25,7 +38,7 @@ export class TestCases {
       this.list.dispatchEvent(new Event('change'));
     });
     this.list.append(row);
-    row.querySelector('input')?.focus();
+    if (focus) row.querySelector('input')?.focus();
   }
 
   read(): TestCase[] {
