@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param capped true on the last chunk of a submission's live output, when it reached its cap: later
  *               output is only in the result
  */
-@JsonInclude(JsonInclude.Include.NON_DEFAULT)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record OutputChunk(Stage stage, Integer test, Integer run, Stream stream, String text, boolean capped) {
     public OutputChunk {
         // A chunk can come from Redis, written by anything: refuse an incomplete one at decoding.

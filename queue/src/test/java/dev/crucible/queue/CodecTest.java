@@ -97,4 +97,12 @@ class CodecTest {
         assertEquals(Verdict.ACCEPTED, read.runs().getFirst().verdict());
         assertEquals("out.txt", read.outputFiles().getFirst().path());
     }
+
+    @Test
+    void anOutputChunkOfTheFirstTestKeepsItsIndex() {
+        OutputChunk chunk = new OutputChunk(OutputChunk.Stage.RUN, 0, null, OutputChunk.Stream.STDOUT, "ab\n", false);
+        String wire = codec.write(chunk);
+        assertEquals(chunk, codec.read(wire, OutputChunk.class, "1-0"));
+        assertEquals("{\"stage\":\"run\",\"test\":0,\"stream\":\"stdout\",\"text\":\"ab\\n\",\"capped\":false}", wire);
+    }
 }
