@@ -1,17 +1,24 @@
 # shellcheck shell=bash
 # The build: the Java modules (Maven), the web page (npm) and the runtime images (debootstrap).
 
+# The TypeScript SDK (sdk-ts) is built with npm, which only the api's hosts have (the page needs it):
+# elsewhere the reactor skips its npm steps, and its tarball is looked for only where it is made.
 build_java() {
-    local stamp="$STATE/build.stamp"
+    local stamp="$STATE/build.stamp" sdk="$ROOT/sdk-ts"
+    local -a skip_sdk=(-Dsdk-ts.skip)
+    if role_has api; then skip_sdk=(); fi
     if [[ -f "$stamp" && -f "$(module_jar api)" && -f "$(module_jar executor)" && -f "$(module_jar runtime)" ]] \
-        && [[ -z "$(find "$ROOT/pom.xml" "$ROOT/openapi.yaml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$stamp" -print -quit)" ]]; then
+        && { ((${#skip_sdk[@]})) || compgen -G "$sdk/target/crucible-sdk-*.tgz" >/dev/null; } \
+        && [[ -z "$(find "$ROOT/pom.xml" "$ROOT/openapi.yaml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main \
+            "$sdk/package.json" "$sdk/package-lock.json" "$sdk"/tsconfig*.json "$sdk/src" \
+            -newer "$stamp" -print -quit)" ]]; then
         return
     fi
     say "building (Maven, Java 25)"
     # The runtime classpaths are copied afresh: copy-dependencies only adds, so a jar dropped from a
     # pom (slf4j-simple, say, beside the provider that replaced it) would otherwise stay on them.
     rm -rf "$ROOT/api/target/lib" "$ROOT/executor/target/lib" "$ROOT/runtime/target/lib"
-    (cd "$ROOT" && mvn -B -q -DskipTests package) || die "the build failed"
+    (cd "$ROOT" && mvn -B -q -DskipTests "${skip_sdk[@]}" package) || die "the build failed"
     touch "$stamp"
 }
 

@@ -212,6 +212,11 @@ cmd_test() {
             npm --prefix "$ROOT/compat-tests/piston" ci --ignore-scripts --no-audit --no-fund >"$LOGS/piston-npm-ci.log" 2>&1 \
                 || die "npm ci in compat-tests/piston failed; see $LOGS/piston-npm-ci.log"
             NODE_EXTRA_CA_CERTS="$CRUCIBLE_TEST_TLS_CERT" npm --prefix "$ROOT/compat-tests/piston" test
+            # The tarball Maven just packed (sdk-ts, whose unit tests ran in verify), installed into a
+            # fresh copy of the example as a user would, run against the public entry.
+            say "running the TypeScript SDK example (examples/ts)"
+            CRUCIBLE_URL="$CRUCIBLE_TEST_WEB_URL" CRUCIBLE_KEY="$CRUCIBLE_TEST_ADMIN_KEY" \
+                NODE_EXTRA_CA_CERTS="$CRUCIBLE_TEST_TLS_CERT" "$ROOT/examples/ts/run-example.sh"
         fi
         if [[ $# -eq 0 && -f "$PAGE/package.json" ]]; then
             # The page's pure parts (line diff, ANSI), compiled by tsc, run by node --test.
