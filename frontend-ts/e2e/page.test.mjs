@@ -395,6 +395,7 @@ test('(l) a history row reopens its code, input and tests; a share link opens th
     await page.locator('#runtime').selectOption('python');
     const source = `print(input()[::-1])  # reopen ${Date.now()}\n`;
     await typeSource(page, source);
+    await page.locator('details.more > summary').click();
     await page.locator('#stdin').fill('olleh');
     await page.getByRole('button', { name: 'Add test case' }).click();
     await page.locator('#test-1-stdin').fill('ab');
@@ -405,11 +406,13 @@ test('(l) a history row reopens its code, input and tests; a share link opens th
     // Another program in the form, then the first one reopened from its history row.
     await typeSource(page, 'print(0)\n');
     await page.locator('#stdin').fill('');
+    await page.locator('details.more > summary').click();
     await page.locator('#test-cases .test-case button', { hasText: 'Remove' }).click();
     await page.locator(`#history-list .history-item[data-id="${id}"]`).click();
     await page.locator(`[data-field="id"]`, { hasText: id }).waitFor({ timeout: 10_000 });
     await page.locator('#editor .cm-content', { hasText: 'reopen' }).waitFor({ timeout: 10_000 });
     assert.equal(await page.locator('#editor .cm-content').textContent(), source.trimEnd());
+    assert.notEqual(await page.locator('details.more').getAttribute('open'), null, 'its input is shown');
     assert.equal(await page.locator('#stdin').inputValue(), 'olleh');
     assert.equal(await page.locator('#test-cases .test-case').count(), 1);
     assert.equal(await page.locator('#test-cases .test-case textarea[name="expected"]').inputValue(), 'ba');

@@ -28,6 +28,9 @@ export function reopen(request: SubmissionRequest, form: RunForm, editor: Editor
   form.wallTime.value = request.limits?.wall_time_ms !== undefined ? String(request.limits.wall_time_ms) : '';
   form.memory.value = request.limits?.memory_mb !== undefined ? String(request.limits.memory_mb) : '';
   form.mergeStderr.checked = request.merge_stderr === true;
+  // What it ran with is shown, not left folded away.
+  const more = form.stdin.closest('details');
+  if (more && (form.stdin.value || form.args.value || form.wallTime.value || form.memory.value || form.mergeStderr.checked)) more.open = true;
   if (request.compare) form.compare.value = request.compare;
   tests.set(request.tests ?? []);
   return notes.length > 0 ? `Reopened, but ${notes.join('; ')}.` : undefined;
