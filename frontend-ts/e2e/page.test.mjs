@@ -416,6 +416,8 @@ test('(l) a history row reopens its code, input and tests; a share link opens th
     assert.equal(await page.locator('#stdin').inputValue(), 'olleh');
     assert.equal(await page.locator('#test-cases .test-case').count(), 1);
     assert.equal(await page.locator('#test-cases .test-case textarea[name="expected"]').inputValue(), 'ba');
+    assert.equal(await page.locator(`#history-list .history-item[data-id="${id}"] .history-label`).textContent(),
+      source.split('\n')[0], 'the row names the reopened code by its first line');
 
     // The result's share link, opened in a fresh load of the page, shows that submission again.
     const href = await page.locator('[data-field="share"] a').getAttribute('href');

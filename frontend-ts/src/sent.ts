@@ -38,9 +38,11 @@ export function sentLabel(id: string): string | undefined {
   return readLabels().find(([known]) => known === id)?.[1];
 }
 
-/** The first line of the source that is not blank, shortened; else the entry file's name. */
+/** The first line of the source (or entry file) that is not blank, shortened; else the entry file's name. */
 export function labelOf(request: SubmissionRequest): string | undefined {
-  const source = request.source_encoding === 'base64' ? undefined : request.source;
+  const entry = request.files?.[0];
+  const source = request.source !== undefined ? (request.source_encoding === 'base64' ? undefined : request.source)
+    : entry?.encoding === 'base64' ? undefined : entry?.content;
   const line = source?.split('\n').map((l) => l.trim()).find((l) => l !== '');
   if (line) return line.length > MAX_LABEL_CHARS ? `${line.slice(0, MAX_LABEL_CHARS - 1)}…` : line;
   return request.files?.[0]?.path;
