@@ -160,11 +160,33 @@ disk_use() {
     done
 }
 
+# ./crucible logs [component] [-f] [--json], in any order: the last 100 lines of a component's log
+# (the api's when none is named), and with -f what it writes from then on. The api's and the
+# executor's JSON lines are shown readable by launcher/log-lines.jq, a fixed filter; --json shows
+# them as they are written. Lines that are not the logging module's JSON (nginx's, PostgreSQL's)
+# are shown as they are either way.
 cmd_logs() {
-    local name=${1:-api} follow=${2:-}
+    local name="" follow="" json="" arg
+    for arg in "$@"; do
+        case "$arg" in
+            -f) follow=-f ;;
+            --json) json=json ;;
+            -*) die "unknown option '$arg' of logs; see ./crucible" ;;
+            *) [[ -z "$name" ]] || die "logs shows one component's log, not both '$name' and '$arg'"; name=$arg ;;
+        esac
+    done
+    name=${name:-api}
     # shellcheck disable=SC2012 # the logs are named after the launcher's components: plain names
-    [[ -f "$LOGS/$name.log" ]] || die "no log for '$name'; there are: $(cd "$LOGS" 2>/dev/null && ls | sed 's/\.log$//' | tr '\n' ' ')"
-    if [[ "$follow" == -f ]]; then tail -n 100 -f "$LOGS/$name.log"; else tail -n 100 "$LOGS/$name.log"; fi
+    [[ "$name" =~ ^[A-Za-z0-9][A-Za-z0-9_-]*$ && -f "$LOGS/$name.log" ]] \
+        || die "no log for '$name'; there are: $(cd "$LOGS" 2>/dev/null && ls | sed -n 's/\.log$//p' | tr '\n' ' ')"
+    local -a lines=(-n 100)
+    if [[ -n "$follow" ]]; then lines+=(-f); fi
+    if [[ -n "$json" ]]; then
+        tail "${lines[@]}" "$LOGS/$name.log"
+        return
+    fi
+    command -v jq >/dev/null 2>&1 || die "jq shows the JSON lines readable (./crucible up installs it); --json shows them as they are"
+    tail "${lines[@]}" "$LOGS/$name.log" | jq --unbuffered -R -r -f "$ROOT/launcher/log-lines.jq"
 }
 
 # The launcher, its parts and the bench scripts, by shellcheck (following what they source, whose

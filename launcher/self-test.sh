@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The tests are found by name (test_*), and their scripts are single-quoted to run in the launcher:
 # shellcheck disable=SC2317,SC2016
-# The launcher's own tests: the progress of up's steps (progress.sh) and the plan of each --role,
-# with the launcher's parts sourced into a fresh bash per test and nothing started, installed or
-# written outside a temporary folder. ./crucible test runs it with shellcheck; alone:
+# The launcher's own tests: the progress of up's steps (progress.sh), the plan of each --role, and
+# ./crucible logs, with the launcher's parts sourced into a fresh bash per test and nothing started,
+# installed or written outside a temporary folder. ./crucible test runs it with shellcheck; alone:
 #   launcher/self-test.sh
 set -euo pipefail
 
@@ -266,6 +266,53 @@ test_each_role_plans_the_steps_it_runs() {
         || { fail "$name" "external services: exit status $?"; return; }
     [[ "$got" == "install_packages prepare_host build_java build_page start_api start_executor start_nginx wait_ready" ]] \
         || { fail "$name" "with external services, role all plans: $got"; return; }
+    pass "$name"
+}
+
+# A log of the api: the logging module's JSON lines, and one line of the JVM's own. The tests copy
+# it into their state.
+mkdir -p "$WORK/fixtures"
+cat > "$WORK/fixtures/api.log" <<'EOF'
+{"time":"2026-12-04T21:22:00.668Z","level":"INFO","logger":"dev.crucible.api.submission.EventConsumer","thread":"event-consumer","submission":"49745fa6-6e1b-4129-8a3e-355c848f899a","message":"submission 49745fa6-6e1b-4129-8a3e-355c848f899a completed: ACCEPTED"}
+{"time":"2026-12-04T21:22:01.000Z","level":"WARN","logger":"dev.crucible.api.http.HttpEdge","thread":"#12","message":"GET /v1/\u001b[31mred\nnext"}
+{"time":"2026-12-04T21:22:02.000Z","level":"ERROR","logger":"dev.crucible.api.http.HttpEdge","thread":"#13","message":"GET /v1/x failed","error":"java.lang.IllegalStateException: boom","stack":"java.lang.IllegalStateException: boom\n\tat dev.crucible.api.X.y(X.java:1)"}
+OpenJDK 64-Bit Server VM warning: not JSON
+EOF
+
+test_logs_shows_the_json_lines_readable_and_other_lines_as_they_are() {
+    local name=${FUNCNAME[0]#test_} expected
+    launcher 'cp "$STATE/../fixtures/api.log" "$LOGS/"; cmd_logs api' || { fail "$name" "exit status $?"; return; }
+    expected='2026-12-04T21:22:00.668Z INFO  EventConsumer: submission 49745fa6-6e1b-4129-8a3e-355c848f899a completed: ACCEPTED  [submission=49745fa6-6e1b-4129-8a3e-355c848f899a]
+2026-12-04T21:22:01.000Z WARN  HttpEdge: GET /v1/\u001b[31mred\nnext
+2026-12-04T21:22:02.000Z ERROR HttpEdge: GET /v1/x failed
+    java.lang.IllegalStateException: boom
+        at dev.crucible.api.X.y(X.java:1)
+OpenJDK 64-Bit Server VM warning: not JSON'
+    [[ "$(cat "$WORK/out")" == "$expected" ]] || { fail "$name" "got: $(cat "$WORK/out")"; return; }
+    pass "$name"
+}
+
+test_logs_json_shows_the_lines_as_written_with_the_options_in_any_order() {
+    local name=${FUNCNAME[0]#test_}
+    launcher 'cp "$STATE/../fixtures/api.log" "$LOGS/"; cmd_logs --json api' || { fail "$name" "exit status $?"; return; }
+    cmp -s "$WORK/out" "$WORK/fixtures/api.log" || { fail "$name" "--json api does not show the lines as written"; return; }
+    # -f after or before --json, and the component anywhere: tail is told to follow.
+    launcher 'echo "{\"level\":\"INFO\",\"message\":\"m\"}" > "$LOGS/executor.log"
+        tail() { echo "tail $*" >&2; command tail -n 100 "${@: -1}"; }
+        cmd_logs -f --json executor; cmd_logs executor -f' || { fail "$name" "exit status $?"; return; }
+    [[ "$(grep -c "^tail -n 100 -f $WORK/state/logs/executor.log$" "$WORK/err")" == 2 ]] || { fail "$name" "tail was not told -f twice"; return; }
+    [[ "$(cat "$WORK/out")" == '{"level":"INFO","message":"m"}
+INFO  m' ]] || { fail "$name" "got: $(cat "$WORK/out")"; return; }
+    pass "$name"
+}
+
+test_logs_refuses_unknown_options_two_components_and_paths() {
+    local name=${FUNCNAME[0]#test_} args status
+    for args in "--jsn" "api executor" "../secrets/x"; do
+        status=0
+        launcher "touch \"\$LOGS/api.log\" \"\$LOGS/executor.log\"; cmd_logs $args" || status=$?
+        ((status == 1)) || { fail "$name" "logs $args: exit status $status, not 1"; return; }
+    done
     pass "$name"
 }
 
