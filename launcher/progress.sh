@@ -4,7 +4,7 @@
 # long, a line now and then that it still runs. Every line goes where say's go (stderr).
 #
 #   [crucible] [3/13] building the Java modules (log: .crucible/logs/maven.log)
-#   [crucible]   mvn package, Java 25
+#   [crucible]   mvn package (Java 25)
 #   [crucible]   ... still building the Java modules, 1m30s (log: .crucible/logs/maven.log)
 #   [crucible] [3/13] building the Java modules: done in 1m42s
 #   [crucible] [4/13] building the page: up to date
