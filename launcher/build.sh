@@ -12,13 +12,16 @@ build_java() {
         && [[ -z "$(find "$ROOT/pom.xml" "$ROOT/openapi.yaml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main \
             "$sdk/package.json" "$sdk/package-lock.json" "$sdk"/tsconfig*.json "$sdk/src" \
             -newer "$stamp" -print -quit)" ]]; then
-        return
+        step_skip "up to date"
+        return 0
     fi
-    say "building (Maven, Java 25)"
+    say "mvn package (Java 25)"
     # The runtime classpaths are copied afresh: copy-dependencies only adds, so a jar dropped from a
     # pom (slf4j-simple, say, beside the provider that replaced it) would otherwise stay on them.
     rm -rf "$ROOT/api/target/lib" "$ROOT/executor/target/lib" "$ROOT/runtime/target/lib"
-    (cd "$ROOT" && mvn -B -q -DskipTests "${skip_sdk[@]}" package) || die "the build failed"
+    # Each build's own log: the reactor's progress, and Maven's summary at its end.
+    : > "$LOGS/maven.log"
+    (cd "$ROOT" && logged "$LOGS/maven.log" "the Maven build" mvn -B -ntp -DskipTests "${skip_sdk[@]}" package)
     touch "$stamp"
 }
 
@@ -31,12 +34,12 @@ build_page() {
     local lock_stamp="$STATE/page-lock.sha256" build_stamp="$STATE/page.stamp" lock
     lock=$(sha256sum "$PAGE/package-lock.json" | cut -d' ' -f1)
     if [[ ! -d "$PAGE/node_modules" || "$(cat "$lock_stamp" 2>/dev/null)" != "$lock" ]]; then
-        say "installing the page's dependencies (npm ci)"
+        step_part "npm ci: the page's dependencies" "$LOGS/page-npm-ci.log"
         # No package of the page needs an install script (Vite's and lightningcss's native parts
         # are optional dependencies); the one that has one, Scarf under swagger-ui-dist, reports
         # the installation to its vendor, so none is run.
-        npm --prefix "$PAGE" ci --ignore-scripts --no-audit --no-fund >"$LOGS/page-npm-ci.log" 2>&1 \
-            || die "npm ci failed; see $LOGS/page-npm-ci.log"
+        : > "$LOGS/page-npm-ci.log"
+        logged "$LOGS/page-npm-ci.log" "npm ci" npm --prefix "$PAGE" ci --ignore-scripts --no-audit --no-fund
         echo "$lock" > "$lock_stamp"
         rm -f "$build_stamp"
     fi
@@ -45,12 +48,14 @@ build_page() {
     if [[ -f "$build_stamp" && -f "$PAGE/dist/index.html" && ! "$ROOT/openapi.yaml" -nt "$build_stamp" ]] \
         && [[ -z "$(find "$PAGE" -mindepth 1 \( -path "$PAGE/node_modules" \
             -o -path "$PAGE/dist" -o -path "$PAGE/target" \) -prune -o -newer "$build_stamp" -print -quit)" ]]; then
-        return
+        step_skip "up to date"
+        return 0
     fi
-    say "building the page (npm run build into frontend-ts/dist)"
+    step_part "npm run build into frontend-ts/dist" "$LOGS/page-build.log"
     # Stamped with the time the build started: a file changed during the build is built next time.
     touch "$build_stamp.new"
-    npm --prefix "$PAGE" run build >"$LOGS/page-build.log" 2>&1 || die "building the page failed; see $LOGS/page-build.log"
+    : > "$LOGS/page-build.log"
+    logged "$LOGS/page-build.log" "building the page" npm --prefix "$PAGE" run build
     [[ -f "$PAGE/dist/index.html" ]] || die "npm run build made no frontend-ts/dist/index.html"
     mv "$build_stamp.new" "$build_stamp"
 }
@@ -66,7 +71,8 @@ debootstrap_rootfs() {
         # A failed debootstrap can leave /proc and /sys mounted inside the folder.
         umount -R "$rootfs/proc" "$rootfs/sys" 2>/dev/null || true
         rm -rf --one-file-system "$rootfs"
-        die "building the $name image failed; see $LOGS/image-$name.log"
+        show_log_end "$LOGS/image-$name.log" 30
+        die "building the $name image failed (debootstrap); the end of $LOGS/image-$name.log is above"
     fi
     rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
     printf '%s' "$rootfs"
@@ -76,15 +82,23 @@ debootstrap_rootfs() {
 # packages, imported into Docker. Tagged by the manifest's hash, so only a changed manifest rebuilds.
 # The tag, the name and the packages come checked from runtime_images (ManifestParser's rules).
 build_images() {
-    local listing image
-    local -a images
+    local listing image tag name packages rootfs built=0
+    local -a images missing=()
     listing=$(runtime_images) || die "the runtime manifests in runtimes/ are not valid (see above)"
     mapfile -t images <<< "$listing"
     for image in "${images[@]}"; do
-        local tag name packages rootfs
         IFS=$'\t' read -r name tag packages <<< "$image"
-        docker image inspect "$tag" >/dev/null 2>&1 && continue
-        say "building runtime image $tag (debootstrap: $packages)"
+        docker image inspect "$tag" >/dev/null 2>&1 || missing+=("$image")
+    done
+    if ((${#missing[@]} == 0)); then
+        step_skip "all ${#images[@]} up to date"
+        return 0
+    fi
+    if ((${#missing[@]} < ${#images[@]})); then say "${#missing[@]} of ${#images[@]} to build; the others are up to date"; fi
+    for image in "${missing[@]}"; do
+        IFS=$'\t' read -r name tag packages <<< "$image"
+        built=$((built + 1))
+        step_part "image $built of ${#missing[@]}: $name" "$LOGS/image-$name.log"
         rootfs=$(debootstrap_rootfs "$name" "$packages")
         mkdir -p "$rootfs/workspace" "$rootfs/io"
         chown 65534:65534 "$rootfs/workspace"
@@ -106,7 +120,10 @@ test_services_image() { printf 'crucible-test/services:%s' "$(printf '%s' "$TEST
 build_test_services_image() {
     local tag rootfs
     tag=$(test_services_image)
-    docker image inspect "$tag" >/dev/null 2>&1 && return
+    if docker image inspect "$tag" >/dev/null 2>&1; then
+        step_skip "up to date"
+        return 0
+    fi
     say "building the test services image $tag (debootstrap: $TEST_SERVICE_PACKAGES)"
     rootfs=$(debootstrap_rootfs test-services "$TEST_SERVICE_PACKAGES")
     tar -C "$rootfs" -c . | docker import \

@@ -28,6 +28,44 @@ parse_role_only() {
     done
 }
 
+# What up does on this host for its --role, in order: one "function|title|log" a step. A part
+# the role does not run, or an external service stands in for, is no step at all.
+up_plan() {
+    UP_PLAN=("install_packages|installing packages|$LOGS/apt.log"
+             "prepare_host|preparing the service users and .crucible|"
+             "build_java|building the Java modules|$LOGS/maven.log")
+    # Its parts (npm ci, npm run build) and the images name their own logs.
+    if role_has api && [[ -f "$PAGE/package.json" ]]; then UP_PLAN+=("build_page|building the page|"); fi
+    if role_has executor && [[ -z "${CRUCIBLE_DOCKER_HOST:-}" ]]; then
+        UP_PLAN+=("start_dockerd|starting dockerd|$LOGS/dockerd.log"
+                  "build_images|building the runtime images|")
+    fi
+    if role_has api && [[ -z "${CRUCIBLE_DATABASE_URL:-}" ]]; then UP_PLAN+=("start_postgres|starting PostgreSQL|$LOGS/postgres.log"); fi
+    if role_has api && [[ -z "${CRUCIBLE_REDIS_URI:-}" ]]; then UP_PLAN+=("start_redis|starting Redis|$LOGS/redis.log"); fi
+    if role_has executor && [[ -z "${CRUCIBLE_DOCKER_HOST:-}" ]]; then
+        UP_PLAN+=("start_restricted_proxy|starting the Docker socket proxy|$LOGS/docker-proxy.log")
+    fi
+    if role_has api; then UP_PLAN+=("start_api|starting the api|$LOGS/api.log"); fi
+    if role_has executor; then UP_PLAN+=("start_executor|starting the executor|$LOGS/executor.log"); fi
+    if role_has api; then UP_PLAN+=("start_nginx|starting nginx|$LOGS/nginx.log"); fi
+    case "$ROLE" in
+        all) UP_PLAN+=("wait_ready|waiting for the stack to be ready|$LOGS/api.log") ;;
+        api) UP_PLAN+=("wait_healthy|waiting for the api to answer|$LOGS/api.log") ;;
+        executor) UP_PLAN+=("wait_executor|waiting for the executor to serve its metrics|$LOGS/executor.log") ;;
+    esac
+}
+
+prepare_host() {
+    create_users
+    prepare_state
+    start_log_rotation
+}
+
+start_restricted_proxy() {
+    start_proxy
+    restrict_proxy
+}
+
 cmd_up() {
     local show_key=show-key
     while (($#)); do
@@ -40,41 +78,19 @@ cmd_up() {
     if [[ "$ROLE" == executor && -z "${CRUCIBLE_REDIS_URI:-}" ]]; then
         die "an executor host takes its jobs from the api's Redis: set CRUCIBLE_REDIS_URI (redis://:password@host:port)"
     fi
+    check_progress_setting
     require_root
     add_role_packages
     # The page is built with npm: Debian's, unless a Node is installed already.
     if role_has api && [[ -f "$PAGE/package.json" ]] && ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
-    install_packages
-    create_users
-    prepare_state
-    start_log_rotation
-    build_java
-    if role_has api; then build_page; fi
-    if role_has executor && [[ -z "${CRUCIBLE_DOCKER_HOST:-}" ]]; then
-        start_dockerd
-        build_images
-    fi
-    if role_has api; then
-        start_postgres
-        start_redis
-    fi
-    if role_has executor; then
-        start_proxy
-        restrict_proxy
-    fi
-    if role_has api; then start_api; fi
-    if role_has executor; then start_executor; fi
-    if role_has api; then start_nginx; fi
-    case "$ROLE" in
-        all) wait_ready ;;
-        api) wait_healthy ;;
-        executor) wait_executor ;;
-    esac
+    local -a UP_PLAN
+    up_plan
+    run_plan "${UP_PLAN[@]}"
     if [[ "$ROLE" == executor ]]; then
         say "the executor is up, on the queue at ${CRUCIBLE_REDIS_URI##*@}; the api counts it in /v1/ready"
         return
     fi
-    if [[ "$ROLE" == api ]]; then say "Crucible's api is up"; else say "Crucible is up"; fi
+    if [[ "$ROLE" == api ]]; then say "Crucible's api is up; executors join it with ./crucible up --role executor"; else say "Crucible is up"; fi
     echo "URL:           $(web_url)   (the api itself: http://$API_ADDR, this machine only)"
     if [[ -z "${CRUCIBLE_TLS_CERT:-}" ]]; then echo "Certificate:   self-signed, $TLS_CERT (curl --cacert, or trust it in the browser)"; fi
     if [[ "$show_key" == show-key ]]; then echo "Admin API key: $(admin_key)"; else echo "Admin API key: in .crucible/admin-key"; fi
@@ -144,18 +160,42 @@ disk_use() {
     done
 }
 
+# ./crucible logs [component] [-f] [--json], in any order: the last 100 lines of a component's log
+# (the api's when none is named), and with -f what it writes from then on. The api's and the
+# executor's JSON lines are shown readable by launcher/log-lines.jq, a fixed filter; --json shows
+# them as they are written. Lines that are not the logging module's JSON (nginx's, PostgreSQL's)
+# are shown as they are either way.
 cmd_logs() {
-    local name=${1:-api} follow=${2:-}
+    local name="" follow="" json="" arg
+    for arg in "$@"; do
+        case "$arg" in
+            -f) follow=-f ;;
+            --json) json=json ;;
+            -*) die "unknown option '$arg' of logs; see ./crucible" ;;
+            *) [[ -z "$name" ]] || die "logs shows one component's log, not both '$name' and '$arg'"; name=$arg ;;
+        esac
+    done
+    name=${name:-api}
     # shellcheck disable=SC2012 # the logs are named after the launcher's components: plain names
-    [[ -f "$LOGS/$name.log" ]] || die "no log for '$name'; there are: $(cd "$LOGS" 2>/dev/null && ls | sed 's/\.log$//' | tr '\n' ' ')"
-    if [[ "$follow" == -f ]]; then tail -n 100 -f "$LOGS/$name.log"; else tail -n 100 "$LOGS/$name.log"; fi
+    [[ "$name" =~ ^[A-Za-z0-9][A-Za-z0-9_-]*$ && -f "$LOGS/$name.log" ]] \
+        || die "no log for '$name'; there are: $(cd "$LOGS" 2>/dev/null && ls | sed -n 's/\.log$//p' | tr '\n' ' ')"
+    local -a lines=(-n 100)
+    if [[ -n "$follow" ]]; then lines+=(-f); fi
+    if [[ -n "$json" ]]; then
+        tail "${lines[@]}" "$LOGS/$name.log"
+        return
+    fi
+    command -v jq >/dev/null 2>&1 || die "jq shows the JSON lines readable (./crucible up installs it); --json shows them as they are"
+    tail "${lines[@]}" "$LOGS/$name.log" | jq --unbuffered -R -r -f "$ROOT/launcher/log-lines.jq"
 }
 
 # The launcher, its parts and the bench scripts, by shellcheck (following what they source, whose
-# paths are written from the checkout's root); any finding fails the run.
+# paths are written from the checkout's root), and the launcher's own tests; any finding fails the run.
 check_scripts() {
     say "checking the launcher and the bench scripts (shellcheck)"
     (cd "$ROOT" && shellcheck -x crucible launcher/*.sh bench/*) || die "shellcheck has findings in the scripts (above)"
+    say "running the launcher's own tests (launcher/self-test.sh)"
+    "$ROOT/launcher/self-test.sh" || die "the launcher's own tests failed (above)"
 }
 
 cmd_test() {
@@ -163,12 +203,13 @@ cmd_test() {
     if [[ -f "$PAGE/package.json" ]]; then PACKAGES+=(chromium); fi
     PACKAGES+=(shellcheck)
     add_role_packages
+    check_progress_setting
     # The scripts are checked before anything starts; cmd_up then finds no package missing.
     require_root
-    install_packages
+    step "installing the packages of the stack and its tests" "$LOGS/apt.log" install_packages
     check_scripts
     cmd_up --hide-key
-    build_test_services_image
+    step "building the test services image" "$LOGS/image-test-services.log" build_test_services_image
     remove_test_service_containers
     say "running the test suite"
     (
@@ -274,7 +315,7 @@ cmd_restore() {
     # As the api's role, so that what is restored is the api's to use, as it was.
     runuser -u postgres -- "$PG_BIN/pg_restore" -h "$RUN/pg" -p "$PG_PORT" --no-owner --role=crucible --exit-on-error \
         -d crucible < "$file" || die "pg_restore failed (above); the database is incomplete: restore again"
-    start_api
-    wait_ready
+    step "starting the api" "$LOGS/api.log" start_api
+    step "waiting for the api to be ready" "$LOGS/api.log" wait_ready
     say "restored; jobs the queue no longer holds are queued again by the api within CRUCIBLE_REAP_AFTER_MS"
 }

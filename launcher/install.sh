@@ -2,15 +2,24 @@
 # What ./crucible up installs and prepares once: Debian packages, runsc, the service users, the state
 # folder and its secrets.
 
+# The packages of PACKAGES and, for an executor, runsc, into .crucible/logs/apt.log.
 install_packages() {
-    local missing=()
+    local missing=() pkg log="$LOGS/apt.log" runsc=""
     for pkg in "${PACKAGES[@]}"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
     done
+    if role_has executor && ! runsc_pinned; then runsc=missing; fi
+    if ((${#missing[@]} == 0)) && [[ -z "$runsc" ]]; then
+        step_skip "nothing to install"
+    else
+        # Before prepare_state on a fresh checkout: ./crucible test installs before up.
+        mkdir -p "$LOGS" && : > "$log"
+    fi
     if ((${#missing[@]})); then
         say "installing from Debian: ${missing[*]}"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        logged "$log" "apt-get update" apt-get update -q
+        logged "$log" "installing ${missing[*]}" \
+            env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
         # On a systemd host, installing nginx starts the distribution's nginx with its default site
         # on port 80 of every address. Crucible runs its own; a page nobody configured stays off.
         if [[ " ${missing[*]} " == *" nginx "* ]] && command -v systemctl >/dev/null 2>&1 \
@@ -19,14 +28,15 @@ install_packages() {
             systemctl disable --now nginx.service >/dev/null 2>&1 || true
         fi
     fi
-    if role_has executor; then install_runsc; fi
+    if [[ -n "$runsc" ]]; then install_runsc "$log"; fi
     [[ -x "$JAVA_HOME/bin/java" ]] || die "Java 25 is expected at $JAVA_HOME (set CRUCIBLE_JAVA_HOME)"
 }
 
-# runsc at exactly $RUNSC_VERSION, from bookworm-backports (see RUNSC_VERSION).
+runsc_pinned() { [[ "$(dpkg-query -W -f='${Status} ${Version}' runsc 2>/dev/null)" == "install ok installed $RUNSC_VERSION" ]]; }
+
+# runsc at exactly $RUNSC_VERSION, from bookworm-backports (see RUNSC_VERSION), its output to LOG.
 install_runsc() {
-    [[ "$(dpkg-query -W -f='${Status} ${Version}' runsc 2>/dev/null)" == "install ok installed $RUNSC_VERSION" ]] && return
-    local sources=/etc/apt/sources.list.d/crucible-backports.sources preferences=/etc/apt/preferences.d/crucible-runsc
+    local log=$1 sources=/etc/apt/sources.list.d/crucible-backports.sources preferences=/etc/apt/preferences.d/crucible-runsc
     local mirror=${CRUCIBLE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
     [[ "$mirror" =~ ^https?://[A-Za-z0-9.:/_-]+$ ]] || die "CRUCIBLE_DEBIAN_MIRROR is not an http(s) URL: '$mirror'"
     printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
@@ -34,9 +44,9 @@ install_runsc() {
     printf 'Package: runsc\nPin: version %s\nPin-Priority: 1001\n\nPackage: *\nPin: release n=bookworm-backports\nPin-Priority: -1\n' \
         "$RUNSC_VERSION" > "$preferences"
     say "installing runsc $RUNSC_VERSION from bookworm-backports (pinned; nothing else comes from there)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --allow-downgrades "runsc=$RUNSC_VERSION" >/dev/null \
-        || die "cannot install runsc $RUNSC_VERSION from bookworm-backports"
+    logged "$log" "apt-get update (with bookworm-backports)" apt-get update -q
+    logged "$log" "installing runsc $RUNSC_VERSION from bookworm-backports" \
+        env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --allow-downgrades "runsc=$RUNSC_VERSION"
 }
 
 create_users() {

@@ -118,7 +118,10 @@ start_nginx() {
         die "the nginx configuration is invalid (nginx -t): $check"
     fi
     if cmp -s "$candidate" "$NGINX_CONF"; then rm -f "$candidate"; else mv "$candidate" "$NGINX_CONF"; fi
-    needs_start nginx "$NGINX_CONF" "$TLS_CERT" "$TLS_KEY" || return 0
+    if ! needs_start nginx "$NGINX_CONF" "$TLS_CERT" "$TLS_KEY"; then
+        step_skip "running already"
+        return 0
+    fi
     require_free "$(plain_addr "$NGINX_HTTPS_ADDR")" nginx
     require_free "$(plain_addr "$NGINX_HTTP_ADDR")" nginx
     say "starting nginx on $NGINX_HTTPS_ADDR (HTTPS) and $NGINX_HTTP_ADDR (redirects to HTTPS)"

@@ -2,13 +2,31 @@
 # The launcher's messages and its processes: started detached with pid files, found alive, awaited,
 # stopped.
 
-say() { printf '\033[1m[crucible]\033[0m %s\n' "$*" >&2; }
+say_plain() { printf '\033[1m[crucible]\033[0m %s\n' "$*" >&2; }
+# Within a step (progress.sh) a message is one of its details: after the step's heading, indented.
+say() {
+    if [[ -n "${STEP_TITLE:-}" ]]; then step_heading; say_plain "  $*"; else say_plain "$*"; fi
+}
 die() { printf '\033[1;31m[crucible]\033[0m %s\n' "$*" >&2; exit 1; }
-# For a daemon that did not start: its log's end is shown too, so a CI run's output says why.
+
+# The end of a log, indented, so that a CI run's output says why what wrote it failed.
+show_log_end() { tail -n "${2:-15}" "$1" 2>/dev/null | sed 's/^/    /' >&2 || true; }
+
+# For a daemon that did not start: its log's end is shown too.
 die_see_log() {
     local name=$1; shift
-    tail -n 15 "$LOGS/$name.log" 2>/dev/null | sed 's/^/    /' >&2
+    show_log_end "$LOGS/$name.log"
     die "$*; the end of $LOGS/$name.log is above"
+}
+
+# Runs a command with its output added to LOG; if it fails, the end of LOG is shown and the launcher
+# stops, saying WHAT failed. A program, not a function: set -e does not hold inside a condition.
+logged() {
+    local log=$1 what=$2; shift 2
+    if ! "$@" >>"$log" 2>&1; then
+        show_log_end "$log" 30
+        die "$what failed; the end of $log is above"
+    fi
 }
 
 require_root() {

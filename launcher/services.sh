@@ -27,7 +27,8 @@ start_dockerd() {
         # A dockerd started with other runsc flags (an older checkout's) is restarted with these.
         if [[ "$(daemon_json)" == "$(cat "$STATE/docker/daemon.json" 2>/dev/null)" ]]; then
             reap_orphan_sandboxes
-            return
+            step_skip "running already"
+            return 0
         fi
         say "the runsc flags changed: restarting dockerd (running sandboxes end)"
         stop_pidfile dockerd
@@ -129,10 +130,12 @@ start_postgres() {
     fi
     mkdir -p "$RUN/pg" && chown postgres:postgres "$RUN/pg"
     touch "$LOGS/postgres.log" && chown postgres:postgres "$LOGS/postgres.log"
-    if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    if runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        step_skip "running already"
+    else
         say "starting PostgreSQL on 127.0.0.1:$PG_PORT"
         runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -l "$LOGS/postgres.log" -w -t 60 \
-            -o "-p $PG_PORT -k $RUN/pg -c listen_addresses=127.0.0.1" start >/dev/null || die "PostgreSQL did not start; see $LOGS/postgres.log"
+            -o "-p $PG_PORT -k $RUN/pg -c listen_addresses=127.0.0.1" start >/dev/null || die_see_log postgres "PostgreSQL did not start"
     fi
     local password
     password=$(cat "$SECRETS/db-password")
@@ -147,7 +150,10 @@ start_postgres() {
 
 start_redis() {
     [[ -n "${CRUCIBLE_REDIS_URI:-}" ]] && return
-    alive "$RUN/redis.pid" && return
+    if alive "$RUN/redis.pid"; then
+        step_skip "running already"
+        return 0
+    fi
     mkdir -p "$STATE/redis"
     chown redis:redis "$STATE/redis" && chmod 700 "$STATE/redis"
     (umask 077; cat > "$STATE/redis/redis.conf" <<EOF
@@ -177,7 +183,10 @@ EOF
 start_proxy() {
     [[ -n "${CRUCIBLE_DOCKER_HOST:-}" ]] && return
     local config="$ROOT/docker-proxy-config"
-    needs_start docker-proxy "$config/haproxy.cfg" "$config/sandbox_policy.lua" || return 0
+    if ! needs_start docker-proxy "$config/haproxy.cfg" "$config/sandbox_policy.lua"; then
+        step_skip "running already"
+        return 0
+    fi
     CRUCIBLE_PROXY_CONFIG_DIR="$config" haproxy -c -q -f "$config/haproxy.cfg" || die "docker-proxy-config/haproxy.cfg is invalid"
     require_free "$PROXY_ADDR" "the Docker socket proxy"
     say "starting the Docker socket proxy on $PROXY_ADDR"
@@ -229,7 +238,10 @@ needs_start() {
 }
 
 start_api() {
-    needs_start api "$(module_jar api)" || return 0
+    if ! needs_start api "$(module_jar api)"; then
+        step_skip "running already"
+        return 0
+    fi
     require_free "$API_ADDR" "the api"
     say "starting the api on $API_ADDR (user $API_USER)"
     local env_file
@@ -256,7 +268,10 @@ start_executor() {
     if alive "$RUN/executor.pid" && [[ "$(cat "$RUN/executor.sandbox" 2>/dev/null)" != "$sandbox" ]]; then
         stop_pidfile executor
     fi
-    needs_start executor "$(module_jar executor)" || return 0
+    if ! needs_start executor "$(module_jar executor)"; then
+        step_skip "running already"
+        return 0
+    fi
     local drain_ms=${CRUCIBLE_DRAIN_MS:-60000}
     # Base 10 whatever its zeros: bash would read 08 as octal.
     if [[ ! "$drain_ms" =~ ^[0-9]{1,7}$ ]] || ((10#$drain_ms > 3600000)); then
@@ -301,19 +316,16 @@ launch_as() {
 
 # An api host alone is not ready until an executor joins; it is up once the api answers.
 wait_healthy() {
-    say "waiting for the api to answer (executors join with ./crucible up --role executor)"
     wait_for 90 curl -fsS "http://$API_ADDR/v1/health" || die "the api did not come up; see ./crucible logs api"
 }
 
 # An executor host is up once its executor serves its metrics.
 wait_executor() {
-    say "waiting for the executor"
     wait_for 90 curl -fsS -o /dev/null "http://$EXECUTOR_METRICS_ADDR/metrics" \
         || die "the executor did not come up; see ./crucible logs executor"
 }
 
 wait_ready() {
-    say "waiting for the api to be ready"
     if ! wait_for 90 curl -fsS "http://$API_ADDR/v1/ready"; then
         curl -sS "http://$API_ADDR/v1/ready" >&2 || true
         die "the stack did not become ready; see ./crucible logs api and ./crucible logs executor"

@@ -94,12 +94,12 @@ public final class HttpEdge implements HttpHandler {
             } else {
                 problem(exchange, e.status(), e.code(), e.getMessage(), e);
             }
-        } catch (ClientGone gone) {
-            // A client that closes an event stream or stops waiting is not the server failing.
-            log.info("{} {}: the client went away before the answer was whole: {}",
-                    exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), gone.getMessage());
         } catch (Throwable t) {
-            if (databaseUnreachable(t)) {
+            if (clientWentAway(t)) {
+                // A client that closes an event stream or stops waiting is not the server failing.
+                log.info("{} {}: the client went away before the answer was whole: {}",
+                        exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), clientFailure(t).getMessage());
+            } else if (databaseUnreachable(t)) {
                 log.error("{} {}: database unavailable: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), t.getMessage());
                 problem(exchange, 503, Problem.CodeEnum.SERVICE_UNAVAILABLE, "the database is unavailable; try again shortly", null);
             } else {
@@ -115,6 +115,28 @@ public final class HttpEdge implements HttpHandler {
                     .register(meters)
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * The failure is the client's connection failing under a write ({@link ClientGone}), itself or as
+     * the cause of another exception: a stream's writer may wrap what its output threw (in an
+     * UncheckedIOException, say). Any other IOException, a "Broken pipe" to Redis or a webhook's
+     * receiver among them, is the server's own and not the client's going away.
+     */
+    static boolean clientWentAway(Throwable failure) {
+        return clientFailure(failure) != null;
+    }
+
+    /** The {@link ClientGone} in the failure's causes, or null. */
+    private static ClientGone clientFailure(Throwable failure) {
+        // Bounded: a cause chain can be made circular.
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+            if (t instanceof ClientGone gone) {
+                return gone;
+            }
+        }
+        return null;
     }
 
     /**
@@ -152,7 +174,11 @@ public final class HttpEdge implements HttpHandler {
         try {
             send(exchange, status, "application/problem+json", mapper.writeValueAsBytes(problem));
         } catch (IOException | RuntimeException e) {
-            log.warn("cannot send a {} problem to {}: {}", status, exchange.getRemoteAddress(), e.toString());
+            if (clientWentAway(e)) {
+                log.info("cannot send a {} problem to {}: the client went away: {}", status, exchange.getRemoteAddress(), e.getMessage());
+            } else {
+                log.warn("cannot send a {} problem to {}: {}", status, exchange.getRemoteAddress(), e.toString());
+            }
         }
     }
 
@@ -166,7 +192,11 @@ public final class HttpEdge implements HttpHandler {
             exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             sendHeaders(exchange, status, -1);
         } catch (IOException e) {
-            log.warn("cannot send a bare {} to {}: {}", status, exchange.getRemoteAddress(), e.toString());
+            if (clientWentAway(e)) {
+                log.info("cannot send a bare {} to {}: the client went away: {}", status, exchange.getRemoteAddress(), e.getMessage());
+            } else {
+                log.warn("cannot send a bare {} to {}: {}", status, exchange.getRemoteAddress(), e.toString());
+            }
         }
     }
 

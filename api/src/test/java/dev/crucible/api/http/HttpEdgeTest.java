@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketException;
 import java.sql.SQLException;
 import java.util.List;
 import org.jdbi.v3.core.ConnectionException;
@@ -63,6 +65,40 @@ class HttpEdgeTest {
             }
         };
         assertThrows(HttpEdge.ClientGone.class, () -> new HttpEdge.ToClient(flushFails).flush());
+    }
+
+    @Test
+    void aClosedEventStreamIsTheClientGoingAwayNotAServerFailure() {
+        var gone = assertThrows(HttpEdge.ClientGone.class,
+                () -> new HttpEdge.ToClient(CLOSED_BY_CLIENT).write("event: submission\n\n".getBytes()));
+        assertTrue(HttpEdge.clientWentAway(gone));
+    }
+
+    @Test
+    void theClientGoingAwayIsToldApartUnderAWrapperAWriterPutAroundIt() {
+        var gone = assertThrows(HttpEdge.ClientGone.class, () -> new HttpEdge.ToClient(CLOSED_BY_CLIENT).write(1));
+        assertTrue(HttpEdge.clientWentAway(new UncheckedIOException(gone)));
+        assertTrue(HttpEdge.clientWentAway(new RuntimeException("writing the event failed", new UncheckedIOException(gone))));
+    }
+
+    @Test
+    void aWritersOwnIOExceptionIsAServerFailure() {
+        assertFalse(HttpEdge.clientWentAway(new IOException("cannot serialize the submission")));
+    }
+
+    @Test
+    void aBrokenPipeOnAnotherOfTheServersConnectionsIsAServerFailure() {
+        // Redis or a webhook's receiver going away is not the client's doing: only ToClient says it is.
+        assertFalse(HttpEdge.clientWentAway(new IOException("Broken pipe")));
+        assertFalse(HttpEdge.clientWentAway(new RuntimeException(new SocketException("Connection reset"))));
+    }
+
+    @Test
+    void aCircularCauseChainEndsTheLookWithoutFindingTheClient() {
+        RuntimeException first = new RuntimeException("first");
+        RuntimeException second = new RuntimeException("second", first);
+        first.initCause(second);
+        assertFalse(HttpEdge.clientWentAway(first));
     }
 
     /**
