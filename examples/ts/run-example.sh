@@ -15,6 +15,11 @@ if [[ ! -f "$tarball" ]]; then
     exit 1
 fi
 
+# The example runs elsewhere: a certificate named relative to here must still be found.
+if [[ -n "${NODE_EXTRA_CA_CERTS:-}" ]]; then
+    NODE_EXTRA_CA_CERTS="$(realpath -- "$NODE_EXTRA_CA_CERTS")"
+    export NODE_EXTRA_CA_CERTS
+fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/crucible-example-ts.XXXXXX")"
 trap 'rm -rf -- "$work"' EXIT
 cp "$here/package.json" "$here/main.mjs" "$work/"
