@@ -3,14 +3,15 @@
 
 build_java() {
     local stamp="$STATE/build.stamp"
-    if [[ -f "$stamp" && -f "$(module_jar api)" && -f "$(module_jar executor)" && -f "$(module_jar runtime)" ]] \
+    if [[ -f "$stamp" && -f "$(module_jar api)" && -f "$(module_jar executor)" && -f "$(module_jar runtime)" \
+        && -f "$ROOT/sdk-java/target/crucible-sdk.jar" ]] \
         && [[ -z "$(find "$ROOT/pom.xml" "$ROOT/openapi.yaml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$stamp" -print -quit)" ]]; then
         return
     fi
     say "building (Maven, Java 25)"
     # The runtime classpaths are copied afresh: copy-dependencies only adds, so a jar dropped from a
     # pom (slf4j-simple, say, beside the provider that replaced it) would otherwise stay on them.
-    rm -rf "$ROOT/api/target/lib" "$ROOT/executor/target/lib" "$ROOT/runtime/target/lib"
+    rm -rf "$ROOT/api/target/lib" "$ROOT/executor/target/lib" "$ROOT/runtime/target/lib" "$ROOT/sdk-java/target/lib"
     (cd "$ROOT" && mvn -B -q -DskipTests package) || die "the build failed"
     touch "$stamp"
 }

@@ -28,7 +28,7 @@ record Settings(URI url, String key, Optional<Path> ca) {
         }
         String key = env.getOrDefault("CRUCIBLE_KEY", "").strip();
         if (key.isEmpty()) {
-            throw new UsageException("no API key: set CRUCIBLE_KEY (./crucible run takes the local admin key when it is unset)");
+            throw new UsageException("no API key: set CRUCIBLE_KEY (./crucible run takes the local admin key, .crucible/admin-key, when it can read it)");
         }
         String ca = env.getOrDefault("CRUCIBLE_CA", "");
         if (ca.isBlank()) {
@@ -36,7 +36,8 @@ record Settings(URI url, String key, Optional<Path> ca) {
         }
         Path pem = Path.of(ca);
         if (!Files.isReadable(pem)) {
-            throw new UsageException("CRUCIBLE_CA names " + ca + ", which cannot be read");
+            throw new UsageException("cannot read the certificate CRUCIBLE_CA names, " + ca
+                    + " (./crucible run trusts the local stack's .crucible/tls/cert.pem, which ./crucible up makes)");
         }
         return new Settings(base, key, Optional.of(pem));
     }
