@@ -14,7 +14,7 @@ final class LiveOutput implements SubmissionListener {
     private final PrintStream err;
     private final StringBuilder stdout = new StringBuilder();
     private final StringBuilder stderr = new StringBuilder();
-    private boolean streamed;
+    private final StringBuilder compile = new StringBuilder();
     private boolean capped;
     private OptionalInt test = OptionalInt.empty();
 
@@ -25,7 +25,6 @@ final class LiveOutput implements SubmissionListener {
 
     @Override
     public void output(OutputChunk chunk) {
-        streamed = true;
         capped |= chunk.capped();
         if (chunk.test().isPresent() && !chunk.test().equals(test)) {
             test = chunk.test();
@@ -36,14 +35,13 @@ final class LiveOutput implements SubmissionListener {
         PrintStream to = programStdout ? out : err;
         to.print(chunk.text());
         to.flush();
-        if (chunk.isRunStage()) {
-            (programStdout ? stdout : stderr).append(chunk.text());
+        if (!chunk.isRunStage()) {
+            compile.append(chunk.text());
+        } else if (programStdout) {
+            stdout.append(chunk.text());
+        } else {
+            stderr.append(chunk.text());
         }
-    }
-
-    /** Whether any output came live: a server without live output sends none. */
-    boolean streamed() {
-        return streamed;
     }
 
     /** Whether the server stopped sending output live before the program stopped writing it. */
@@ -58,5 +56,10 @@ final class LiveOutput implements SubmissionListener {
 
     String stderr() {
         return stderr.toString();
+    }
+
+    /** The compiler's output as shown, both its streams. */
+    String compileOutput() {
+        return compile.toString();
     }
 }

@@ -8,7 +8,6 @@ import dev.crucible.sdk.model.Verdict;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -45,12 +44,10 @@ final class Outcome {
         if (live.capped()) {
             err.println(NOTE + "the live output was capped; the rest is from the stored result");
         }
-        if (!live.streamed() && done.getCompileOutput() != null && !done.getCompileOutput().isEmpty()) {
-            write(err, bytes(done.getCompileOutput(), done.getCompileOutputEncoding()));
-        }
-        // Without live output (an older server) or past its cap, the stored output is what there is. With tests
-        // the stored output is each test's; the verdicts below say how each went.
-        if (!tests && (!live.streamed() || live.capped())) {
+        // What did not come live (an older server sends nothing live; past the cap nothing more comes) is
+        // printed from the stored result. With tests the stored output is each test's; their verdicts say how each went.
+        rest(done.getCompileOutput(), done.getCompileOutputEncoding(), live.compileOutput(), "compiler output", err, err);
+        if (!tests) {
             rest(done.getStdout(), done.getStdoutEncoding(), live.stdout(), "stdout", out, err);
             rest(done.getStderr(), done.getStderrEncoding(), live.stderr(), "stderr", err, err);
         }
@@ -76,24 +73,30 @@ final class Outcome {
     }
 
     /**
-     * Prints what the stored output has past what was streamed. When the stream does not start it (it
-     * missed bytes that were not UTF-8, say), the stored output is printed whole, after a note saying so.
+     * Prints what the stored output has past what was shown live of it: all of it, byte for byte, when
+     * nothing was; else the text after it. Should the live text not start the stored one (it missed a
+     * part), the stored output is printed whole after a note saying so: complete, if twice in part.
      */
-    private static void rest(String stored, OutputEncoding encoding, String streamed, String name, PrintStream to,
+    private static void rest(String stored, OutputEncoding encoding, String shown, String name, PrintStream to,
                              PrintStream err) {
         if (stored == null || stored.isEmpty()) {
             return;
         }
         byte[] all = bytes(stored, encoding);
-        byte[] shown = streamed.getBytes(StandardCharsets.UTF_8);
-        if (all.length >= shown.length && Arrays.equals(all, 0, shown.length, shown, 0, shown.length)) {
-            to.write(all, shown.length, all.length - shown.length);
-        } else {
-            err.println(NOTE + "the stored " + name + " in full:");
-            err.flush();
+        if (shown.isEmpty()) {
             write(to, all);
+            return;
         }
-        to.flush();
+        // Live text shows bytes that were not UTF-8 as U+FFFD; so does this decoding, so the two compare.
+        String text = new String(all, StandardCharsets.UTF_8);
+        if (text.startsWith(shown)) {
+            to.print(text.substring(shown.length()));
+            to.flush();
+            return;
+        }
+        err.println(NOTE + "the live " + name + " missed part of the stored one, which follows in full:");
+        err.flush();
+        write(to, all);
     }
 
     private static byte[] bytes(String field, OutputEncoding encoding) {

@@ -179,6 +179,23 @@ class RunTest {
     }
 
     @Test
+    void aStreamThatCameLiveIsNotRepeatedAndOneThatDidNotIsFilledIn() throws IOException {
+        fake.on("POST", "/v1/submissions", json(202, QUEUED))
+                .on("GET", EVENTS, events(
+                        outputEvent(1, "{\"stage\":\"run\",\"stream\":\"stderr\",\"text\":\"live err\\n\"}"),
+                        submissionEvent(2, submission(ID, "completed", "\"verdict\":\"accepted\",\"exit_code\":0,"
+                                + "\"stdout\":\"only stored\\n\",\"stderr\":\"live err\\n\","
+                                + "\"compile_output\":\"warning: unused\\n\""))));
+
+        int status = run(file("a.py", "x").toString(), "--runtime", "python");
+
+        assertEquals(0, status, err.text());
+        assertEquals("only stored\n", out.text());
+        assertEquals(1, err.text().split("live err", -1).length - 1, err.text());
+        assertTrue(err.text().contains("warning: unused\n"), err.text());
+    }
+
+    @Test
     void binaryStoredOutputIsWrittenAsItsBytes() throws IOException {
         fake.on("POST", "/v1/submissions", json(202, QUEUED))
                 .on("GET", EVENTS, events(submissionEvent(1, submission(ID, "completed",
