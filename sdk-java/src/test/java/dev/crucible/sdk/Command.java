@@ -23,13 +23,14 @@ public final class Command {
     private Command() {}
 
     /**
-     * Runs {@code argv} in {@code folder} with this JVM's environment less every CRUCIBLE_* variable (the
-     * test suite's own), plus {@code settings}; fails the test when it takes longer than {@code limit}.
+     * Runs {@code argv} in {@code folder} with this JVM's environment less the CRUCIBLE_* variables (the
+     * test suite's own; CRUCIBLE_JAVA_HOME stays, it says where Java is), plus {@code settings}; fails
+     * the test when it takes longer than {@code limit}.
      */
     public static Result run(List<String> argv, Path folder, Map<String, String> settings, Duration limit)
             throws IOException {
         ProcessBuilder builder = new ProcessBuilder(argv).directory(folder.toFile());
-        builder.environment().keySet().removeIf(key -> key.startsWith("CRUCIBLE_"));
+        builder.environment().keySet().removeIf(key -> key.startsWith("CRUCIBLE_") && !key.equals("CRUCIBLE_JAVA_HOME"));
         builder.environment().putAll(settings);
         Path out = Files.createTempFile("crucible-command", ".out");
         Path err = Files.createTempFile("crucible-command", ".err");

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code ./crucible run FILE [--stdin FILE] [--runtime R] [--test IN:OUT ...]}: submits the file through
  * the API, shows its output live, and ends with the program's exit status. Exit statuses of its own:
  * 2 when the command line, a file it names or the request is refused (400, 413, 422), 125 when
- * Crucible cannot be reached, refuses otherwise, or does not finish within 30 minutes.
+ * Crucible cannot be reached, refuses otherwise, or the run is not final within 45 minutes.
  */
 public final class Run {
     static final int USAGE = 2;
