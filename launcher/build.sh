@@ -7,7 +7,8 @@ build_java() {
     local stamp="$STATE/build.stamp" sdk="$ROOT/sdk-ts"
     local -a skip_sdk=(-Dsdk-ts.skip)
     if role_has api; then skip_sdk=(); fi
-    if [[ -f "$stamp" && -f "$(module_jar api)" && -f "$(module_jar executor)" && -f "$(module_jar runtime)" ]] \
+    if [[ -f "$stamp" && -f "$(module_jar api)" && -f "$(module_jar executor)" && -f "$(module_jar runtime)" \
+        && -f "$ROOT/sdk-java/target/crucible-sdk.jar" ]] \
         && { ((${#skip_sdk[@]})) || compgen -G "$sdk/target/crucible-sdk-*.tgz" >/dev/null; } \
         && [[ -z "$(find "$ROOT/pom.xml" "$ROOT/openapi.yaml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main \
             "$sdk/package.json" "$sdk/package-lock.json" "$sdk"/tsconfig*.json "$sdk/src" \
@@ -18,7 +19,7 @@ build_java() {
     say "mvn package (Java 25)"
     # The runtime classpaths are copied afresh: copy-dependencies only adds, so a jar dropped from a
     # pom (slf4j-simple, say, beside the provider that replaced it) would otherwise stay on them.
-    rm -rf "$ROOT/api/target/lib" "$ROOT/executor/target/lib" "$ROOT/runtime/target/lib"
+    rm -rf "$ROOT/api/target/lib" "$ROOT/executor/target/lib" "$ROOT/runtime/target/lib" "$ROOT/sdk-java/target/lib"
     # Each build's own log: the reactor's progress, and Maven's summary at its end.
     : > "$LOGS/maven.log"
     (cd "$ROOT" && logged "$LOGS/maven.log" "the Maven build" mvn -B -ntp -DskipTests "${skip_sdk[@]}" package)

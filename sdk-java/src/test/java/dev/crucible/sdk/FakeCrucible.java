@@ -1,0 +1,175 @@
+package dev.crucible.sdk;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A few Crucible endpoints on 127.0.0.1, answering what a test scripts: per method and path, answers in
+ * turn, the last one again for every later request. Every request is kept for the test to check.
+ */
+public final class FakeCrucible implements AutoCloseable {
+    /** A request as it came. */
+    public record Request(String method, String path, String query, Map<String, List<String>> headers, String body) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+        }
+    }
+
+    /** How one request is answered. */
+    public interface Answer {
+        void answer(HttpExchange exchange) throws IOException;
+    }
+
+    private final HttpServer server;
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
+    private final Map<String, Deque<Answer>> answers = new ConcurrentHashMap<>();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    /** Released at close: answers that hold a connection open wait on it. */
+    private final CountDownLatch closing = new CountDownLatch(1);
+
+    private FakeCrucible(HttpServer server) {
+        this.server = server;
+        server.setExecutor(handlers); // an answer that holds its connection must not hold the others
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public static FakeCrucible start() throws IOException {
+        return new FakeCrucible(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16));
+    }
+
+    /** Over TLS with the server's key and certificate in {@code tls}. */
+    public static FakeCrucible startTls(SSLContext tls) throws IOException {
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls));
+        return new FakeCrucible(server);
+    }
+
+    public URI uri() {
+        String scheme = server instanceof HttpsServer ? "https" : "http";
+        return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Scripts {@code method path}: the answers in turn, the last one from then on. */
+    public FakeCrucible on(String method, String path, Answer... inTurn) {
+        answers.put(method + " " + path, new ArrayDeque<>(List.of(inTurn)));
+        return this;
+    }
+
+    public List<Request> requests(String method, String path) {
+        return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            URI uri = exchange.getRequestURI();
+            requests.add(new Request(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(),
+                    Map.copyOf(exchange.getRequestHeaders()), body));
+            Deque<Answer> inTurn = answers.get(exchange.getRequestMethod() + " " + uri.getRawPath());
+            Answer answer;
+            if (inTurn == null) {
+                answer = problem(404, "not_found", "Not found", "the fake has no " + uri.getRawPath());
+            } else {
+                synchronized (inTurn) {
+                    answer = inTurn.size() > 1 ? inTurn.poll() : inTurn.peek();
+                }
+            }
+            answer.answer(exchange);
+        }
+    }
+
+    public static Answer json(int status, String json) {
+        return exchange -> send(exchange, status, "application/json", json);
+    }
+
+    public static Answer problem(int status, String code, String title, String detail) {
+        String json = "{\"type\":\"urn:crucible:problem:" + code + "\",\"title\":\"" + title + "\",\"status\":" + status
+                + ",\"code\":\"" + code + "\",\"detail\":\"" + detail + "\"}";
+        return exchange -> send(exchange, status, "application/problem+json", json);
+    }
+
+    /** An event stream of these pieces (each sent and flushed in turn), then its end. */
+    public static Answer events(String... pieces) {
+        return exchange -> {
+            OutputStream out = openStream(exchange);
+            for (String piece : pieces) {
+                out.write(piece.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        };
+    }
+
+    /** An event stream of these pieces that then stays open, silent, until the client goes or the fake closes. */
+    public Answer eventsThenSilence(String... pieces) {
+        return exchange -> {
+            events(pieces).answer(exchange);
+            try {
+                closing.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /** The head of a 200 event stream; the body is written by the caller. */
+    public static OutputStream openStream(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        return exchange.getResponseBody();
+    }
+
+    /** {@code event: submission} with this JSON. */
+    public static String submissionEvent(int id, String json) {
+        return "event: submission\nid: " + id + "\ndata: " + json + "\n\n";
+    }
+
+    /** {@code event: output} with this JSON. */
+    public static String outputEvent(int id, String json) {
+        return "event: output\nid: " + id + "\ndata: " + json + "\n\n";
+    }
+
+    /** A Submission's JSON: its id, status and runtime, and {@code more} (JSON members, or empty). */
+    public static String submission(String id, String status, String more) {
+        return "{\"id\":\"" + id + "\",\"status\":\"" + status + "\",\"runtime\":\"python\","
+                + "\"created_at\":\"2026-11-21T10:00:00Z\"" + (more.isEmpty() ? "" : "," + more) + "}";
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        closing.countDown();
+        server.stop(0);
+        handlers.shutdownNow();
+    }
+}
