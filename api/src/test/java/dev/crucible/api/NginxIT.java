@@ -425,7 +425,8 @@ class NginxIT {
             }
         });
         try {
-            List<Line> events = new ArrayList<>();   // the data: line of each event
+            List<Line> events = new ArrayList<>();   // the data: line of each submission event
+            List<Line> output = new ArrayList<>();   // and of each output event
             List<String> ids = new ArrayList<>();
             String eventName = null;
             boolean ended = false;
@@ -447,8 +448,8 @@ class NginxIT {
                 } else if (line.text().startsWith("id:")) {
                     ids.add(line.text().substring(3).strip());
                 } else if (line.text().startsWith("data:")) {
-                    assertEquals("submission", eventName, "every event is a submission event");
-                    events.add(new Line(line.atMillis(), line.text().substring(5).strip()));
+                    assertTrue(List.of("submission", "output").contains(eventName), "an event of a submission: " + eventName);
+                    (eventName.equals("output") ? output : events).add(new Line(line.atMillis(), line.text().substring(5).strip()));
                 }
             }
 
@@ -466,6 +467,10 @@ class NginxIT {
             assertTrue(last.atMillis() - first.atMillis() >= 1500,
                     "events must arrive as they happen, not all at the end: first at " + first.atMillis()
                             + " ms, last at " + last.atMillis() + " ms");
+            Line started = output.stream().filter(o -> o.text().contains("started")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no output event with the first line: " + output));
+            assertTrue(last.atMillis() - started.atMillis() >= 1500, "output must pass nginx as it is printed: the first line at "
+                    + started.atMillis() + " ms, the result at " + last.atMillis() + " ms");
             List<String> counting = new ArrayList<>();
             for (int i = 1; i <= ids.size(); i++) {
                 counting.add(Integer.toString(i));
