@@ -85,7 +85,11 @@ public final class EvaluationFeeder {
             try {
                 UUID id = ScopedValue.where(Caller.CURRENT, caller).call(() -> submissions.createSubmission(request, false,
                         "evaluation:" + evaluation.id() + ":" + sample.position()).getId());
-                store.submitted(evaluation.id(), sample.position(), id);
+                if (!store.submitted(evaluation.id(), sample.position(), id)) {
+                    // Cancelled while this sample was being submitted: it does not run either.
+                    ScopedValue.where(Caller.CURRENT, caller).run(() -> cancelQuietly(id));
+                    return submitted;
+                }
                 submitted++;
             } catch (ApiException.TooManyRequests | ApiException.QueueFull | ApiException.ServiceUnavailable paced) {
                 return submitted; // the key's quotas or the queue pace the evaluation: the rest wait for a later turn
@@ -95,5 +99,13 @@ public final class EvaluationFeeder {
             }
         }
         return submitted;
+    }
+
+    private void cancelQuietly(UUID submission) {
+        try {
+            submissions.cancelSubmission(submission, false);
+        } catch (ApiException.AlreadyFinal | ApiException.NotFound finished) {
+            // it ended already
+        }
     }
 }

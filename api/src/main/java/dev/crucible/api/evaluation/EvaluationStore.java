@@ -101,11 +101,13 @@ final class EvaluationStore {
                 .map((rs, ctx) -> new Pending(rs.getInt("position"), rs.getString("request"))).list());
     }
 
-    void submitted(UUID id, int position, UUID submissionId) {
-        jdbi.useHandle(h -> h.createUpdate("""
+    /** Notes the sample's submission; false, noting nothing, when the evaluation stopped running meanwhile. */
+    boolean submitted(UUID id, int position, UUID submissionId) {
+        return jdbi.withHandle(h -> h.createUpdate("""
                         update evaluation_samples set submission_id = :submission, request = ''
-                        where evaluation_id = :id and position = :position""")
-                .bind("id", id).bind("position", position).bind("submission", submissionId).execute());
+                        where evaluation_id = :id and position = :position
+                          and exists (select 1 from evaluations where id = :id and status = 'running')""")
+                .bind("id", id).bind("position", position).bind("submission", submissionId).execute() == 1);
     }
 
     void refused(UUID id, int position, String why) {
