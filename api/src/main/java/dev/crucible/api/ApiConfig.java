@@ -37,6 +37,7 @@ import java.util.UUID;
  * <tr><td>CRUCIBLE_MAX_QUEUED</td><td>1000</td><td>submissions queued at once, server-wide; past it submit answers 503</td></tr>
  * <tr><td>CRUCIBLE_RESPONSE_BUDGET_BYTES</td><td>16777216</td><td>what the large results being sent at once (each over 256 KiB as stored) may come to together, estimated from their stored size as text; sending one holds about three times that in heap (measured: forty reads at once of a 4 MiB result ran the api's 160 MB heap out at twice this budget, with each answer also copied whole before it was sent). Past it a GET waits up to 2 s, then answers 503 with Retry-After (1048576..1073741824)</td></tr>
  * <tr><td>CRUCIBLE_MAX_BATCH</td><td>50</td><td>submissions in one batch</td></tr>
+ * <tr><td>CRUCIBLE_MAX_EVALUATION_SAMPLES</td><td>10000</td><td>samples in one evaluation (1..100000); each becomes a submission, made as its key's quotas allow</td></tr>
  * <tr><td>CRUCIBLE_WEBHOOK_ALLOW_HTTP</td><td>false</td><td>whether callback URLs may be plain http</td></tr>
  * <tr><td>CRUCIBLE_RETENTION_DAYS</td><td>30</td><td>days a final submission's content (source, input, outputs) is kept; a key may have its own</td></tr>
  * <tr><td>CRUCIBLE_AUDIT_RETENTION_DAYS</td><td>180</td><td>days an audit entry is kept</td></tr>
@@ -60,7 +61,8 @@ public record ApiConfig(
         RunLimits limits,
         Admission admission,
         Webhooks webhooks,
-        Optional<Path> logDir) {
+        Optional<Path> logDir,
+        Evaluations evaluations) {
 
     /**
      * Where the api listens, and which peers' forwarding headers name the client.
@@ -115,6 +117,9 @@ public record ApiConfig(
     /** Where callbacks may go. */
     public record Webhooks(boolean allowHttp) {}
 
+    /** How large an evaluation may be. */
+    public record Evaluations(int maxSamples) {}
+
     public static ApiConfig fromEnvironment(Map<String, String> variables) {
         Environment env = new Environment(variables);
         return new ApiConfig(
@@ -138,6 +143,7 @@ public record ApiConfig(
                         env.millis("CRUCIBLE_MAX_WAIT_MS", 30_000, 0, 300_000),
                         env.integer("CRUCIBLE_RESPONSE_BUDGET_BYTES", 16 << 20, 1 << 20, 1L << 30)),
                 new Webhooks(env.flag("CRUCIBLE_WEBHOOK_ALLOW_HTTP", false)),
-                env.path("CRUCIBLE_LOG_DIR"));
+                env.path("CRUCIBLE_LOG_DIR"),
+                new Evaluations(env.smallInteger("CRUCIBLE_MAX_EVALUATION_SAMPLES", 10_000, 1, 100_000)));
     }
 }

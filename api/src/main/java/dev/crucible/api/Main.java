@@ -12,6 +12,7 @@ import dev.crucible.api.auth.KeysResource;
 import dev.crucible.api.compat.judge0.Judge0Callbacks;
 import dev.crucible.api.compat.judge0.Judge0Resource;
 import dev.crucible.api.compat.piston.PistonResource;
+import dev.crucible.api.evaluation.EvaluationsResource;
 import dev.crucible.api.http.HttpEdge;
 import dev.crucible.api.http.Json;
 import dev.crucible.api.http.JsonBody;
@@ -134,9 +135,12 @@ public final class Main {
             config.keys().pistonAnonymousKeyId().ifPresent(id ->
                     log.warn("/api/v2/ (Piston) requests without credentials are made as key {}, and spend its quotas", id));
             Judge0Resource judge0 = new Judge0Resource(catalog, config.limits(), config.admission(), submissionsResource, body);
+            EvaluationsResource evaluations = new EvaluationsResource(jdbi, catalog, config.evaluations().maxSamples(),
+                    submissionsResource, body, mapper, keys::holds);
             Router router = routes(submissionsResource, new KeysResource(keys, submissions::purgeKey, body),
                     new RuntimesResource(catalog, config.limits()), system, new PistonResource(catalog, config.limits(),
-                            submissionsResource, body, config.keys().pistonAnonymousKeyId()), judge0);
+                            submissionsResource, body, config.keys().pistonAnonymousKeyId()), judge0, evaluations);
+            evaluations.feeder().start();
             WebhookDispatcher webhooks = new WebhookDispatcher(new WebhookDeliveries(jdbi), new WebhookBodies(store), keys,
                     Map.of(CallbackFormat.CRUCIBLE, mapper::writeValueAsBytes, CallbackFormat.JUDGE0, new Judge0Callbacks(catalog)),
                     WebhookSender.withDefaultTrust(), AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(),
@@ -157,6 +161,7 @@ public final class Main {
             shutdown.await();
             log.info("stopping: no new requests, finishing those in flight");
             server.stop((int) STOP_GRACE.toSeconds());
+            evaluations.feeder().stop(STOP_GRACE);
             reaper.stop(STOP_GRACE);
             retention.stop(STOP_GRACE);
             relay.stop(STOP_GRACE);
@@ -167,9 +172,10 @@ public final class Main {
 
     /** The routes of {@code openapi.yaml}, every one; {@code RouteTableTest} holds them to it. */
     static Router routes(SubmissionsResource submissions, KeysResource keys, RuntimesResource runtimes, SystemResource system,
-                         PistonResource piston, Judge0Resource judge0) {
+                         PistonResource piston, Judge0Resource judge0, EvaluationsResource evaluations) {
         Router router = new Router();
         submissions.addRoutes(router);
+        evaluations.addRoutes(router);
         keys.addRoutes(router);
         runtimes.addRoutes(router);
         system.addRoutes(router);

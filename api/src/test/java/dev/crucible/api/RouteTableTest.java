@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.crucible.api.auth.KeysResource;
 import dev.crucible.api.compat.judge0.Judge0Resource;
 import dev.crucible.api.compat.piston.PistonResource;
+import dev.crucible.api.evaluation.EvaluationsResource;
 import dev.crucible.api.http.Access;
 import dev.crucible.api.http.Json;
 import dev.crucible.api.http.JsonBody;
@@ -37,7 +38,9 @@ class RouteTableTest {
                 new PistonResource(RuntimeCatalog.load(Path.of("..", "runtimes")), null, null, new JsonBody(Json.mapper(), 1),
                         Optional.empty()),
                 new Judge0Resource(RuntimeCatalog.load(Path.of("..", "runtimes")), new ApiConfig.RunLimits(30_000, 1024, 65_536),
-                        new ApiConfig.Admission(100, 50, Duration.ofSeconds(30), 16 << 20), null, null)).routes();
+                        new ApiConfig.Admission(100, 50, Duration.ofSeconds(30), 16 << 20), null, null),
+                new EvaluationsResource(null, RuntimeCatalog.load(Path.of("..", "runtimes")), 10, null, null, Json.mapper(), key -> true))
+                .routes();
     }
 
     /** Each operation of the contract, as {@code METHOD /path}, with whether it needs a key. */

@@ -158,6 +158,11 @@ public final class SubmissionService {
     /** A batch and its submissions, in the order given. */
     record BatchRecord(UUID id, Instant createdAt, List<SubmissionRecord> submissions) {}
 
+    /** Refuses, as {@link #create} would, a request that cannot be submitted; nothing is stored. */
+    void check(SubmissionRequest request) {
+        validator.validate(UUID.randomUUID(), request);
+    }
+
     /** Validates a request and turns it into a row to store; nothing is stored yet. */
     private SubmissionStore.NewSubmission prepare(Caller caller, SubmissionRequest request, String idempotencyKey,
                                                   byte[] requestHash, CallbackFormat format) {

@@ -69,6 +69,11 @@ public final class SubmissionsResource implements SubmissionsApi {
     }
 
     /** The whole submission; the route narrows it to {@code fields}. */
+    /** Refuses, as a create would (422), a request that cannot be submitted; nothing is stored. For evaluations' samples. */
+    public void check(SubmissionRequest request) {
+        service.check(request);
+    }
+
     @Override
     public Submission getSubmission(UUID id, String fields) {
         return SubmissionView.of(service.get(Caller.current(), id));
