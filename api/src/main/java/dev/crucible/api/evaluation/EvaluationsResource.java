@@ -181,7 +181,8 @@ public final class EvaluationsResource implements EvaluationsApi {
             total += p.n();
             submitted += p.submitted();
             done += p.done();
-            EvaluationProblemResult result = new EvaluationProblemResult(p.problemId(), p.n(), p.correct(), p.done());
+            // Named setters, not the model's constructor: its integers come in the contract's order, easy to swap.
+            EvaluationProblemResult result = new EvaluationProblemResult().id(p.problemId()).n(p.n()).done(p.done()).c(p.correct());
             if (p.done() == p.n()) {
                 result.passAtK(passAtK(ks, k -> PassAtK.estimate(p.n(), p.correct(), k)));
             } else {
@@ -190,7 +191,8 @@ public final class EvaluationsResource implements EvaluationsApi {
             results.add(result);
         }
         Evaluation evaluation = new Evaluation(header.id(), Evaluation.StatusEnum.fromValue(header.status()), header.runtime(), ks,
-                header.createdAt().atOffset(ZoneOffset.UTC), new EvaluationProgress(total, submitted, done, store.doneByVerdict(header.id())),
+                header.createdAt().atOffset(ZoneOffset.UTC),
+                new EvaluationProgress().total(total).submitted(submitted).done(done).byVerdict(store.doneByVerdict(header.id())),
                 results);
         evaluation.message(header.message());
         if (header.finishedAt() != null) {
