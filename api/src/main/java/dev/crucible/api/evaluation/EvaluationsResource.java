@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Jdbi;
@@ -184,7 +185,7 @@ public final class EvaluationsResource implements EvaluationsApi {
             // Named setters, not the model's constructor: its integers come in the contract's order, easy to swap.
             EvaluationProblemResult result = new EvaluationProblemResult().id(p.problemId()).n(p.n()).done(p.done()).c(p.correct());
             if (p.done() == p.n()) {
-                result.passAtK(passAtK(ks, k -> PassAtK.estimate(p.n(), p.correct(), k)));
+                passAtK(ks, k -> PassAtK.estimate(p.n(), p.correct(), k), result::passAtK, result::undefinedK);
             } else {
                 allDone = false;
             }
@@ -199,18 +200,28 @@ public final class EvaluationsResource implements EvaluationsApi {
             evaluation.finishedAt(header.finishedAt().atOffset(ZoneOffset.UTC));
         }
         if (allDone && !results.isEmpty()) {
-            evaluation.passAtK(passAtK(ks, k -> mean(results, k)));
+            passAtK(ks, k -> mean(results, k), evaluation::passAtK, evaluation::undefinedK);
         }
         return evaluation;
     }
 
-    private static Map<String, Double> passAtK(List<Integer> ks, IntFunction<OptionalDouble> estimate) {
+    /** Each k's estimate, keyed by k as text, and the k it is undefined for, handed to the model's setters. */
+    private static void passAtK(List<Integer> ks, IntFunction<OptionalDouble> estimate, Consumer<Map<String, Double>> defined,
+                                Consumer<List<Integer>> undefined) {
         Map<String, Double> byK = new LinkedHashMap<>();
+        List<Integer> none = new ArrayList<>();
         for (int k : ks) {
             OptionalDouble value = estimate.apply(k);
-            byK.put(Integer.toString(k), value.isPresent() ? value.getAsDouble() : null);
+            if (value.isPresent()) {
+                byK.put(Integer.toString(k), value.getAsDouble());
+            } else {
+                none.add(k);
+            }
         }
-        return byK;
+        defined.accept(byK);
+        if (!none.isEmpty()) {
+            undefined.accept(none);
+        }
     }
 
     /** The mean over the problems where pass@k is defined; empty where it is defined for none. */

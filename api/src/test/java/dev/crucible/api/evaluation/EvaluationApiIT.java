@@ -3,12 +3,14 @@ package dev.crucible.api.evaluation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.api.StackUnderTest;
 import dev.crucible.testsupport.Await;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +63,9 @@ class EvaluationApiIT {
         // n=3, c=2: pass@1 = 2/3; pass@2 = 1 - C(1,2)/C(3,2) = 1; pass@5: k > n, undefined
         assertEquals(2.0 / 3, add.get("pass_at_k").get("1").asDouble(), 1e-9);
         assertEquals(1.0, add.get("pass_at_k").get("2").asDouble(), 1e-9);
-        assertTrue(add.get("pass_at_k").get("5").isNull(), add.toString());
+        assertTrue(add.get("pass_at_k").path("5").isMissingNode(), add.toString());
+        assertEquals(List.of(5), JSON.convertValue(add.get("undefined_k"), new TypeReference<List<Integer>>() {}),
+                "k > n is said to be undefined: " + add);
         JsonNode neg = done.get("problems").get(1);
         assertEquals(0, neg.get("c").asInt());
         assertEquals(0.0, neg.get("pass_at_k").get("1").asDouble());
@@ -120,7 +124,7 @@ class EvaluationApiIT {
     @Test
     void anEvaluationIsPacedByItsKeysActiveQuota() {
         String key = submitterKey(",\"max_active\":2");
-        String samples = String.join(",", java.util.Collections.nCopies(6, "\"import time\\\\ntime.sleep(0.3)\""));
+        String samples = String.join(",", Collections.nCopies(6, "\"import time\\ntime.sleep(0.3)\""));
         String id = create("{\"runtime\":\"python\",\"problems\":[{\"id\":\"p\",\"check_source\":\"pass\",\"samples\":[" + samples + "]}]}",
                 key).get("id").asText();
         // Never more than the key's two at once: the rest wait for their turn, and all six run in the end.
@@ -136,7 +140,7 @@ class EvaluationApiIT {
     @Test
     void cancellingEndsWhatHasNotRun() {
         String key = submitterKey(",\"max_active\":1");
-        String samples = String.join(",", java.util.Collections.nCopies(5, "\"import time\\\\ntime.sleep(20)\""));
+        String samples = String.join(",", Collections.nCopies(5, "\"import time\\ntime.sleep(20)\""));
         String id = create("{\"runtime\":\"python\",\"problems\":[{\"id\":\"slow\",\"check_source\":\"pass\",\"samples\":[" + samples + "]}]}",
                 key).get("id").asText();
         Await.until("the first sample submitted", Duration.ofSeconds(30),
