@@ -32,7 +32,7 @@ public final class RuntimesResource implements RuntimesApi {
                 .memoryMb(Math.min(manifest.defaultLimits().memoryMb(), limits.maxMemoryMb()));
         Limits maxima = new Limits().wallTimeMs(limits.maxWallTimeMs()).memoryMb(limits.maxMemoryMb());
         return new Runtime(manifest.name(), manifest.version(), manifest.aliases(), manifest.sourceFile(), defaults, maxima)
-                .compiled(manifest.compiled()).compileOptions(manifest.compile().options());
+                .compiled(manifest.compiled()).compileOptions(manifest.compile().options()).packages(manifest.image().packages());
     }
 
     public void addRoutes(Router router) {
