@@ -79,11 +79,21 @@ debootstrap_rootfs() {
     printf '%s' "$rootfs"
 }
 
+# name=version of each of the comma-separated packages, as installed in the root file system, joined
+# by commas. The names are the manifest's, checked by ManifestParser: letters, digits, + . -.
+package_versions() {
+    local rootfs=$1 packages=$2
+    local -a names
+    IFS=, read -r -a names <<< "$packages"
+    # shellcheck disable=SC2016 # dpkg-query's own format fields, not the shell's
+    chroot "$rootfs" dpkg-query -W -f '${Package}=${Version},' "${names[@]}" | sed 's/,$//'
+}
+
 # Each runtime image comes from its manifest: debootstrap of Debian bookworm with the manifest's
 # packages, imported into Docker. Tagged by the manifest's hash, so only a changed manifest rebuilds.
 # The tag, the name and the packages come checked from runtime_images (ManifestParser's rules).
 build_images() {
-    local listing image tag name packages rootfs built=0
+    local listing image tag name packages rootfs versions built=0
     local -a images missing=()
     listing=$(runtime_images) || die "the runtime manifests in runtimes/ are not valid (see above)"
     mapfile -t images <<< "$listing"
@@ -103,8 +113,12 @@ build_images() {
         rootfs=$(debootstrap_rootfs "$name" "$packages")
         mkdir -p "$rootfs/workspace" "$rootfs/io"
         chown 65534:65534 "$rootfs/workspace"
+        # The manifest's packages with the versions installed (name=version,...): a label, which each
+        # sandbox's container carries, so that the executor reports them in every result's provenance.
+        versions=$(package_versions "$rootfs" "$packages")
         tar -C "$rootfs" -c . | docker import --change 'USER 65534:65534' --change 'WORKDIR /workspace' \
-            --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$tag" >/dev/null
+            --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+            --change "LABEL dev.crucible.packages=\"$versions\"" - "$tag" >/dev/null
         rm -rf "$rootfs"
         # Images of earlier versions of this manifest are not used any more.
         docker images --format '{{.Repository}}:{{.Tag}}' "crucible-runtime/$name" | grep -vxF "$tag" \

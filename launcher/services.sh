@@ -238,7 +238,8 @@ needs_start() {
 }
 
 start_api() {
-    if ! needs_start api "$(module_jar api)"; then
+    # Both load the runtime catalog at start: a manifest added, changed or removed restarts them.
+    if ! needs_start api "$(module_jar api)" "$ROOT/runtimes" "$ROOT"/runtimes/*.json; then
         step_skip "running already"
         return 0
     fi
@@ -268,7 +269,7 @@ start_executor() {
     if alive "$RUN/executor.pid" && [[ "$(cat "$RUN/executor.sandbox" 2>/dev/null)" != "$sandbox" ]]; then
         stop_pidfile executor
     fi
-    if ! needs_start executor "$(module_jar executor)"; then
+    if ! needs_start executor "$(module_jar executor)" "$ROOT/runtimes" "$ROOT"/runtimes/*.json; then
         step_skip "running already"
         return 0
     fi

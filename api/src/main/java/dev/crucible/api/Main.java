@@ -19,6 +19,7 @@ import dev.crucible.api.http.JsonBody;
 import dev.crucible.api.http.ResponseBudget;
 import dev.crucible.api.http.Router;
 import dev.crucible.api.http.TrustedProxies;
+import dev.crucible.api.runtime.RuntimePackages;
 import dev.crucible.api.runtime.RuntimesResource;
 import dev.crucible.api.submission.ChangeSignals;
 import dev.crucible.api.submission.EventConsumer;
@@ -100,7 +101,9 @@ public final class Main {
             SubmissionService submissions = new SubmissionService(catalog, config.limits(), config.admission(), config.webhooks(),
                     store, outbox, new Admission(config.admission().maxQueued(), meters), queue.jobQueue(), queue.cancellations(), signals,
                     AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock, purge, keys::holds);
-            EventConsumer events = new EventConsumer(queue.eventSource(config.queue().instanceName()), store, signals, meters);
+            RuntimePackages runtimePackages = new RuntimePackages(jdbi, clock);
+            EventConsumer events = new EventConsumer(queue.eventSource(config.queue().instanceName()), store, signals, meters,
+                    runtimePackages);
             OutboxRelay relay = new OutboxRelay(outbox, queue.jobQueue());
             RetentionSweep retention = new RetentionSweep(purge);
             events.start();
@@ -138,7 +141,7 @@ public final class Main {
             EvaluationsResource evaluations = new EvaluationsResource(jdbi, catalog, config.evaluations().maxSamples(),
                     submissionsResource, body, mapper, keys::holds);
             Router router = routes(submissionsResource, new KeysResource(keys, submissions::purgeKey, body),
-                    new RuntimesResource(catalog, config.limits()), system, new PistonResource(catalog, config.limits(),
+                    new RuntimesResource(catalog, config.limits(), runtimePackages), system, new PistonResource(catalog, config.limits(),
                             submissionsResource, body, config.keys().pistonAnonymousKeyId()), judge0, evaluations);
             evaluations.feeder().start();
             WebhookDispatcher webhooks = new WebhookDispatcher(new WebhookDeliveries(jdbi), new WebhookBodies(store), keys,

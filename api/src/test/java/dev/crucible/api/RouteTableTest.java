@@ -34,7 +34,7 @@ class RouteTableTest {
     /** Only the route table is read: no handler runs, so the resources need nothing behind them. */
     private static Map<String, Access> served() {
         return Main.routes(new SubmissionsResource(null, null, null, null, Json.mapper(), null, null), new KeysResource(null, null, null),
-                new RuntimesResource(null, null), new SystemResource(null, null),
+                new RuntimesResource(null, null, null), new SystemResource(null, null),
                 new PistonResource(RuntimeCatalog.load(Path.of("..", "runtimes")), null, null, new JsonBody(Json.mapper(), 1),
                         Optional.empty()),
                 new Judge0Resource(RuntimeCatalog.load(Path.of("..", "runtimes")), new ApiConfig.RunLimits(30_000, 1024, 65_536),

@@ -5,6 +5,7 @@ import dev.crucible.executor.sandbox.Ending;
 import dev.crucible.executor.sandbox.OutputTap;
 import dev.crucible.executor.sandbox.Sandbox;
 import dev.crucible.executor.sandbox.SandboxException;
+import dev.crucible.executor.sandbox.SandboxImage;
 import dev.crucible.executor.sandbox.SandboxRun;
 import dev.crucible.executor.sandbox.SandboxSpec;
 import dev.crucible.queue.ExecutionEvent;
@@ -261,7 +262,7 @@ final class JobRunner {
         Outcome judged = repeated(job, runs, program.compileOutput());
         Outcome stored = new Outcome(judged.result(), new OutputAllowance(submissionOutputBytes).keep(judged.output()), judged.message(),
                 judged.compileOutput(), judged.tests(), judged.runs(), judged.outputFiles(), judged.context());
-        return stoppedBy(stored, stopped).ranOn(provenance(job, runtime, runs.getFirst().imageId()), timings(program.compileTime(), stages));
+        return stoppedBy(stored, stopped).ranOn(provenance(job, runtime, runs.getFirst().image()), timings(program.compileTime(), stages));
     }
 
     /** Each test in a fresh sandbox, with its own input and arguments, or else the job's. */
@@ -270,7 +271,7 @@ final class JobRunner {
         OutputAllowance allowance = new OutputAllowance(submissionOutputBytes);
         Instant started = null;
         Instant finished = null;
-        String imageId = null;
+        SandboxImage image = null;
         String stopped = null;
         SandboxRun.Stages stages = SandboxRun.Stages.NONE;
         for (int i = 0; i < job.testing().tests().size(); i++) {
@@ -293,11 +294,11 @@ final class JobRunner {
             results.add(new ExecutionEvent.TestOutcome(judged.name(), judged.result(), allowance.keep(judged.output())));
             started = started == null ? run.startedAt() : started;
             finished = run.finishedAt();
-            imageId = run.imageId();
+            image = run.image();
             stages = stages.plus(run.stages());
         }
         return stoppedBy(overall(results, program.compileOutput(), started, finished), stopped)
-                .ranOn(provenance(job, runtime, imageId), timings(program.compileTime(), stages));
+                .ranOn(provenance(job, runtime, image), timings(program.compileTime(), stages));
     }
 
     /**
@@ -331,10 +332,11 @@ final class JobRunner {
                 program.run().toMillis(), program.teardown().toMillis(), pool);
     }
 
-    private ExecutionEvent.Provenance provenance(Job job, RuntimeManifest runtime, String imageId) {
-        return new ExecutionEvent.Provenance(runtime.name(), runtime.version(), runtime.image().tag(), imageId, sandboxVersion,
-                executor, filesSha256(job),
-                new ExecutionEvent.Limits(job.limits().wallTimeMs(), job.limits().memoryMb()));
+    /** @param image the image the first run ran; null when none ran */
+    private ExecutionEvent.Provenance provenance(Job job, RuntimeManifest runtime, SandboxImage image) {
+        return new ExecutionEvent.Provenance(runtime.name(), runtime.version(), runtime.image().tag(), image == null ? null : image.id(),
+                sandboxVersion, executor, filesSha256(job),
+                new ExecutionEvent.Limits(job.limits().wallTimeMs(), job.limits().memoryMb()), image == null ? List.of() : image.packages());
     }
 
     /** SHA-256 over the submitted files: each path, NUL, length, NUL, bytes, in the order given. */

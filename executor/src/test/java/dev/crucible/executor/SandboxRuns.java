@@ -1,9 +1,11 @@
 package dev.crucible.executor;
 
 import dev.crucible.executor.sandbox.Ending;
+import dev.crucible.executor.sandbox.SandboxImage;
 import dev.crucible.executor.sandbox.SandboxRun;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -79,7 +81,8 @@ final class SandboxRuns {
     }
 
     SandboxRun build() {
-        return new SandboxRun(ending, new SandboxRun.Output(stdout, stderr), T0, T0.plus(stages.run()), "sha256:test", stages,
+        return new SandboxRun(ending, new SandboxRun.Output(stdout, stderr), T0, T0.plus(stages.run()),
+                new SandboxImage("sha256:test", List.of("python3-minimal=3.11.2-6")), stages,
                 usage, outputFiles);
     }
 }

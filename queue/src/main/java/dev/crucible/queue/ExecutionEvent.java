@@ -3,6 +3,7 @@ package dev.crucible.queue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import java.util.List;
@@ -146,9 +147,15 @@ public sealed interface ExecutionEvent {
      * @param sandbox     the sandbox runtime and its version
      * @param filesSha256 SHA-256 over the submitted files: each path, NUL, length, NUL, bytes, in order
      * @param limits      the job's limits, unwrapped into the provenance's JSON as before
+     * @param packages    the image's Debian packages as its build recorded them, {@code name=version}; empty
+     *                    for an image built before they were, and absent from the JSON then
      */
     record Provenance(String runtime, String runtimeVersion, String image, String imageId, String sandbox,
-                      String executor, String filesSha256, @JsonUnwrapped Limits limits) {
+                      String executor, String filesSha256, @JsonUnwrapped Limits limits,
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> packages) {
+        public Provenance {
+            packages = packages == null ? List.of() : List.copyOf(packages);
+        }
     }
 
     /**

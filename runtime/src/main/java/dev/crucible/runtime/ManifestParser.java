@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,11 +17,16 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Turns the bytes of one manifest into a {@link RuntimeManifest}, or says which field is wrong.
  *
- * <p>The image tag is derived from a SHA-256 of the manifest's exact bytes; the launcher reads it (and
+ * <p>The image tag is derived from a SHA-256 of the manifest's exact bytes and {@link #IMAGE_RECIPE}; the launcher reads it (and
  * the checked name and packages) from {@link RuntimeImages} instead of computing it again, so both sides
  * agree on which image belongs to which manifest.
  */
 final class ManifestParser {
+    /**
+     * How the launcher builds an image from a manifest; a change of it (2: the packages' versions
+     * recorded in a label) gives every image a new tag, so each one is built again the new way.
+     */
+    static final int IMAGE_RECIPE = 2;
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9+#-]{0,31}");
     private static final Pattern PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]{0,63}");
@@ -135,7 +141,9 @@ final class ManifestParser {
 
     static String imageTag(String name, byte[] content) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(content);
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(("crucible image recipe " + IMAGE_RECIPE + "\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] digest = sha256.digest(content);
             return "crucible-runtime/" + name + ":" + HexFormat.of().formatHex(digest).substring(0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);

@@ -35,9 +35,11 @@ class RuntimeImagesTest {
 
     /** Images built before the launcher asked Java were tagged with sha256sum | cut -c1-12; they stay valid. */
     @Test
-    void imageTagIsTheFirstTwelveHexDigitsOfTheManifestsSha256() throws Exception {
+    void imageTagIsTheFirstTwelveHexDigitsOfTheRecipeAndTheManifestsSha256() throws Exception {
         Files.writeString(dir.resolve("c.json"), C);
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(C.getBytes(StandardCharsets.UTF_8)));
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        digest.update(("crucible image recipe " + ManifestParser.IMAGE_RECIPE + "\n").getBytes(StandardCharsets.US_ASCII));
+        String sha256 = HexFormat.of().formatHex(digest.digest(C.getBytes(StandardCharsets.UTF_8)));
         assertEquals("crucible-runtime/c:" + sha256.substring(0, 12), RuntimeCatalog.load(dir).find("c").orElseThrow().image().tag());
     }
 }

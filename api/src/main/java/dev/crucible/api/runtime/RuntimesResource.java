@@ -10,20 +10,27 @@ import dev.crucible.api.model.Runtime;
 import dev.crucible.runtime.RuntimeCatalog;
 import dev.crucible.runtime.RuntimeManifest;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** {@code GET /v1/runtimes}: the catalog, with each runtime's defaults and the server's maxima. */
 public final class RuntimesResource implements RuntimesApi {
     private final RuntimeCatalog catalog;
     private final ApiConfig.RunLimits limits;
+    private final RuntimePackages packages;
 
-    public RuntimesResource(RuntimeCatalog catalog, ApiConfig.RunLimits limits) {
+    /** @param packages the versions the runs reported; null where there is no database (a test of the routes) */
+    public RuntimesResource(RuntimeCatalog catalog, ApiConfig.RunLimits limits, RuntimePackages packages) {
         this.catalog = catalog;
         this.limits = limits;
+        this.packages = packages;
     }
 
     @Override
     public List<Runtime> listRuntimes() {
-        return catalog.all().stream().map(this::view).toList();
+        Map<String, Map<String, String>> versions = packages.byRuntime(catalog.all().stream()
+                .collect(Collectors.toMap(RuntimeManifest::name, r -> r.image().tag())));
+        return catalog.all().stream().map(r -> view(r).packageVersions(versions.get(r.name()))).toList();
     }
 
     private Runtime view(RuntimeManifest manifest) {

@@ -1,5 +1,6 @@
 package dev.crucible.api.submission;
 
+import dev.crucible.api.runtime.RuntimePackages;
 import dev.crucible.lifecycle.Loop;
 import dev.crucible.queue.EventSource;
 import dev.crucible.queue.ExecutionEvent;
@@ -23,12 +24,15 @@ public final class EventConsumer {
     private final SubmissionStore store;
     private final ChangeSignals signals;
     private final MeterRegistry meters;
+    private final RuntimePackages packages;
     private final Timer queueWait;
     private final Loop loop = new Loop("event-consumer", Loop.Pacing.continuously(RETRY), this::takeEvents,
             e -> log.error("cannot read events, retrying in {}: {}", RETRY, e.getMessage()));
 
-    public EventConsumer(EventSource events, SubmissionStore store, ChangeSignals signals, MeterRegistry meters) {
+    public EventConsumer(EventSource events, SubmissionStore store, ChangeSignals signals, MeterRegistry meters,
+                         RuntimePackages packages) {
         this.events = events;
+        this.packages = packages;
         this.store = store;
         this.signals = signals;
         this.meters = meters;
@@ -76,6 +80,7 @@ public final class EventConsumer {
                     log.info("submission {} completed: {}", finished.submissionId(), finished.outcome().verdict());
                     meters.counter("crucible_submissions_completed",
                             "verdict", finished.outcome().verdict().wireName()).increment();
+                    packages.reported(finished.outcome().context().provenance());
                 }
                 signals.changed(finished.submissionId());
             }

@@ -83,7 +83,8 @@ final class SubmissionView {
         if (p != null) {
             view.provenance(new Provenance().runtime(p.runtime()).runtimeVersion(p.runtimeVersion()).image(p.image())
                     .imageId(p.imageId()).sandbox(p.sandbox()).executor(p.executor()).filesSha256(p.filesSha256())
-                    .limits(new Limits().wallTimeMs(p.limits().wallTimeLimitMs()).memoryMb(p.limits().memoryLimitMb())));
+                    .limits(new Limits().wallTimeMs(p.limits().wallTimeLimitMs()).memoryMb(p.limits().memoryLimitMb()))
+                    .packages(p.packages().isEmpty() ? null : p.packages()));
         }
         if (o.compileOutput() != null) {
             Text compileOutput = text(o.compileOutput());

@@ -35,6 +35,9 @@ class ScienceRuntimeIT {
         assertEquals("accepted", result.get("verdict").asText(), result.toString());
         assertEquals("True\n200000\n3.0\n", result.get("stdout").asText());
         assertEquals(512, result.get("limits").get("memory_mb").asLong(), "the runtime's own default limit");
+        List<String> packages = new ArrayList<>();
+        result.get("provenance").get("packages").forEach(p -> packages.add(p.asText()));
+        assertTrue(packages.stream().anyMatch(p -> p.matches("python3-numpy=1:1\\.24\\..*")), "the image's numpy, as built: " + packages);
     }
 
     @Test
@@ -50,12 +53,14 @@ class ScienceRuntimeIT {
     }
 
     @Test
-    void theRuntimeListsItsPackages() {
+    void theRuntimeListsItsPackagesWithTheVersionsItsRunsReport() {
+        run("print(1)");
         var answer = stack.get("/v1/runtimes", stack.adminKey());
         List<String> packages = new ArrayList<>();
         for (JsonNode runtime : answer.body()) {
             if (runtime.get("name").asText().equals("python-science")) {
                 runtime.get("packages").forEach(p -> packages.add(p.asText()));
+                assertTrue(runtime.path("package_versions").path("python3-scipy").asText().startsWith("1.10"), runtime.toString());
             }
         }
         assertTrue(packages.containsAll(List.of("python3-numpy", "python3-scipy", "python3-pandas", "python3-pytest")), packages.toString());

@@ -284,7 +284,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                     Duration.ofNanos(started - created), Duration.ofNanos(exited - started), Duration.ZERO, pooled);
             Ending ending = ending(waited, output.overflowed(), oomKilled);
             return new Observed(new SandboxRun(ending, RuntimeMessages.programOnly(output.captured(), ending, id),
-                    startedAt, finishedAt, inspected.getImageId(), stages, usage, outputFiles), exited);
+                    startedAt, finishedAt, SandboxImage.of(inspected.getImageId(), inspected.getConfig().getLabels()), stages, usage,
+                    outputFiles), exited);
         } catch (IOException e) {
             throw new SandboxException("cannot close the output stream of " + id, e);
         }

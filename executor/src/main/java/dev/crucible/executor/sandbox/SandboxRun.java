@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param output         what the program wrote
  * @param startedAt      when the program started, as a timestamp; how long it ran is {@link #wallTime()}
  * @param finishedAt     when its exit was observed, as a timestamp
- * @param imageId        the content digest of the image the sandbox ran, as Docker reported it
+ * @param image          the image the sandbox ran; null when none did
  * @param stages         how long each stage of the sandbox's life took, on the executor's clock
  * @param usage          what the program used; null when it could not be read (the sandbox never ran it)
  * @param outputFiles    the output files the spec asked for that were found, by path
@@ -22,7 +22,7 @@ public record SandboxRun(
         Output output,
         Instant startedAt,
         Instant finishedAt,
-        String imageId,
+        SandboxImage image,
         Stages stages,
         Usage usage,
         Map<String, byte[]> outputFiles) {
@@ -36,7 +36,7 @@ public record SandboxRun(
 
     /** The same run with its teardown measured, which ends only after the run was observed. */
     SandboxRun withTeardown(Duration teardown) {
-        return new SandboxRun(ending, output, startedAt, finishedAt, imageId,
+        return new SandboxRun(ending, output, startedAt, finishedAt, image,
                 new Stages(stages.create(), stages.start(), stages.run(), teardown, stages.sandboxes(), stages.pooled()),
                 usage, outputFiles);
     }
