@@ -80,7 +80,12 @@ public final class EventConsumer {
                     log.info("submission {} completed: {}", finished.submissionId(), finished.outcome().verdict());
                     meters.counter("crucible_submissions_completed",
                             "verdict", finished.outcome().verdict().wireName()).increment();
-                    packages.reported(finished.outcome().context().provenance());
+                    try {
+                        packages.reported(finished.outcome().context().provenance());
+                    } catch (RuntimeException e) {
+                        // Only GET /v1/runtimes' versions wait for the next run: the result is stored.
+                        log.warn("the package versions of submission {}'s runtime are not noted: {}", finished.submissionId(), e.getMessage());
+                    }
                 }
                 signals.changed(finished.submissionId());
             }
