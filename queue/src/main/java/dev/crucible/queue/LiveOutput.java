@@ -24,8 +24,11 @@ public interface LiveOutput {
     Page read(UUID submissionId, String after, int max);
 
     /**
-     * @param chunks what was read
+     * @param chunks what was read, each with its entry id
      * @param last   the entry to read on after: the last one read, else the {@code after} asked with
      */
-    record Page(List<OutputChunk> chunks, String last) {}
+    record Page(List<Entry> chunks, String last) {}
+
+    /** A chunk and its entry id: a stream id, {@code <millis>-<sequence>}, to resume after. */
+    record Entry(String id, OutputChunk chunk) {}
 }

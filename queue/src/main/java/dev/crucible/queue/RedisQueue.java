@@ -298,12 +298,12 @@ public final class RedisQueue implements AutoCloseable {
                 Range<String> range = after == null ? Range.unbounded()
                         : Range.from(Range.Boundary.excluding(after), Range.Boundary.unbounded());
                 return call("read the live output of " + submissionId, () -> {
-                    List<OutputChunk> chunks = new ArrayList<>();
+                    List<Entry> chunks = new ArrayList<>();
                     String last = after;
                     for (StreamMessage<String, String> message : redis.xrange(settings.liveOutputKey(submissionId), range, Limit.from(max))) {
                         last = message.getId();
                         try {
-                            chunks.add(codec.read(message.getBody().get("chunk"), OutputChunk.class, message.getId()));
+                            chunks.add(new Entry(message.getId(), codec.read(message.getBody().get("chunk"), OutputChunk.class, message.getId())));
                         } catch (UnreadableEntryException unreadable) {
                             // Passed over: only a watcher's view of the output is lost, the result is stored apart.
                         }

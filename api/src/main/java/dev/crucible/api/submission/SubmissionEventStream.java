@@ -13,6 +13,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Output chunks of a run come after the event that says the submission runs and before its final
  * state; a stream opened on a final submission has no chunks (the result holds the output).
+ *
+ * <p>Every event's id is {@code <n>.<live>}: n counts the events, and live is the last output chunk
+ * sent ({@code 0} before one). A client reconnecting with {@code Last-Event-ID} gets the state first,
+ * as always, and then only the output it had not got.
  */
 final class SubmissionEventStream {
     private static final Logger log = LoggerFactory.getLogger(SubmissionEventStream.class);
@@ -39,6 +45,8 @@ final class SubmissionEventStream {
     /** How often a running submission's live output is looked at. */
     static final Duration LIVE_POLL = Duration.ofMillis(100);
     private static final int LIVE_PAGE = 64;
+    /** An event id of this stream: the count, and a Redis stream entry id or 0. */
+    private static final Pattern EVENT_ID = Pattern.compile("(\\d{1,9})\\.(0|\\d{1,20}-\\d{1,20})");
 
     private final SubmissionService service;
     private final SubmissionStore store;
@@ -57,10 +65,14 @@ final class SubmissionEventStream {
         this.live = live;
     }
 
-    /** Checks access now, so a wrong id or key answers 404 before the stream starts. */
-    Response open(Caller caller, UUID id) {
+    /**
+     * Checks access now, so a wrong id or key answers 404 before the stream starts.
+     *
+     * @param lastEventId the {@code Last-Event-ID} of a reconnecting client; null, or one not of this stream's making, starts afresh
+     */
+    Response open(Caller caller, UUID id, String lastEventId) {
         service.get(caller, id);
-        return new Response(200, new Response.Stream("text/event-stream", out -> new Writer(caller, id, out).write()));
+        return new Response(200, new Response.Stream("text/event-stream", out -> new Writer(caller, id, out, lastEventId).write()));
     }
 
     /** One stream's state: what it sent, and where it is in the live output. */
@@ -80,10 +92,19 @@ final class SubmissionEventStream {
         private boolean seenUnfinished;
         private boolean liveFailed;
 
-        Writer(Caller caller, UUID id, OutputStream out) {
+        Writer(Caller caller, UUID id, OutputStream out, String lastEventId) {
             this.caller = caller;
             this.id = id;
             this.out = out;
+            Matcher resumed = lastEventId == null ? null : EVENT_ID.matcher(lastEventId.strip());
+            if (resumed != null && resumed.matches()) {
+                sent = Integer.parseInt(resumed.group(1));
+                liveAfter = resumed.group(2).equals("0") ? null : resumed.group(2);
+            }
+        }
+
+        private String eventId() {
+            return ++sent + "." + (liveAfter == null ? "0" : liveAfter);
         }
 
         void write() throws IOException {
@@ -113,7 +134,7 @@ final class SubmissionEventStream {
                     sendOutput();
                 }
                 if (!json.equals(lastSent)) {
-                    send("event: submission\nid: " + ++sent + "\ndata: " + json + "\n\n");
+                    send("event: submission\nid: " + eventId() + "\ndata: " + json + "\n\n");
                     lastSent = json;
                 }
                 if (current.isFinal()) {
@@ -155,8 +176,9 @@ final class SubmissionEventStream {
                     liveFailed = true;
                     return;
                 }
-                for (OutputChunk chunk : page.chunks()) {
-                    send("event: output\nid: " + ++sent + "\ndata: " + mapper.writeValueAsString(view(chunk)) + "\n\n");
+                for (LiveOutput.Entry entry : page.chunks()) {
+                    liveAfter = entry.id();
+                    send("event: output\nid: " + eventId() + "\ndata: " + mapper.writeValueAsString(view(entry.chunk())) + "\n\n");
                 }
                 liveAfter = page.last();
                 if (page.chunks().size() < LIVE_PAGE) {

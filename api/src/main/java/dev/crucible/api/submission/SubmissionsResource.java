@@ -200,7 +200,8 @@ public final class SubmissionsResource implements SubmissionsApi {
             }
         });
         router.add("GET", "/v1/submissions/{id}/events", Access.anyKey(),
-                request -> events.open(Caller.current(), id(request.pathParameter("id"))));
+                request -> events.open(Caller.current(), id(request.pathParameter("id")),
+                        request.exchange().getRequestHeaders().getFirst("Last-Event-ID")));
         router.add("DELETE", "/v1/submissions/{id}", SUBMITTERS,
                 request -> Response.ok(cancelSubmission(id(request.pathParameter("id")), request.flag("purge"))));
     }

@@ -29,9 +29,34 @@ class SubmissionEventsIT {
     private record Event(String name, String id, JsonNode data, long atNanos) {}
 
     private HttpResponse<InputStream> open(String submissionId, String key) throws Exception {
+        return open(submissionId, key, null);
+    }
+
+    private HttpResponse<InputStream> open(String submissionId, String key, String lastEventId) throws Exception {
         URI uri = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_API_URL") + "/v1/submissions/" + submissionId + "/events");
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + key);
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return HttpClient.newHttpClient().send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** Reads until the first output event, then drops the connection as a network cut would; that event. */
+    private static Event firstOutput(HttpResponse<InputStream> response) throws Exception {
+        try (InputStream body = response.body(); var lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            String name = null;
+            String id = null;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith("event: ")) {
+                    name = line.substring(7);
+                } else if (line.startsWith("id: ")) {
+                    id = line.substring(4);
+                } else if (line.startsWith("data: ") && "output".equals(name)) {
+                    return new Event(name, id, JSON.readTree(line.substring(6)), System.nanoTime());
+                }
+            }
+        }
+        throw new AssertionError("the stream ended without output");
     }
 
     /** Reads events until the server ends the stream. */
@@ -82,7 +107,7 @@ class SubmissionEventsIT {
         assertTrue(statuses.contains("running"), "a one-second run is seen running first: " + statuses);
         assertEquals("live\n", events.getLast().data().get("stdout").asText());
         for (int i = 0; i < events.size(); i++) {
-            assertEquals(Integer.toString(i + 1), events.get(i).id(), "ids count every event, output ones too");
+            assertEquals(Integer.toString(i + 1), events.get(i).id().split("\\.")[0], "ids count every event, output ones too");
         }
     }
 
@@ -105,6 +130,20 @@ class SubmissionEventsIT {
         assertEquals("first\nsecond\n", text(events, "stdout"), "the live output is the stored output");
         assertEquals("oops\n", text(events, "stderr"));
         assertEquals(last.data().get("stdout").asText(), text(events, "stdout"));
+    }
+
+    @Test
+    void aClientReconnectingWithLastEventIdGetsOnlyTheOutputItHadNot() throws Exception {
+        String id = submit("import time\nprint('before the cut', flush=True)\ntime.sleep(3)\nprint('after the cut')");
+        Event cut = firstOutput(open(id, stack.adminKey()));
+        assertEquals("before the cut\n", cut.data().get("text").asText());
+
+        List<Event> resumed = readAll(open(id, stack.adminKey(), cut.id()));
+
+        assertEquals("after the cut\n", text(resumed, "stdout"), "what came before the cut is not sent again");
+        assertEquals("submission", resumed.getFirst().name(), "the state comes first, as on any connection");
+        assertTrue(Integer.parseInt(resumed.getFirst().id().split("\\.")[0]) > Integer.parseInt(cut.id().split("\\.")[0]),
+                "ids go on counting: " + cut.id() + " then " + resumed.getFirst().id());
     }
 
     @Test
