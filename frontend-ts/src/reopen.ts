@@ -23,6 +23,12 @@ export function reopen(request: SubmissionRequest, form: RunForm, editor: Editor
   else if (entry) notes.push('its source is not text, so the editor keeps yours');
   if ((request.files?.length ?? 0) > 1) notes.push(`only its entry file ${request.files?.[0]?.path} is in the editor, of ${request.files?.length} files`);
   if (request.stdin_encoding === 'base64') notes.push('its input is not text and is left out');
+  // What the form has no field for is said, not dropped silently.
+  if ((request.args ?? []).some((a) => a.includes('\n'))) notes.push('an argument of several lines is split into one per line');
+  if ((request.tests ?? []).some((t) => (t.args ?? []).length > 0)) notes.push("its tests' own arguments are left out");
+  if ((request.runs ?? 1) > 1) notes.push(`it ran ${request.runs} times; the form runs once`);
+  if ((request.output_files ?? []).length > 0) notes.push('its output files are not asked for');
+  if ((request.compile_options ?? []).length > 0) notes.push(`its compile options (${request.compile_options?.join(' ')}) are left out`);
   form.stdin.value = request.stdin_encoding === 'base64' ? '' : request.stdin ?? '';
   form.args.value = (request.args ?? []).join('\n');
   form.wallTime.value = request.limits?.wall_time_ms !== undefined ? String(request.limits.wall_time_ms) : '';

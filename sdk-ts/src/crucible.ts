@@ -157,8 +157,10 @@ export class Crucible {
                     interval = Math.min(interval * 2, MAX_POLL_INTERVAL_MS);
                     wait = interval;
                 } catch (e) {
-                    if (!(e instanceof CrucibleError && (e.status === 429 || e.status === 503))) throw e;
-                    wait = Math.max(e.retryAfterMs ?? 0, interval);
+                    // The submission goes on whatever a read met: a busy or restarting server, a proxy
+                    // between, the network for a moment. Anything else (401, 404) is an answer.
+                    if (abort.signal.aborted || !transient(e)) throw e;
+                    wait = Math.max(e instanceof CrucibleError ? e.retryAfterMs ?? 0 : 0, interval);
                 }
             }
             return last;
@@ -256,4 +258,10 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
 function positive(ms: number, name: string): number {
     if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`Crucible: ${name} must be a positive number of ms, not ${ms}`);
     return ms;
+}
+
+/** A failure of one read that the next may not meet, as the Java SDK counts them. */
+function transient(e: unknown): boolean {
+    if (e instanceof FetchError) return true;
+    return e instanceof CrucibleError && [0, 429, 502, 503, 504].includes(e.status);
 }

@@ -184,6 +184,19 @@ describe("run() with a fetch of its own", () => {
         assert.equal(fetch.calls.length, 3);
     });
 
+    test("a proxy's 502 while polling is waited out as the Java SDK does", async () => {
+        const fetch = fakeFetch(
+            json(202, submission("queued")),
+            json(502, "bad gateway", "text/plain"),
+            json(200, submission("completed", { verdict: "accepted" })),
+        );
+
+        const done = await new Crucible({ baseUrl, key: KEY, fetch }).run({ runtime: "python", source: "1" }, { pollIntervalMs: 1 });
+
+        assert.equal(done.verdict, "accepted");
+        assert.equal(fetch.calls.length, 3);
+    });
+
     test("past the deadline it rejects with status 0 and the submission as last read", async () => {
         const answers = Array.from({ length: 1000 }, () => json(200, submission("running")));
         const fetch = fakeFetch(json(202, submission("queued")), ...answers);

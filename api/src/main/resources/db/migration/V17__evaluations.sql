@@ -15,6 +15,16 @@ create table evaluations (
 create index evaluations_by_key on evaluations (api_key_id, created_at desc);
 create index evaluations_running on evaluations (created_at) where status = 'running';
 
+-- How each problem's samples become submissions, stored once: the problem without its samples (its
+-- tests, check, or prompt and test), with the evaluation's runtime, limits and compare, as JSON.
+create table evaluation_problems (
+    evaluation_id uuid    not null references evaluations (id) on delete cascade,
+    problem_index integer not null,
+    problem_id    text    not null,
+    template      text    not null,
+    primary key (evaluation_id, problem_index)
+);
+
 -- One row per sample, in the order given; position counts over the whole evaluation.
 create table evaluation_samples (
     evaluation_id uuid    not null references evaluations (id) on delete cascade,
@@ -22,8 +32,8 @@ create table evaluation_samples (
     problem_index integer not null,
     problem_id    text    not null,
     sample_index  integer not null,
-    -- The submission request that grades it, until it is submitted; then ''.
-    request       text    not null,
+    -- The sample as given, until it is submitted; then ''.
+    sample        text    not null,
     submission_id uuid references submissions (id),
     -- Why the server would not take it, when it would not: it counts as done, and not correct.
     refused       text,

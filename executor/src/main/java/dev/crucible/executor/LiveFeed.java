@@ -167,13 +167,18 @@ final class LiveFeed implements AutoCloseable {
             send(OutputChunk.Stream.STDERR, stderr, atEnd);
         }
 
+        /** In chunks of at most {@link #CHUNK_BYTES}, each cut where no UTF-8 sequence is cut in two. */
         private void send(OutputChunk.Stream stream, ByteArrayOutputStream buffer, boolean atEnd) {
             byte[] bytes = buffer.toByteArray();
             int end = atEnd ? bytes.length : utf8Boundary(bytes, bytes.length);
             buffer.reset();
             buffer.write(bytes, end, bytes.length - end);
-            byte[] whole = end == bytes.length ? bytes : Arrays.copyOf(bytes, end);
-            LiveFeed.this.send(stage, test, run, stream, whole);
+            for (int from = 0; from < end; ) {
+                // The boundary looks back at most 3 bytes from the cut: a chunk is never empty.
+                int to = from + CHUNK_BYTES >= end ? end : utf8Boundary(bytes, from + CHUNK_BYTES);
+                LiveFeed.this.send(stage, test, run, stream, Arrays.copyOfRange(bytes, from, to));
+                from = to;
+            }
         }
 
         /** Sends what is left: the sandbox's run is over. */

@@ -54,6 +54,17 @@ class LiveFeedTest {
     }
 
     @Test
+    void oneLargeWriteIsSentInChunksOfAtMostTheChunkSize() {
+        Recorded output = new Recorded();
+        LiveFeed.Part part = new LiveFeed(new LiveFeed.Settings(output, 1 << 20), SUBMISSION).part(OutputChunk.Stage.RUN, null, null);
+        part.take(OutputTap.Stream.STDOUT, bytes("é".repeat(5000))); // 10000 bytes, two to a character
+        assertTrue(output.chunks.stream().allMatch(c -> c.text().getBytes(StandardCharsets.UTF_8).length <= LiveFeed.CHUNK_BYTES),
+                "chunk sizes: " + output.chunks.stream().map(c -> c.text().length()).toList());
+        part.close();
+        assertEquals("é".repeat(5000), output.text(OutputChunk.Stream.STDOUT), "no character is cut in two");
+    }
+
+    @Test
     void aSmallWriteIsSentWithoutWaitingForTheRunToEnd() {
         Recorded output = new Recorded();
         LiveFeed.Part part = new LiveFeed(new LiveFeed.Settings(output, 1 << 20), SUBMISSION).part(OutputChunk.Stage.RUN, null, null);

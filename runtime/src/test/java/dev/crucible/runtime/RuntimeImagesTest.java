@@ -33,7 +33,7 @@ class RuntimeImagesTest {
         assertEquals("c\t" + tag + "\tgcc,libc6-dev" + System.lineSeparator(), print());
     }
 
-    /** Images built before the launcher asked Java were tagged with sha256sum | cut -c1-12; they stay valid. */
+    /** The recipe goes into the hash: a change of how images are built gives every image a new tag, built anew. */
     @Test
     void imageTagIsTheFirstTwelveHexDigitsOfTheRecipeAndTheManifestsSha256() throws Exception {
         Files.writeString(dir.resolve("c.json"), C);

@@ -8,6 +8,8 @@ import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.submission.SubmissionsResource;
 import dev.crucible.lifecycle.Loop;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -55,12 +57,17 @@ public final class EvaluationFeeder {
             if (!loop.running()) {
                 break;
             }
-            Caller caller = new Caller(evaluation.keyId(), evaluation.role(), "evaluation");
-            if (!keyHolds.test(evaluation.keyId())) {
-                store.cancel(evaluation.id(), caller, "its key was revoked");
-                continue;
+            // One evaluation's failure (its stored template unreadable, the database for a moment) is not the others'.
+            try {
+                Caller caller = new Caller(evaluation.keyId(), evaluation.role(), "evaluation");
+                if (!keyHolds.test(evaluation.keyId())) {
+                    store.cancel(evaluation.id(), caller, "its key was revoked");
+                    continue;
+                }
+                submitted += feed(evaluation, caller);
+            } catch (RuntimeException e) {
+                log.warn("evaluation {} is not fed this turn: {}", evaluation.id(), e.toString());
             }
-            submitted += feed(evaluation, caller);
         }
         return submitted;
     }
@@ -73,13 +80,19 @@ public final class EvaluationFeeder {
             }
             return 0;
         }
+        Map<String, SamplePrograms.Template> templates = new HashMap<>();
         int submitted = 0;
         for (EvaluationStore.Pending sample : pending) {
             SubmissionRequest request;
             try {
-                request = mapper.readValue(sample.request(), SubmissionRequest.class);
+                SamplePrograms.Template template = templates.get(sample.template());
+                if (template == null) {
+                    template = mapper.readValue(sample.template(), SamplePrograms.Template.class);
+                    templates.put(sample.template(), template);
+                }
+                request = template.request(sample.sample());
             } catch (JsonProcessingException e) {
-                store.refused(evaluation.id(), sample.position(), "its stored request cannot be read: " + e.getOriginalMessage());
+                store.refused(evaluation.id(), sample.position(), "its problem's stored template cannot be read: " + e.getOriginalMessage());
                 continue;
             }
             try {

@@ -39,25 +39,43 @@ final class EvaluationStore {
     record Header(UUID id, UUID keyId, Caller.Role role, String runtime, String ks, String status, String message,
                   Instant createdAt, Instant finishedAt) {}
 
-    /** A sample to store: its place, and the submission request that grades it, as JSON. */
-    record NewSample(int position, int problemIndex, String problemId, int sampleIndex, String request) {}
+    /** A problem to store: its place, id and template (JSON), and its samples as given. */
+    record NewProblem(int index, String id, String template, List<String> samples) {}
 
-    void insert(UUID id, Caller caller, String runtime, String ks, List<NewSample> samples) {
-        jdbi.useTransaction(h -> {
+    /** Stores the evaluation; false, storing nothing, when the key has {@code maxRunning} running already. */
+    boolean insert(UUID id, Caller caller, String runtime, String ks, List<NewProblem> problems, int maxRunning) {
+        return jdbi.inTransaction(h -> {
+            // One key's evaluations are made one at a time, so two at once cannot both pass the count.
+            h.createQuery("select pg_advisory_xact_lock(hashtext(:key))").bind("key", "evaluations " + caller.keyId())
+                    .mapTo(Object.class).one();
+            int running = h.createQuery("select count(*) from evaluations where api_key_id = :key and status = 'running'")
+                    .bind("key", caller.keyId()).mapTo(Integer.class).one();
+            if (running >= maxRunning) {
+                return false;
+            }
             h.createUpdate("""
                     insert into evaluations (id, api_key_id, api_key_role, runtime, ks, status)
                     values (:id, :key, :role, :runtime, :ks, 'running')""")
                     .bind("id", id).bind("key", caller.keyId()).bind("role", caller.role().name())
                     .bind("runtime", runtime).bind("ks", ks).execute();
-            PreparedBatch batch = h.prepareBatch("""
-                    insert into evaluation_samples (evaluation_id, position, problem_index, problem_id, sample_index, request)
-                    values (:id, :position, :problem, :problemId, :sample, :request)""");
-            for (NewSample s : samples) {
-                batch.bind("id", id).bind("position", s.position()).bind("problem", s.problemIndex()).bind("problemId", s.problemId())
-                        .bind("sample", s.sampleIndex()).bind("request", s.request()).add();
+            PreparedBatch templates = h.prepareBatch("""
+                    insert into evaluation_problems (evaluation_id, problem_index, problem_id, template)
+                    values (:id, :problem, :problemId, :template)""");
+            PreparedBatch samples = h.prepareBatch("""
+                    insert into evaluation_samples (evaluation_id, position, problem_index, problem_id, sample_index, sample)
+                    values (:id, :position, :problem, :problemId, :sample, :text)""");
+            int position = 0;
+            for (NewProblem p : problems) {
+                templates.bind("id", id).bind("problem", p.index()).bind("problemId", p.id()).bind("template", p.template()).add();
+                for (int j = 0; j < p.samples().size(); j++) {
+                    samples.bind("id", id).bind("position", position++).bind("problem", p.index()).bind("problemId", p.id())
+                            .bind("sample", j).bind("text", p.samples().get(j)).add();
+                }
             }
-            batch.execute();
-            AuditLog.record(h, caller, "evaluation.create", id + " " + samples.size());
+            templates.execute();
+            samples.execute();
+            AuditLog.record(h, caller, "evaluation.create", id + " " + position);
+            return true;
         });
     }
 
@@ -90,29 +108,37 @@ final class EvaluationStore {
                 finished == null ? null : finished.toInstant());
     }
 
-    /** A sample not submitted yet. */
-    record Pending(int position, String request) {}
+    /** A sample not submitted yet, with its problem's template (JSON). */
+    record Pending(int position, String sample, String template) {}
 
     List<Pending> pending(UUID id, int max) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select position, request from evaluation_samples
-                        where evaluation_id = :id and submission_id is null and refused is null order by position limit :max""")
+                        select s.position, s.sample, p.template from evaluation_samples s
+                        join evaluation_problems p on p.evaluation_id = s.evaluation_id and p.problem_index = s.problem_index
+                        where s.evaluation_id = :id and s.submission_id is null and s.refused is null
+                        order by s.position limit :max""")
                 .bind("id", id).bind("max", max)
-                .map((rs, ctx) -> new Pending(rs.getInt("position"), rs.getString("request"))).list());
+                .map((rs, ctx) -> new Pending(rs.getInt("position"), rs.getString("sample"), rs.getString("template"))).list());
     }
 
-    /** Notes the sample's submission; false, noting nothing, when the evaluation stopped running meanwhile. */
+    /**
+     * Notes the sample's submission; false, noting nothing, when the evaluation stopped running
+     * meanwhile. The evaluation's row is locked for it, so a cancel cannot slip in between.
+     */
     boolean submitted(UUID id, int position, UUID submissionId) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        update evaluation_samples set submission_id = :submission, request = ''
-                        where evaluation_id = :id and position = :position
-                          and exists (select 1 from evaluations where id = :id and status = 'running')""")
-                .bind("id", id).bind("position", position).bind("submission", submissionId).execute() == 1);
+        return jdbi.inTransaction(h -> {
+            boolean running = h.createQuery("select status = 'running' from evaluations where id = :id for share")
+                    .bind("id", id).mapTo(Boolean.class).findOne().orElse(false);
+            return running && h.createUpdate("""
+                            update evaluation_samples set submission_id = :submission, sample = ''
+                            where evaluation_id = :id and position = :position""")
+                    .bind("id", id).bind("position", position).bind("submission", submissionId).execute() == 1;
+        });
     }
 
     void refused(UUID id, int position, String why) {
         jdbi.useHandle(h -> h.createUpdate("""
-                        update evaluation_samples set refused = :why, request = '' where evaluation_id = :id and position = :position""")
+                        update evaluation_samples set refused = :why, sample = '' where evaluation_id = :id and position = :position""")
                 .bind("id", id).bind("position", position).bind("why", why).execute());
     }
 
@@ -136,7 +162,7 @@ final class EvaluationStore {
                     .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin()).bind("message", message)
                     .execute() == 1;
             if (cancelled) {
-                h.createUpdate("update evaluation_samples set request = '' where evaluation_id = :id and submission_id is null")
+                h.createUpdate("update evaluation_samples set sample = '' where evaluation_id = :id and submission_id is null")
                         .bind("id", id).execute();
                 AuditLog.record(h, caller, "evaluation.cancel", id.toString());
             }

@@ -51,6 +51,8 @@ public final class EvaluationsResource implements EvaluationsApi {
     private static final Duration EVENT_PERIOD = Duration.ofSeconds(1);
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final Duration LONGEST_STREAM = Duration.ofMinutes(10);
+    /** Evaluations one key may have running: each is fed in turn, and each read aggregates all its samples. */
+    static final int MAX_RUNNING_PER_KEY = 4;
 
     private final EvaluationStore store;
     private final SamplePrograms programs;
@@ -78,18 +80,17 @@ public final class EvaluationsResource implements EvaluationsApi {
     @Override
     public Evaluation createEvaluation(EvaluationRequest request) {
         Caller caller = Caller.current();
-        List<SamplePrograms.Sample> samples = programs.of(request);
+        List<SamplePrograms.Problem> problems = programs.of(request);
         UUID id = UUID.randomUUID();
-        List<EvaluationStore.NewSample> rows = new ArrayList<>(samples.size());
-        for (int position = 0; position < samples.size(); position++) {
-            SamplePrograms.Sample sample = samples.get(position);
-            rows.add(new EvaluationStore.NewSample(position, sample.problemIndex(), sample.problemId(), sample.sampleIndex(),
-                    json(sample.request())));
-        }
+        List<EvaluationStore.NewProblem> rows = problems.stream()
+                .map(p -> new EvaluationStore.NewProblem(p.index(), p.id(), json(p.template()), p.samples())).toList();
         List<Integer> ks = SamplePrograms.ks(request).stream().distinct().sorted().toList();
-        String runtime = samples.getFirst().request().getRuntime();
-        store.insert(id, caller, runtime, json(ks), rows);
-        log.info("evaluation {} stored: {} samples of {} problems", id, rows.size(), request.getProblems().size());
+        if (!store.insert(id, caller, request.getRuntime(), json(ks), rows, MAX_RUNNING_PER_KEY)) {
+            throw new ApiException.TooManyRequests("this key may have " + MAX_RUNNING_PER_KEY + " evaluations running at once",
+                    Duration.ofSeconds(10));
+        }
+        log.info("evaluation {} stored: {} samples of {} problems", id, problems.stream().mapToInt(p -> p.samples().size()).sum(),
+                problems.size());
         return getEvaluation(id);
     }
 

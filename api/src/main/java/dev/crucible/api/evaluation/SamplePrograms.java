@@ -4,9 +4,12 @@ import dev.crucible.api.http.ApiException;
 import dev.crucible.api.model.EvaluationProblem;
 import dev.crucible.api.model.EvaluationRequest;
 import dev.crucible.api.model.FieldError;
+import dev.crucible.api.model.Limits;
 import dev.crucible.api.model.SubmissionRequest;
+import dev.crucible.api.model.TestCase;
 import dev.crucible.runtime.RuntimeCatalog;
 import dev.crucible.runtime.RuntimeManifest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,19 +18,54 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Turns an evaluation's problems into one submission request per sample, and refuses, all or
- * nothing, what could not be graded: a problem with no way or two ways of judging, duplicate ids,
- * too many samples, or a sample the submissions API would refuse.
+ * Checks an evaluation, all or nothing, and turns each problem into a {@link Template} that makes a
+ * sample into the submission that grades it. Refused: a problem with no way or two ways of judging,
+ * duplicate ids, too many samples, shared parts too large to copy into every sample, a sample the
+ * submissions API would refuse. Each sample is checked as its submission and then dropped: an
+ * evaluation is stored as its problems' templates and its samples, never as every program whole.
  */
 final class SamplePrograms {
     /** Field errors reported at most; the rest are counted. */
     private static final int MAX_ERRORS = 20;
     private static final int MAX_ID_CHARS = 128;
     private static final int MAX_K = 16;
+    /** A problem's prompt, test, check and tests together: they are copied into each of its samples' submissions. */
+    static final int MAX_SHARED_BYTES = 64 << 10;
+    /** Every sample's program and shared parts together: what the evaluation's submissions will hold. */
+    static final long MAX_EXPANDED_BYTES = 256L << 20;
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    /** One sample, as the submission that grades it. */
-    record Sample(int problemIndex, String problemId, int sampleIndex, SubmissionRequest request) {}
+    /** A problem, checked: its template and its samples as given. */
+    record Problem(int index, String id, Template template, List<String> samples) {}
+
+    /**
+     * How a problem's samples become submissions: exactly one of tests, a check appended, or the
+     * function-level format (test and entry point, with a prompt). Stored as JSON beside the samples.
+     */
+    record Template(String runtime, Limits limits, SubmissionRequest.CompareEnum compare, List<TestCase> tests,
+                    String checkSource, String prompt, String test, String entryPoint) {
+        /** The submission that grades {@code sample}. */
+        SubmissionRequest request(String sample) {
+            SubmissionRequest request = new SubmissionRequest().runtime(runtime).limits(limits);
+            if (tests != null && !tests.isEmpty()) {
+                return request.source(sample).tests(tests).compare(compare);
+            }
+            if (checkSource != null) {
+                return request.source(sample + "\n\n" + checkSource + "\n");
+            }
+            // The function-level format (HumanEval's): prompt, completion, the test's check(), called on the entry point.
+            return request.source((prompt == null ? "" : prompt) + sample + "\n\n" + test + "\n\ncheck(" + entryPoint + ")\n");
+        }
+
+        private long sharedBytes() {
+            long bytes = utf8(checkSource) + utf8(prompt) + utf8(test) + utf8(entryPoint);
+            for (TestCase t : tests == null ? List.<TestCase>of() : tests) {
+                bytes += utf8(t.getName()) + utf8(t.getStdin()) + utf8(t.getExpectedOutput())
+                        + (t.getArgs() == null ? 0 : t.getArgs().stream().mapToLong(SamplePrograms::utf8).sum());
+            }
+            return bytes;
+        }
+    }
 
     private final RuntimeCatalog catalog;
     private final int maxSamples;
@@ -40,8 +78,13 @@ final class SamplePrograms {
         this.check = check;
     }
 
-    /** Every sample in the order given, problem by problem; throws {@link ApiException.InvalidRequest} naming each fault. */
-    List<Sample> of(EvaluationRequest request) {
+    /** The k asked for; none given (the model reads an absent list as empty) is pass@1. */
+    static List<Integer> ks(EvaluationRequest request) {
+        return request.getK() == null || request.getK().isEmpty() ? List.of(1) : request.getK();
+    }
+
+    /** Every problem, checked, in the order given; throws {@link ApiException.InvalidRequest} naming each fault. */
+    List<Problem> of(EvaluationRequest request) {
         Errors errors = new Errors();
         List<EvaluationProblem> problems = request.getProblems() == null ? List.of() : request.getProblems();
         if (problems.isEmpty()) {
@@ -61,7 +104,8 @@ final class SamplePrograms {
         }
         errors.throwIfAny();
         Set<String> ids = new HashSet<>();
-        List<Sample> samples = new ArrayList<>(total);
+        List<Problem> checked = new ArrayList<>(problems.size());
+        long expanded = 0;
         for (int i = 0; i < problems.size(); i++) {
             EvaluationProblem problem = problems.get(i);
             String at = "problems[" + i + "]";
@@ -74,8 +118,14 @@ final class SamplePrograms {
                 errors.add(at + ".samples", "at least one sample is needed");
                 continue;
             }
-            Judging judging = judging(problem, runtime, at, errors);
-            if (judging == null) {
+            Template template = template(request, problem, runtime, at, errors);
+            if (template == null) {
+                continue;
+            }
+            long shared = template.sharedBytes();
+            if (shared > MAX_SHARED_BYTES) {
+                errors.add(at, "its prompt, test, check_source and tests come to " + shared + " bytes; at most " + MAX_SHARED_BYTES
+                        + ", as each of its samples' submissions holds them");
                 continue;
             }
             for (int j = 0; j < problem.getSamples().size(); j++) {
@@ -85,10 +135,9 @@ final class SamplePrograms {
                     errors.add(sampleAt, "a sample is a string");
                     continue;
                 }
-                SubmissionRequest submission = judging.request(sample, request);
+                expanded += shared + utf8(sample);
                 try {
-                    check.accept(submission);
-                    samples.add(new Sample(i, problem.getId(), j, submission));
+                    check.accept(template.request(sample));
                 } catch (ApiException.InvalidRequest refused) {
                     refused.errors().forEach(e -> errors.add(sampleAt + " (as a submission: " + e.getField() + ")", e.getMessage()));
                 }
@@ -96,49 +145,17 @@ final class SamplePrograms {
                     errors.throwIfAny();
                 }
             }
+            checked.add(new Problem(i, problem.getId(), template, List.copyOf(problem.getSamples())));
+        }
+        if (expanded > MAX_EXPANDED_BYTES) {
+            errors.add("problems", "the samples' programs come to " + expanded + " bytes in all; at most " + MAX_EXPANDED_BYTES);
         }
         errors.throwIfAny();
-        return samples;
+        return checked;
     }
 
-    /** The k asked for; none given (the model reads an absent list as empty) is pass@1. */
-    static List<Integer> ks(EvaluationRequest request) {
-        return request.getK() == null || request.getK().isEmpty() ? List.of(1) : request.getK();
-    }
-
-    /** How a problem judges its samples: exactly one way. */
-    private sealed interface Judging {
-        SubmissionRequest request(String sample, EvaluationRequest evaluation);
-    }
-
-    private record ByTests(EvaluationProblem problem) implements Judging {
-        @Override
-        public SubmissionRequest request(String sample, EvaluationRequest evaluation) {
-            return base(evaluation, sample).tests(problem.getTests())
-                    .compare(evaluation.getCompare() == null ? null : SubmissionRequest.CompareEnum.valueOf(evaluation.getCompare().name()));
-        }
-    }
-
-    private record ByCheck(String checkSource) implements Judging {
-        @Override
-        public SubmissionRequest request(String sample, EvaluationRequest evaluation) {
-            return base(evaluation, sample + "\n\n" + checkSource + "\n");
-        }
-    }
-
-    /** The function-level format (HumanEval's): prompt, completion, the test's check(), called on the entry point. */
-    private record FunctionLevel(String prompt, String test, String entryPoint) implements Judging {
-        @Override
-        public SubmissionRequest request(String sample, EvaluationRequest evaluation) {
-            return base(evaluation, prompt + sample + "\n\n" + test + "\n\ncheck(" + entryPoint + ")\n");
-        }
-    }
-
-    private static SubmissionRequest base(EvaluationRequest evaluation, String source) {
-        return new SubmissionRequest().runtime(evaluation.getRuntime()).source(source).limits(evaluation.getLimits());
-    }
-
-    private static Judging judging(EvaluationProblem problem, RuntimeManifest runtime, String at, Errors errors) {
+    private static Template template(EvaluationRequest request, EvaluationProblem problem, RuntimeManifest runtime, String at,
+                                     Errors errors) {
         boolean tests = problem.getTests() != null && !problem.getTests().isEmpty();
         boolean check = problem.getCheckSource() != null;
         boolean functionLevel = problem.getTest() != null || problem.getEntryPoint() != null;
@@ -147,11 +164,13 @@ final class SamplePrograms {
             errors.add(at, "give exactly one of tests, check_source, or test with entry_point (" + ways + " given)");
             return null;
         }
+        SubmissionRequest.CompareEnum compare = request.getCompare() == null ? null
+                : SubmissionRequest.CompareEnum.valueOf(request.getCompare().name());
         if (tests) {
-            return new ByTests(problem);
+            return new Template(request.getRuntime(), request.getLimits(), compare, problem.getTests(), null, null, null, null);
         }
         if (check) {
-            return new ByCheck(problem.getCheckSource());
+            return new Template(request.getRuntime(), request.getLimits(), null, null, problem.getCheckSource(), null, null, null);
         }
         if (problem.getTest() == null || problem.getEntryPoint() == null) {
             errors.add(at, "the function-level format needs both test and entry_point");
@@ -165,7 +184,12 @@ final class SamplePrograms {
             errors.add(at, "the function-level format is Python's; this evaluation's runtime is " + runtime.name());
             return null;
         }
-        return new FunctionLevel(problem.getPrompt() == null ? "" : problem.getPrompt(), problem.getTest(), problem.getEntryPoint());
+        return new Template(request.getRuntime(), request.getLimits(), null, null, null, problem.getPrompt(), problem.getTest(),
+                problem.getEntryPoint());
+    }
+
+    private static long utf8(String text) {
+        return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** Field errors, the first {@link #MAX_ERRORS} named and the rest counted. */

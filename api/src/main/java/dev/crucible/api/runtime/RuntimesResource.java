@@ -19,7 +19,7 @@ public final class RuntimesResource implements RuntimesApi {
     private final ApiConfig.RunLimits limits;
     private final RuntimePackages packages;
 
-    /** @param packages the versions the runs reported; null where there is no database (a test of the routes) */
+    /** @param packages the versions the runs reported */
     public RuntimesResource(RuntimeCatalog catalog, ApiConfig.RunLimits limits, RuntimePackages packages) {
         this.catalog = catalog;
         this.limits = limits;

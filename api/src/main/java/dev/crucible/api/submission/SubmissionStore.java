@@ -39,9 +39,12 @@ public final class SubmissionStore {
             from submissions""";
     /** Not the runs either: what a read of none of the large fields needs. */
     private static final String SMALL_COLUMNS = withoutRuns(SUMMARY_COLUMNS);
-    /** The bytes of a row's large columns, for the response budget. */
+    /**
+     * The bytes of a row's large columns that a read answers with, for the response budget. Not the
+     * job: it is kept after the end, but only {@code ?fields=request} answers with it.
+     */
     private static final String LARGE_COLUMNS_BYTES = """
-            coalesce(octet_length(job), 0) + coalesce(octet_length(stdout), 0) + coalesce(octet_length(stderr), 0)
+            coalesce(octet_length(stdout), 0) + coalesce(octet_length(stderr), 0)
             + coalesce(octet_length(compile_output), 0) + coalesce(octet_length(test_results), 0)
             + coalesce(octet_length(run_results), 0) + coalesce(octet_length(output_files), 0)""";
 
@@ -165,13 +168,18 @@ public final class SubmissionStore {
     }
 
     /**
-     * The bytes of the row's large columns (the job, outputs, tests, runs, output files): what reading it
+     * The bytes of the row's large columns (outputs, tests, runs, output files): what reading it
      * will hold, within a factor. PostgreSQL answers octet_length from a stored value's header, without
      * decompressing or sending it. 0 when the caller has no such submission, which the read answers 404.
      */
     long storedBytes(UUID id, Caller caller) {
-        return jdbi.withHandle(h -> h.createQuery(
-                "select " + LARGE_COLUMNS_BYTES + " from submissions where id = :id and (api_key_id = :key or :admin)")
+        return storedBytes(id, caller, false);
+    }
+
+    /** @param withJob whether the read answers with what was asked too ({@code ?fields=request}) */
+    long storedBytes(UUID id, Caller caller, boolean withJob) {
+        return jdbi.withHandle(h -> h.createQuery("select " + LARGE_COLUMNS_BYTES + (withJob ? " + coalesce(octet_length(job), 0)" : "")
+                        + " from submissions where id = :id and (api_key_id = :key or :admin)")
                 .bind("id", id).bind("key", caller.keyId()).bind("admin", caller.isAdmin())
                 .mapTo(Long.class).findOne().orElse(0L));
     }

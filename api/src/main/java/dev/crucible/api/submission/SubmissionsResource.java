@@ -68,12 +68,12 @@ public final class SubmissionsResource implements SubmissionsApi {
         return SubmissionView.of(service.create(Caller.current(), request, wait, null, format));
     }
 
-    /** The whole submission; the route narrows it to {@code fields}. */
     /** Refuses, as a create would (422), a request that cannot be submitted; nothing is stored. For evaluations' samples. */
     public void check(SubmissionRequest request) {
         service.check(request);
     }
 
+    /** The whole submission; the route narrows it to {@code fields}. */
     @Override
     public Submission getSubmission(UUID id, String fields) {
         return SubmissionView.of(service.get(Caller.current(), id));
@@ -185,10 +185,11 @@ public final class SubmissionsResource implements SubmissionsApi {
                 return Response.ok(fields.select(SubmissionView.of(service.getWithoutOutputs(Caller.current(), id)), wanted.get()));
             }
             // Counted before the row is read: the budget bounds what large answers hold, from the read to the send.
-            ResponseBudget.Held held = responses.admit(store.storedBytes(id, Caller.current()));
+            boolean asked = wanted.isPresent() && wanted.get().contains(SubmissionFields.REQUEST);
+            ResponseBudget.Held held = responses.admit(store.storedBytes(id, Caller.current(), asked));
             try {
                 Submission submission = getSubmission(id, null);
-                if (wanted.isPresent() && wanted.get().contains(SubmissionFields.REQUEST)) {
+                if (asked) {
                     service.request(Caller.current(), id).ifPresent(submission::request);
                 }
                 // A small answer holds nothing and is sent as any other; the edge streams one that holds its share.

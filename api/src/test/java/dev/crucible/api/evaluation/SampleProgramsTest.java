@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crucible.api.http.ApiException;
+import dev.crucible.api.http.Json;
 import dev.crucible.api.model.EvaluationProblem;
 import dev.crucible.api.model.EvaluationRequest;
 import dev.crucible.api.model.FieldError;
+import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.model.TestCase;
 import dev.crucible.runtime.RuntimeCatalog;
 import java.nio.file.Path;
@@ -30,27 +32,46 @@ class SampleProgramsTest {
         return assertThrows(ApiException.InvalidRequest.class, refused::run).errors().stream().map(FieldError::getField).toList();
     }
 
+    private static SubmissionRequest first(List<SamplePrograms.Problem> problems) {
+        SamplePrograms.Problem problem = problems.getFirst();
+        return problem.template().request(problem.samples().getFirst());
+    }
+
     @Test
     void theFunctionLevelFormatPutsPromptCompletionTestAndCheckTogether() {
-        var samples = programs.of(python(new EvaluationProblem("add", List.of("    return a + b\n"))
+        var problems = programs.of(python(new EvaluationProblem("add", List.of("    return a + b\n"))
                 .prompt("def add(a, b):\n").test("def check(f):\n    assert f(2, 3) == 5\n").entryPoint("add")));
         assertEquals("def add(a, b):\n    return a + b\n\n\ndef check(f):\n    assert f(2, 3) == 5\n\n\ncheck(add)\n",
-                samples.getFirst().request().getSource());
+                first(problems).getSource());
     }
 
     @Test
     void aCheckIsAppendedToTheSample() {
-        var samples = programs.of(python(new EvaluationProblem("p", List.of("x = 1")).checkSource("assert x == 1")));
-        assertEquals("x = 1\n\nassert x == 1\n", samples.getFirst().request().getSource());
+        var problems = programs.of(python(new EvaluationProblem("p", List.of("x = 1")).checkSource("assert x == 1")));
+        assertEquals("x = 1\n\nassert x == 1\n", first(problems).getSource());
     }
 
     @Test
     void testsGoWithEverySample() {
-        var samples = programs.of(python(new EvaluationProblem("p", List.of("print(1)", "print(2)"))
+        var problems = programs.of(python(new EvaluationProblem("p", List.of("print(1)", "print(2)"))
                 .tests(List.of(new TestCase("1\n")))));
-        assertEquals(2, samples.size());
-        assertTrue(samples.stream().allMatch(s -> s.request().getTests().size() == 1));
-        assertEquals(1, samples.get(1).sampleIndex());
+        assertEquals(List.of("print(1)", "print(2)"), problems.getFirst().samples());
+        assertEquals(1, first(problems).getTests().size());
+    }
+
+    @Test
+    void aTemplateComesBackFromItsStoredJson() throws Exception {
+        var template = programs.of(python(new EvaluationProblem("p", List.of("print(input())"))
+                .tests(List.of(new TestCase("ab").stdin("ab"))))).getFirst().template();
+        var mapper = Json.mapper();
+        var stored = mapper.readValue(mapper.writeValueAsString(template), SamplePrograms.Template.class);
+        assertEquals(template.request("x"), stored.request("x"));
+    }
+
+    @Test
+    void sharedPartsTooLargeToCopyIntoEverySampleAreRefused() {
+        assertEquals(List.of("problems[0]"), fields(() -> programs.of(python(new EvaluationProblem("p", List.of(""))
+                .checkSource("#".repeat(SamplePrograms.MAX_SHARED_BYTES + 1))))));
     }
 
     @Test
