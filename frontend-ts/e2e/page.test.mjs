@@ -2,6 +2,7 @@
 // `npm run preview`, which proxies /v1 to the api). Settings: CRUCIBLE_TEST_WEB_URL (loopback),
 // CRUCIBLE_TEST_ADMIN_KEY, CRUCIBLE_TEST_ARTIFACTS (screenshots).
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { settings, withPage } from './browser.mjs';
 
@@ -428,6 +429,91 @@ test('(l) a history row reopens its code, input and tests; a share link opens th
     await page.locator(`[data-field="id"]`, { hasText: id }).waitFor({ timeout: 20_000 });
     await page.locator('#editor .cm-content', { hasText: 'reopen' }).waitFor({ timeout: 10_000 });
     assert.equal(await page.locator('[data-field="verdict"]').textContent(), 'accepted');
+  });
+  assertClean(watch);
+});
+
+test('(m) an evaluation: progress, pass@k per problem and k, overall, the JSON Lines download, a reload reopens it', { timeout: 240_000 }, async () => {
+  // add: 2 of 3 samples right; neg: 0 of 2. k = 5 is above both problems' n.
+  const request = {
+    runtime: 'python',
+    k: [1, 2, 5],
+    problems: [
+      {
+        id: 'add',
+        prompt: 'def add(a, b):\n',
+        test: 'def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(-1, 1) == 0\n',
+        entry_point: 'add',
+        samples: ['    return a + b\n', '    return b + a\n', '    return a - b\n'],
+      },
+      {
+        id: 'neg',
+        prompt: 'def neg(x):\n',
+        test: 'def check(candidate):\n    assert candidate(2) == -2\n',
+        entry_point: 'neg',
+        samples: ['    return x\n', '    return x + 1\n'],
+      },
+    ],
+  };
+  const watch = await withPage('m-evaluation', async (page) => {
+    await openWithKey(page, settings().adminKey);
+    const status = page.locator('[data-field="evaluation-status"]');
+    await page.evaluate(() => {
+      const node = document.querySelector('[data-field="evaluation-status"]');
+      window.__evaluationStatusLog = [];
+      new MutationObserver(() => window.__evaluationStatusLog.push(node.textContent))
+        .observe(node, { childList: true, characterData: true, subtree: true });
+    });
+    await page.getByLabel('Evaluation request (JSON)').fill(JSON.stringify(request, null, 2));
+    await page.getByRole('button', { name: 'Start evaluation' }).click();
+    await page.locator('[data-field="evaluation-status"][data-status="completed"]').waitFor({ timeout: 120_000 });
+
+    const log = await page.evaluate(() => window.__evaluationStatusLog);
+    assert.match(log[0], /^Running…/, `the running evaluation was shown first: ${JSON.stringify(log)}`);
+    assert.equal(await status.textContent(), 'Completed.');
+    assert.equal(await page.getByRole('button', { name: 'Cancel evaluation' }).isVisible(), false, 'Cancel is gone once it is final');
+    const id = (await page.locator('[data-field="evaluation-id"]').textContent()).trim();
+    assert.equal(new URL(page.url()).hash, `#/e/${id}`);
+
+    const checkResults = async () => {
+      const bar = await page.locator('progress[data-field="evaluation-progress"]').evaluate((p) => ({ value: p.value, max: p.max }));
+      assert.deepEqual(bar, { value: 5, max: 5 });
+      assert.equal(await page.locator('[data-field="evaluation-progress-text"]').textContent(), '5 of 5 samples done');
+      const cell = (problem, column) => page.locator(`tr[data-problem="${problem}"] [${column}]`).textContent();
+      assert.equal(await cell('add', 'data-col="n"'), '3');
+      assert.equal(await cell('add', 'data-col="c"'), '2');
+      assert.equal(await cell('neg', 'data-col="c"'), '0');
+      assert.equal(await cell('add', 'data-k="1"'), '66.7%');
+      assert.equal(await cell('add', 'data-k="2"'), '100.0%');
+      assert.equal(await cell('add', 'data-k="5"'), 'undefined (k > n)');
+      assert.equal(await cell('neg', 'data-k="1"'), '0.0%');
+      assert.equal(await cell('neg', 'data-k="2"'), '0.0%');
+      assert.equal(await cell('neg', 'data-k="5"'), 'undefined (k > n)');
+      // Over all problems: the mean where defined; for k = 5 it is defined for none.
+      const overall = (k) => page.locator(`[data-field="evaluation-pass-at-k"] [data-k="${k}"]`).textContent();
+      assert.equal(await overall(1), '33.3%');
+      assert.equal(await overall(2), '50.0%');
+      assert.equal(await overall(5), 'undefined (k > n)');
+      assert.equal(await page.locator('[data-field="evaluation-verdicts"] li[data-verdict="accepted"]').textContent(), 'accepted 2');
+    };
+    await checkResults();
+
+    // The key cannot go in a link: the button fetches the file with it and saves a Blob URL.
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      page.getByRole('button', { name: 'Download results (JSON Lines)' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `evaluation-${id}.jsonl`);
+    const lines = (await readFile(await download.path(), 'utf8')).split('\n').filter((line) => line !== '');
+    assert.equal(lines.length, 5, `one line per sample: ${JSON.stringify(lines)}`);
+    const samples = lines.map((line) => JSON.parse(line));
+    assert.deepEqual(samples.map((s) => `${s.problem}/${s.sample}`), ['add/0', 'add/1', 'add/2', 'neg/0', 'neg/1']);
+    assert.deepEqual(samples.map((s) => s.verdict === 'accepted'), [true, true, false, false, false]);
+
+    // The address names the evaluation: a reload shows it again.
+    await page.reload({ waitUntil: 'load' });
+    await page.locator('[data-field="evaluation-status"][data-status="completed"]').waitFor({ timeout: 20_000 });
+    await checkResults();
   });
   assertClean(watch);
 });

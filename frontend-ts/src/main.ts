@@ -6,6 +6,7 @@ import { runtimes as runtimesApi, submissions } from './api';
 import { byId, el } from './dom';
 import { createEditor } from './editor';
 import { SubmissionStatus, Verdict, type Runtime, type Submission } from './generated';
+import { EVALUATION_LINK, Evaluations } from './evaluations';
 import { History } from './history';
 import { getKey, setKey } from './key';
 import { helloWorld, isTemplate } from './languages';
@@ -50,6 +51,18 @@ const history = new History(
   (id) => void open(id),
   (error) => void showProblem(problem, error),
 );
+
+const evaluationPanel = new Evaluations({
+  form: byId('evaluation-form'),
+  request: byId('evaluation-request'),
+  example: byId('evaluation-example'),
+  start: byId('evaluation-start'),
+  cancel: byId('evaluation-cancel'),
+  download: byId('evaluation-download'),
+  status: byId('evaluation-status'),
+  view: byId('evaluation'),
+  problem: byId('evaluation-problem'),
+});
 
 let runtimeList: Runtime[] = [];
 let watching: AbortController | undefined; // the run being followed, if any
@@ -126,11 +139,12 @@ byId('run-form').addEventListener('submit', (event) => {
 });
 cancelButton.addEventListener('click', () => void cancel());
 
-// Ctrl+Enter (Cmd+Enter on a Mac) runs from anywhere but the key form, where Enter uses the key.
+// Ctrl+Enter (Cmd+Enter on a Mac) runs from anywhere but the key form, where Enter uses the key,
+// and the evaluations form, which is not about the code in the editor.
 // Caught on the way down, before the editor, whose own Mod-Enter would insert a line.
 window.addEventListener('keydown', (event) => {
   if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey || event.isComposing) return;
-  if (event.target instanceof Node && byId('key-form').contains(event.target)) return;
+  if (event.target instanceof Node && (byId('key-form').contains(event.target) || byId('evaluation-form').contains(event.target))) return;
   event.preventDefault();
   event.stopPropagation();
   if (!event.repeat && !runButton.disabled) void run();
@@ -243,12 +257,15 @@ async function open(id: string): Promise<void> {
   }
 }
 
-// --- share links: /#/s/<id> opens that submission, for any key that may read it ----------------
+// --- share links: /#/s/<id> opens that submission, /#/e/<id> that evaluation, for any key that may read it
 const SHARED = /^#\/s\/([0-9a-f-]{36})$/i;
 
 function openShared(): void {
   const id = SHARED.exec(location.hash)?.[1];
   if (id && getKey()) void open(id);
+  // /#/e/<id> opens that evaluation (the panel puts it there when one is started).
+  const evaluationId = EVALUATION_LINK.exec(location.hash)?.[1];
+  if (evaluationId && getKey()) void evaluationPanel.open(evaluationId);
 }
 window.addEventListener('hashchange', openShared);
 

@@ -51,9 +51,9 @@ async function streamEvents(
   return last;
 }
 
-const POLL_INTERVAL_MS = 1000;
+export const POLL_INTERVAL_MS = 1000;
 // Transient failures (the api restarting, a 503) are retried this many times in a row.
-const POLL_RETRIES = 10;
+export const POLL_RETRIES = 10;
 
 async function poll(id: string, onUpdate: OnUpdate, signal: AbortSignal): Promise<Submission> {
   let failures = 0;
@@ -70,12 +70,12 @@ async function poll(id: string, onUpdate: OnUpdate, signal: AbortSignal): Promis
   }
 }
 
-function isTransient(error: unknown): boolean {
+export function isTransient(error: unknown): boolean {
   if (error instanceof ResponseError) return error.response.status >= 500;
   return true; // network errors (FetchError, TypeError)
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
     signal.addEventListener('abort', () => {
