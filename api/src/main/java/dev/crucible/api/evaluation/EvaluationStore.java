@@ -46,8 +46,8 @@ final class EvaluationStore {
     boolean insert(UUID id, Caller caller, String runtime, String ks, List<NewProblem> problems, int maxRunning) {
         return jdbi.inTransaction(h -> {
             // One key's evaluations are made one at a time, so two at once cannot both pass the count.
-            h.createQuery("select pg_advisory_xact_lock(hashtext(:key))").bind("key", "evaluations " + caller.keyId())
-                    .mapTo(Object.class).one();
+            h.createQuery("select 1 from pg_advisory_xact_lock(hashtext(:key))").bind("key", "evaluations " + caller.keyId())
+                    .mapTo(Integer.class).one();
             int running = h.createQuery("select count(*) from evaluations where api_key_id = :key and status = 'running'")
                     .bind("key", caller.keyId()).mapTo(Integer.class).one();
             if (running >= maxRunning) {
