@@ -46,7 +46,7 @@ const LANGUAGES: Record<string, LanguageSupport> = {
 
 // Other names a server may give the same languages (runtimes also list aliases).
 const ALIASES: Record<string, string> = {
-  python3: 'python', py: 'python', javascript: 'node', js: 'node', nodejs: 'node',
+  python3: 'python', py: 'python', 'python-science': 'python', javascript: 'node', js: 'node', nodejs: 'node',
   sh: 'bash', shell: 'bash', 'c++': 'cpp', golang: 'go', rs: 'rust',
 };
 

@@ -23,6 +23,12 @@ final class RuntimeInference {
 
     private RuntimeInference() {}
 
+    /** Whether the runtime's name or one of its aliases is {@code extension}. */
+    private static boolean namedBy(Runtime runtime, String extension) {
+        return extension.equals(lower(runtime.getName()))
+                || runtime.getAliases() != null && runtime.getAliases().stream().map(RuntimeInference::lower).anyMatch(extension::equals);
+    }
+
     static String infer(Path file, List<Runtime> runtimes) throws UsageException {
         String extension = extension(file.getFileName() == null ? "" : file.getFileName().toString());
         if (extension.isEmpty()) {
@@ -34,9 +40,12 @@ final class RuntimeInference {
             matches = bySourceFile(SAME_LANGUAGE.get(extension), runtimes);
         }
         if (matches.isEmpty()) {
-            matches = runtimes.stream().filter(r -> extension.equals(lower(r.getName()))
-                    || r.getAliases() != null && r.getAliases().stream().map(RuntimeInference::lower).anyMatch(extension::equals))
-                    .toList();
+            matches = runtimes.stream().filter(r -> namedBy(r, extension)).toList();
+        }
+        if (matches.size() > 1) {
+            // Python and python-science both take .py: the one named by the extension (alias py) is the plain one.
+            List<Runtime> named = matches.stream().filter(r -> namedBy(r, extension)).toList();
+            matches = named.size() == 1 ? named : matches;
         }
         if (matches.size() == 1) {
             return matches.getFirst().getName();

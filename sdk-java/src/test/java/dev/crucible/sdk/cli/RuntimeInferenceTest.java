@@ -17,7 +17,8 @@ class RuntimeInferenceTest {
     private static final List<Runtime> SERVER = List.of(runtime("bash", "main.sh", "sh", "shell"),
             runtime("c", "main.c", "gcc"), runtime("cpp", "main.cpp", "c++", "g++"), runtime("go", "main.go", "golang"),
             runtime("java", "Main.java", "jdk"), runtime("node", "main.js", "nodejs", "javascript", "js"),
-            runtime("python", "main.py", "python3", "py"), runtime("rust", "main.rs", "rs", "rustc"));
+            runtime("python", "main.py", "python3", "py"), runtime("python-science", "main.py", "numpy", "scipy", "pandas"),
+            runtime("rust", "main.rs", "rs", "rustc"));
 
     private static String infer(String file) throws UsageException {
         return RuntimeInference.infer(Path.of(file), SERVER);
@@ -49,10 +50,10 @@ class RuntimeInferenceTest {
     @Test
     void noExtensionOrAnUnknownOneAsksForRuntimeNamingTheServers() {
         assertEquals("Makefile has no extension to tell its language by: name one with --runtime "
-                        + "(bash, c, cpp, go, java, node, python, rust)",
+                        + "(bash, c, cpp, go, java, node, python, python-science, rust)",
                 assertThrows(UsageException.class, () -> infer("Makefile")).getMessage());
         assertEquals("no runtime of this server takes .cob files: name one with --runtime "
-                        + "(bash, c, cpp, go, java, node, python, rust)",
+                        + "(bash, c, cpp, go, java, node, python, python-science, rust)",
                 assertThrows(UsageException.class, () -> infer("payroll.cob")).getMessage());
     }
 
@@ -62,5 +63,10 @@ class RuntimeInferenceTest {
 
         assertEquals("several runtimes take .py files (pypy, python): name one with --runtime",
                 assertThrows(UsageException.class, () -> RuntimeInference.infer(Path.of("a.py"), two)).getMessage());
+    }
+
+    @Test
+    void ofTwoRuntimesForOneExtensionTheOneItNamesIsTaken() throws UsageException {
+        assertEquals("python", infer("hello.py"), "python has the alias py; python-science takes .py too");
     }
 }
