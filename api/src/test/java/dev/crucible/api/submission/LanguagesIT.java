@@ -138,7 +138,7 @@ class LanguagesIT {
     void everyShippedRuntimeIsListed() {
         Set<String> names = new HashSet<>();
         stack.get("/v1/runtimes", stack.adminKey()).body().forEach(r -> names.add(r.get("name").asText()));
-        assertEquals(Set.of("python", "node", "bash", "c", "cpp", "java", "go", "rust"), names);
+        assertEquals(Set.of("python", "python-science", "node", "bash", "c", "cpp", "java", "go", "rust"), names);
     }
 
     @Test
