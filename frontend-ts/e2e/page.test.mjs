@@ -168,7 +168,7 @@ test('(e) /docs: the API reference renders the contract, and Try it out calls th
       .flatMap((item) => Object.keys(item).filter((k) => ['get', 'put', 'post', 'delete', 'patch'].includes(k))).length;
 
     // Linked from the page; the key entered there is used in the same tab.
-    const link = page.getByRole('link', { name: 'API reference' });
+    const link = page.getByRole('link', { name: 'API reference', exact: true });
     assert.equal(await link.getAttribute('href'), '/docs');
     await link.click();
     await page.waitForURL(/\/docs$/);
