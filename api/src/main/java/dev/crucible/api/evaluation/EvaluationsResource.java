@@ -60,6 +60,7 @@ public final class EvaluationsResource implements EvaluationsApi {
     private final JsonBody body;
     private final ObjectMapper mapper;
     private final EvaluationFeeder feeder;
+    private final Predicate<UUID> keyHolds;
 
     /** @param maxSamples samples in one evaluation at most */
     public EvaluationsResource(Jdbi jdbi, RuntimeCatalog catalog, int maxSamples, SubmissionsResource submissions, JsonBody body,
@@ -70,6 +71,7 @@ public final class EvaluationsResource implements EvaluationsApi {
         this.body = body;
         this.mapper = mapper;
         this.feeder = new EvaluationFeeder(store, submissions, keyHolds, mapper);
+        this.keyHolds = keyHolds;
     }
 
     /** What makes evaluations' samples into submissions; its owner starts and stops it. */
@@ -265,7 +267,8 @@ public final class EvaluationsResource implements EvaluationsApi {
         String lastSent = null;
         int sent = 0;
         while (System.nanoTime() - started < LONGEST_STREAM.toNanos()) {
-            EvaluationStore.Header header = store.find(id, caller).orElse(null);
+            // A key revoked meanwhile ends the stream within the period, as a submission's does.
+            EvaluationStore.Header header = keyHolds.test(caller.keyId()) ? store.find(id, caller).orElse(null) : null;
             if (header == null) {
                 return; // its key was revoked, or it is gone: nothing more to say
             }
