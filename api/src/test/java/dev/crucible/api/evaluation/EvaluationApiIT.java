@@ -8,10 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.api.StackUnderTest;
 import dev.crucible.testsupport.Await;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Evaluations against the running stack: every sample a real submission, run in gVisor and judged. */
@@ -163,6 +168,27 @@ class EvaluationApiIT {
         assertEquals(404, stack.get("/v1/evaluations/" + id + "/samples", other).status());
         assertEquals(404, stack.delete("/v1/evaluations/" + id, other).status());
         stack.delete("/v1/evaluations/" + id, stack.adminKey());
+    }
+
+    @Test
+    void theEventStreamFollowsProgressAndEndsWithTheFinalEvaluation() throws Exception {
+        String id = create(FUNCTION_LEVEL, stack.adminKey()).get("id").asText();
+        URI uri = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_API_URL") + "/v1/evaluations/" + id + "/events");
+        HttpResponse<Stream<String>> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofMinutes(3)).header("Authorization", "Bearer " + stack.adminKey()).GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, stream.statusCode());
+        List<JsonNode> states = new ArrayList<>();
+        try (Stream<String> lines = stream.body()) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.startsWith("data: ")) {
+                    states.add(JSON.readTree(line.substring(6)));
+                }
+            }
+        }
+        assertEquals("completed", states.getLast().get("status").asText(), "the stream ends after the final state");
+        assertEquals(5, states.getLast().get("progress").get("done").asInt());
+        assertTrue(states.getLast().has("pass_at_k"), states.getLast().toString());
     }
 
     @Test
