@@ -12,7 +12,6 @@ import dev.crucible.executor.sandbox.SandboxRun;
 import dev.crucible.executor.sandbox.SandboxSpec;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Job;
-import dev.crucible.queue.LiveOutput;
 import dev.crucible.queue.OutputChunk;
 import dev.crucible.queue.Verdict;
 import dev.crucible.runtime.RuntimeCatalog;
@@ -23,8 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,19 +90,7 @@ class JobRunnerTest {
 
     @Test
     void liveOutputNamesEachTestAndLeavesTheCompiledFolderOut() throws Exception {
-        List<OutputChunk> chunks = new CopyOnWriteArrayList<>();
-        LiveOutput recorded = new LiveOutput() {
-            @Override
-            public CompletableFuture<Void> append(UUID submissionId, OutputChunk chunk) {
-                chunks.add(chunk);
-                return CompletableFuture.completedFuture(null);
-            }
-
-            @Override
-            public Page read(UUID submissionId, String after, int max) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        RecordedLiveOutput recorded = new RecordedLiveOutput();
         byte[] artifact = tarOf("./main", new byte[] {0x7f, 'E', 'L', 'F'}, 0100755);
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             boolean compile = spec.runId().contains("-compile-");
@@ -118,7 +103,7 @@ class JobRunnerTest {
         runner.execute(new Job(plain.submissionId(), plain.runtime(), plain.code(), plain.input(), plain.limits(),
                 new Job.Testing(List.of(new Job.JobTest("a", null, null, "ok".getBytes()), new Job.JobTest("b", null, null, "ok".getBytes())),
                         Job.Comparison.TRAILING_WHITESPACE), plain.options()));
-        assertEquals(List.of("compile stderr null warning: x\n", "run stdout 0 ok\n", "run stdout 1 ok\n"), chunks.stream()
+        assertEquals(List.of("compile stderr null warning: x\n", "run stdout 0 ok\n", "run stdout 1 ok\n"), recorded.chunks.stream()
                 .map(c -> c.stage().wireName() + " " + c.stream().wireName() + " " + c.test() + " " + c.text()).toList());
     }
 

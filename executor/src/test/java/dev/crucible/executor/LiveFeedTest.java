@@ -10,35 +10,12 @@ import dev.crucible.queue.OutputChunk;
 import dev.crucible.testsupport.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class LiveFeedTest {
     private static final UUID SUBMISSION = UUID.randomUUID();
-
-    /** The queue's live output as a list, for the tests. */
-    private static final class Recorded implements LiveOutput {
-        final List<OutputChunk> chunks = new CopyOnWriteArrayList<>();
-
-        @Override
-        public CompletableFuture<Void> append(UUID submissionId, OutputChunk chunk) {
-            chunks.add(chunk);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public Page read(UUID submissionId, String after, int max) {
-            throw new UnsupportedOperationException("executors only append");
-        }
-
-        String text(OutputChunk.Stream stream) {
-            return chunks.stream().filter(c -> c.stream() == stream).map(OutputChunk::text).collect(Collectors.joining());
-        }
-    }
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -46,7 +23,7 @@ class LiveFeedTest {
 
     @Test
     void aFullChunkIsSentAtOnce() {
-        Recorded output = new Recorded();
+        RecordedLiveOutput output = new RecordedLiveOutput();
         LiveFeed.Part part = new LiveFeed(new LiveFeed.Settings(output, 1 << 20), SUBMISSION).part(OutputChunk.Stage.RUN, null, null);
         part.take(OutputTap.Stream.STDOUT, new byte[LiveFeed.CHUNK_BYTES]);
         assertEquals(1, output.chunks.size());
@@ -55,7 +32,7 @@ class LiveFeedTest {
 
     @Test
     void oneLargeWriteIsSentInChunksOfAtMostTheChunkSize() {
-        Recorded output = new Recorded();
+        RecordedLiveOutput output = new RecordedLiveOutput();
         LiveFeed.Part part = new LiveFeed(new LiveFeed.Settings(output, 1 << 20), SUBMISSION).part(OutputChunk.Stage.RUN, null, null);
         part.take(OutputTap.Stream.STDOUT, bytes("é".repeat(5000))); // 10000 bytes, two to a character
         assertTrue(output.chunks.stream().allMatch(c -> c.text().getBytes(StandardCharsets.UTF_8).length <= LiveFeed.CHUNK_BYTES),
@@ -66,7 +43,7 @@ class LiveFeedTest {
 
     @Test
     void aSmallWriteIsSentWithoutWaitingForTheRunToEnd() {
-        Recorded output = new Recorded();
+        RecordedLiveOutput output = new RecordedLiveOutput();
         LiveFeed.Part part = new LiveFeed(new LiveFeed.Settings(output, 1 << 20), SUBMISSION).part(OutputChunk.Stage.RUN, null, null);
         part.take(OutputTap.Stream.STDOUT, bytes("line 1\n"));
         Await.until("the flush after the first byte", Duration.ofSeconds(5), () -> !output.chunks.isEmpty());
@@ -75,7 +52,7 @@ class LiveFeedTest {
 
     @Test
     void writesCloseTogetherGoInOneChunk() {
-        Recorded output = new Recorded();
+        RecordedLiveOutput output = new RecordedLiveOutput();
         try (LiveFeed.Part part = new LiveFeed(new LiveFeed.Settings(output, 1 << 20), SUBMISSION).part(OutputChunk.Stage.RUN, null, null)) {
             for (int i = 0; i < 100; i++) {
                 part.take(OutputTap.Stream.STDOUT, bytes("x"));
@@ -87,7 +64,7 @@ class LiveFeedTest {
 
     @Test
     void aCharacterSplitAcrossWritesArrivesWhole() {
-        Recorded output = new Recorded();
+        RecordedLiveOutput output = new RecordedLiveOutput();
         byte[] e = bytes("é");
         try (LiveFeed.Part part = new LiveFeed(new LiveFeed.Settings(output, 1 << 20), SUBMISSION).part(OutputChunk.Stage.RUN, null, null)) {
             part.take(OutputTap.Stream.STDOUT, new byte[] {e[0]});
@@ -98,7 +75,7 @@ class LiveFeedTest {
 
     @Test
     void stdoutAndStderrStayApart() {
-        Recorded output = new Recorded();
+        RecordedLiveOutput output = new RecordedLiveOutput();
         try (LiveFeed.Part part = new LiveFeed(new LiveFeed.Settings(output, 1 << 20), SUBMISSION).part(OutputChunk.Stage.RUN, 2, null)) {
             part.take(OutputTap.Stream.STDOUT, bytes("out"));
             part.take(OutputTap.Stream.STDERR, bytes("err"));
@@ -110,7 +87,7 @@ class LiveFeedTest {
 
     @Test
     void theJobsLiveOutputStopsAtItsCapWithTheLastChunkMarked() {
-        Recorded output = new Recorded();
+        RecordedLiveOutput output = new RecordedLiveOutput();
         LiveFeed feed = new LiveFeed(new LiveFeed.Settings(output, 10), SUBMISSION);
         try (LiveFeed.Part first = feed.part(OutputChunk.Stage.RUN, 0, null)) {
             first.take(OutputTap.Stream.STDOUT, bytes("0123456"));
@@ -125,7 +102,7 @@ class LiveFeedTest {
 
     @Test
     void aCapOfZeroSendsNothing() {
-        Recorded output = new Recorded();
+        RecordedLiveOutput output = new RecordedLiveOutput();
         try (LiveFeed.Part part = new LiveFeed(new LiveFeed.Settings(output, 0), SUBMISSION).part(OutputChunk.Stage.RUN, null, null)) {
             part.take(OutputTap.Stream.STDOUT, bytes("hello"));
         }
