@@ -110,7 +110,7 @@ public final class KeysResource implements KeysApi {
                 request -> new Response(201, createKey(body.read(request.exchange(), KeyRequest.class))));
         router.add("GET", "/v1/keys", ADMINS, request -> Response.ok(listKeys()));
         router.add("DELETE", "/v1/keys/{id}", ADMINS, request -> {
-            revokeKey(id(request.pathParameter("id")), request.flag("purge"));
+            revokeKey(request.idParameter("id", raw -> "no API key " + raw), request.flag("purge"));
             return new Response(204, null);
         });
     }
@@ -124,14 +124,6 @@ public final class KeysResource implements KeysApi {
             errors.add(new FieldError(field, "is " + given + "; allowed " + min + ".." + max));
         }
         return given;
-    }
-
-    private static UUID id(String raw) {
-        try {
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException.NotFound("no API key " + raw);
-        }
     }
 
     private static OffsetDateTime time(Instant instant) {

@@ -149,19 +149,20 @@ public final class EvaluationsResource implements EvaluationsApi {
     public void addRoutes(Router router) {
         router.add("POST", "/v1/evaluations", SUBMITTERS,
                 request -> new Response(202, createEvaluation(body.read(request.exchange(), EvaluationRequest.class))));
-        router.add("GET", "/v1/evaluations/{id}", Access.anyKey(), request -> Response.ok(getEvaluation(id(request.pathParameter("id")))));
+        router.add("GET", "/v1/evaluations/{id}", Access.anyKey(),
+                request -> Response.ok(getEvaluation(request.idParameter("id", EvaluationsResource::notFound))));
         router.add("DELETE", "/v1/evaluations/{id}", SUBMITTERS,
-                request -> Response.ok(cancelEvaluation(id(request.pathParameter("id")))));
+                request -> Response.ok(cancelEvaluation(request.idParameter("id", EvaluationsResource::notFound))));
         router.add("GET", "/v1/evaluations/{id}/samples", Access.anyKey(), request -> Response.ok(listEvaluationSamples(
-                id(request.pathParameter("id")), request.query("problem").orElse(null),
-                request.query("limit").map(EvaluationsResource::number).orElse(null), request.query("cursor").orElse(null))));
+                request.idParameter("id", EvaluationsResource::notFound), request.query("problem").orElse(null),
+                request.wholeNumber("limit").orElse(null), request.query("cursor").orElse(null))));
         router.add("GET", "/v1/evaluations/{id}/results", Access.anyKey(), request -> {
-            UUID id = id(request.pathParameter("id"));
+            UUID id = request.idParameter("id", EvaluationsResource::notFound);
             header(id);
             return new Response(200, new Response.Stream("application/x-ndjson", out -> writeResults(id, out)));
         });
         router.add("GET", "/v1/evaluations/{id}/events", Access.anyKey(), request -> {
-            UUID id = id(request.pathParameter("id"));
+            UUID id = request.idParameter("id", EvaluationsResource::notFound);
             header(id);
             Caller caller = Caller.current();
             return new Response(200, new Response.Stream("text/event-stream", out -> writeEvents(caller, id, out)));
@@ -324,19 +325,7 @@ public final class EvaluationsResource implements EvaluationsApi {
         }
     }
 
-    private static Integer number(String raw) {
-        try {
-            return Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
-            throw new ApiException.InvalidRequest(List.of(new FieldError("limit", "must be a whole number")));
-        }
-    }
-
-    private static UUID id(String raw) {
-        try {
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException.NotFound("no evaluation " + raw + " for this API key");
-        }
+    private static String notFound(String raw) {
+        return "no evaluation " + raw + " for this API key";
     }
 }

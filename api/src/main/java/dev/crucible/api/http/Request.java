@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
 
 /** One routed request: the exchange and the values of the route's path parameters. */
 public record Request(HttpExchange exchange, Map<String, String> pathParameters) {
@@ -27,6 +29,30 @@ public record Request(HttpExchange exchange, Map<String, String> pathParameters)
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A path parameter that names something by its UUID; one that is no UUID names nothing, a 404
+     * with {@code notFound}'s message for what was given.
+     */
+    public UUID idParameter(String name, Function<String, String> notFound) {
+        String raw = pathParameter(name);
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException.NotFound(notFound.apply(raw));
+        }
+    }
+
+    /** A whole-number query parameter, empty when absent; anything else is an invalid request. */
+    public Optional<Integer> wholeNumber(String name) {
+        return query(name).map(raw -> {
+            try {
+                return Integer.parseInt(raw);
+            } catch (NumberFormatException e) {
+                throw new ApiException.InvalidRequest(List.of(new FieldError(name, "must be a whole number")));
+            }
+        });
     }
 
     /** A boolean query parameter: {@code true} or {@code false}, false when absent; anything else is an invalid request. */

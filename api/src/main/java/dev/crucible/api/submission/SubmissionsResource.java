@@ -163,14 +163,15 @@ public final class SubmissionsResource implements SubmissionsApi {
     public void addRoutes(Router router) {
         router.add("POST", "/v1/batches", SUBMITTERS,
                 request -> new Response(202, createBatch(body.read(request.exchange(), BatchRequest.class))));
-        router.add("GET", "/v1/batches/{id}", Access.anyKey(), request -> Response.ok(getBatch(id(request.pathParameter("id")))));
+        router.add("GET", "/v1/batches/{id}", Access.anyKey(),
+                request -> Response.ok(getBatch(request.idParameter("id", SubmissionsResource::notFound))));
         router.add("GET", "/v1/submissions", Access.anyKey(), request -> Response.ok(listSubmissions(
                 enumValue(request, "status", SubmissionStatus::fromValue),
                 request.query("runtime").orElse(null),
                 enumValue(request, "verdict", Verdict::fromValue),
                 time(request, "created_after"),
                 time(request, "created_before"),
-                request.query("limit").map(raw -> number(raw)).orElse(null),
+                request.wholeNumber("limit").orElse(null),
                 request.query("cursor").orElse(null))));
         router.add("POST", "/v1/submissions", SUBMITTERS, request -> {
             boolean wait = request.flag("wait");
@@ -179,7 +180,7 @@ public final class SubmissionsResource implements SubmissionsApi {
             return new Response(wait && submission.getStatus() == SubmissionStatus.COMPLETED ? 200 : 202, submission);
         });
         router.add("GET", "/v1/submissions/{id}", Access.anyKey(), request -> {
-            UUID id = id(request.pathParameter("id"));
+            UUID id = request.idParameter("id", SubmissionsResource::notFound);
             Optional<Set<String>> wanted = fields.parse(request.query("fields"));
             if (wanted.isPresent() && SubmissionFields.withoutLarge(wanted.get())) {
                 return Response.ok(fields.select(SubmissionView.of(service.getWithoutOutputs(Caller.current(), id)), wanted.get()));
@@ -201,10 +202,11 @@ public final class SubmissionsResource implements SubmissionsApi {
             }
         });
         router.add("GET", "/v1/submissions/{id}/events", Access.anyKey(),
-                request -> events.open(Caller.current(), id(request.pathParameter("id")),
+                request -> events.open(Caller.current(), request.idParameter("id", SubmissionsResource::notFound),
                         request.exchange().getRequestHeaders().getFirst("Last-Event-ID")));
         router.add("DELETE", "/v1/submissions/{id}", SUBMITTERS,
-                request -> Response.ok(cancelSubmission(id(request.pathParameter("id")), request.flag("purge"))));
+                request -> Response.ok(cancelSubmission(request.idParameter("id", SubmissionsResource::notFound),
+                        request.flag("purge"))));
     }
 
     private static <T> T enumValue(Request request, String name, Function<String, T> parse) {
@@ -231,19 +233,7 @@ public final class SubmissionsResource implements SubmissionsApi {
         }).orElse(null);
     }
 
-    private static Integer number(String raw) {
-        try {
-            return Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
-            throw new ApiException.InvalidRequest(List.of(new FieldError("limit", "must be a whole number")));
-        }
-    }
-
-    private static UUID id(String raw) {
-        try {
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException.NotFound("no submission " + raw + " for this API key");
-        }
+    private static String notFound(String raw) {
+        return "no submission " + raw + " for this API key";
     }
 }

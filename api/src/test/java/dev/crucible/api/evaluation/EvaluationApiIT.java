@@ -192,6 +192,18 @@ class EvaluationApiIT {
     }
 
     @Test
+    void anIdThatIsNoUuidNamesNoEvaluationAndABadLimitIsNamed() {
+        var missing = stack.get("/v1/evaluations/not-a-uuid", stack.adminKey());
+        assertEquals(404, missing.status(), missing.raw().body());
+        assertEquals("no evaluation not-a-uuid for this API key", missing.body().get("detail").asText());
+        String id = create(FUNCTION_LEVEL, stack.adminKey()).get("id").asText();
+        var badLimit = stack.get("/v1/evaluations/" + id + "/samples?limit=ten", stack.adminKey());
+        assertEquals(422, badLimit.status(), badLimit.raw().body());
+        assertEquals("limit", badLimit.body().get("errors").get(0).get("field").asText());
+        stack.delete("/v1/evaluations/" + id, stack.adminKey());
+    }
+
+    @Test
     void aProblemWithoutAWayToJudgeItIsRefusedAndNothingIsStored() {
         var answer = stack.post("/v1/evaluations", "application/json",
                 "{\"runtime\":\"python\",\"problems\":[{\"id\":\"p\",\"samples\":[\"print(1)\"]}]}", stack.adminKey());

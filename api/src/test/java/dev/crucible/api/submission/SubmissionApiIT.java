@@ -84,6 +84,20 @@ class SubmissionApiIT {
         assertEquals(404, answer.status(), answer.raw().body());
     }
 
+    @Test
+    void anIdThatIsNoUuidNamesNoSubmission() {
+        var answer = stack.get("/v1/submissions/not-a-uuid", stack.adminKey());
+        assertEquals(404, answer.status(), answer.raw().body());
+        assertEquals("no submission not-a-uuid for this API key", answer.body().get("detail").asText());
+    }
+
+    @Test
+    void aLimitThatIsNoWholeNumberIs422NamingIt() {
+        var answer = stack.get("/v1/submissions?limit=ten", stack.adminKey());
+        assertEquals(422, answer.status(), answer.raw().body());
+        assertEquals("limit", answer.body().get("errors").get(0).get("field").asText());
+    }
+
     private static List<String> names(Iterator<String> names) {
         List<String> list = new ArrayList<>();
         names.forEachRemaining(list::add);
