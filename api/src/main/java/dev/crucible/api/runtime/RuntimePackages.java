@@ -53,21 +53,23 @@ public final class RuntimePackages {
 
     /** Each runtime's packages by name and version, for the image it names; runtimes not seen yet are absent. */
     Map<String, Map<String, String>> byRuntime(Map<String, String> imageOfRuntime) {
+        record Row(String runtime, String image, String packages) {}
+        List<Row> rows = jdbi.withHandle(h -> h.createQuery("select runtime, image, packages from runtime_packages")
+                .map((rs, ctx) -> new Row(rs.getString("runtime"), rs.getString("image"), rs.getString("packages"))).list());
         Map<String, Map<String, String>> known = new LinkedHashMap<>();
-        jdbi.useHandle(h -> h.createQuery("select runtime, image, packages from runtime_packages").map((rs, ctx) -> {
-            String runtime = rs.getString("runtime");
-            if (rs.getString("image").equals(imageOfRuntime.get(runtime))) {
-                Map<String, String> versions = new LinkedHashMap<>();
-                for (String entry : rs.getString("packages").split(",")) {
-                    int equals = entry.indexOf('=');
-                    if (equals > 0) {
-                        versions.put(entry.substring(0, equals), entry.substring(equals + 1));
-                    }
-                }
-                known.put(runtime, versions);
+        for (Row row : rows) {
+            if (!row.image().equals(imageOfRuntime.get(row.runtime()))) {
+                continue; // reported by the runs of an earlier image of that runtime
             }
-            return runtime;
-        }).list());
+            Map<String, String> versions = new LinkedHashMap<>();
+            for (String entry : row.packages().split(",")) {
+                int equals = entry.indexOf('=');
+                if (equals > 0) {
+                    versions.put(entry.substring(0, equals), entry.substring(equals + 1));
+                }
+            }
+            known.put(row.runtime(), versions);
+        }
         return known;
     }
 }
