@@ -167,9 +167,10 @@ final class Worker {
             return;
         }
         metrics.finished(outcome.verdict(), System.nanoTime() - started);
+        // Said before it is reported: a job the log does not call finished was surely not reported by this executor.
+        log.info("{}: submission {} finished: {}", name, job.submissionId(), outcome.verdict());
         events.publish(new ExecutionEvent.Finished(job.submissionId(), name, outcome));
         jobs.complete(delivery);
-        log.info("{}: submission {} finished: {}", name, job.submissionId(), outcome.verdict());
     }
 
     /**

@@ -180,6 +180,17 @@ class ManyExecutorsIT {
         String drainLog = Files.readString(logs.get(1));
         assertTrue(drainLog.contains("stopping: every job in hand finished"), drainLog);
 
+        try {
+            assertEachEndedOnce(ids, killedName, survivorName);
+        } finally {
+            // The killed executor's sandboxes are its leftovers; it sweeps them when it comes back, as after a crash.
+            // Here even when an assertion failed: they would fail the next test's check for leftovers.
+            startExecutor(killedName, 9211).destroy();
+        }
+        RunningStack.awaitNoSandboxLeft(Duration.ofSeconds(60));
+    }
+
+    private void assertEachEndedOnce(List<String> ids, String killedName, String survivorName) throws IOException {
         List<JsonNode> finals = stack.awaitFinal(ids, FINAL_WITHIN);
         Set<String> ranOn = new HashSet<>();
         for (int i = 0; i < finals.size(); i++) {
@@ -200,9 +211,5 @@ class ManyExecutorsIT {
             JsonNode s = finals.get(ids.indexOf(id));
             assertNotEquals(killedName, s.path("provenance").path("executor").asText(), "reclaimed and run elsewhere: " + s);
         }
-
-        // The killed executor's sandboxes are its leftovers; it sweeps them when it comes back, as after a crash.
-        startExecutor("it-killed-" + run, 9211).destroy();
-        RunningStack.awaitNoSandboxLeft(Duration.ofSeconds(60));
     }
 }
