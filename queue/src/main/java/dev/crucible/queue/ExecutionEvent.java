@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -163,6 +164,30 @@ public sealed interface ExecutionEvent {
      * their older names, {@code wallTimeMs} and {@code memoryMb}.
      */
     record Limits(@JsonProperty("wallTimeMs") long wallTimeLimitMs, @JsonProperty("memoryMb") long memoryLimitMb) {
+    }
+
+    /**
+     * One test case of a project's test suite, as its test runner reported it in a JUnit XML report.
+     * Everything here was written inside the sandbox: it is the program's word, bounded in size.
+     *
+     * @param classname the class or module the case belongs to; null when the report names none
+     * @param timeMs    the time the report gives the case; null when it gives none
+     * @param message   for a failed, erroneous or skipped case, what the report says of it (at most 4 KiB); null otherwise
+     */
+    record TestCaseOutcome(String name, String classname, TestCaseStatus status, Long timeMs, String message) {
+        public TestCaseOutcome {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(status, "status");
+        }
+    }
+
+    /** How a test case ended, by its report. */
+    enum TestCaseStatus {
+        PASSED, FAILED, ERROR, SKIPPED;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** One test's run: its verdict ({@link Verdict#WRONG_ANSWER} when it ran fine but printed otherwise). */
