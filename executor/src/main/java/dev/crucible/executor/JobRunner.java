@@ -1,5 +1,7 @@
 package dev.crucible.executor;
 
+import dev.crucible.archive.ArchiveRefusedException;
+import dev.crucible.archive.ProjectArchive;
 import dev.crucible.executor.sandbox.Cancellation;
 import dev.crucible.executor.sandbox.Ending;
 import dev.crucible.executor.sandbox.OutputTap;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -183,6 +186,9 @@ final class JobRunner {
 
     /** One attempt at the job; throws {@link SandboxException} when the machinery fails. */
     private Outcome attempt(Job job, RuntimeManifest runtime, Watch watch) {
+        if (job.code().project() != null) {
+            return runProject(job, runtime, job.code().project(), watch);
+        }
         List<SandboxSpec.SandboxFile> files = job.code().files().stream()
                 .map(f -> new SandboxSpec.SandboxFile(f.path(), f.content())).toList();
         SandboxBudget budget = SandboxBudget.of(job, runtime);
@@ -208,6 +214,70 @@ final class JobRunner {
         budget.spent(compiled, runtime.compile().limits().wallTimeMs());
         return runProgram(job, runtime, new Program(CompiledArtifact.files(compiled.output().stdout().kept()),
                 compiled.output().stderr().kept(), compiled.stages().total()), budget, watch);
+    }
+
+    /**
+     * A project: its archive unpacked into one fresh sandbox, where its test command runs; the JUnit
+     * reports it leaves give the test cases. The runtime's compile and run commands are not used.
+     */
+    private Outcome runProject(Job job, RuntimeManifest runtime, Job.Project project, Watch watch) {
+        List<SandboxSpec.SandboxFile> files;
+        try {
+            // The api read it already; a job can also come from Redis, written by anything.
+            files = ProjectArchive.read(project.archive(), ProjectArchive.Limits.DEFAULT).stream().map(entry -> switch (entry) {
+                case ProjectArchive.File f -> new SandboxSpec.SandboxFile(f.path(), f.content(), f.executable());
+                case ProjectArchive.Link l -> SandboxSpec.SandboxFile.link(l.path(), l.target());
+            }).toList();
+        } catch (ArchiveRefusedException e) {
+            return Outcome.internalError("the project's archive is refused: " + e.getMessage(), clock.instant());
+        }
+        SandboxSpec.Limits limits = SandboxSpec.Limits.of(Duration.ofMillis(job.limits().wallTimeMs()),
+                job.limits().memoryMb() << 20, job.limits().outputBytes());
+        SandboxRun run;
+        try (LiveFeed.Part live = watch.feed().part(OutputChunk.Stage.RUN, null, null)) {
+            run = sandbox.run(SandboxSpec.program(runId(job, "project"), runtime.image().tag(), project.testCommand(), files,
+                            job.input().stdin(), limits)
+                    .mergingStderr(job.options().mergeStderr()).collectingReports(project.reportPaths()).streamingTo(live),
+                    watch.cancellation());
+        }
+        if (run.ending() instanceof Ending.Cancelled) {
+            return cancelled();
+        }
+        JunitReports.Parsed reports = JunitReports.parse(new TreeMap<>(run.outputFiles()));
+        return new Outcome(judgeProject(run, reports.cases()), new OutputAllowance(submissionOutputBytes).keep(output(run)),
+                reportsMessage(project, run, reports), null, List.of(), List.of(), List.of(),
+                new ExecutionEvent.Context(run.startedAt(), run.finishedAt(), null, null), reports.cases())
+                .ranOn(provenance(job, runtime, run.image()), timings(null, run.stages()));
+    }
+
+    /**
+     * A project's verdict: a limit that ended it first; else wrong_answer when a test case failed or
+     * erred (test runners exit non-zero then); else the test command's own exit.
+     */
+    static ExecutionEvent.ProgramResult judgeProject(SandboxRun run, List<ExecutionEvent.TestCaseOutcome> cases) {
+        ExecutionEvent.ProgramResult judged = judge(run);
+        boolean failed = cases.stream().anyMatch(c -> c.status() == ExecutionEvent.TestCaseStatus.FAILED
+                || c.status() == ExecutionEvent.TestCaseStatus.ERROR);
+        boolean ranOut = judged.verdict() != Verdict.ACCEPTED && judged.verdict() != Verdict.RUNTIME_ERROR;
+        return failed && !ranOut ? judged.withVerdict(Verdict.WRONG_ANSWER) : judged;
+    }
+
+    /** What the user should know of the reports: none found, some unreadable, cases cut; null when all is well. */
+    private static String reportsMessage(Job.Project project, SandboxRun run, JunitReports.Parsed reports) {
+        if (!(run.ending() instanceof Ending.Exited)) {
+            return null;
+        }
+        List<String> notes = new ArrayList<>();
+        if (run.outputFiles().isEmpty()) {
+            notes.add("no JUnit XML report was found at " + String.join(", ", project.reportPaths()));
+        }
+        if (!reports.unreadable().isEmpty()) {
+            notes.add("not JUnit XML, so not read: " + String.join(", ", reports.unreadable()));
+        }
+        if (reports.truncated()) {
+            notes.add("only the first " + JunitReports.MAX_CASES + " test cases are kept");
+        }
+        return notes.isEmpty() ? null : String.join("; ", notes);
     }
 
     /** What a job's runs answer to besides their spec: its cancellation, its interludes, its live output. */
@@ -339,10 +409,13 @@ final class JobRunner {
                 new ExecutionEvent.Limits(job.limits().wallTimeMs(), job.limits().memoryMb()), image == null ? List.of() : image.packages());
     }
 
-    /** SHA-256 over the submitted files: each path, NUL, length, NUL, bytes, in the order given. */
+    /** SHA-256 over the submitted files: each path, NUL, length, NUL, bytes, in the order given; for a project, of its archive. */
     static String filesSha256(Job job) {
         try {
             var digest = MessageDigest.getInstance("SHA-256");
+            if (job.code().project() != null) {
+                return HexFormat.of().formatHex(digest.digest(job.code().project().archive()));
+            }
             for (Job.JobFile file : job.code().files()) {
                 digest.update(file.path().getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);

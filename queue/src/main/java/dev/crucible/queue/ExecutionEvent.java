@@ -39,6 +39,7 @@ public sealed interface ExecutionEvent {
      * @param runs          each run's figures, in order, when the program was run several times; empty otherwise
      * @param outputFiles   the files the job asked for, in the order asked, when it asked for any
      * @param context       when and on what the job ran, and where its time went
+     * @param testCases     for a project, the test cases its reports list; empty otherwise, and absent on the stream then
      */
     record Outcome(
             @JsonUnwrapped ProgramResult result,
@@ -48,7 +49,8 @@ public sealed interface ExecutionEvent {
             List<TestOutcome> tests,
             List<ProgramResult> runs,
             List<OutputFile> outputFiles,
-            @JsonUnwrapped Context context) {
+            @JsonUnwrapped Context context,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TestCaseOutcome> testCases) {
 
         public Outcome {
             Objects.requireNonNull(result, "result");
@@ -57,6 +59,13 @@ public sealed interface ExecutionEvent {
             tests = tests == null ? List.of() : List.copyOf(tests);
             runs = runs == null ? List.of() : List.copyOf(runs);
             outputFiles = outputFiles == null ? List.of() : List.copyOf(outputFiles);
+            testCases = testCases == null ? List.of() : List.copyOf(testCases);
+        }
+
+        /** An outcome of a job that is not a project. */
+        public Outcome(ProgramResult result, Output output, String message, byte[] compileOutput, List<TestOutcome> tests,
+                       List<ProgramResult> runs, List<OutputFile> outputFiles, Context context) {
+            this(result, output, message, compileOutput, tests, runs, outputFiles, context, List.of());
         }
 
         public static Outcome internalError(String message, Instant at) {
@@ -71,7 +80,7 @@ public sealed interface ExecutionEvent {
         /** The same outcome, with what it ran on and how long its sandboxes took. */
         public Outcome ranOn(Provenance provenance, StageTimings timings) {
             return new Outcome(result, output, message, compileOutput, tests, runs, outputFiles,
-                    new Context(context.startedAt(), context.finishedAt(), provenance, timings));
+                    new Context(context.startedAt(), context.finishedAt(), provenance, timings), testCases);
         }
     }
 

@@ -31,21 +31,56 @@ public record Job(UUID submissionId, String runtime, @JsonUnwrapped Code code, @
     }
 
     /**
-     * @param files          the program's files
-     * @param entryFile      the path, among {@code files}, that the runtime's run command runs
+     * @param files          the program's files; none for a project, whose archive holds them
+     * @param entryFile      the path, among {@code files}, that the runtime's run command runs; null for a project
      * @param compileOptions added after the runtime's compile command, each one the runtime's manifest
      *                       allows; absent on the stream when there are none, as before they existed
+     * @param project        a whole project run by its own test command instead; absent on the stream otherwise
      */
     public record Code(List<JobFile> files, String entryFile,
-                       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> compileOptions) {
+                       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> compileOptions,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Project project) {
         public Code {
-            Objects.requireNonNull(entryFile, "entryFile");
-            files = List.copyOf(files);
+            files = files == null ? List.of() : List.copyOf(files);
             compileOptions = compileOptions == null ? List.of() : List.copyOf(compileOptions);
+            if (project == null) {
+                Objects.requireNonNull(entryFile, "entryFile");
+            } else if (!files.isEmpty() || entryFile != null || !compileOptions.isEmpty()) {
+                throw new IllegalArgumentException("a project's code is its archive alone");
+            }
+        }
+
+        public Code(List<JobFile> files, String entryFile, List<String> compileOptions) {
+            this(files, entryFile, compileOptions, null);
         }
 
         public Code(List<JobFile> files, String entryFile) {
-            this(files, entryFile, List.of());
+            this(files, entryFile, List.of(), null);
+        }
+
+        /** A project's code: its archive, unpacked in the sandbox. */
+        public static Code of(Project project) {
+            return new Code(List.of(), null, List.of(), Objects.requireNonNull(project, "project"));
+        }
+    }
+
+    /**
+     * A whole project, graded by its own test suite.
+     *
+     * @param archive     the project as the client sent it (.tar.gz, .tar or .zip); the api has checked
+     *                    it, and the executor checks it again as it unpacks it
+     * @param testCommand argv run in the work folder instead of the runtime's run command
+     * @param reportPaths where the JUnit XML reports are: paths relative to the work folder, each part a
+     *                    shell pattern
+     */
+    public record Project(byte[] archive, List<String> testCommand, List<String> reportPaths) {
+        public Project {
+            Objects.requireNonNull(archive, "archive");
+            testCommand = List.copyOf(testCommand);
+            reportPaths = List.copyOf(reportPaths);
+            if (testCommand.isEmpty()) {
+                throw new IllegalArgumentException("a project needs a test command");
+            }
         }
     }
 

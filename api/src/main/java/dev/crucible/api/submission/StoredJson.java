@@ -7,7 +7,7 @@ import dev.crucible.queue.ExecutionEvent;
 import java.util.List;
 
 /**
- * The stored form of a submission's test results, runs, output files and provenance: JSON text, outputs base64
+ * The stored form of a submission's test results, test cases, runs, output files and provenance: JSON text, outputs base64
  * (PostgreSQL text holds no NUL).
  */
 final class StoredJson {
@@ -16,6 +16,7 @@ final class StoredJson {
     static final TypeReference<ExecutionEvent.Provenance> PROVENANCE = new TypeReference<>() {};
     static final TypeReference<List<ExecutionEvent.ProgramResult>> RUNS = new TypeReference<>() {};
     static final TypeReference<List<ExecutionEvent.OutputFile>> OUTPUT_FILES = new TypeReference<>() {};
+    static final TypeReference<List<ExecutionEvent.TestCaseOutcome>> TEST_CASES = new TypeReference<>() {};
 
     private StoredJson() {}
 

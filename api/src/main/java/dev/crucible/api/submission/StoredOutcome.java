@@ -31,7 +31,8 @@ final class StoredOutcome implements ColumnMapper<ExecutionEvent.Outcome> {
                 StoredJson.read(rs.getString("run_results"), StoredJson.RUNS),
                 StoredJson.read(rs.getString("output_files"), StoredJson.OUTPUT_FILES),
                 new ExecutionEvent.Context(instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("finished_at")),
-                        StoredJson.read(rs.getString("provenance"), StoredJson.PROVENANCE), stageTimings(rs)));
+                        StoredJson.read(rs.getString("provenance"), StoredJson.PROVENANCE), stageTimings(rs)),
+                StoredJson.read(rs.getString("test_cases"), StoredJson.TEST_CASES));
     }
 
     /** The executor's timings, or null when it reported none (an executor older than timings). */

@@ -26,7 +26,7 @@ public final class SubmissionPurge {
     /** The rows of {@code due} (a CTE of submission ids, locked) erased, their deliveries and intents deleted. */
     private static final String ERASE = """
             , erased as (
-                update submissions s set job = '', stdout = null, stderr = null, compile_output = null, test_results = null,
+                update submissions s set job = '', stdout = null, stderr = null, compile_output = null, test_results = null, test_cases = null,
                     output_files = null, message = null, callback_url = null, idempotency_key = null, request_hash = null,
                     provenance = (s.provenance::jsonb - 'filesSha256')::text, purged_at = coalesce(s.purged_at, now())
                 from due where s.id = due.id

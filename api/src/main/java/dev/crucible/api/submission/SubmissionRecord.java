@@ -12,7 +12,8 @@ import org.jdbi.v3.core.mapper.reflect.ColumnName;
  * Mapped by Jdbi's {@code ConstructorMapper}: each component, or nested component, is the column of its
  * name in snake case, unless it says otherwise.
  *
- * @param score   tests passed of tests run; null until completed, and when the job had no tests
+ * @param score   tests passed of tests run (a project's test cases passed of those not skipped); null until
+ *                completed, and when the job had neither
  * @param outcome what the executor reported, as stored ({@link StoredOutcome}); null until completed. Its
  *                context's timestamps are the row's; in a listing, its outputs, tests and output files are empty
  */

@@ -35,7 +35,7 @@ public final class SubmissionStore {
                    wall_time_ms, message, null::bytea as compile_output, null::text as test_results, provenance,
                    tests_passed, tests_total, created_at, started_at, finished_at, purged_at,
                    queue_wait_ms, compile_ms, create_ms, start_ms, run_ms, teardown_ms, pool,
-                   cpu_time_ms, peak_memory_kb, run_results, null::text as output_files
+                   cpu_time_ms, peak_memory_kb, run_results, null::text as output_files, null::text as test_cases
             from submissions""";
     /** Not the runs either: what a read of none of the large fields needs. */
     private static final String SMALL_COLUMNS = withoutRuns(SUMMARY_COLUMNS);
@@ -46,7 +46,8 @@ public final class SubmissionStore {
     private static final String LARGE_COLUMNS_BYTES = """
             coalesce(octet_length(stdout), 0) + coalesce(octet_length(stderr), 0)
             + coalesce(octet_length(compile_output), 0) + coalesce(octet_length(test_results), 0)
-            + coalesce(octet_length(run_results), 0) + coalesce(octet_length(output_files), 0)""";
+            + coalesce(octet_length(run_results), 0) + coalesce(octet_length(output_files), 0)
+            + coalesce(octet_length(test_cases), 0)""";
 
     private static final RowMapper<SubmissionRecord> ROWS = new SpecializedOnce<>(ConstructorMapper.of(SubmissionRecord.class));
     private final Jdbi jdbi;
@@ -269,12 +270,30 @@ public final class SubmissionStore {
     }
 
     /**
+     * Tests passed of tests run; for a project, its passed test cases of those not skipped; null when
+     * the job had neither.
+     */
+    static SubmissionRecord.Score score(ExecutionEvent.Outcome o) {
+        if (!o.tests().isEmpty()) {
+            return new SubmissionRecord.Score(
+                    (int) o.tests().stream().filter(t -> t.result().verdict() == Verdict.ACCEPTED).count(), o.tests().size());
+        }
+        if (!o.testCases().isEmpty()) {
+            return new SubmissionRecord.Score(
+                    (int) o.testCases().stream().filter(c -> c.status() == ExecutionEvent.TestCaseStatus.PASSED).count(),
+                    (int) o.testCases().stream().filter(c -> c.status() != ExecutionEvent.TestCaseStatus.SKIPPED).count());
+        }
+        return null;
+    }
+
+    /**
      * Stores the outcome of a submission that is not yet completed, and schedules its webhook if it
      * asked for one, in one transaction; false when it was completed already.
      */
     boolean markFinished(ExecutionEvent.Finished finished) {
         ExecutionEvent.Outcome o = finished.outcome();
         List<ExecutionEvent.TestOutcome> tests = o.tests();
+        SubmissionRecord.Score score = score(o);
         return jdbi.inTransaction(h -> {
             // "?." binds null when the part is absent: no usage measured, or an executor older than timings.
             boolean changed = h.createUpdate("""
@@ -289,7 +308,7 @@ public final class SubmissionStore {
                     start_ms = :o.context.timings?.startMs, run_ms = :o.context.timings?.runMs,
                     teardown_ms = :o.context.timings?.teardownMs, pool = :o.context.timings?.pool,
                     cpu_time_ms = :o.result.usage?.cpuTimeMs, peak_memory_kb = :o.result.usage?.peakMemoryKb,
-                    run_results = :runs, output_files = :outputFiles,
+                    run_results = :runs, output_files = :outputFiles, test_cases = :testCases,
                     started_at = coalesce(started_at, :started), finished_at = coalesce(:finished, now())
                 where id = :id and status in (:queued, :running)""")
                 .bindMethods("o", o)
@@ -299,9 +318,9 @@ public final class SubmissionStore {
                 .bind("executor", finished.executor())
                 .bind("tests", tests.isEmpty() ? null : StoredJson.write(tests))
                 .bind("provenance", StoredJson.write(o.context().provenance()))
-                .bindByType("passed", tests.isEmpty() ? null
-                        : (int) tests.stream().filter(t -> t.result().verdict() == Verdict.ACCEPTED).count(), Integer.class)
-                .bindByType("total", tests.isEmpty() ? null : tests.size(), Integer.class)
+                .bindByType("passed", score == null ? null : score.passed(), Integer.class)
+                .bindByType("total", score == null ? null : score.total(), Integer.class)
+                .bind("testCases", o.testCases().isEmpty() ? null : StoredJson.write(o.testCases()))
                 .bind("runs", o.runs().isEmpty() ? null : StoredJson.write(o.runs()))
                 .bind("outputFiles", o.outputFiles().isEmpty() ? null : StoredJson.write(o.outputFiles()))
                 .bind("started", utc(o.context().startedAt()))

@@ -4,7 +4,6 @@ import dev.crucible.api.ApiConfig;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.model.FieldError;
 import dev.crucible.api.model.InputEncoding;
-import dev.crucible.api.model.Limits;
 import dev.crucible.api.model.SourceFile;
 import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.model.TestCase;
@@ -41,6 +40,9 @@ final class SubmissionValidator {
         }
         RuntimeManifest runtime = catalog.find(request.getRuntime())
                 .orElseThrow(() -> new ApiException.UnknownRuntime(request.getRuntime()));
+        if (request.getProject() != null) {
+            return validateProject(submissionId, request, runtime);
+        }
         List<FieldError> errors = new ArrayList<>();
         List<Job.JobFile> files = files(request, runtime, errors);
         byte[] stdin = request.getStdin() == null ? new byte[0] : bytes(errors, "stdin", request.getStdin(), request.getStdinEncoding());
@@ -57,11 +59,8 @@ final class SubmissionValidator {
             errors.add(error("runs", "cannot be combined with tests: each test runs once"));
         }
         List<String> outputFiles = outputFiles(errors, request.getOutputFiles(), !tests.isEmpty());
-        Limits limits = request.getLimits() == null ? new Limits() : request.getLimits();
-        long wall = limit(errors, "limits.wall_time_ms", limits.getWallTimeMs(), runtime.defaultLimits().wallTimeMs(),
-                ApiConfig.RunLimits.MIN_WALL_TIME_MS, maxima.maxWallTimeMs());
-        long memory = limit(errors, "limits.memory_mb", limits.getMemoryMb(), runtime.defaultLimits().memoryMb(),
-                ApiConfig.RunLimits.MIN_MEMORY_MB, maxima.maxMemoryMb());
+        long wall = wallTime(errors, request, runtime);
+        long memory = memory(errors, request, runtime);
         if (!errors.isEmpty()) {
             throw new ApiException.InvalidRequest(errors);
         }
@@ -73,6 +72,52 @@ final class SubmissionValidator {
                 new Job.Input(stdin, args),
                 new Job.JobLimits(wall, memory, maxima.outputLimitBytes(), sandboxMs), new Job.Testing(tests, comparison),
                 new Job.RunOptions(Boolean.TRUE.equals(request.getMergeStderr()), runs, outputFiles));
+    }
+
+    /**
+     * A project: its archive and test command in place of files, args and compile options; one run,
+     * so no tests, runs or output files of the request's own.
+     */
+    private Job validateProject(UUID submissionId, SubmissionRequest request, RuntimeManifest runtime) {
+        List<FieldError> errors = new ArrayList<>();
+        record Excluded(String field, boolean given) {}
+        for (Excluded excluded : List.of(new Excluded("source", request.getSource() != null),
+                new Excluded("files", request.getFiles() != null && !request.getFiles().isEmpty()),
+                new Excluded("args", request.getArgs() != null && !request.getArgs().isEmpty()),
+                new Excluded("compile_options", request.getCompileOptions() != null && !request.getCompileOptions().isEmpty()),
+                new Excluded("tests", request.getTests() != null && !request.getTests().isEmpty()),
+                new Excluded("runs", request.getRuns() != null && request.getRuns() != 1),
+                new Excluded("output_files", request.getOutputFiles() != null && !request.getOutputFiles().isEmpty()))) {
+            if (excluded.given()) {
+                errors.add(error(excluded.field(), "cannot be combined with project: the project's archive and test command say it all"));
+            }
+        }
+        Job.Project project = ProjectRequests.validate(errors, request.getProject());
+        byte[] stdin = request.getStdin() == null ? new byte[0] : bytes(errors, "stdin", request.getStdin(), request.getStdinEncoding());
+        if (stdin.length > RequestLimits.STDIN_BYTES) {
+            errors.add(error("stdin", "is " + stdin.length + " bytes; at most " + RequestLimits.STDIN_BYTES));
+        }
+        long wall = wallTime(errors, request, runtime);
+        long memory = memory(errors, request, runtime);
+        if (!errors.isEmpty()) {
+            throw new ApiException.InvalidRequest(errors);
+        }
+        // One run of the test command, which builds what it needs: the runtime's compile step is not used.
+        return new Job(submissionId, runtime.name(), Job.Code.of(project), new Job.Input(stdin, List.of()),
+                new Job.JobLimits(wall, memory, maxima.outputLimitBytes(), Job.worstCaseSandboxMs(0, 1, wall, 0)),
+                Job.Testing.NONE, new Job.RunOptions(Boolean.TRUE.equals(request.getMergeStderr()), 1, List.of()));
+    }
+
+    private long wallTime(List<FieldError> errors, SubmissionRequest request, RuntimeManifest runtime) {
+        Long asked = request.getLimits() == null ? null : request.getLimits().getWallTimeMs();
+        return limit(errors, "limits.wall_time_ms", asked, runtime.defaultLimits().wallTimeMs(),
+                ApiConfig.RunLimits.MIN_WALL_TIME_MS, maxima.maxWallTimeMs());
+    }
+
+    private long memory(List<FieldError> errors, SubmissionRequest request, RuntimeManifest runtime) {
+        Long asked = request.getLimits() == null ? null : request.getLimits().getMemoryMb();
+        return limit(errors, "limits.memory_mb", asked, runtime.defaultLimits().memoryMb(),
+                ApiConfig.RunLimits.MIN_MEMORY_MB, maxima.maxMemoryMb());
     }
 
     /** Only what the runtime's manifest allows, whole option by option: the compiler never sees anything else. */
@@ -140,7 +185,7 @@ final class SubmissionValidator {
         return value.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static List<String> args(List<FieldError> errors, String field, List<String> given) {
+    static List<String> args(List<FieldError> errors, String field, List<String> given) {
         List<String> args = given == null ? List.of() : given;
         if (args.size() > RequestLimits.ARGS) {
             errors.add(error(field, "has " + args.size() + " items; at most " + RequestLimits.ARGS));

@@ -10,6 +10,7 @@ import dev.crucible.api.model.Score;
 import dev.crucible.api.model.StageTimings;
 import dev.crucible.api.model.Submission;
 import dev.crucible.api.model.SubmissionStatus;
+import dev.crucible.api.model.TestCaseResult;
 import dev.crucible.api.model.TestResult;
 import dev.crucible.api.model.Verdict;
 import dev.crucible.queue.ExecutionEvent;
@@ -76,6 +77,10 @@ final class SubmissionView {
                     .exitCode(tr.exitCode()).signal(tr.signal()).wallTimeMs(tr.wallTimeMs())
                     .cpuTimeMs(cpuTimeMs(tr.usage())).peakMemoryKb(peakMemoryKb(tr.usage())));
         }
+        for (ExecutionEvent.TestCaseOutcome c : o.testCases()) {
+            view.addTestCasesItem(new TestCaseResult(c.name(), TestCaseResult.StatusEnum.fromValue(c.status().wireName()))
+                    .classname(c.classname()).timeMs(c.timeMs()).message(c.message()));
+        }
         if (r.score() != null) {
             view.score(new Score(r.score().passed(), r.score().total()));
         }
@@ -126,7 +131,7 @@ final class SubmissionView {
     private static Submission withoutOutputs(Submission view) {
         return view.stdout(null).stdoutEncoding(null).stdoutTruncatedBytes(null)
                 .stderr(null).stderrEncoding(null).stderrTruncatedBytes(null)
-                .compileOutput(null).compileOutputEncoding(null).tests(null).outputFiles(null);
+                .compileOutput(null).compileOutputEncoding(null).tests(null).testCases(null).outputFiles(null);
     }
 
     record Text(String value, OutputEncoding encoding) {}

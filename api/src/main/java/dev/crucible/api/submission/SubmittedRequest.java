@@ -2,6 +2,7 @@ package dev.crucible.api.submission;
 
 import dev.crucible.api.model.InputEncoding;
 import dev.crucible.api.model.Limits;
+import dev.crucible.api.model.ProjectRequest;
 import dev.crucible.api.model.SourceFile;
 import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.model.TestCase;
@@ -13,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * What a submission asked for, as a request that would submit it again: its files (always as
+ * What a submission asked for, as a request that would submit it again: its project, or its files (always as
  * {@code files}, the entry file first, so no name is lost), input, options, tests and the limits it
  * ran with. Never its callback URL, which may carry a token of the caller's receiver.
  */
@@ -22,8 +23,14 @@ final class SubmittedRequest {
 
     static SubmissionRequest of(Job job) {
         SubmissionRequest request = new SubmissionRequest().runtime(job.runtime())
-                .files(job.code().files().stream().map(SubmittedRequest::file).toList())
                 .limits(new Limits().wallTimeMs(job.limits().wallTimeMs()).memoryMb(job.limits().memoryMb()));
+        Job.Project project = job.code().project();
+        if (project == null) {
+            request.files(job.code().files().stream().map(SubmittedRequest::file).toList());
+        } else {
+            request.project(new ProjectRequest().archive(Base64.getEncoder().encodeToString(project.archive()))
+                    .testCommand(project.testCommand()).reportPaths(project.reportPaths()));
+        }
         if (job.input().stdin().length > 0) {
             Text stdin = Text.of(job.input().stdin());
             request.stdin(stdin.text()).stdinEncoding(stdin.encoding());

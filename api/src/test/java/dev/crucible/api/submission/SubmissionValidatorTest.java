@@ -1,20 +1,28 @@
 package dev.crucible.api.submission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.crucible.api.ApiConfig;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.model.Limits;
+import dev.crucible.api.model.ProjectRequest;
 import dev.crucible.api.model.SourceFile;
 import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.model.TestCase;
 import dev.crucible.queue.Job;
 import dev.crucible.runtime.RuntimeCatalog;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -183,5 +191,65 @@ class SubmissionValidatorTest {
     void firstFileIsTheEntryFile() throws Exception {
         var request = new SubmissionRequest("python").files(List.of(new SourceFile("src/app.py", "1"), new SourceFile("lib.py", "2")));
         assertEquals("src/app.py", validator().validate(UUID.randomUUID(), request).code().entryFile());
+    }
+
+    /** A .tar.gz of one file, main.py. */
+    private static String projectArchive() throws Exception {
+        var bytes = new ByteArrayOutputStream();
+        try (var tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
+            var entry = new TarArchiveEntry("main.py");
+            entry.setSize(9);
+            tar.putArchiveEntry(entry);
+            tar.write("print(1)\n".getBytes());
+            tar.closeArchiveEntry();
+        }
+        return Base64.getEncoder().encodeToString(bytes.toByteArray());
+    }
+
+    private static SubmissionRequest project(String archive) {
+        return new SubmissionRequest("python").project(new ProjectRequest().archive(archive).testCommand(List.of("python3", "main.py")));
+    }
+
+    @Test
+    void aProjectRunsOnceWithItsTestCommandAndTheDefaultReportPaths() throws Exception {
+        Job job = validator().validate(UUID.randomUUID(), project(projectArchive()));
+        assertEquals(List.of("python3", "main.py"), job.code().project().testCommand());
+        assertEquals(ProjectRequests.DEFAULT_REPORT_PATHS, job.code().project().reportPaths());
+        assertEquals(5000, job.limits().sandboxMs());
+    }
+
+    @Test
+    void aProjectCannotHaveTests() throws Exception {
+        var request = project(projectArchive()).tests(List.of(new TestCase("1")));
+        assertEquals("tests", firstField(assertThrows(ApiException.class, () -> validator().validate(UUID.randomUUID(), request))));
+    }
+
+    @Test
+    void aProjectArchiveThatIsNotBase64IsRefused() throws Exception {
+        var e = assertThrows(ApiException.class, () -> validator().validate(UUID.randomUUID(), project("not base64!")));
+        assertEquals("project.archive", firstField(e));
+    }
+
+    @Test
+    void aProjectArchiveThatIsNoArchiveIsRefused() throws Exception {
+        var request = project(Base64.getEncoder().encodeToString("just text".getBytes()));
+        assertEquals("project.archive", firstField(assertThrows(ApiException.class, () -> validator().validate(UUID.randomUUID(), request))));
+    }
+
+    @Test
+    void aProjectWithoutATestCommandIsRefused() throws Exception {
+        var request = new SubmissionRequest("python").project(new ProjectRequest().archive(projectArchive()));
+        assertEquals("project.test_command",
+                firstField(assertThrows(ApiException.class, () -> validator().validate(UUID.randomUUID(), request))));
+    }
+
+    @Test
+    void aReportPatternMayUsePatternsAndDotFolders() {
+        assertNull(ProjectRequests.reportPathProblem(".reports/TEST-*.xml"));
+    }
+
+    @Test
+    void aReportPatternPartThatCouldMatchDotDotIsRefused() {
+        assertNotNull(ProjectRequests.reportPathProblem("out/.?/x.xml"));
     }
 }

@@ -2,6 +2,10 @@ package dev.crucible.executor.sandbox;
 
 import com.github.dockerjava.api.DockerClient;
 import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,23 +28,42 @@ final class OutputFileCollector {
     }
 
     /**
-     * Prints, NUL-terminated, each path argument (after the size bound {@code $1}) that names a
-     * regular file below the working folder through real folders only: a symlink as any component
-     * would let the program point a path at the sandbox's own files ({@code etcdir -> /etc}). find
-     * without -L does not follow its starting point, which covers the last component; the loop
+     * Defines {@code found PATH}, which prints PATH, NUL-terminated, when it names a regular file below
+     * the working folder, under the size bound {@code $1}, through real folders only: a symlink as any
+     * component would let the program point a path at the sandbox's own files ({@code etcdir -> /etc}).
+     * find without -L does not follow its starting point, which covers the last component; the loop
      * checks each folder on the way, in order, so each check resolves through checked folders only.
-     * The api has refused empty, "." and ".." parts already.
      */
-    static final String LIST = """
+    private static final String FOUND = """
             max=$1; shift
-            for path; do
-              at=.; rest=$path; real=yes
+            found() {
+              at=.; rest=$1
               while [ "${rest#*/}" != "$rest" ]; do
                 at=$at/${rest%%/*}; rest=${rest#*/}
-                if [ -L "$at" ] || [ ! -d "$at" ]; then real=; break; fi
+                if [ -L "$at" ] || [ ! -d "$at" ]; then return; fi
               done
-              [ -n "$real" ] && find "./$path" -maxdepth 0 -type f -size -"$max"c -print0 2>/dev/null
+              find "./$1" -maxdepth 0 -type f -size -"$max"c -print0 2>/dev/null
+            }
+            """;
+
+    /** Lists each path argument that is such a file. The api has refused empty, "." and ".." parts already. */
+    static final String LIST = FOUND + "for path; do found \"$path\"; done";
+
+    /**
+     * Lists the files each pattern argument matches, as the sandbox's shell expands it (no field
+     * splitting, so a pattern stays one). A match with a "." or ".." part is skipped: the api refuses
+     * patterns that could make one, and this keeps a job that did not come through it inside too.
+     */
+    static final String MATCH = FOUND + """
+            IFS=
+            for pattern; do
+              for path in $pattern; do
+                case "/$path/" in */./*|*/../*) ;; *) found "$path" ;; esac
+              done
             done""";
+
+    /** The most reports one run's patterns collect. */
+    static final int MATCHED_FILES = 32;
 
     private final DockerClient streams;
     private final Execs execs;
@@ -62,18 +85,44 @@ final class OutputFileCollector {
      * @param container the sandbox's container name, which execs address
      */
     Map<String, byte[]> collect(String id, String container, List<String> paths) {
+        byte[] tar = collectTar(id, container, LIST, paths, paths.size());
+        return OutputFileArchive.read(tar, paths);
+    }
+
+    /**
+     * The same for {@code patterns}: the regular files of at most {@link SandboxSpec#OUTPUT_FILE_BYTES}
+     * they match, {@link #MATCHED_FILES} at most, by their path relative to the work folder.
+     */
+    Map<String, byte[]> collectMatching(String id, String container, List<String> patterns) {
+        byte[] tar = collectTar(id, container, MATCH + " | head -z -n " + MATCHED_FILES, patterns, MATCHED_FILES);
+        List<PathMatcher> matchers = patterns.stream().map(p -> FileSystems.getDefault().getPathMatcher("glob:" + p)).toList();
+        return OutputFileArchive.read(tar, path -> matches(matchers, path), MATCHED_FILES);
+    }
+
+    /** Whether the sandbox's name for a file is one the patterns match, as the host reads them. */
+    private static boolean matches(List<PathMatcher> matchers, String path) {
+        try {
+            Path asPath = Path.of(path);
+            return matchers.stream().anyMatch(m -> m.matches(asPath));
+        } catch (InvalidPathException notAPath) {
+            return false;
+        }
+    }
+
+    /** Runs {@code list} on {@code arguments} and tars what it printed; {@code files} bounds what is read. */
+    private byte[] collectTar(String id, String container, String list, List<String> arguments, int files) {
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
-                "kill -9 -1 2>/dev/null; " + LIST + " | tar -cf - --null --no-recursion -T -",
+                "kill -9 -1 2>/dev/null; " + list + " | tar -cf - --null --no-recursion -T -",
                 "collect", Integer.toString(SandboxSpec.OUTPUT_FILE_BYTES + 1)));
-        command.addAll(paths);
+        command.addAll(arguments);
         String exec;
         try {
             exec = execs.create(container, command);
         } catch (SandboxException e) {
             log.info("cannot collect the output files of {}: {}", id, e.getMessage());
-            return Map.of();
+            return new byte[0];
         }
-        long cap = (long) paths.size() * (SandboxSpec.OUTPUT_FILE_BYTES + 1024) + 10240;
+        long cap = (long) files * (SandboxSpec.OUTPUT_FILE_BYTES + 1024) + 10240;
         CappedOutput output = new CappedOutput(cap, 4096, () -> {}, OutputTap.NONE);
         try (CappedOutput attached = streams.execStartCmd(exec).withDetach(false).withTty(false).exec(output)) {
             // Processes the program left behind may still grow its files: what is cut is not collected.
@@ -87,6 +136,6 @@ final class OutputFileCollector {
         } catch (IOException e) {
             throw new SandboxException("cannot close the collector's stream in " + id, e);
         }
-        return OutputFileArchive.read(output.stdout().kept(), paths);
+        return output.stdout().kept();
     }
 }

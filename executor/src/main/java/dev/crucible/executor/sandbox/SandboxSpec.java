@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param outputFiles paths, relative to the work folder and already checked, of files to collect after
  *                    the program exits by itself; each must be a regular file of at most
  *                    {@link #OUTPUT_FILE_BYTES}
+ * @param reportPatterns paths relative to the work folder whose parts are shell patterns, of report files
+ *                    to collect after the program exits by itself, as output files are; never with them
  * @param live        sees the output as it comes, besides the run that keeps it
  */
 public record SandboxSpec(
@@ -28,6 +30,7 @@ public record SandboxSpec(
         Limits limits,
         boolean mergeStderr,
         List<String> outputFiles,
+        List<String> reportPatterns,
         OutputTap live) {
 
     /** The largest output file collected. */
@@ -39,6 +42,10 @@ public record SandboxSpec(
         command = List.copyOf(command);
         files = List.copyOf(files);
         outputFiles = List.copyOf(outputFiles);
+        reportPatterns = List.copyOf(reportPatterns);
+        if (!outputFiles.isEmpty() && !reportPatterns.isEmpty()) {
+            throw new IllegalArgumentException("run " + runId + " collects output files or reports, not both");
+        }
         Objects.requireNonNull(stdin, "stdin");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(live, "live");
@@ -52,28 +59,33 @@ public record SandboxSpec(
      * compiled work folder comes out, apart from stderr, where the compiler's messages do.
      */
     public static SandboxSpec compile(String runId, String image, List<String> command, List<SandboxFile> files, Limits limits) {
-        return new SandboxSpec(runId, image, command, files, new byte[0], limits, false, List.of(), OutputTap.NONE);
+        return new SandboxSpec(runId, image, command, files, new byte[0], limits, false, List.of(), List.of(), OutputTap.NONE);
     }
 
     /** A program given {@code stdin}, its stderr apart, collecting no output files. */
     public static SandboxSpec program(String runId, String image, List<String> command, List<SandboxFile> files, byte[] stdin,
                                       Limits limits) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, false, List.of(), OutputTap.NONE);
+        return new SandboxSpec(runId, image, command, files, stdin, limits, false, List.of(), List.of(), OutputTap.NONE);
     }
 
     /** The same run, its stderr going into its stdout when {@code merge}. */
     public SandboxSpec mergingStderr(boolean merge) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, merge, outputFiles, live);
+        return new SandboxSpec(runId, image, command, files, stdin, limits, merge, outputFiles, reportPatterns, live);
     }
 
     /** The same run, collecting {@code paths} after the program exits by itself. */
     public SandboxSpec collecting(List<String> paths) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, paths, live);
+        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, paths, reportPatterns, live);
+    }
+
+    /** The same run, collecting the files {@code patterns} match after the program exits by itself. */
+    public SandboxSpec collectingReports(List<String> patterns) {
+        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, outputFiles, patterns, live);
     }
 
     /** The same run, its output seen by {@code tap} as it comes. */
     public SandboxSpec streamingTo(OutputTap tap) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, outputFiles, tap);
+        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, outputFiles, reportPatterns, tap);
     }
 
     /**
@@ -95,10 +107,22 @@ public record SandboxSpec(
         }
     }
 
-    /** A file for the work folder, at a path relative to it. */
-    public record SandboxFile(String path, byte[] content, boolean executable) {
+    /**
+     * A file for the work folder, at a path relative to it; or, with a {@code linkTarget}, a symbolic
+     * link there, whose relative target without ".." parts (as a project archive's may have) stays below it.
+     */
+    public record SandboxFile(String path, byte[] content, boolean executable, String linkTarget) {
+        public SandboxFile(String path, byte[] content, boolean executable) {
+            this(path, content, executable, null);
+        }
+
         public SandboxFile(String path, byte[] content) {
-            this(path, content, false);
+            this(path, content, false, null);
+        }
+
+        /** A symbolic link at {@code path} to {@code target}. */
+        public static SandboxFile link(String path, String target) {
+            return new SandboxFile(path, new byte[0], false, target);
         }
     }
 }

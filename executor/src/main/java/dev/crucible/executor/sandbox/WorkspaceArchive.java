@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * The tar copied at {@code /} into a sandbox that has run nothing but its keeper: the submitted
@@ -33,6 +34,12 @@ final class WorkspaceArchive {
                     directories.add(path.substring(0, slash));
                 }
             }
+            for (SandboxSpec.SandboxFile file : spec.files()) {
+                // Unpacking must never write through a link: ProjectArchive refuses such archives already.
+                if (file.linkTarget() != null && directories.contains(file.path())) {
+                    throw new IllegalArgumentException("refusing link '" + file.path() + "': other files are below it");
+                }
+            }
             for (String directory : directories) {
                 TarArchiveEntry entry = new TarArchiveEntry(WORKSPACE + "/" + directory + "/");
                 entry.setMode(0_40755);
@@ -41,8 +48,13 @@ final class WorkspaceArchive {
                 tar.closeArchiveEntry();
             }
             for (SandboxSpec.SandboxFile file : spec.files()) {
-                put(tar, WORKSPACE + "/" + checkedRelative(file.path()), file.content(),
-                        file.executable() ? 0_100755 : 0_100644, SANDBOX_UID);
+                String path = WORKSPACE + "/" + checkedRelative(file.path());
+                if (file.linkTarget() != null) {
+                    // Relative without "..", a target resolves below the link's own folder whatever the other links are.
+                    link(tar, path, checkedRelative(file.linkTarget()));
+                } else {
+                    put(tar, path, file.content(), file.executable() ? 0_100755 : 0_100644, SANDBOX_UID);
+                }
             }
             put(tar, STDIN_PATH.substring(1), spec.stdin(), 0_100444, 0);
             tar.finish();
@@ -67,6 +79,15 @@ final class WorkspaceArchive {
             }
         }
         return path;
+    }
+
+    private static void link(TarArchiveOutputStream tar, String name, String target) throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
+        entry.setLinkName(target);
+        entry.setMode(0_120777);
+        owned(entry, SANDBOX_UID);
+        tar.putArchiveEntry(entry);
+        tar.closeArchiveEntry();
     }
 
     private static void put(TarArchiveOutputStream tar, String name, byte[] content, int mode, int owner) throws IOException {

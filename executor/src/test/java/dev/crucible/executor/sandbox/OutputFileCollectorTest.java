@@ -38,8 +38,16 @@ class OutputFileCollectorTest {
     }
 
     private List<String> listed(String... paths) throws Exception {
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", OutputFileCollector.LIST, "list", "1000"));
-        command.addAll(Arrays.asList(paths));
+        return ran(OutputFileCollector.LIST, paths);
+    }
+
+    private List<String> matched(String... patterns) throws Exception {
+        return ran(OutputFileCollector.MATCH, patterns);
+    }
+
+    private List<String> ran(String script, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script, "list", "1000"));
+        command.addAll(Arrays.asList(arguments));
         Process process = new ProcessBuilder(command).directory(workspace.toFile()).redirectErrorStream(true).start();
         if (!process.waitFor(SCRIPT_TIME.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
@@ -67,5 +75,33 @@ class OutputFileCollectorTest {
     @Test
     void listsTheRealFilesAmongRefusedOnes() throws Exception {
         assertEquals(List.of("./out/deep/result.txt"), listed("etcdir/passwd", "out/deep/result.txt", "missing/x"));
+    }
+
+    @Test
+    void matchesPatternsPartByPart() throws Exception {
+        Files.writeString(workspace.resolve("out/deep/TEST-a.xml"), "<a/>");
+        Files.writeString(workspace.resolve("out/deep/TEST-b.xml"), "<b/>");
+        assertEquals(List.of("./out/deep/TEST-a.xml", "./out/deep/TEST-b.xml"), matched("out/*/TEST-*.xml"));
+    }
+
+    @Test
+    void aPatternWithASpaceStaysOnePattern() throws Exception {
+        Files.writeString(workspace.resolve("out/deep/my report.xml"), "<r/>");
+        assertEquals(List.of("./out/deep/my report.xml"), matched("out/deep/my *.xml"));
+    }
+
+    @Test
+    void doesNotMatchThroughASymlinkedFolder() throws Exception {
+        assertEquals(List.of(), matched("*/passwd", "out/*/passwd"));
+    }
+
+    @Test
+    void skipsMatchesOfTheParentFolder() throws Exception {
+        assertEquals(List.of(), matched(".*/etc/passwd"));
+    }
+
+    @Test
+    void anUnmatchedPatternFindsNothing() throws Exception {
+        assertEquals(List.of(), matched("nothing-*.xml"));
     }
 }

@@ -3,6 +3,7 @@ package dev.crucible.executor.sandbox;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
@@ -61,5 +62,31 @@ class WorkspaceArchiveTest {
     @ValueSource(strings = {"../escape", "/etc/passwd", "a/../../b", "a//b", "./a", "a\\b"})
     void refusesPathsOutsideTheWorkspace(String path) {
         assertThrows(IllegalArgumentException.class, () -> WorkspaceArchive.build(spec(path)));
+    }
+
+    private static SandboxSpec withFiles(SandboxSpec.SandboxFile... files) {
+        return SandboxSpec.program("run-1", "image", List.of("true"), List.of(files), new byte[0],
+                SandboxSpec.Limits.of(Duration.ofSeconds(1), 64L << 20, 1024));
+    }
+
+    @Test
+    void anInwardLinkLandsAsALink() throws Exception {
+        TarArchiveEntry link = entries(WorkspaceArchive.build(withFiles(new SandboxSpec.SandboxFile("vendor/lib.py", new byte[0]),
+                SandboxSpec.SandboxFile.link("lib", "vendor")))).get("workspace/lib");
+        assertTrue(link.isSymbolicLink());
+        assertEquals("vendor", link.getLinkName());
+        assertEquals(65534L, link.getLongUserId());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"..", "../etc", "/etc", "a/../..", ""})
+    void refusesLinksThatCouldLeadOut(String target) {
+        assertThrows(IllegalArgumentException.class, () -> WorkspaceArchive.build(withFiles(SandboxSpec.SandboxFile.link("l", target))));
+    }
+
+    @Test
+    void refusesFilesBelowALink() {
+        assertThrows(IllegalArgumentException.class, () -> WorkspaceArchive.build(withFiles(SandboxSpec.SandboxFile.link("l", "d"),
+                new SandboxSpec.SandboxFile("l/x", new byte[0]))));
     }
 }
