@@ -235,9 +235,12 @@ cmd_test() {
         export CRUCIBLE_TEST_STATE_DIR="$STATE"
         export CRUCIBLE_TEST_LAUNCHER="$ROOT/crucible"
         # The store and queue tests' own PostgreSQL and Redis, through Testcontainers on dockerd's own
-        # socket (the proxy lets through sandboxes only); its reaper's image cannot be pulled.
+        # socket (the proxy lets through sandboxes only); its reaper's image cannot be pulled. Where
+        # /.dockerenv exists, Testcontainers would otherwise pull alpine to find the host's address and,
+        # with no registry, wait two minutes and fail: the containers publish on 127.0.0.1 anyway.
         CRUCIBLE_TEST_SERVICES_IMAGE="$(test_services_image)"
-        export CRUCIBLE_TEST_SERVICES_IMAGE DOCKER_HOST=unix:///var/run/docker.sock TESTCONTAINERS_RYUK_DISABLED=true
+        export CRUCIBLE_TEST_SERVICES_IMAGE DOCKER_HOST=unix:///var/run/docker.sock TESTCONTAINERS_RYUK_DISABLED=true \
+            TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
         # Extra arguments go to Maven and narrow the run to them, without the browser tests:
         # ./crucible test -pl executor -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=DockerSandboxIT
         if [[ $# -eq 0 ]]; then
