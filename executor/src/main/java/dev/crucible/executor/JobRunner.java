@@ -244,9 +244,13 @@ final class JobRunner {
             return cancelled();
         }
         JunitReports.Parsed reports = JunitReports.parse(new TreeMap<>(run.outputFiles()));
-        return new Outcome(judgeProject(run, reports.cases()), new OutputAllowance(submissionOutputBytes).keep(output(run)),
-                reportsMessage(project, run, reports), null, List.of(), List.of(), List.of(),
-                new ExecutionEvent.Context(run.startedAt(), run.finishedAt(), null, null), reports.cases())
+        // Runners with no JUnit reporter in their image (go, node 18, rust) say on stdout how each case went.
+        ConsoleTestReports.Read printed = run.outputFiles().isEmpty()
+                ? ConsoleTestReports.parse(new String(run.output().stdout().kept(), StandardCharsets.UTF_8)) : null;
+        List<ExecutionEvent.TestCaseOutcome> cases = printed != null ? printed.cases() : reports.cases();
+        return new Outcome(judgeProject(run, cases), new OutputAllowance(submissionOutputBytes).keep(output(run)),
+                reportsMessage(project, run, reports, printed), null, List.of(), List.of(), List.of(),
+                new ExecutionEvent.Context(run.startedAt(), run.finishedAt(), null, null), cases)
                 .ranOn(provenance(job, runtime, run.image()), timings(null, run.stages()));
     }
 
@@ -263,13 +267,18 @@ final class JobRunner {
     }
 
     /** What the user should know of the reports: none found, some unreadable, cases cut; null when all is well. */
-    private static String reportsMessage(Job.Project project, SandboxRun run, JunitReports.Parsed reports) {
+    private static String reportsMessage(Job.Project project, SandboxRun run, JunitReports.Parsed reports,
+            ConsoleTestReports.Read printed) {
         if (!(run.ending() instanceof Ending.Exited)) {
             return null;
         }
         List<String> notes = new ArrayList<>();
         if (run.outputFiles().isEmpty()) {
-            notes.add("no JUnit XML report was found at " + String.join(", ", project.reportPaths()));
+            notes.add("no JUnit XML report was found at " + String.join(", ", project.reportPaths())
+                    + (printed == null ? "" : "; the test cases were read from stdout as " + printed.format() + " prints them"));
+        }
+        if (printed != null && printed.truncated()) {
+            notes.add("only the first " + JunitReports.MAX_CASES + " test cases are kept");
         }
         if (!reports.unreadable().isEmpty()) {
             notes.add("not JUnit XML, so not read: " + String.join(", ", reports.unreadable()));

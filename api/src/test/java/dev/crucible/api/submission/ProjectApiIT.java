@@ -159,6 +159,74 @@ class ProjectApiIT {
         assertEquals(2, done.get("score").get("total").asInt(), done.toString());
     }
 
+    /** The names and statuses of a result's test cases, in order. */
+    private static List<String> cases(JsonNode done) {
+        List<String> cases = new java.util.ArrayList<>();
+        done.get("test_cases").forEach(c -> cases.add(c.get("name").asText() + ":" + c.get("status").asText()));
+        return cases;
+    }
+
+    @Test
+    void aGoProjectIsReadFromGoTestJson() throws IOException {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("go.mod", "module calc\n\ngo 1.19\n");
+        files.put("calc.go", "package calc\n\nfunc Add(a, b int) int { return a + b }\n");
+        files.put("calc_test.go", """
+                package calc
+
+                import "testing"
+
+                func TestAdd(t *testing.T) { if Add(2, 3) != 5 { t.Fatal("2+3") } }
+                func TestAddWrong(t *testing.T) { if got := Add(2, 2); got != 5 { t.Errorf("got %d, want 5", got) } }
+                """);
+        ObjectNode request = project("go", tarGz(files),
+                // /tmp is noexec in a sandbox: go test must build its binary in the workspace.
+                List.of("env", "GOCACHE=/tmp/go-cache", "GOTMPDIR=/workspace", "GOFLAGS=-mod=mod", "go", "test", "-json", "./..."));
+        request.putObject("limits").put("wall_time_ms", 30000).put("memory_mb", 512);
+        JsonNode done = run(request);
+
+        assertEquals("wrong_answer", done.get("verdict").asText(), done.toString());
+        assertEquals(List.of("TestAdd:passed", "TestAddWrong:failed"), cases(done), done.toString());
+        assertTrue(done.get("test_cases").get(1).get("message").asText().contains("got 4, want 5"), done.toString());
+        assertTrue(done.get("message").asText().contains("read from stdout as go test -json"), done.toString());
+    }
+
+    @Test
+    void aNodeProjectIsReadFromItsTap() throws IOException {
+        ObjectNode request = project("node", tarGz(Map.of("calc.test.js", """
+                const test = require('node:test');
+                const assert = require('node:assert');
+                test.describe('calc', () => {
+                  test.it('adds', () => assert.strictEqual(2 + 3, 5));
+                  test.it('subtracts', () => assert.strictEqual(5 - 3, 2));
+                });
+                """)), List.of("node", "--test"));
+        JsonNode done = run(request);
+
+        assertEquals("accepted", done.get("verdict").asText(), done.toString());
+        assertEquals(List.of("adds:passed", "subtracts:passed"), cases(done), done.toString());
+        assertEquals("calc", done.get("test_cases").get(0).get("classname").asText(), done.toString());
+    }
+
+    @Test
+    void aRustProjectIsReadFromLibtest() throws IOException {
+        ObjectNode request = project("rust", tarGz(Map.of("lib.rs", """
+                pub fn add(a: i32, b: i32) -> i32 { a + b }
+                #[cfg(test)]
+                mod tests {
+                    #[test] fn adds() { assert_eq!(super::add(2, 3), 5); }
+                    #[test] #[ignore] fn later() {}
+                }
+                """)), List.of("sh", "-c", "rustc --edition 2021 --test -o suite lib.rs && ./suite"));
+        request.putObject("limits").put("wall_time_ms", 30000).put("memory_mb", 512);
+        JsonNode done = run(request);
+
+        assertEquals("accepted", done.get("verdict").asText(), done.toString());
+        // libtest runs its cases on threads: they finish, and print, in any order.
+        assertEquals(List.of("adds:passed", "later:skipped"), cases(done).stream().sorted().toList(), done.toString());
+        assertEquals(1, done.get("score").get("total").asInt(), done.toString());
+    }
+
     @Test
     void aProjectWithoutReportsSaysSo() throws IOException {
         JsonNode done = run(project("python", tarGz(Map.of("main.py", "print('no suite')\n")), List.of("python3", "main.py")));
