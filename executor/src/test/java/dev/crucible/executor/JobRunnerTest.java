@@ -415,7 +415,8 @@ class JobRunnerTest {
         }, Clock.systemUTC());
         var outcome = runner.execute(repeatedJob(3, List.of("out.txt")));
         assertEquals(3, specs.stream().map(SandboxSpec::runId).distinct().count());
-        assertEquals(List.of(List.of("out.txt"), List.of(), List.of()), specs.stream().map(SandboxSpec::outputFiles).toList(),
+        assertEquals(List.of(new SandboxSpec.Collect.Files(List.of("out.txt")), SandboxSpec.Collect.NOTHING, SandboxSpec.Collect.NOTHING),
+                specs.stream().map(SandboxSpec::collect).toList(),
                 "only the first run collects output files");
         assertEquals(List.of(10L, 20L, 30L), outcome.runs().stream().map(r -> r.usage().cpuTimeMs()).toList());
         assertEquals(new ExecutionEvent.Usage(10L, 2048), outcome.result().usage(), "the submission shows the first run");

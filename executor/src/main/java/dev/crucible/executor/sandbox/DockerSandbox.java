@@ -278,10 +278,12 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                     ? new SandboxRun.Usage(Duration.ofNanos(atExit.cpuNanos() - atRest.cpuNanos()),
                             Math.max(0, atExit.peakMemoryBytes() - atRest.memoryBytes()))
                     : oomKilled ? new SandboxRun.Usage(null, Math.max(0, spec.limits().memoryBytes() - atRest.memoryBytes())) : null;
-            Map<String, byte[]> outputFiles = !exitedByItself || oomKilled ? Map.of()
-                    : !spec.outputFiles().isEmpty() ? collector.collect(id, name(spec), spec.outputFiles())
-                    : !spec.reportPatterns().isEmpty() ? collector.collectMatching(id, name(spec), spec.reportPatterns())
-                    : Map.of();
+            Map<String, byte[]> outputFiles = !exitedByItself || oomKilled ? Map.of() : switch (spec.collect()) {
+                case SandboxSpec.Collect.Files f when f.paths().isEmpty() -> Map.of();
+                case SandboxSpec.Collect.Files f -> collector.collect(id, name(spec), f.paths());
+                case SandboxSpec.Collect.Matching m when m.patterns().isEmpty() -> Map.of();
+                case SandboxSpec.Collect.Matching m -> collector.collectMatching(id, name(spec), m.patterns());
+            };
             SandboxRun.Stages stages = SandboxRun.Stages.of(Duration.ofNanos(created - begun),
                     Duration.ofNanos(started - created), Duration.ofNanos(exited - started), Duration.ZERO, pooled);
             Ending ending = ending(waited, output.overflowed(), oomKilled);

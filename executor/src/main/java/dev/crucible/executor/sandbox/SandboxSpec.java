@@ -14,11 +14,7 @@ import java.util.Objects;
  * @param stdin       given to the program on standard input
  * @param limits      what the program may take before it is killed
  * @param mergeStderr the program's stderr goes into its stdout
- * @param outputFiles paths, relative to the work folder and already checked, of files to collect after
- *                    the program exits by itself; each must be a regular file of at most
- *                    {@link #OUTPUT_FILE_BYTES}
- * @param reportPatterns paths relative to the work folder whose parts are shell patterns, of report files
- *                    to collect after the program exits by itself, as output files are; never with them
+ * @param collect     the files to take out of the work folder after the program exits by itself
  * @param live        sees the output as it comes, besides the run that keeps it
  */
 public record SandboxSpec(
@@ -29,8 +25,7 @@ public record SandboxSpec(
         byte[] stdin,
         Limits limits,
         boolean mergeStderr,
-        List<String> outputFiles,
-        List<String> reportPatterns,
+        Collect collect,
         OutputTap live) {
 
     /** The largest output file collected. */
@@ -41,11 +36,7 @@ public record SandboxSpec(
         Objects.requireNonNull(image, "image");
         command = List.copyOf(command);
         files = List.copyOf(files);
-        outputFiles = List.copyOf(outputFiles);
-        reportPatterns = List.copyOf(reportPatterns);
-        if (!outputFiles.isEmpty() && !reportPatterns.isEmpty()) {
-            throw new IllegalArgumentException("run " + runId + " collects output files or reports, not both");
-        }
+        Objects.requireNonNull(collect, "collect");
         Objects.requireNonNull(stdin, "stdin");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(live, "live");
@@ -59,33 +50,33 @@ public record SandboxSpec(
      * compiled work folder comes out, apart from stderr, where the compiler's messages do.
      */
     public static SandboxSpec compile(String runId, String image, List<String> command, List<SandboxFile> files, Limits limits) {
-        return new SandboxSpec(runId, image, command, files, new byte[0], limits, false, List.of(), List.of(), OutputTap.NONE);
+        return new SandboxSpec(runId, image, command, files, new byte[0], limits, false, Collect.NOTHING, OutputTap.NONE);
     }
 
     /** A program given {@code stdin}, its stderr apart, collecting no output files. */
     public static SandboxSpec program(String runId, String image, List<String> command, List<SandboxFile> files, byte[] stdin,
                                       Limits limits) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, false, List.of(), List.of(), OutputTap.NONE);
+        return new SandboxSpec(runId, image, command, files, stdin, limits, false, Collect.NOTHING, OutputTap.NONE);
     }
 
     /** The same run, its stderr going into its stdout when {@code merge}. */
     public SandboxSpec mergingStderr(boolean merge) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, merge, outputFiles, reportPatterns, live);
+        return new SandboxSpec(runId, image, command, files, stdin, limits, merge, collect, live);
     }
 
     /** The same run, collecting {@code paths} after the program exits by itself. */
     public SandboxSpec collecting(List<String> paths) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, paths, reportPatterns, live);
+        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, new Collect.Files(paths), live);
     }
 
     /** The same run, collecting the files {@code patterns} match after the program exits by itself. */
     public SandboxSpec collectingReports(List<String> patterns) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, outputFiles, patterns, live);
+        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, new Collect.Matching(patterns), live);
     }
 
     /** The same run, its output seen by {@code tap} as it comes. */
     public SandboxSpec streamingTo(OutputTap tap) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, outputFiles, reportPatterns, tap);
+        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, collect, tap);
     }
 
     /**
@@ -104,6 +95,28 @@ public record SandboxSpec(
         /** The same cap for stdout and stderr. */
         public static Limits of(Duration wallTime, long memoryBytes, long outputBytes) {
             return new Limits(wallTime, memoryBytes, outputBytes, outputBytes);
+        }
+    }
+
+    /**
+     * What is taken out of the work folder once the program has exited by itself: regular files of at
+     * most {@link #OUTPUT_FILE_BYTES}, reached through real folders only.
+     */
+    public sealed interface Collect {
+        Collect NOTHING = new Files(List.of());
+
+        /** These paths, relative to the work folder and already checked. */
+        record Files(List<String> paths) implements Collect {
+            public Files {
+                paths = List.copyOf(paths);
+            }
+        }
+
+        /** What these paths match, each part a shell pattern, as a project's reports are found. */
+        record Matching(List<String> patterns) implements Collect {
+            public Matching {
+                patterns = List.copyOf(patterns);
+            }
         }
     }
 
