@@ -27,7 +27,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,13 +234,18 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
      * exec) and run; teardown is left zero for the caller, who measures it once the run is observed.
      */
     private Observed runIn(String id, SandboxSpec spec, Cancellation cancellation, long begun, long created, boolean pooled) {
+        // Neither needs the files: made beside the copy, they are off the critical path. An exec only
+        // created runs nothing, and the container's image never changes.
+        CompletableFuture<String> execCreated = beside(() -> createExec(name(spec), programCommand(spec)));
+        CompletableFuture<InspectContainerResponse> described = beside(() -> call("inspect " + id,
+                () -> control.inspectContainerCmd(id).exec()));
         call("copy files into " + id, () -> control.copyArchiveToContainerCmd(id)
                 .withTarInputStream(new ByteArrayInputStream(WorkspaceArchive.build(spec)))
                 .withRemotePath("/")
                 .withCopyUIDGID(false)
                 .exec());
         CgroupMeter.Usage atRest = meter.read(id);
-        String exec = createExec(name(spec), programCommand(spec));
+        String exec = joined(execCreated);
         AtomicReference<CgroupMeter.Usage> atKill = new AtomicReference<>();
         CappedOutput output = new CappedOutput(spec.limits().stdoutBytes(), spec.limits().stderrBytes(), () -> killMeasured(id, atKill),
                 spec.live());
@@ -263,9 +271,10 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
             if (!exitedByItself && !exitWait.stoppedWithin(id, EXIT_AFTER_KILL)) {
                 throw new SandboxException("sandbox " + id + " did not stop within " + EXIT_AFTER_KILL + " of SIGKILL", null);
             }
-            InspectContainerResponse inspected = call("inspect " + id, () -> control.inspectContainerCmd(id).exec());
+            InspectContainerResponse inspected = joined(described);
+            // With no cgroup left to read, only Docker can still tell whether the kernel killed it for memory.
             boolean oomKilled = atExit == null
-                    ? Boolean.TRUE.equals(inspected.getState().getOOMKilled())
+                    ? Boolean.TRUE.equals(call("inspect " + id, () -> control.inspectContainerCmd(id).exec()).getState().getOOMKilled())
                     : atExit.oomKills() > atRest.oomKills();
             if (waited instanceof Ending.Exited(int status) && status == -1 && atExit == null && !oomKilled) {
                 // Docker forgot the exec and the sandbox is gone, with no memory kill: Docker restarted under the
@@ -507,6 +516,23 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
             return action.run();
         } catch (RuntimeException e) {
             throw new SandboxException("Docker failed to " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts {@code action} on a virtual thread of its own, for a call that need not wait for the one before. */
+    private static <T> CompletableFuture<T> beside(Supplier<T> action) {
+        return CompletableFuture.supplyAsync(action, task -> Thread.ofVirtual().name("sandbox-call").start(task));
+    }
+
+    /** What {@link #beside} gave: its result, or the very exception it threw. */
+    private static <T> T joined(CompletableFuture<T> call) {
+        try {
+            return call.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
