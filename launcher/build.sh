@@ -112,7 +112,8 @@ build_images() {
         step_part "image $built of ${#missing[@]}: $name" "$LOGS/image-$name.log"
         rootfs=$(debootstrap_rootfs "$name" "$packages")
         mkdir -p "$rootfs/workspace" "$rootfs/io"
-        chown 65534:65534 "$rootfs/workspace"
+        # The program's uid writes a small workspace and its stdin there itself (ProgramCommand).
+        chown 65534:65534 "$rootfs/workspace" "$rootfs/io"
         # The manifest's packages with the versions installed (name=version,...): a label, which each
         # sandbox's container carries, so that the executor reports them in every result's provenance.
         versions=$(package_versions "$rootfs" "$packages")

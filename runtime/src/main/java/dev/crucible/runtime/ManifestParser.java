@@ -24,9 +24,10 @@ import java.util.regex.PatternSyntaxException;
 final class ManifestParser {
     /**
      * How the launcher builds an image from a manifest; a change of it (2: the packages' versions
-     * recorded in a label) gives every image a new tag, so each one is built again the new way.
+     * recorded in a label; 3: {@code /io} owned by the program's uid) gives every image a new tag, so
+     * each one is built again the new way.
      */
-    static final int IMAGE_RECIPE = 2;
+    static final int IMAGE_RECIPE = 3;
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9+#-]{0,31}");
     private static final Pattern PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]{0,63}");

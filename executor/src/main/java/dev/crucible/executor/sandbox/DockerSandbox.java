@@ -19,7 +19,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -41,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * <p>A run takes a started sandbox of its image and memory limit from the {@link SandboxPool} (or,
  * when none waits, creates and starts one itself), renames it after the run, and removes it once the
  * run is observed, off the run's critical path ({@link Remover}): one sandbox serves one run, never
- * more. Files and stdin go in as a tar copied into the started sandbox before the program's exec
- * ({@link WorkspaceArchive}): nothing has run in it yet, so nothing in it can have been planted for
- * the copy to follow, and the root filesystem stays writable for that copy. (Debian 12's runsc
+ * more. A few small text files and the stdin go in as arguments of the program's own exec, which
+ * writes them inside the sandbox before the program starts ({@link ProgramCommand}); other files go
+ * in as a tar copied into the started sandbox before the program's exec ({@link WorkspaceArchive}):
+ * nothing has run in it yet, so nothing in it can have been planted for the copy to follow, and the
+ * root filesystem stays writable for that copy. (Debian 12's runsc
  * answered {@code statx} with EINVAL, so such a file looked broken inside; 20240729 shows it whole.
  * The program's exec cannot take the files on its stdin: HAProxy 2.6 drops the upgrade of a request
  * that has a body, such as an exec start, so no stdin would pass the proxy.) What keeps the program from growing the host's disk
@@ -234,16 +235,20 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
      * exec) and run; teardown is left zero for the caller, who measures it once the run is observed.
      */
     private Observed runIn(String id, SandboxSpec spec, Cancellation cancellation, long begun, long created, boolean pooled) {
+        Optional<List<String>> inline = ProgramCommand.withFilesInline(spec);
+        List<String> command = inline.orElseGet(() -> ProgramCommand.afterCopy(spec));
         // Neither needs the files: made beside the copy, they are off the critical path. An exec only
         // created runs nothing, and the container's image never changes.
-        CompletableFuture<String> execCreated = beside(() -> createExec(name(spec), programCommand(spec)));
+        CompletableFuture<String> execCreated = beside(() -> createExec(name(spec), command));
         CompletableFuture<InspectContainerResponse> described = beside(() -> call("inspect " + id,
                 () -> control.inspectContainerCmd(id).exec()));
-        call("copy files into " + id, () -> control.copyArchiveToContainerCmd(id)
-                .withTarInputStream(new ByteArrayInputStream(WorkspaceArchive.build(spec)))
-                .withRemotePath("/")
-                .withCopyUIDGID(false)
-                .exec());
+        if (inline.isEmpty()) {
+            call("copy files into " + id, () -> control.copyArchiveToContainerCmd(id)
+                    .withTarInputStream(new ByteArrayInputStream(WorkspaceArchive.build(spec)))
+                    .withRemotePath("/")
+                    .withCopyUIDGID(false)
+                    .exec());
+        }
         CgroupMeter.Usage atRest = meter.read(id);
         String exec = joined(execCreated);
         AtomicReference<CgroupMeter.Usage> atKill = new AtomicReference<>();
@@ -348,17 +353,6 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                 .withPrivileged(false)
                 .exec()
                 .getId());
-    }
-
-    /**
-     * The program's argv inside the sandbox: a shell that gives it the stdin file, and merges stderr
-     * when asked, then replaces itself with the program; the program's own words stay "$@".
-     */
-    private static List<String> programCommand(SandboxSpec spec) {
-        String redirect = "exec \"$@\" < " + WorkspaceArchive.STDIN_PATH + (spec.mergeStderr() ? " 2>&1" : "");
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", redirect, "sandbox"));
-        command.addAll(spec.command());
-        return command;
     }
 
     /**

@@ -10,6 +10,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -92,6 +94,51 @@ class DockerSandboxIT {
     @Test
     void stdinIsDelivered() {
         assertEquals("ping\n", stdout(python("print(input())", Duration.ofSeconds(10), "ping\n")));
+    }
+
+    /** A program that prints its stdin, then each other file the run was given with its mode, owner and content. */
+    private static SandboxRun listing(List<SandboxSpec.SandboxFile> files, String stdin) {
+        List<SandboxSpec.SandboxFile> all = new ArrayList<>(files);
+        all.add(new SandboxSpec.SandboxFile("main.py", """
+                import os, sys
+                print(repr(sys.stdin.read()), oct(os.stat('/io/stdin').st_mode & 0o777))
+                for root, _, names in os.walk('.'):
+                    for name in sorted(set(names) - {'main.py'}):
+                        path = os.path.join(root, name)
+                        st = os.lstat(path)
+                        print(path, oct(st.st_mode & 0o777), st.st_uid, repr(open(path, 'rb').read()[:60]))
+                print(os.path.exists('/tmp/pwned'))
+                """.getBytes(StandardCharsets.UTF_8)));
+        return sandbox.run(SandboxSpec.program(UUID.randomUUID().toString(), pythonImage, List.of("python3", "main.py"), all,
+                stdin.getBytes(StandardCharsets.UTF_8), SandboxSpec.Limits.of(Duration.ofSeconds(10), 256L << 20, 1 << 16)),
+                Cancellation.NEVER);
+    }
+
+    @Test
+    void smallTextFilesWithShellWordsArriveVerbatim() {
+        String hostile = "$(touch /tmp/pwned)`touch /tmp/pwned`;\"'%s\n\\";
+        SandboxRun run = listing(List.of(new SandboxSpec.SandboxFile("--", hostile.getBytes(StandardCharsets.UTF_8)),
+                new SandboxSpec.SandboxFile("$(touch x)", "é\n".getBytes(StandardCharsets.UTF_8))), hostile);
+        assertEquals("""
+                '$(touch /tmp/pwned)`touch /tmp/pwned`;"\\'%s\\n\\\\' 0o444
+                ./$(touch x) 0o644 65534 b'\\xc3\\xa9\\n'
+                ./-- 0o644 65534 b'$(touch /tmp/pwned)`touch /tmp/pwned`;"\\'%s\\n\\\\'
+                False
+                """, stdout(run));
+    }
+
+    @Test
+    void aWorkspaceTooLargeOrPlainToGoInlineIsCopied() {
+        byte[] large = new byte[ProgramCommand.INLINE_JSON_BYTES + 1];
+        Arrays.fill(large, (byte) 'x');
+        SandboxRun run = listing(List.of(new SandboxSpec.SandboxFile("lib/large.txt", large),
+                new SandboxSpec.SandboxFile("run.sh", "true".getBytes(StandardCharsets.UTF_8), true)), "in");
+        assertEquals("""
+                'in' 0o444
+                ./run.sh 0o755 65534 b'true'
+                ./lib/large.txt 0o644 65534 b'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'
+                False
+                """, stdout(run));
     }
 
     @Test
