@@ -94,8 +94,8 @@ class JobRunnerTest {
         byte[] artifact = tarOf("./main", new byte[] {0x7f, 'E', 'L', 'F'}, 0100755);
         JobRunner runner = new JobRunner(catalog(), (spec, cancellation) -> {
             boolean compile = spec.runId().contains("-compile-");
-            spec.live().take(OutputTap.Stream.STDOUT, compile ? artifact : "ok\n".getBytes());
-            spec.live().take(OutputTap.Stream.STDERR, compile ? "warning: x\n".getBytes() : new byte[0]);
+            spec.output().live().take(OutputTap.Stream.STDOUT, compile ? artifact : "ok\n".getBytes());
+            spec.output().live().take(OutputTap.Stream.STDERR, compile ? "warning: x\n".getBytes() : new byte[0]);
             return compile ? compiledRun(artifact, 0) : printed("ok\n", 0);
         }, Clock.systemUTC(), "executor", "runsc", JobRunner.SUBMISSION_OUTPUT_BYTES, JobRunner.Retries.NEVER,
                 new LiveFeed.Settings(recorded, 1 << 20));
@@ -416,7 +416,7 @@ class JobRunnerTest {
         var outcome = runner.execute(repeatedJob(3, List.of("out.txt")));
         assertEquals(3, specs.stream().map(SandboxSpec::runId).distinct().count());
         assertEquals(List.of(new SandboxSpec.Collect.Files(List.of("out.txt")), SandboxSpec.Collect.NOTHING, SandboxSpec.Collect.NOTHING),
-                specs.stream().map(SandboxSpec::collect).toList(),
+                specs.stream().map(s -> s.output().collect()).toList(),
                 "only the first run collects output files");
         assertEquals(List.of(10L, 20L, 30L), outcome.runs().stream().map(r -> r.usage().cpuTimeMs()).toList());
         assertEquals(new ExecutionEvent.Usage(10L, 2048), outcome.result().usage(), "the submission shows the first run");

@@ -75,7 +75,7 @@ class ProjectRunTest {
         assertEquals(List.of("python3", "-m", "pytest"), spec.command());
         assertEquals(List.of("tests/run.sh"), spec.files().stream().map(SandboxSpec.SandboxFile::path).toList());
         assertTrue(spec.files().getFirst().executable(), "the executable bit is kept");
-        assertEquals(new SandboxSpec.Collect.Matching(List.of("report.xml")), spec.collect());
+        assertEquals(new SandboxSpec.Collect.Matching(List.of("report.xml")), spec.output().collect());
     }
 
     @Test

@@ -253,7 +253,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         String exec = joined(execCreated);
         AtomicReference<CgroupMeter.Usage> atKill = new AtomicReference<>();
         CappedOutput output = new CappedOutput(spec.limits().stdoutBytes(), spec.limits().stderrBytes(), () -> killMeasured(id, atKill),
-                spec.live());
+                spec.output().live());
         long started = System.nanoTime();
         Instant startedAt = Instant.now();
         // The stream has ended by the time the program is seen to exit; after a kill Docker leaves it
@@ -292,7 +292,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                     ? new SandboxRun.Usage(Duration.ofNanos(atExit.cpuNanos() - atRest.cpuNanos()),
                             Math.max(0, atExit.peakMemoryBytes() - atRest.memoryBytes()))
                     : oomKilled ? new SandboxRun.Usage(null, Math.max(0, spec.limits().memoryBytes() - atRest.memoryBytes())) : null;
-            Map<String, byte[]> outputFiles = !exitedByItself || oomKilled ? Map.of() : switch (spec.collect()) {
+            Map<String, byte[]> outputFiles = !exitedByItself || oomKilled ? Map.of() : switch (spec.output().collect()) {
                 case SandboxSpec.Collect.Files f when f.paths().isEmpty() -> Map.of();
                 case SandboxSpec.Collect.Files f -> collector.collect(id, name(spec), f.paths());
                 case SandboxSpec.Collect.Matching m when m.patterns().isEmpty() -> Map.of();

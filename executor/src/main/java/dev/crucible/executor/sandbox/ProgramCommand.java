@@ -71,7 +71,7 @@ final class ProgramCommand {
     }
 
     private static String start(SandboxSpec spec) {
-        return "exec \"$@\" < " + WorkspaceArchive.STDIN_PATH + (spec.mergeStderr() ? " 2>&1" : "");
+        return "exec \"$@\" < " + WorkspaceArchive.STDIN_PATH + (spec.output().mergeStderr() ? " 2>&1" : "");
     }
 
     /** {@code bytes} as a string when they are UTF-8 without NUL, so that an argument carries them unchanged. */

@@ -13,9 +13,7 @@ import java.util.Objects;
  * @param files       written into the work folder before the sandbox starts; paths already checked as relative
  * @param stdin       given to the program on standard input
  * @param limits      what the program may take before it is killed
- * @param mergeStderr the program's stderr goes into its stdout
- * @param collect     the files to take out of the work folder after the program exits by itself
- * @param live        sees the output as it comes, besides the run that keeps it
+ * @param output      where its stderr goes, what files are taken out after it, and who sees its output as it comes
  */
 public record SandboxSpec(
         String runId,
@@ -24,9 +22,7 @@ public record SandboxSpec(
         List<SandboxFile> files,
         byte[] stdin,
         Limits limits,
-        boolean mergeStderr,
-        Collect collect,
-        OutputTap live) {
+        OutputHandling output) {
 
     /** The largest output file collected. */
     public static final int OUTPUT_FILE_BYTES = 256 << 10;
@@ -36,10 +32,9 @@ public record SandboxSpec(
         Objects.requireNonNull(image, "image");
         command = List.copyOf(command);
         files = List.copyOf(files);
-        Objects.requireNonNull(collect, "collect");
         Objects.requireNonNull(stdin, "stdin");
         Objects.requireNonNull(limits, "limits");
-        Objects.requireNonNull(live, "live");
+        Objects.requireNonNull(output, "output");
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command for run " + runId);
         }
@@ -50,33 +45,37 @@ public record SandboxSpec(
      * compiled work folder comes out, apart from stderr, where the compiler's messages do.
      */
     public static SandboxSpec compile(String runId, String image, List<String> command, List<SandboxFile> files, Limits limits) {
-        return new SandboxSpec(runId, image, command, files, new byte[0], limits, false, Collect.NOTHING, OutputTap.NONE);
+        return new SandboxSpec(runId, image, command, files, new byte[0], limits, OutputHandling.PLAIN);
     }
 
     /** A program given {@code stdin}, its stderr apart, collecting no output files. */
     public static SandboxSpec program(String runId, String image, List<String> command, List<SandboxFile> files, byte[] stdin,
                                       Limits limits) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, false, Collect.NOTHING, OutputTap.NONE);
+        return new SandboxSpec(runId, image, command, files, stdin, limits, OutputHandling.PLAIN);
     }
 
     /** The same run, its stderr going into its stdout when {@code merge}. */
     public SandboxSpec mergingStderr(boolean merge) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, merge, collect, live);
+        return withOutput(new OutputHandling(merge, output.collect(), output.live()));
     }
 
     /** The same run, collecting {@code paths} after the program exits by itself. */
     public SandboxSpec collecting(List<String> paths) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, new Collect.Files(paths), live);
+        return withOutput(new OutputHandling(output.mergeStderr(), new Collect.Files(paths), output.live()));
     }
 
     /** The same run, collecting the files {@code patterns} match after the program exits by itself. */
     public SandboxSpec collectingReports(List<String> patterns) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, new Collect.Matching(patterns), live);
+        return withOutput(new OutputHandling(output.mergeStderr(), new Collect.Matching(patterns), output.live()));
     }
 
     /** The same run, its output seen by {@code tap} as it comes. */
     public SandboxSpec streamingTo(OutputTap tap) {
-        return new SandboxSpec(runId, image, command, files, stdin, limits, mergeStderr, collect, tap);
+        return withOutput(new OutputHandling(output.mergeStderr(), output.collect(), tap));
+    }
+
+    private SandboxSpec withOutput(OutputHandling other) {
+        return new SandboxSpec(runId, image, command, files, stdin, limits, other);
     }
 
     /**
@@ -95,6 +94,23 @@ public record SandboxSpec(
         /** The same cap for stdout and stderr. */
         public static Limits of(Duration wallTime, long memoryBytes, long outputBytes) {
             return new Limits(wallTime, memoryBytes, outputBytes, outputBytes);
+        }
+    }
+
+    /**
+     * What becomes of a program's output besides the run that keeps it.
+     *
+     * @param mergeStderr the program's stderr goes into its stdout
+     * @param collect     the files to take out of the work folder after the program exits by itself
+     * @param live        sees the output as it comes
+     */
+    public record OutputHandling(boolean mergeStderr, Collect collect, OutputTap live) {
+        /** Stderr apart, no files collected, nobody watching. */
+        public static final OutputHandling PLAIN = new OutputHandling(false, Collect.NOTHING, OutputTap.NONE);
+
+        public OutputHandling {
+            Objects.requireNonNull(collect, "collect");
+            Objects.requireNonNull(live, "live");
         }
     }
 
