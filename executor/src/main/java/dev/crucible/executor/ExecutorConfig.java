@@ -51,9 +51,16 @@ record ExecutorConfig(
         SandboxHost sandboxHost,
         Path runtimesDir,
         InetSocketAddress metricsListen,
-        long maxSubmissionOutputBytes,
-        long liveOutputBytes,
+        SubmissionOutput submissionOutput,
         MachineryRetries machineryRetries) {
+
+    /**
+     * How much of one submission's output, all its sandboxes together, goes where.
+     *
+     * @param storedBytes stdout and stderr kept in its result; past it, later output is counted as truncated bytes
+     * @param liveBytes   output sent live to its event stream while it runs; 0 sends none
+     */
+    record SubmissionOutput(long storedBytes, long liveBytes) {}
 
     /** How often, and for how long, a job whose machinery failed is tried again. */
     record MachineryRetries(int attempts, Duration deadline) {}
@@ -84,8 +91,9 @@ record ExecutorConfig(
                         pool(env)),
                 env.path("CRUCIBLE_RUNTIMES_DIR", "runtimes"),
                 env.hostPort("CRUCIBLE_METRICS_LISTEN", "127.0.0.1:9102"),
-                env.integer("CRUCIBLE_MAX_SUBMISSION_OUTPUT_BYTES", JobRunner.SUBMISSION_OUTPUT_BYTES, 0, 64L << 20),
-                env.integer("CRUCIBLE_LIVE_OUTPUT_BYTES", 256 << 10, 0, 16L << 20),
+                new SubmissionOutput(
+                        env.integer("CRUCIBLE_MAX_SUBMISSION_OUTPUT_BYTES", JobRunner.SUBMISSION_OUTPUT_BYTES, 0, 64L << 20),
+                        env.integer("CRUCIBLE_LIVE_OUTPUT_BYTES", 256 << 10, 0, 16L << 20)),
                 new MachineryRetries(env.smallInteger("CRUCIBLE_MACHINERY_ATTEMPTS", 4, 1, 100),
                         env.millis("CRUCIBLE_MACHINERY_DEADLINE_MS", 300_000, 0, 86_400_000)));
     }

@@ -69,9 +69,9 @@ public final class Main {
                     .description("1 while Docker answers; 0 while a machinery failure keeps this executor from taking jobs")
                     .register(meters);
             JobRunner runner = new JobRunner(catalog, new MeteredSandbox(sandbox, meters), clock, name, host.sandboxVersion(),
-                    config.maxSubmissionOutputBytes(), new JobRunner.Retries(config.machineryRetries().attempts(),
+                    config.submissionOutput().storedBytes(), new JobRunner.Retries(config.machineryRetries().attempts(),
                             config.machineryRetries().deadline(), FIRST_BACKOFF, health),
-                    new LiveFeed.Settings(queue.liveOutput(), config.liveOutputBytes()));
+                    new LiveFeed.Settings(queue.liveOutput(), config.submissionOutput().liveBytes()));
             List<Worker> workers = new ArrayList<>();
             for (int slot = 0; slot < config.slots(); slot++) {
                 String slotName = name + "-" + slot;

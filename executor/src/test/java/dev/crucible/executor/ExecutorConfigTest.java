@@ -29,9 +29,10 @@ class ExecutorConfigTest {
 
     @Test
     void submissionOutputIsCappedAtFourMebibytesUnlessConfigured() {
-        assertEquals(4L << 20, ExecutorConfig.fromEnvironment(Map.of("CRUCIBLE_REDIS_URI", REDIS)).maxSubmissionOutputBytes());
+        assertEquals(4L << 20,
+                ExecutorConfig.fromEnvironment(Map.of("CRUCIBLE_REDIS_URI", REDIS)).submissionOutput().storedBytes());
         assertEquals(1000, ExecutorConfig.fromEnvironment(Map.of("CRUCIBLE_REDIS_URI", REDIS,
-                "CRUCIBLE_MAX_SUBMISSION_OUTPUT_BYTES", "1000")).maxSubmissionOutputBytes());
+                "CRUCIBLE_MAX_SUBMISSION_OUTPUT_BYTES", "1000")).submissionOutput().storedBytes());
     }
 
     @Test
