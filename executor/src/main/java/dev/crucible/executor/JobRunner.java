@@ -249,8 +249,8 @@ final class JobRunner {
                 ? ConsoleTestReports.parse(new String(run.output().stdout().kept(), StandardCharsets.UTF_8)) : null;
         List<ExecutionEvent.TestCaseOutcome> cases = printed != null ? printed.cases() : reports.cases();
         return new Outcome(judgeProject(run, cases), new OutputAllowance(submissionOutputBytes).keep(output(run)),
-                reportsMessage(project, run, reports, printed), null, List.of(), List.of(), List.of(),
-                new ExecutionEvent.Context(run.startedAt(), run.finishedAt(), null, null), cases)
+                new ExecutionEvent.Diagnostics(reportsMessage(project, run, reports, printed), null),
+                List.of(), List.of(), List.of(), new ExecutionEvent.Context(run.startedAt(), run.finishedAt(), null, null), cases)
                 .ranOn(provenance(job, runtime, run.image()), timings(null, run.stages()));
     }
 
@@ -339,8 +339,8 @@ final class JobRunner {
         }
         SandboxRun.Stages stages = runs.stream().map(SandboxRun::stages).reduce(SandboxRun.Stages.NONE, SandboxRun.Stages::plus);
         Outcome judged = repeated(job, runs, program.compileOutput());
-        Outcome stored = new Outcome(judged.result(), new OutputAllowance(submissionOutputBytes).keep(judged.output()), judged.message(),
-                judged.compileOutput(), judged.tests(), judged.runs(), judged.outputFiles(), judged.context());
+        Outcome stored = new Outcome(judged.result(), new OutputAllowance(submissionOutputBytes).keep(judged.output()),
+                judged.diagnostics(), judged.tests(), judged.runs(), judged.outputFiles(), judged.context());
         return stoppedBy(stored, stopped).ranOn(provenance(job, runtime, runs.getFirst().image()), timings(program.compileTime(), stages));
     }
 
@@ -390,8 +390,9 @@ final class JobRunner {
         }
         ExecutionEvent.ProgramResult result = outcome.verdict() == Verdict.ACCEPTED
                 ? outcome.result().withVerdict(Verdict.TIME_LIMIT_EXCEEDED) : outcome.result();
-        return new Outcome(result, outcome.output(), stopped, outcome.compileOutput(), outcome.tests(), outcome.runs(),
-                outcome.outputFiles(), outcome.context());
+        var diagnostics = new ExecutionEvent.Diagnostics(stopped, outcome.diagnostics().compileOutput());
+        return new Outcome(result, outcome.output(), diagnostics, outcome.tests(), outcome.runs(), outcome.outputFiles(),
+                outcome.context());
     }
 
     /**
@@ -467,7 +468,8 @@ final class JobRunner {
         int shown = IntStream.range(0, judged.size()).filter(i -> judged.get(i).verdict() != Verdict.ACCEPTED).findFirst().orElse(0);
         SandboxRun run = runs.get(shown);
         Map<String, byte[]> found = runs.getFirst().outputFiles();
-        return new Outcome(judged.get(shown), output(run), null, compileOutput, List.of(), judged.size() == 1 ? List.of() : judged,
+        return new Outcome(judged.get(shown), output(run), new ExecutionEvent.Diagnostics(null, compileOutput), List.of(),
+                judged.size() == 1 ? List.of() : judged,
                 job.options().outputFiles().stream().map(path -> new ExecutionEvent.OutputFile(path, found.get(path))).toList(),
                 new ExecutionEvent.Context(run.startedAt(), run.finishedAt(), null, null));
     }
@@ -498,8 +500,9 @@ final class JobRunner {
         Verdict verdict = tests.stream().map(t -> t.result().verdict())
                 .filter(v -> v != Verdict.ACCEPTED).findFirst().orElse(Verdict.ACCEPTED);
         long wall = tests.stream().mapToLong(t -> t.result().wallTimeMs() == null ? 0 : t.result().wallTimeMs()).sum();
-        return new Outcome(ExecutionEvent.ProgramResult.judgedOnly(verdict, wall), ExecutionEvent.Output.NONE, null, compileOutput,
-                tests, List.of(), List.of(), new ExecutionEvent.Context(started, finished, null, null));
+        return new Outcome(ExecutionEvent.ProgramResult.judgedOnly(verdict, wall), ExecutionEvent.Output.NONE,
+                new ExecutionEvent.Diagnostics(null, compileOutput), tests, List.of(), List.of(),
+                new ExecutionEvent.Context(started, finished, null, null));
     }
 
     private static String runId(Job job, String step) {
@@ -531,7 +534,8 @@ final class JobRunner {
             return null;
         }
         return new Outcome(ExecutionEvent.ProgramResult.judgedOnly(Verdict.COMPILE_ERROR, compiled.wallTime().toMillis()),
-                ExecutionEvent.Output.NONE, problem, compiled.output().stderr().kept(), List.of(), List.of(), List.of(),
+                ExecutionEvent.Output.NONE, new ExecutionEvent.Diagnostics(problem, compiled.output().stderr().kept()),
+                List.of(), List.of(), List.of(),
                 new ExecutionEvent.Context(compiled.startedAt(), compiled.finishedAt(), null, timings(compiled.stages().total(), null)));
     }
 

@@ -24,7 +24,7 @@ class GivenUpAsInternalErrorTest {
         assertEquals(id, finished.submissionId());
         assertEquals("queue", finished.executor());
         assertEquals(Verdict.INTERNAL_ERROR, finished.outcome().verdict());
-        assertEquals("given up after 4 deliveries", finished.outcome().message());
+        assertEquals("given up after 4 deliveries", finished.outcome().diagnostics().message());
         assertEquals(now, finished.outcome().context().finishedAt());
     }
 }

@@ -77,7 +77,7 @@ class JobRunnerTest {
         }, Clock.systemUTC());
         var outcome = runner.execute(job("c", "main.c", List.of("x")));
         assertEquals(Verdict.ACCEPTED, outcome.verdict());
-        assertEquals("warning: x\n", new String(outcome.compileOutput()));
+        assertEquals("warning: x\n", new String(outcome.diagnostics().compileOutput()));
         SandboxSpec compile = specs.get(0);
         assertEquals(List.of("gcc", "-o", "main", "./main.c"), compile.command().subList(4, 8));
         assertEquals(Duration.ofMillis(9000), compile.limits().wallTime());
@@ -192,7 +192,7 @@ class JobRunnerTest {
         }, Clock.systemUTC());
         var outcome = runner.execute(job("c", "main.c", List.of()));
         assertEquals(Verdict.COMPILE_ERROR, outcome.verdict());
-        assertEquals("warning: x\n", new String(outcome.compileOutput()));
+        assertEquals("warning: x\n", new String(outcome.diagnostics().compileOutput()));
         assertEquals(1, specs.size(), "the program must not run");
     }
 
@@ -303,7 +303,7 @@ class JobRunnerTest {
         var outcome = runner.execute(budgeted(testedJob(List.of(), Job.Comparison.EXACT, tests(5)), 1000));
         assertEquals(Verdict.TIME_LIMIT_EXCEEDED, outcome.verdict());
         assertEquals("the submission's sandbox-time budget of 1000 ms was used up (1200 ms) after 3 of 5 tests; "
-                + "the other 2 were not run", outcome.message());
+                + "the other 2 were not run", outcome.diagnostics().message());
     }
 
     @Test
@@ -342,7 +342,7 @@ class JobRunnerTest {
         }, Clock.systemUTC());
         var outcome = runner.execute(testedJob(List.of(), Job.Comparison.EXACT, tests(4)));
         assertEquals(4, specs.size(), "4 tests killed at their 1000 ms wall limit are the 4000 ms worst case however late each kill lands");
-        assertNull(outcome.message());
+        assertNull(outcome.diagnostics().message());
     }
 
     private static JobRunner printing(RuntimeCatalog catalog, String stdout, String stderr, long cap) {
@@ -529,8 +529,8 @@ class JobRunnerTest {
         var outcome = runner.execute(job("python", "main.py", List.of()));
         assertEquals(3, runs.get());
         assertEquals(Verdict.INTERNAL_ERROR, outcome.verdict());
-        assertTrue(outcome.message().contains("infrastructure failed on each of 3 attempts")
-                && outcome.message().endsWith("Docker failed to create: 503"), outcome.message());
+        assertTrue(outcome.diagnostics().message().contains("infrastructure failed on each of 3 attempts")
+                && outcome.diagnostics().message().endsWith("Docker failed to create: 503"), outcome.diagnostics().message());
     }
 
     @Test
@@ -563,7 +563,7 @@ class JobRunnerTest {
         }, Clock.systemUTC());
         var outcome = runner.execute(job("python", "main.py", List.of()));
         assertEquals(Verdict.INTERNAL_ERROR, outcome.verdict());
-        assertEquals("proxy refused", outcome.message());
+        assertEquals("proxy refused", outcome.diagnostics().message());
     }
 
     @Test

@@ -99,7 +99,8 @@ class ProjectRunTest {
         var outcome = runner(new ArrayList<>(), SandboxRuns.exited(0)).execute(project(archive("calc.py", "")));
 
         assertEquals(Verdict.ACCEPTED, outcome.verdict());
-        assertTrue(outcome.message().contains("no JUnit XML report was found at report.xml"), outcome.message());
+        String message = outcome.diagnostics().message();
+        assertTrue(message.contains("no JUnit XML report was found at report.xml"), message);
     }
 
     @Test

@@ -33,8 +33,7 @@ public sealed interface ExecutionEvent {
      * @param result        the verdict, and the figures of the run shown (of the first that failed, when
      *                      it ran several times); for tests, their summed wall time alone
      * @param output        what the run shown wrote; empty for compile errors, tests and internal errors
-     * @param message       for {@link Verdict#INTERNAL_ERROR} and {@link Verdict#COMPILE_ERROR}, what went wrong
-     * @param compileOutput what the compiler said, for compiled languages; null otherwise
+     * @param diagnostics   what went wrong, and what the compiler said
      * @param tests         each test's outcome, in order, when the job had tests; empty otherwise
      * @param runs          each run's figures, in order, when the program was run several times; empty otherwise
      * @param outputFiles   the files the job asked for, in the order asked, when it asked for any
@@ -44,8 +43,7 @@ public sealed interface ExecutionEvent {
     record Outcome(
             @JsonUnwrapped ProgramResult result,
             @JsonUnwrapped Output output,
-            String message,
-            byte[] compileOutput,
+            @JsonUnwrapped Diagnostics diagnostics,
             List<TestOutcome> tests,
             List<ProgramResult> runs,
             List<OutputFile> outputFiles,
@@ -55,6 +53,7 @@ public sealed interface ExecutionEvent {
         public Outcome {
             Objects.requireNonNull(result, "result");
             Objects.requireNonNull(output, "output");
+            Objects.requireNonNull(diagnostics, "diagnostics");
             Objects.requireNonNull(context, "context");
             tests = tests == null ? List.of() : List.copyOf(tests);
             runs = runs == null ? List.of() : List.copyOf(runs);
@@ -63,13 +62,13 @@ public sealed interface ExecutionEvent {
         }
 
         /** An outcome of a job that is not a project. */
-        public Outcome(ProgramResult result, Output output, String message, byte[] compileOutput, List<TestOutcome> tests,
+        public Outcome(ProgramResult result, Output output, Diagnostics diagnostics, List<TestOutcome> tests,
                        List<ProgramResult> runs, List<OutputFile> outputFiles, Context context) {
-            this(result, output, message, compileOutput, tests, runs, outputFiles, context, List.of());
+            this(result, output, diagnostics, tests, runs, outputFiles, context, List.of());
         }
 
         public static Outcome internalError(String message, Instant at) {
-            return new Outcome(ProgramResult.judgedOnly(Verdict.INTERNAL_ERROR, null), Output.NONE, message, null,
+            return new Outcome(ProgramResult.judgedOnly(Verdict.INTERNAL_ERROR, null), Output.NONE, new Diagnostics(message, null),
                     List.of(), List.of(), List.of(), new Context(at, at, null, null));
         }
 
@@ -79,7 +78,7 @@ public sealed interface ExecutionEvent {
 
         /** The same outcome, with what it ran on and how long its sandboxes took. */
         public Outcome ranOn(Provenance provenance, StageTimings timings) {
-            return new Outcome(result, output, message, compileOutput, tests, runs, outputFiles,
+            return new Outcome(result, output, diagnostics, tests, runs, outputFiles,
                     new Context(context.startedAt(), context.finishedAt(), provenance, timings), testCases);
         }
     }
@@ -107,6 +106,16 @@ public sealed interface ExecutionEvent {
     /** The first bytes of a run's stdout and stderr, and how many bytes after them were dropped. */
     record Output(byte[] stdout, long stdoutTruncatedBytes, byte[] stderr, long stderrTruncatedBytes) {
         public static final Output NONE = new Output(new byte[0], 0, new byte[0], 0);
+    }
+
+    /**
+     * What was said of a job besides its program's output: Crucible's message, and the compiler's.
+     *
+     * @param message       for {@link Verdict#INTERNAL_ERROR} and {@link Verdict#COMPILE_ERROR}, what went wrong
+     * @param compileOutput what the compiler said, for compiled languages; null otherwise
+     */
+    record Diagnostics(String message, byte[] compileOutput) {
+        public static final Diagnostics NONE = new Diagnostics(null, null);
     }
 
     /**

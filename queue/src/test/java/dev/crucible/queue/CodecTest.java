@@ -17,8 +17,8 @@ class CodecTest {
 
     private static ExecutionEvent.Outcome accepted() {
         return new ExecutionEvent.Outcome(new ExecutionEvent.ProgramResult(Verdict.ACCEPTED, 0, null, 120L, null),
-                new ExecutionEvent.Output("hi\n".getBytes(), 0, new byte[0], 0), null, null, List.of(), List.of(), List.of(),
-                new ExecutionEvent.Context(T0, T0.plusMillis(120), null, null));
+                new ExecutionEvent.Output("hi\n".getBytes(), 0, new byte[0], 0), ExecutionEvent.Diagnostics.NONE,
+                List.of(), List.of(), List.of(), new ExecutionEvent.Context(T0, T0.plusMillis(120), null, null));
     }
 
     private ExecutionEvent.Outcome roundTrip(ExecutionEvent.Outcome outcome) {

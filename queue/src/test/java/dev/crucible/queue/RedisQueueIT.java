@@ -274,7 +274,7 @@ class RedisQueueIT {
             assertInstanceOf(ExecutionEvent.Started.class, events.get(0).event());
             var finished = assertInstanceOf(ExecutionEvent.Finished.class, events.get(1).event());
             assertEquals(Verdict.INTERNAL_ERROR, finished.outcome().verdict());
-            assertEquals("boom", finished.outcome().message());
+            assertEquals("boom", finished.outcome().diagnostics().message());
         }
     }
 

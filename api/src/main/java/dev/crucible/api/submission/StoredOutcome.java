@@ -26,7 +26,8 @@ final class StoredOutcome implements ColumnMapper<ExecutionEvent.Outcome> {
                 rs.getString("signal"), (Long) rs.getObject("wall_time_ms"), usage);
         var output = new ExecutionEvent.Output(rs.getBytes("stdout"), rs.getLong("stdout_truncated_bytes"),
                 rs.getBytes("stderr"), rs.getLong("stderr_truncated_bytes"));
-        return new ExecutionEvent.Outcome(result, output, rs.getString("message"), rs.getBytes("compile_output"),
+        var diagnostics = new ExecutionEvent.Diagnostics(rs.getString("message"), rs.getBytes("compile_output"));
+        return new ExecutionEvent.Outcome(result, output, diagnostics,
                 StoredJson.read(rs.getString("test_results"), StoredJson.TESTS),
                 StoredJson.read(rs.getString("run_results"), StoredJson.RUNS),
                 StoredJson.read(rs.getString("output_files"), StoredJson.OUTPUT_FILES),

@@ -49,7 +49,7 @@ final class SubmissionView {
                 .stdoutTruncatedBytes(o.output().stdoutTruncatedBytes())
                 .stderrTruncatedBytes(o.output().stderrTruncatedBytes())
                 .wallTimeMs(result.wallTimeMs())
-                .message(o.message());
+                .message(o.diagnostics().message());
         view.cpuTimeMs(cpuTimeMs(result.usage())).peakMemoryKb(peakMemoryKb(result.usage()));
         for (ExecutionEvent.ProgramResult run : o.runs()) {
             view.addRunsItem(new RunResult(verdict(run.verdict())).exitCode(run.exitCode()).signal(run.signal())
@@ -91,8 +91,8 @@ final class SubmissionView {
                     .limits(new Limits().wallTimeMs(p.limits().wallTimeLimitMs()).memoryMb(p.limits().memoryLimitMb()))
                     .packages(p.packages().isEmpty() ? null : p.packages()));
         }
-        if (o.compileOutput() != null) {
-            Text compileOutput = text(o.compileOutput());
+        if (o.diagnostics().compileOutput() != null) {
+            Text compileOutput = text(o.diagnostics().compileOutput());
             view.compileOutput(compileOutput.value()).compileOutputEncoding(compileOutput.encoding());
         }
         return view;

@@ -195,7 +195,8 @@ class LostJobReaperIT {
         SubmissionRecord ended = stored(id);
         assertEquals(Status.COMPLETED, ended.status());
         assertEquals(Verdict.INTERNAL_ERROR, ended.outcome().verdict());
-        assertTrue(ended.outcome().message().contains("lost by the queue"), ended.outcome().message());
+        String message = ended.outcome().diagnostics().message();
+        assertTrue(message.contains("lost by the queue"), message);
         assertEquals(0, relayIntents());
     }
 }

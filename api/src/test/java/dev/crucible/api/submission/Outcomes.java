@@ -75,7 +75,7 @@ final class Outcomes {
 
     ExecutionEvent.Outcome build() {
         return new ExecutionEvent.Outcome(new ExecutionEvent.ProgramResult(verdict, exitCode, null, wallTimeMs, usage),
-                new ExecutionEvent.Output(stdout, 0, stderr, 0), null, null, List.of(), runs, outputFiles,
+                new ExecutionEvent.Output(stdout, 0, stderr, 0), ExecutionEvent.Diagnostics.NONE, List.of(), runs, outputFiles,
                 new ExecutionEvent.Context(at, at, null, timings));
     }
 }

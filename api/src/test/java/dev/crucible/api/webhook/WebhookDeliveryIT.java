@@ -109,7 +109,7 @@ class WebhookDeliveryIT {
         Instant now = Instant.now();
         stored.finished(new ExecutionEvent.Finished(id, "executor-test", new ExecutionEvent.Outcome(
                 new ExecutionEvent.ProgramResult(Verdict.ACCEPTED, 0, null, 5L, null),
-                new ExecutionEvent.Output(stdout, 0, new byte[0], 0), null, null,
+                new ExecutionEvent.Output(stdout, 0, new byte[0], 0), ExecutionEvent.Diagnostics.NONE,
                 List.of(), List.of(), List.of(), new ExecutionEvent.Context(now, now, null, null))));
         return id;
     }
