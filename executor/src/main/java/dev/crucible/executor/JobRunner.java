@@ -414,8 +414,9 @@ final class JobRunner {
 
     /** @param image the image the first run ran; null when none ran */
     private ExecutionEvent.Provenance provenance(Job job, RuntimeManifest runtime, SandboxImage image) {
-        return new ExecutionEvent.Provenance(runtime.name(), runtime.version(), runtime.image().tag(), image == null ? null : image.id(),
-                sandboxVersion, executor, filesSha256(job),
+        var ran = new ExecutionEvent.RuntimeImage(runtime.name(), runtime.version(), runtime.image().tag(),
+                image == null ? null : image.id());
+        return new ExecutionEvent.Provenance(ran, sandboxVersion, executor, filesSha256(job),
                 new ExecutionEvent.Limits(job.limits().wallTimeMs(), job.limits().memoryMb()), image == null ? List.of() : image.packages());
     }
 

@@ -162,19 +162,28 @@ public sealed interface ExecutionEvent {
     /**
      * What a run ran on, as the executor knows it.
      *
-     * @param imageId     the image's content digest, as Docker reported it for the run
-     * @param sandbox     the sandbox runtime and its version
-     * @param filesSha256 SHA-256 over the submitted files: each path, NUL, length, NUL, bytes, in order
-     * @param limits      the job's limits, unwrapped into the provenance's JSON as before
-     * @param packages    the image's Debian packages as its build recorded them, {@code name=version}; empty
-     *                    for an image built before they were, and absent from the JSON then
+     * @param runtimeImage the runtime and the image it ran in, unwrapped into the provenance's JSON as before
+     * @param sandbox      the sandbox runtime and its version
+     * @param filesSha256  SHA-256 over the submitted files: each path, NUL, length, NUL, bytes, in order
+     * @param limits       the job's limits, unwrapped into the provenance's JSON as before
+     * @param packages     the image's Debian packages as its build recorded them, {@code name=version}; empty
+     *                     for an image built before they were, and absent from the JSON then
      */
-    record Provenance(String runtime, String runtimeVersion, String image, String imageId, String sandbox,
-                      String executor, String filesSha256, @JsonUnwrapped Limits limits,
-                      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> packages) {
+    record Provenance(@JsonUnwrapped RuntimeImage runtimeImage, String sandbox, String executor, String filesSha256,
+                      @JsonUnwrapped Limits limits, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> packages) {
         public Provenance {
+            Objects.requireNonNull(runtimeImage, "runtimeImage");
             packages = packages == null ? List.of() : List.copyOf(packages);
         }
+    }
+
+    /**
+     * The runtime a job ran, and the image it came in.
+     *
+     * @param image   the image's tag
+     * @param imageId the image's content digest, as Docker reported it for the run
+     */
+    record RuntimeImage(String runtime, String runtimeVersion, String image, String imageId) {
     }
 
     /**

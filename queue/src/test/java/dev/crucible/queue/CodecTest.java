@@ -60,8 +60,9 @@ class CodecTest {
 
     @Test
     void outcomeTravelsAsOneFlatObject() throws Exception {
-        var provenance = new ExecutionEvent.Provenance("python", "3.11", "crucible/python", "sha256:x", "runsc", "executor-1",
-                "abc", new ExecutionEvent.Limits(5000, 256), List.of("python3-minimal=3.11.2-6"));
+        var image = new ExecutionEvent.RuntimeImage("python", "3.11", "crucible/python", "sha256:x");
+        var provenance = new ExecutionEvent.Provenance(image, "runsc", "executor-1", "abc", new ExecutionEvent.Limits(5000, 256),
+                List.of("python3-minimal=3.11.2-6"));
         String json = codec.write(new ExecutionEvent.Finished(UUID.randomUUID(), "executor-1", accepted().ranOn(provenance, null)));
         var outcome = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("outcome");
         for (String field : List.of("verdict", "exitCode", "signal", "wallTimeMs", "usage", "stdout", "stdoutTruncatedBytes",

@@ -33,11 +33,15 @@ public final class RuntimePackages {
 
     /** Notes what a finished run reported; nothing when it reported no packages. */
     public void reported(ExecutionEvent.Provenance provenance) {
-        if (provenance == null || provenance.packages().isEmpty() || provenance.runtime() == null || provenance.image() == null) {
+        if (provenance == null || provenance.packages().isEmpty()) {
+            return;
+        }
+        ExecutionEvent.RuntimeImage ran = provenance.runtimeImage();
+        if (ran.runtime() == null || ran.image() == null) {
             return;
         }
         List<String> valid = provenance.packages().stream().filter(e -> ENTRY.matcher(e).matches()).limit(MAX_PACKAGES).toList();
-        String key = provenance.runtime() + "\0" + provenance.image();
+        String key = ran.runtime() + "\0" + ran.image();
         long now = clock.millis();
         Long last = lastWritten.get(key);
         if (valid.isEmpty() || (last != null && now - last < REFRESH.toMillis())) {
@@ -47,7 +51,7 @@ public final class RuntimePackages {
         jdbi.useHandle(h -> h.createUpdate("""
                         insert into runtime_packages (runtime, image, packages, seen_at) values (:runtime, :image, :packages, now())
                         on conflict (runtime) do update set image = excluded.image, packages = excluded.packages, seen_at = now()""")
-                .bind("runtime", provenance.runtime()).bind("image", provenance.image()).bind("packages", String.join(",", valid))
+                .bind("runtime", ran.runtime()).bind("image", ran.image()).bind("packages", String.join(",", valid))
                 .execute());
     }
 

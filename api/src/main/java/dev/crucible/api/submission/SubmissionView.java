@@ -86,8 +86,9 @@ final class SubmissionView {
         }
         ExecutionEvent.Provenance p = o.context().provenance();
         if (p != null) {
-            view.provenance(new Provenance().runtime(p.runtime()).runtimeVersion(p.runtimeVersion()).image(p.image())
-                    .imageId(p.imageId()).sandbox(p.sandbox()).executor(p.executor()).filesSha256(p.filesSha256())
+            ExecutionEvent.RuntimeImage ran = p.runtimeImage();
+            view.provenance(new Provenance().runtime(ran.runtime()).runtimeVersion(ran.runtimeVersion()).image(ran.image())
+                    .imageId(ran.imageId()).sandbox(p.sandbox()).executor(p.executor()).filesSha256(p.filesSha256())
                     .limits(new Limits().wallTimeMs(p.limits().wallTimeLimitMs()).memoryMb(p.limits().memoryLimitMb()))
                     .packages(p.packages().isEmpty() ? null : p.packages()));
         }
