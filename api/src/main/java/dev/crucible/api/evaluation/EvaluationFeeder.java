@@ -59,8 +59,8 @@ public final class EvaluationFeeder {
             }
             // One evaluation's failure (its stored template unreadable, the database for a moment) is not the others'.
             try {
-                Caller caller = new Caller(evaluation.keyId(), evaluation.role(), "evaluation");
-                if (!keyHolds.test(evaluation.keyId())) {
+                Caller caller = new Caller(evaluation.owner().keyId(), evaluation.owner().role(), "evaluation");
+                if (!keyHolds.test(evaluation.owner().keyId())) {
                     store.cancel(evaluation.id(), caller, "its key was revoked");
                     continue;
                 }

@@ -36,8 +36,11 @@ final class EvaluationStore {
     }
 
     /** An evaluation's row. */
-    record Header(UUID id, UUID keyId, Caller.Role role, String runtime, String ks, String status, String message,
-                  Instant createdAt, Instant finishedAt) {}
+    record Header(UUID id, Owner owner, String runtime, String ks, String status, String message, Instant createdAt,
+                  Instant finishedAt) {}
+
+    /** The key that made an evaluation, and the role it had then: its samples are submitted as that caller. */
+    record Owner(UUID keyId, Caller.Role role) {}
 
     /** A problem to store: its place, id and template (JSON), and its samples as given. */
     record NewProblem(int index, String id, String template, List<String> samples) {}
@@ -102,9 +105,9 @@ final class EvaluationStore {
 
     private static Header header(ResultSet rs) throws SQLException {
         OffsetDateTime finished = rs.getObject("finished_at", OffsetDateTime.class);
-        return new Header(rs.getObject("id", UUID.class), rs.getObject("api_key_id", UUID.class),
-                Caller.Role.valueOf(rs.getString("api_key_role")), rs.getString("runtime"), rs.getString("ks"), rs.getString("status"),
-                rs.getString("message"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+        var owner = new Owner(rs.getObject("api_key_id", UUID.class), Caller.Role.valueOf(rs.getString("api_key_role")));
+        return new Header(rs.getObject("id", UUID.class), owner, rs.getString("runtime"), rs.getString("ks"),
+                rs.getString("status"), rs.getString("message"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 finished == null ? null : finished.toInstant());
     }
 
@@ -199,9 +202,17 @@ final class EvaluationStore {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, Integer::sum, TreeMap::new)));
     }
 
-    /** One sample as listed. */
+    /**
+     * One sample as listed.
+     *
+     * @param usage what its submission used; a figure is null while it has none (not submitted, not finished,
+     *              or not measured)
+     */
     record SampleRow(int position, String problemId, int sampleIndex, String status, String verdict, UUID submissionId,
-                     Long wallTimeMs, Long cpuTimeMs, Long peakMemoryKb, String refused) {}
+                     Usage usage, String refused) {}
+
+    /** What a sample's submission used, as its row has it. */
+    record Usage(Long wallTimeMs, Long cpuTimeMs, Long peakMemoryKb) {}
 
     /** Up to {@code limit} samples after {@code afterPosition}, of {@code problemId} when it is not null. */
     List<SampleRow> samples(UUID id, String problemId, int afterPosition, int limit) {
@@ -215,9 +226,10 @@ final class EvaluationStore {
                     String refused = rs.getString("refused");
                     String status = refused != null ? "refused" : submission != null ? rs.getString("status")
                             : rs.getString("evaluation_status").equals("cancelled") ? "cancelled" : "pending";
+                    var usage = new Usage(longOrNull(rs, "wall_time_ms"), longOrNull(rs, "cpu_time_ms"),
+                            longOrNull(rs, "peak_memory_kb"));
                     return new SampleRow(rs.getInt("position"), rs.getString("problem_id"), rs.getInt("sample_index"), status,
-                            rs.getString("verdict"), submission, longOrNull(rs, "wall_time_ms"), longOrNull(rs, "cpu_time_ms"),
-                            longOrNull(rs, "peak_memory_kb"), refused);
+                            rs.getString("verdict"), submission, usage, refused);
                 }).list());
     }
 }

@@ -239,8 +239,8 @@ public final class EvaluationsResource implements EvaluationsApi {
         if (row.verdict() != null) {
             sample.verdict(Verdict.fromValue(row.verdict()));
         }
-        return sample.submissionId(row.submissionId()).wallTimeMs(row.wallTimeMs()).cpuTimeMs(row.cpuTimeMs())
-                .peakMemoryKb(row.peakMemoryKb()).message(row.refused());
+        return sample.submissionId(row.submissionId()).wallTimeMs(row.usage().wallTimeMs()).cpuTimeMs(row.usage().cpuTimeMs())
+                .peakMemoryKb(row.usage().peakMemoryKb()).message(row.refused());
     }
 
     /** Every sample, a line each, read a page at a time so that no evaluation is held whole. */
