@@ -66,12 +66,17 @@ final class Judge0Results {
     /**
      * What one shown run was, once the submission completed: with tests (Judge0's expected output,
      * once per run) the first that failed, else the last; with repeated runs the one Crucible shows.
+     */
+    record Shown(Verdict verdict, Integer exitCode, String signal, Usage usage, byte[] stdout, byte[] stderr, int runs) {}
+
+    /**
+     * The figures Judge0 reports as {@code wall_time}, {@code time} and {@code memory}.
      *
+     * @param wallMs   the shown run's
      * @param cpuMs    the average over the runs made, as Judge0 averages {@code time}
      * @param memoryKb the average over the runs made
      */
-    record Shown(Verdict verdict, Integer exitCode, String signal, Long wallMs, Double cpuMs, Double memoryKb,
-                 byte[] stdout, byte[] stderr, int runs) {}
+    record Usage(Long wallMs, Double cpuMs, Double memoryKb) {}
 
     /**
      * The submission with every attribute; {@link Judge0Fields#select} picks what an answer carries.
@@ -114,12 +119,13 @@ final class Judge0Results {
             return view; // nothing ran: Judge0 leaves time, memory, output and exit status null
         }
         Shown shown = shown(submission);
+        Usage usage = shown.usage();
         return view.numberOfRuns(shown.runs())
                 .stdout(text.of("stdout", shown.stdout()))
                 .stderr(text.of("stderr", shown.stderr()))
-                .time(seconds(shown.cpuMs()))
-                .wallTime(seconds(shown.wallMs() == null ? null : shown.wallMs().doubleValue()))
-                .memory(shown.memoryKb() == null ? null : (int) Math.floor(shown.memoryKb()))
+                .time(seconds(usage.cpuMs()))
+                .wallTime(seconds(usage.wallMs() == null ? null : usage.wallMs().doubleValue()))
+                .memory(usage.memoryKb() == null ? null : (int) Math.floor(usage.memoryKb()))
                 .exitCode(shown.signal() == null ? Objects.requireNonNullElse(shown.exitCode(), 0) : 0)
                 .exitSignal(shown.signal() == null ? null : Judge0StatusCode.SIGNALS.get(shown.signal()));
     }
@@ -212,8 +218,9 @@ final class Judge0Results {
             int shown = firstNotAccepted(tests, TestResult::getVerdict, tests.size() - 1);
             List<TestResult> made = tests.subList(0, shown + 1);
             TestResult t = tests.get(shown);
-            return new Shown(t.getVerdict(), t.getExitCode(), t.getSignal(), t.getWallTimeMs(),
-                    average(made, TestResult::getCpuTimeMs), average(made, TestResult::getPeakMemoryKb),
+            Usage usage = new Usage(t.getWallTimeMs(), average(made, TestResult::getCpuTimeMs),
+                    average(made, TestResult::getPeakMemoryKb));
+            return new Shown(t.getVerdict(), t.getExitCode(), t.getSignal(), usage,
                     bytes(t.getStdout(), t.getStdoutEncoding()), bytes(t.getStderr(), t.getStderrEncoding()), tests.size());
         }
         byte[] stdout = bytes(s.getStdout(), s.getStdoutEncoding());
@@ -221,12 +228,13 @@ final class Judge0Results {
         List<RunResult> runs = s.getRuns() == null ? List.of() : s.getRuns();
         if (runs.size() > 1) {
             List<RunResult> made = runs.subList(0, firstNotAccepted(runs, RunResult::getVerdict, runs.size() - 1) + 1);
-            return new Shown(s.getVerdict(), s.getExitCode(), s.getSignal(), s.getWallTimeMs(),
-                    average(made, RunResult::getCpuTimeMs), average(made, RunResult::getPeakMemoryKb), stdout, stderr, runs.size());
+            Usage usage = new Usage(s.getWallTimeMs(), average(made, RunResult::getCpuTimeMs),
+                    average(made, RunResult::getPeakMemoryKb));
+            return new Shown(s.getVerdict(), s.getExitCode(), s.getSignal(), usage, stdout, stderr, runs.size());
         }
-        return new Shown(s.getVerdict(), s.getExitCode(), s.getSignal(), s.getWallTimeMs(),
-                s.getCpuTimeMs() == null ? null : s.getCpuTimeMs().doubleValue(),
-                s.getPeakMemoryKb() == null ? null : s.getPeakMemoryKb().doubleValue(), stdout, stderr, 1);
+        Usage usage = new Usage(s.getWallTimeMs(), s.getCpuTimeMs() == null ? null : s.getCpuTimeMs().doubleValue(),
+                s.getPeakMemoryKb() == null ? null : s.getPeakMemoryKb().doubleValue());
+        return new Shown(s.getVerdict(), s.getExitCode(), s.getSignal(), usage, stdout, stderr, 1);
     }
 
     private static <T> int firstNotAccepted(List<T> runs, Function<T, Verdict> verdict, int otherwise) {
