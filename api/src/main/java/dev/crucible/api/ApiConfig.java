@@ -58,9 +58,7 @@ public record ApiConfig(
         Queue queue,
         Keys keys,
         Path runtimesDir,
-        RunLimits limits,
-        Admission admission,
-        Webhooks webhooks,
+        Submissions submissions,
         Optional<Path> logDir,
         Evaluations evaluations) {
 
@@ -101,6 +99,9 @@ public record ApiConfig(
      */
     public record Keys(Secret adminKey, Optional<UUID> pistonAnonymousKeyId, Secret webhookSealingKey) {}
 
+    /** What a submission may ask for, what submissions may put on the server, and where their callbacks may go. */
+    public record Submissions(RunLimits limits, Admission admission, Webhooks webhooks) {}
+
     /** The largest limits a submission may ask for, and how much of its output is kept. */
     public record RunLimits(long maxWallTimeMs, long maxMemoryMb, long outputLimitBytes) {
         public static final long MIN_WALL_TIME_MS = 100;
@@ -133,16 +134,17 @@ public record ApiConfig(
                 new Keys(env.secret("CRUCIBLE_ADMIN_KEY", 24), env.uuid("CRUCIBLE_PISTON_ANONYMOUS_KEY_ID", "a key's id, as GET /v1/keys lists it"),
                         env.hexSecret("CRUCIBLE_WEBHOOK_SEALING_KEY", 32)),
                 env.path("CRUCIBLE_RUNTIMES_DIR", "runtimes"),
-                new RunLimits(
-                        env.integer("CRUCIBLE_MAX_WALL_TIME_MS", 30_000, RunLimits.MIN_WALL_TIME_MS, 600_000),
-                        env.integer("CRUCIBLE_MAX_MEMORY_MB", 1024, RunLimits.MIN_MEMORY_MB, 16_384),
-                        env.integer("CRUCIBLE_OUTPUT_LIMIT_BYTES", 65_536, 1024, 16 << 20)),
-                new Admission(
-                        env.integer("CRUCIBLE_MAX_QUEUED", 1000, 1, 1_000_000),
-                        env.smallInteger("CRUCIBLE_MAX_BATCH", 50, 1, 1000),
-                        env.millis("CRUCIBLE_MAX_WAIT_MS", 30_000, 0, 300_000),
-                        env.integer("CRUCIBLE_RESPONSE_BUDGET_BYTES", 16 << 20, 1 << 20, 1L << 30)),
-                new Webhooks(env.flag("CRUCIBLE_WEBHOOK_ALLOW_HTTP", false)),
+                new Submissions(
+                        new RunLimits(
+                                env.integer("CRUCIBLE_MAX_WALL_TIME_MS", 30_000, RunLimits.MIN_WALL_TIME_MS, 600_000),
+                                env.integer("CRUCIBLE_MAX_MEMORY_MB", 1024, RunLimits.MIN_MEMORY_MB, 16_384),
+                                env.integer("CRUCIBLE_OUTPUT_LIMIT_BYTES", 65_536, 1024, 16 << 20)),
+                        new Admission(
+                                env.integer("CRUCIBLE_MAX_QUEUED", 1000, 1, 1_000_000),
+                                env.smallInteger("CRUCIBLE_MAX_BATCH", 50, 1, 1000),
+                                env.millis("CRUCIBLE_MAX_WAIT_MS", 30_000, 0, 300_000),
+                                env.integer("CRUCIBLE_RESPONSE_BUDGET_BYTES", 16 << 20, 1 << 20, 1L << 30)),
+                        new Webhooks(env.flag("CRUCIBLE_WEBHOOK_ALLOW_HTTP", false))),
                 env.path("CRUCIBLE_LOG_DIR"),
                 new Evaluations(env.smallInteger("CRUCIBLE_MAX_EVALUATION_SAMPLES", 10_000, 1, 100_000)));
     }

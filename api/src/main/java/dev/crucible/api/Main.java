@@ -98,9 +98,11 @@ public final class Main {
             SubmissionPurge purge = new SubmissionPurge(jdbi, config.database().retention());
             Outbox outbox = new Outbox(jdbi);
             ChangeSignals signals = new ChangeSignals();
-            SubmissionService submissions = new SubmissionService(catalog, config.limits(), config.admission(), config.webhooks(),
-                    store, outbox, new Admission(config.admission().maxQueued(), meters), queue.jobQueue(), queue.cancellations(), signals,
-                    AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock, purge, keys::holds);
+            ApiConfig.Submissions submitting = config.submissions();
+            SubmissionService submissions = new SubmissionService(catalog, submitting.limits(), submitting.admission(),
+                    submitting.webhooks(), store, outbox, new Admission(submitting.admission().maxQueued(), meters), queue.jobQueue(),
+                    queue.cancellations(), signals, AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock, purge,
+                    keys::holds);
             RuntimePackages runtimePackages = new RuntimePackages(jdbi, clock);
             EventConsumer events = new EventConsumer(queue.eventSource(config.queue().instanceName()), store, signals, meters,
                     runtimePackages);
@@ -132,22 +134,23 @@ public final class Main {
                     .description("Bytes the logs in " + dir + " take on disk").register(meters));
             // The heap that large answers hold at once; webhook bodies have half as much of their own, so that
             // receivers that take their time cannot take it from the answers.
-            ResponseBudget responses = new ResponseBudget(config.admission().responseBudgetBytes());
+            ResponseBudget responses = new ResponseBudget(submitting.admission().responseBudgetBytes());
             SubmissionsResource submissionsResource = new SubmissionsResource(submissions, store, body, signals, mapper, responses,
                     queue.liveOutput());
             config.keys().pistonAnonymousKeyId().ifPresent(id ->
                     log.warn("/api/v2/ (Piston) requests without credentials are made as key {}, and spend its quotas", id));
-            Judge0Resource judge0 = new Judge0Resource(catalog, config.limits(), config.admission(), submissionsResource, body);
+            Judge0Resource judge0 = new Judge0Resource(catalog, submitting.limits(), submitting.admission(), submissionsResource, body);
             EvaluationsResource evaluations = new EvaluationsResource(jdbi, catalog, config.evaluations().maxSamples(),
                     submissionsResource, body, mapper, keys::holds);
             Router router = routes(submissionsResource, new KeysResource(keys, submissions::purgeKey, body),
-                    new RuntimesResource(catalog, config.limits(), runtimePackages), system, new PistonResource(catalog, config.limits(),
-                            submissionsResource, body, config.keys().pistonAnonymousKeyId()), judge0, evaluations);
+                    new RuntimesResource(catalog, submitting.limits(), runtimePackages), system,
+                    new PistonResource(catalog, submitting.limits(), submissionsResource, body, config.keys().pistonAnonymousKeyId()),
+                    judge0, evaluations);
             evaluations.feeder().start();
             WebhookDispatcher webhooks = new WebhookDispatcher(new WebhookDeliveries(jdbi), new WebhookBodies(store), keys,
                     Map.of(CallbackFormat.CRUCIBLE, mapper::writeValueAsBytes, CallbackFormat.JUDGE0, new Judge0Callbacks(catalog)),
                     WebhookSender.withDefaultTrust(), AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(),
-                    config.webhooks().allowHttp(), new ResponseBudget(config.admission().responseBudgetBytes() / 2), clock);
+                    submitting.webhooks().allowHttp(), new ResponseBudget(submitting.admission().responseBudgetBytes() / 2), clock);
             webhooks.start();
             system.addMetricsRoute(router, meters);
 

@@ -37,9 +37,9 @@ class ApiConfigTest {
     void unsetVariablesTakeTheirDefaultsInTheirParts() {
         ApiConfig config = ApiConfig.fromEnvironment(required());
         assertEquals(new InetSocketAddress("127.0.0.1", 8080), config.http().listen());
-        assertEquals(new ApiConfig.RunLimits(30_000, 1024, 65_536), config.limits());
-        assertEquals(new ApiConfig.Admission(1000, 50, Duration.ofSeconds(30), 16 << 20), config.admission());
-        assertEquals(new ApiConfig.Webhooks(false), config.webhooks());
+        assertEquals(new ApiConfig.RunLimits(30_000, 1024, 65_536), config.submissions().limits());
+        assertEquals(new ApiConfig.Admission(1000, 50, Duration.ofSeconds(30), 16 << 20), config.submissions().admission());
+        assertEquals(new ApiConfig.Webhooks(false), config.submissions().webhooks());
         assertEquals("crucible", config.queue().prefix());
         assertEquals("api-1", config.queue().instanceName());
     }
@@ -66,9 +66,9 @@ class ApiConfigTest {
         env.put("CRUCIBLE_MAX_WAIT_MS", "1500");
         env.put("CRUCIBLE_WEBHOOK_ALLOW_HTTP", "true");
         ApiConfig config = ApiConfig.fromEnvironment(env);
-        assertEquals(7, config.admission().maxBatch());
-        assertEquals(Duration.ofMillis(1500), config.admission().maxWait());
-        assertTrue(config.webhooks().allowHttp());
+        assertEquals(7, config.submissions().admission().maxBatch());
+        assertEquals(Duration.ofMillis(1500), config.submissions().admission().maxWait());
+        assertTrue(config.submissions().webhooks().allowHttp());
         assertEquals(PASSWORD, config.database().password().reveal());
     }
 
