@@ -105,6 +105,33 @@ class ManyExecutorsIT {
         return "import time\ntime.sleep(0.5)\nprint('job', " + i + ")";
     }
 
+    /** The submissions an executor's log says it started and not that it finished (it logs that before it reports). */
+    private static Set<String> held(Path log) {
+        try {
+            String text = Files.readString(log);
+            Set<String> held = submissionsLogged(text, "running submission (\\S+) ");
+            held.removeAll(submissionsLogged(text, "submission (\\S+) finished"));
+            return held;
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + log, e);
+        }
+    }
+
+    /** Sends {@code signal} (STOP, CONT) to an extra executor, and waits until it is sent. */
+    private static void signal(Process process, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot run kill -" + signal, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** The submission ids in the lines of {@code log} that {@code pattern} (its group 1 the id) matches. */
     private static Set<String> submissionsLogged(String log, String pattern) {
         Set<String> ids = new HashSet<>();
@@ -169,9 +196,19 @@ class ManyExecutorsIT {
         // More than the key may have in flight (64): the first ones at once, the rest as earlier ones finish.
         List<String> ids = new ArrayList<>();
         IntStream.range(0, 60).forEach(i -> ids.add(stack.submit("python", job(i))));
-        // Killed mid-run, once it has finished a few: it holds a job, and its results so far stand.
-        awaitTrue("the executor to be killed to have run jobs and to hold one", Duration.ofSeconds(60),
-                () -> metric(9211, "crucible_executor_jobs_seconds_count") >= 3 && metric(9211, "crucible_executor_running_jobs") > 0);
+        // Killed mid-run, once it has finished a few: it holds a job, and its results so far stand. It is
+        // frozen before its log is read, so a job it holds then cannot finish before the kill.
+        awaitTrue("the executor to be killed to have run jobs and to hold one", Duration.ofSeconds(60), () -> {
+            if (metric(9211, "crucible_executor_jobs_seconds_count") < 3) {
+                return false;
+            }
+            signal(killed, "STOP");
+            if (!held(logs.getFirst()).isEmpty()) {
+                return true;
+            }
+            signal(killed, "CONT");
+            return false;
+        });
         killed.destroyForcibly();
         killed.waitFor();
         drained.destroy();
@@ -203,10 +240,8 @@ class ManyExecutorsIT {
         assertTrue(ranOn.contains(survivorName) && ranOn.contains(killedName) && ranOn.size() >= 3,
                 "the work is spread across executors: " + ranOn);
         // What the killed executor had started and not finished when it died, others ran again after the reclaim time.
-        String killedLog = Files.readString(logs.getFirst());
-        Set<String> held = submissionsLogged(killedLog, "running submission (\\S+) ");
-        held.removeAll(submissionsLogged(killedLog, "submission (\\S+) finished"));
-        assertFalse(held.isEmpty(), "the killed executor died holding a job: " + killedLog);
+        Set<String> held = held(logs.getFirst());
+        assertFalse(held.isEmpty(), "the killed executor died holding a job: " + Files.readString(logs.getFirst()));
         for (String id : held) {
             JsonNode s = finals.get(ids.indexOf(id));
             assertNotEquals(killedName, s.path("provenance").path("executor").asText(), "reclaimed and run elsewhere: " + s);
