@@ -46,6 +46,14 @@ final class ProgramCommand {
      * within {@link #INLINE_JSON_BYTES}; empty otherwise.
      */
     static Optional<List<String>> withFilesInline(SandboxSpec spec) {
+        // No byte takes less than itself in JSON: a workspace over the budget as it is needs no closer look.
+        long rawBytes = spec.stdin().length;
+        for (SandboxSpec.SandboxFile file : spec.files()) {
+            rawBytes += file.path().length() + file.content().length;
+        }
+        if (rawBytes > INLINE_JSON_BYTES) {
+            return Optional.empty();
+        }
         long jsonBytes = jsonBytes(spec.stdin());
         List<String> words = new ArrayList<>(List.of("/bin/sh", "-c", WRITE_INLINE + start(spec), "sandbox",
                 Integer.toString(spec.files().size())));
