@@ -213,6 +213,17 @@ test('(f) Ctrl+Enter runs, and the result comes into view with the focus', { tim
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'result-heading', 'the focus is on the result');
     const after = await boxOf(page, '#result-heading');
     assert.ok(after.top >= 0 && after.bottom <= after.windowHeight, `the result is not in view: ${JSON.stringify(after)}`);
+
+    // Cmd+Enter, a Mac's shortcut, runs too (Playwright's Meta sets metaKey): a second submission.
+    const first = (await page.locator('[data-field="id"]').textContent()).trim();
+    await page.locator('#editor .cm-content').click();
+    await page.keyboard.press('Meta+Enter');
+    await assert.doesNotReject(page.waitForFunction((previous) => {
+      const id = document.querySelector('[data-field="id"]')?.textContent?.trim();
+      return id && id !== previous && document.getElementById('status').dataset.status === 'completed';
+    }, first, { timeout: RUN_TIMEOUT_MS }), 'Meta+Enter did not run the code again');
+    assert.equal((await page.locator('[data-field="stdout"]').textContent()).trim(), marker);
+    assert.equal(await page.locator('#editor .cm-line').count(), lines, 'Meta+Enter inserted a line into the source');
   });
   assertClean(watch);
 });
@@ -371,7 +382,7 @@ test('(j) the small ones: full limit placeholders, a 422 field error printed onc
 });
 
 test('(k) output shows while the program runs, then the stored output replaces it', { timeout: 120_000 }, async () => {
-  await withPage('k-live-output', async (page) => {
+  const watch = await withPage('k-live-output', async (page) => {
     await openWithKey(page, settings().adminKey);
     await page.locator('#runtime').selectOption('python');
     await typeSource(page, 'import sys, time\nprint("first live line", flush=True)\nprint("to stderr", file=sys.stderr, flush=True)\ntime.sleep(4)\nprint("second line")\n');
@@ -388,6 +399,8 @@ test('(k) output shows while the program runs, then the stored output replaces i
     assert.equal(await liveBox.count(), 0, 'the final result shows the stored output instead');
     assert.equal((await page.locator('[data-field="stdout"]').textContent()).trim(), 'first live line\nsecond line');
   });
+  // The live chunks are put into the page as the rest of it is: under the strict CSP, without errors.
+  assertClean(watch);
 });
 
 test('(l) a history row reopens its code, input and tests; a share link opens the submission', { timeout: 120_000 }, async () => {
