@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { request } from 'playwright-core';
 import { settings, withPage } from './browser.mjs';
 
 const PHONE = { width: 375, height: 667 };
@@ -529,4 +530,72 @@ test('(m) an evaluation: progress, pass@k per problem and k, overall, the JSON L
     await checkResults();
   });
   assertClean(watch);
+});
+
+test('(n) a share link opened in another browser asks for a key, opens for a key that may read it, and is "not found" for another', { timeout: 180_000 }, async () => {
+  const { webUrl, adminKey } = settings();
+  // Two submitter keys of their own: one makes the submission, the other may not read it.
+  const api = await request.newContext({ baseURL: webUrl, ignoreHTTPSErrors: true, extraHTTPHeaders: { Authorization: `Bearer ${adminKey}` } });
+  const made = [];
+  const submitterKey = async (name) => {
+    const answer = await api.post('/v1/keys', { data: { name: `${name} ${Date.now()}`, role: 'submitter' } });
+    assert.equal(answer.status(), 201, `POST /v1/keys: ${await answer.text()}`);
+    const created = await answer.json();
+    made.push(created.id);
+    return created.key;
+  };
+  try {
+    const owner = await submitterKey('e2e share owner');
+    const stranger = await submitterKey('e2e share stranger');
+    const source = `print("shared ${Date.now()}")\n`;
+    let link;
+    const ownerWatch = await withPage('n-share-owner', async (page) => {
+      await openWithKey(page, owner);
+      await page.locator('#runtime').selectOption('python');
+      await typeSource(page, source);
+      await runAndWait(page);
+      link = await page.locator('[data-field="share"] a').evaluate((a) => a.href);
+    });
+    assertClean(ownerWatch);
+    const id = new URL(link).hash.replace('#/s/', '');
+
+    // withPage starts a new profile each time: no key in sessionStorage, as in another browser.
+    const adminWatch = await withPage('n-share-admin', async (page) => {
+      await page.goto(link, { waitUntil: 'load' });
+      const ask = page.getByRole('alert');
+      await ask.waitFor({ state: 'visible', timeout: 10_000 });
+      assert.match(await ask.textContent(), /Enter an API key that may read this shared submission/);
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'api-key', 'the focus is on the key field');
+      assert.equal(await page.locator('[data-field="id"]').count(), 0, 'something was shown without a key');
+
+      await page.getByLabel('API key').fill(adminKey);
+      await page.getByRole('button', { name: 'Use key' }).click();
+      await page.locator('[data-field="id"]', { hasText: id }).waitFor({ timeout: 20_000 });
+      await page.locator('#editor .cm-content', { hasText: 'shared' }).waitFor({ timeout: 10_000 });
+      assert.equal(await page.locator('#editor .cm-content').textContent(), source.trimEnd());
+      assert.equal(await page.locator('[data-field="verdict"]').textContent(), 'accepted');
+      assert.equal(await page.getByRole('alert').count(), 0, 'the request for a key is gone once it opened');
+    });
+    assertClean(adminWatch);
+
+    const strangerWatch = await withPage('n-share-stranger', async (page) => {
+      await page.goto(link, { waitUntil: 'load' });
+      await page.getByRole('alert').waitFor({ state: 'visible', timeout: 10_000 });
+      await page.getByLabel('API key').fill(stranger);
+      await page.getByRole('button', { name: 'Use key' }).click();
+      const problem = page.getByRole('alert').filter({ hasText: 'Not found' });
+      await problem.waitFor({ state: 'visible', timeout: 20_000 });
+      assert.match(await problem.textContent(), /Not found \(404\)\. It may belong to another key\./);
+      assert.equal(await page.locator('[data-field="id"]').count(), 0, 'another key\'s submission was shown');
+      assert.doesNotMatch(await page.locator('#editor .cm-content').textContent(), /shared/, 'its code reached the editor');
+      assert.equal(await page.locator('#status').textContent(), 'Nothing run yet.');
+    });
+    // The browser logs each 404 answer as a failed resource load; nothing else may be logged.
+    assertClean(strangerWatch, { consoleErrors: false });
+    assert.ok(strangerWatch.consoleErrors.every((e) => /status of 404/.test(e)),
+      `console errors: ${JSON.stringify(strangerWatch.consoleErrors)}`);
+  } finally {
+    for (const keyId of made) await api.delete(`/v1/keys/${keyId}`).catch(() => {});
+    await api.dispose();
+  }
 });

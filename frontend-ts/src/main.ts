@@ -262,10 +262,18 @@ const SHARED = /^#\/s\/([0-9a-f-]{36})$/i;
 
 function openShared(): void {
   const id = SHARED.exec(location.hash)?.[1];
-  if (id && getKey()) void open(id);
   // /#/e/<id> opens that evaluation (the panel puts it there when one is started).
   const evaluationId = EVALUATION_LINK.exec(location.hash)?.[1];
-  if (evaluationId && getKey()) void evaluationPanel.open(evaluationId);
+  if (!id && !evaluationId) return;
+  if (!getKey()) {
+    // A link opened where this tab holds no key (another browser, a new tab) would otherwise show
+    // an empty page: say what it waits for. The key form's start() opens the link then.
+    void showProblem(problem, `Enter an API key that may read this shared ${id ? 'submission' : 'evaluation'}; it opens then.`);
+    keyInput.focus();
+    return;
+  }
+  if (id) void open(id);
+  if (evaluationId) void evaluationPanel.open(evaluationId);
 }
 window.addEventListener('hashchange', openShared);
 
@@ -278,7 +286,10 @@ byId('history-filter').addEventListener('submit', (event) => {
 // --- start --------------------------------------------------------------------------------
 async function start(): Promise<void> {
   await showProblem(problem, undefined);
-  if (!getKey()) return;
+  if (!getKey()) {
+    openShared();
+    return;
+  }
   try {
     await loadRuntimes();
     await history.refresh();
