@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -158,6 +160,24 @@ class SubmissionEventsIT {
                 .map(e -> e.data().get("test").asInt() + ":" + e.data().get("text").asText()).toList();
         assertEquals(List.of("0:ba\n", "1:zyx\n"), chunks);
         assertEquals("accepted", events.getLast().data().get("verdict").asText());
+    }
+
+    @Test
+    void eachRunsOutputSaysWhichRunItIs() throws Exception {
+        // The same program and input each time: only the chunk's run index tells the runs apart.
+        var answer = stack.post("/v1/submissions", "application/json", """
+                {"runtime":"python","source":"import time\\ntime.sleep(0.5)\\nprint('same every time')","runs":2}""", stack.adminKey());
+        assertEquals(202, answer.status(), answer.raw().body());
+        List<Event> events = readAll(open(answer.body().get("id").asText(), stack.adminKey()));
+
+        List<Event> output = events.stream().filter(e -> e.name().equals("output")).toList();
+        assertTrue(output.stream().noneMatch(e -> e.data().has("test")), "no test index without tests: " + output);
+        List<Integer> order = output.stream().map(e -> e.data().path("run").asInt(-1)).toList();
+        assertEquals(order.stream().sorted().toList(), order, "the first run's output comes before the second's");
+        Map<Integer, String> byRun = output.stream().collect(Collectors.groupingBy(e -> e.data().path("run").asInt(-1), TreeMap::new,
+                Collectors.mapping(e -> e.data().get("text").asText(), Collectors.joining())));
+        assertEquals(Map.of(0, "same every time\n", 1, "same every time\n"), byRun, "chunks without a run index are under -1");
+        assertEquals(2, events.getLast().data().get("runs").size(), "the result reports both runs: " + events.getLast().data());
     }
 
     private static String text(List<Event> events, String stream) {
