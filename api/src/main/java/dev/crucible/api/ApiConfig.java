@@ -28,6 +28,7 @@ import java.util.UUID;
  * <tr><td>CRUCIBLE_ADMIN_KEY</td><td>(required)</td><td>the first admin API key, at least 24 characters; only its SHA-256 is stored</td></tr>
  * <tr><td>CRUCIBLE_WEBHOOK_SEALING_KEY</td><td>(required)</td><td>64 hex digits (32 random bytes): the AES-256-GCM key the keys' webhook secrets are sealed with in the database, which never holds it ({@link dev.crucible.api.auth.WebhookSecretSeal}); the launcher makes one in .crucible/secrets/webhook-sealing-key. Changing it makes every stored secret unreadable</td></tr>
  * <tr><td>CRUCIBLE_RUNTIMES_DIR</td><td>runtimes</td><td>the runtime manifests</td></tr>
+ * <tr><td>CRUCIBLE_RECLAIM_AFTER_MS</td><td>120000</td><td>the executors' setting of the same name; here: a session whose executor sent no heartbeat for this long ends as executor_lost</td></tr>
  * <tr><td>CRUCIBLE_REAP_AFTER_MS</td><td>600000</td><td>how long a submission may stay queued or running before the api looks for its job in Redis; one the queue lost is queued again, and ended as internal_error after 3 × this (60000..86400000)</td></tr>
  * <tr><td>CRUCIBLE_API_NAME</td><td>api-1</td><td>stable name of this instance: its consumer name in Redis</td></tr>
  * <tr><td>CRUCIBLE_MAX_WALL_TIME_MS</td><td>30000</td><td>largest wall-time limit a request may ask (smallest: 100)</td></tr>
@@ -90,8 +91,9 @@ public record ApiConfig(
      *
      * @param reapAfter how long a submission stays unfinished before the api looks whether the queue
      *                  still has its job; one it lost is queued again, and ended after three times this
+     * @param executorLostAfter how long an executor may stay without a heartbeat before its sessions end as lost
      */
-    public record Queue(Secret redisUri, String prefix, String instanceName, Duration reapAfter) {}
+    public record Queue(Secret redisUri, String prefix, String instanceName, Duration reapAfter, Duration executorLostAfter) {}
 
     /**
      * @param adminKey              the bootstrap admin key
@@ -130,7 +132,8 @@ public record ApiConfig(
                         new Retention(Duration.ofDays(env.integer("CRUCIBLE_RETENTION_DAYS", 30, 1, 36_500)),
                                 Duration.ofDays(env.integer("CRUCIBLE_AUDIT_RETENTION_DAYS", 180, 1, 36_500)))),
                 new Queue(new Secret(env.required("CRUCIBLE_REDIS_URI")), env.text("CRUCIBLE_QUEUE_PREFIX", "crucible"),
-                        env.instanceName("CRUCIBLE_API_NAME", "api-1"), env.millis("CRUCIBLE_REAP_AFTER_MS", 600_000, 60_000, 86_400_000)),
+                        env.instanceName("CRUCIBLE_API_NAME", "api-1"), env.millis("CRUCIBLE_REAP_AFTER_MS", 600_000, 60_000, 86_400_000),
+                        env.millis("CRUCIBLE_RECLAIM_AFTER_MS", 120_000, 20_000, Long.MAX_VALUE)),
                 new Keys(env.secret("CRUCIBLE_ADMIN_KEY", 24), env.uuid("CRUCIBLE_PISTON_ANONYMOUS_KEY_ID", "a key's id, as GET /v1/keys lists it"),
                         env.hexSecret("CRUCIBLE_WEBHOOK_SEALING_KEY", 32)),
                 env.path("CRUCIBLE_RUNTIMES_DIR", "runtimes"),

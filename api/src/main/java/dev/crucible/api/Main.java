@@ -33,6 +33,10 @@ import dev.crucible.api.submission.SubmissionService;
 import dev.crucible.api.submission.SubmissionStore;
 import dev.crucible.api.submission.SubmissionsResource;
 import dev.crucible.api.submission.WebhookBodies;
+import dev.crucible.api.session.SessionEventConsumer;
+import dev.crucible.api.session.SessionReaper;
+import dev.crucible.api.session.SessionStore;
+import dev.crucible.api.session.SessionsResource;
 import dev.crucible.api.system.SystemResource;
 import dev.crucible.api.webhook.AddressPolicy;
 import dev.crucible.api.webhook.CallbackFormat;
@@ -43,6 +47,7 @@ import dev.crucible.api.webhook.WebhookSender;
 import dev.crucible.lifecycle.ShutdownSignal;
 import dev.crucible.queue.QueueMeters;
 import dev.crucible.queue.QueueSettings;
+import dev.crucible.queue.SessionDispatch;
 import dev.crucible.queue.RedisQueue;
 import dev.crucible.runtime.RuntimeCatalog;
 import io.micrometer.core.instrument.Gauge;
@@ -99,8 +104,9 @@ public final class Main {
             Outbox outbox = new Outbox(jdbi);
             ChangeSignals signals = new ChangeSignals();
             ApiConfig.Submissions submitting = config.submissions();
+            Admission admission = new Admission(submitting.admission().maxQueued(), meters);
             SubmissionService submissions = new SubmissionService(catalog, submitting.limits(), submitting.admission(),
-                    submitting.webhooks(), store, outbox, new Admission(submitting.admission().maxQueued(), meters), queue.jobQueue(),
+                    submitting.webhooks(), store, outbox, admission, queue.jobQueue(),
                     queue.cancellations(), signals, AddressPolicy.publicOnly(), CallbackTarget.Resolver.system(), clock, purge,
                     keys::holds);
             RuntimePackages runtimePackages = new RuntimePackages(jdbi, clock);
@@ -142,7 +148,17 @@ public final class Main {
             Judge0Resource judge0 = new Judge0Resource(catalog, submitting.limits(), submitting.admission(), submissionsResource, body);
             EvaluationsResource evaluations = new EvaluationsResource(jdbi, catalog, config.evaluations().maxSamples(),
                     submissionsResource, body, mapper, keys::holds);
-            Router router = routes(submissionsResource, new KeysResource(keys, submissions::purgeKey, body),
+            SessionStore sessionStore = new SessionStore(jdbi, admission);
+            SessionDispatch sessionDispatch = queue.sessionDispatch();
+            SessionsResource sessions = new SessionsResource(sessionStore, sessionDispatch, catalog, submitting.limits(), body, mapper,
+                    signals, submitting.admission().maxWait(), clock);
+            SessionEventConsumer sessionEvents = new SessionEventConsumer(queue.sessionEvents(config.queue().instanceName()),
+                    sessionStore, sessionDispatch, signals, mapper);
+            SessionReaper sessionReaper = new SessionReaper(sessionStore, queue.executorRegistry(), signals,
+                    config.queue().executorLostAfter(), clock);
+            sessionEvents.start();
+            sessionReaper.start();
+            Router router = routes(submissionsResource, sessions, new KeysResource(keys, submissions::purgeKey, body),
                     new RuntimesResource(catalog, submitting.limits(), runtimePackages), system,
                     new PistonResource(catalog, submitting.limits(), submissionsResource, body, config.keys().pistonAnonymousKeyId()),
                     judge0, evaluations);
@@ -169,6 +185,8 @@ public final class Main {
             server.stop((int) STOP_GRACE.toSeconds());
             evaluations.feeder().stop(STOP_GRACE);
             reaper.stop(STOP_GRACE);
+            sessionReaper.stop(STOP_GRACE);
+            sessionEvents.stop(STOP_GRACE);
             retention.stop(STOP_GRACE);
             relay.stop(STOP_GRACE);
             webhooks.stop();
@@ -177,10 +195,11 @@ public final class Main {
     }
 
     /** The routes of {@code openapi.yaml}, every one; {@code RouteTableTest} holds them to it. */
-    static Router routes(SubmissionsResource submissions, KeysResource keys, RuntimesResource runtimes, SystemResource system,
+    static Router routes(SubmissionsResource submissions, SessionsResource sessions, KeysResource keys, RuntimesResource runtimes, SystemResource system,
                          PistonResource piston, Judge0Resource judge0, EvaluationsResource evaluations) {
         Router router = new Router();
         submissions.addRoutes(router);
+        sessions.addRoutes(router);
         evaluations.addRoutes(router);
         keys.addRoutes(router);
         runtimes.addRoutes(router);

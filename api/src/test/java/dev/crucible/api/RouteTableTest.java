@@ -14,6 +14,7 @@ import dev.crucible.api.http.Json;
 import dev.crucible.api.http.JsonBody;
 import dev.crucible.api.runtime.RuntimesResource;
 import dev.crucible.api.submission.SubmissionsResource;
+import dev.crucible.api.session.SessionsResource;
 import dev.crucible.api.system.SystemResource;
 import dev.crucible.runtime.RuntimeCatalog;
 import java.nio.file.Files;
@@ -33,7 +34,9 @@ class RouteTableTest {
 
     /** Only the route table is read: no handler runs, so the resources need nothing behind them. */
     private static Map<String, Access> served() {
-        return Main.routes(new SubmissionsResource(null, null, null, null, Json.mapper(), null, null), new KeysResource(null, null, null),
+        return Main.routes(new SubmissionsResource(null, null, null, null, Json.mapper(), null, null),
+                new SessionsResource(null, null, null, null, null, Json.mapper(), null, Duration.ofSeconds(30), null),
+                new KeysResource(null, null, null),
                 new RuntimesResource(null, null, null), new SystemResource(null, null),
                 new PistonResource(RuntimeCatalog.load(Path.of("..", "runtimes")), null, null, new JsonBody(Json.mapper(), 1),
                         Optional.empty()),

@@ -39,6 +39,7 @@ import java.util.Map;
  * <tr><td>CRUCIBLE_MACHINERY_ATTEMPTS</td><td>4</td><td>a job whose machinery failed (Docker or its proxy unreachable or failing, a sandbox that could not be created, started or watched) is run again from scratch, up to this many attempts in all, each once Docker answers again and after a backoff doubling from 1 s; only the last failure ends it as internal_error (1..100)</td></tr>
  * <tr><td>CRUCIBLE_MACHINERY_DEADLINE_MS</td><td>300000</td><td>no new attempt starts later than this after the first</td></tr>
  * <tr><td>CRUCIBLE_DRAIN_MS</td><td>60000</td><td>on SIGTERM the executor takes no new job and lets the jobs in hand run on this long; those still running then are stopped and handed back to the queue, where another executor (or this one, started again) takes them at once, from the start (0..3600000). The launcher waits this long and 30 s more before it kills the executor</td></tr>
+ * <tr><td>CRUCIBLE_MAX_SESSIONS</td><td>4</td><td>sessions this executor holds at once (0..256); each is a sandbox of its session's memory limit, idle at ~19 MB of host memory and no CPU between commands, and its commands run beside the slots' jobs. 0 takes none</td></tr>
  * <tr><td>CRUCIBLE_RECLAIM_AFTER_MS</td><td>120000</td><td>a job whose executor stopped renewing its claim this long ago is run again elsewhere (a running job's claim is renewed every quarter of it); at least 20000</td></tr>
  * </table>
  *
@@ -72,7 +73,8 @@ record ExecutorConfig(
     record Queue(Secret redisUri, String prefix, Duration reclaimAfter, int maxDeliveries, Duration drain) {}
 
     /** The Docker host the sandboxes run on, through its socket proxy, the sandbox runtime it has, and the pool kept there. */
-    record SandboxHost(URI dockerHost, Path cgroupRoot, String sandboxVersion, PoolSettings pool) {}
+    /** @param maxSessions sessions held at once, each a started sandbox of its own beside the slots' */
+    record SandboxHost(URI dockerHost, Path cgroupRoot, String sandboxVersion, PoolSettings pool, int maxSessions) {}
 
     static ExecutorConfig fromEnvironment(Map<String, String> variables) {
         Environment env = new Environment(variables);
@@ -88,7 +90,8 @@ record ExecutorConfig(
                         env.uri("CRUCIBLE_DOCKER_HOST", "tcp://127.0.0.1:2375", "tcp", "tcp://host:port (the socket proxy)"),
                         env.path("CRUCIBLE_CGROUP_ROOT", "/sys/fs/cgroup"),
                         env.text("CRUCIBLE_SANDBOX_VERSION", "runsc"),
-                        pool(env)),
+                        pool(env),
+                        env.smallInteger("CRUCIBLE_MAX_SESSIONS", 4, 0, 256)),
                 env.path("CRUCIBLE_RUNTIMES_DIR", "runtimes"),
                 env.hostPort("CRUCIBLE_METRICS_LISTEN", "127.0.0.1:9102"),
                 new SubmissionOutput(

@@ -4,6 +4,7 @@ import dev.crucible.archive.ArchiveRefusedException;
 import dev.crucible.archive.ProjectArchive;
 import dev.crucible.executor.sandbox.Cancellation;
 import dev.crucible.executor.sandbox.Ending;
+import dev.crucible.executor.sandbox.ExitSignals;
 import dev.crucible.executor.sandbox.OutputTap;
 import dev.crucible.executor.sandbox.Sandbox;
 import dev.crucible.executor.sandbox.SandboxException;
@@ -40,12 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 final class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
-    private static final Map<Integer, String> SIGNALS = Map.ofEntries(
-            Map.entry(1, "SIGHUP"), Map.entry(2, "SIGINT"), Map.entry(3, "SIGQUIT"), Map.entry(4, "SIGILL"),
-            Map.entry(5, "SIGTRAP"), Map.entry(6, "SIGABRT"), Map.entry(7, "SIGBUS"), Map.entry(8, "SIGFPE"),
-            Map.entry(9, "SIGKILL"), Map.entry(10, "SIGUSR1"), Map.entry(11, "SIGSEGV"), Map.entry(12, "SIGUSR2"),
-            Map.entry(13, "SIGPIPE"), Map.entry(14, "SIGALRM"), Map.entry(15, "SIGTERM"), Map.entry(24, "SIGXCPU"),
-            Map.entry(25, "SIGXFSZ"), Map.entry(31, "SIGSYS"));
     /** The compiler's messages are kept up to this size. */
     static final long COMPILE_OUTPUT_BYTES = 64 << 10;
     /** The compiled work folder, as a tar on the compile sandbox's stdout, may be this large. */
@@ -549,7 +544,7 @@ final class JobRunner {
         return switch (run.ending()) {
             case Ending.Exited(int exitCode) -> new ExecutionEvent.ProgramResult(
                     exitCode == 0 ? Verdict.ACCEPTED : Verdict.RUNTIME_ERROR, exitCode,
-                    exitCode > 128 ? SIGNALS.get(exitCode - 128) : null, wallMs, usage(run));
+                    ExitSignals.of(exitCode), wallMs, usage(run));
             case Ending.TimedOut _ -> killed(Verdict.TIME_LIMIT_EXCEEDED, wallMs, run);
             case Ending.OutputExceeded _ -> killed(Verdict.OUTPUT_LIMIT_EXCEEDED, wallMs, run);
             case Ending.OutOfMemory _ -> killed(Verdict.MEMORY_LIMIT_EXCEEDED, wallMs, run);

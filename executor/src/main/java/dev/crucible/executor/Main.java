@@ -2,6 +2,7 @@ package dev.crucible.executor;
 
 import dev.crucible.executor.sandbox.DockerSandbox;
 import dev.crucible.executor.sandbox.SandboxPolicy;
+import dev.crucible.executor.session.SessionHost;
 import dev.crucible.lifecycle.ShutdownSignal;
 import dev.crucible.queue.ExecutorRegistry;
 import dev.crucible.queue.QueueMeters;
@@ -58,13 +59,18 @@ public final class Main {
                      Duration.ofSeconds(10), queueConfig.reclaimAfter(), queueConfig.maxDeliveries()), new QueueMeters(meters));
              DockerSandbox sandbox = DockerSandbox.connect(host.dockerHost(), SandboxPolicy.DEFAULT, host.cgroupRoot(), name,
                      host.pool());
-             SandboxHealth health = new SandboxHealth(sandbox::ping, sandbox::recoverFromOutage)) {
+             SandboxHealth health = new SandboxHealth(sandbox::ping, sandbox::recoverFromOutage);
+             SessionHost sessions = new SessionHost(queue.sessionInbox(name), sandbox,
+                     new SessionHost.Settings(host.maxSessions(), config.submissionOutput().storedBytes()), name, clock)) {
             int leftovers = sandbox.removeLeftovers();
             if (leftovers > 0) {
                 log.warn("removed {} sandbox(es) left by an earlier run of {}", leftovers, name);
             }
             sandbox.startPool(expectedSandboxes(catalog));
             PoolMetrics.register(meters, sandbox);
+            sessions.start();
+            Gauge.builder("crucible_sessions_held", sessions::held)
+                    .description("Sessions this executor holds: started sandboxes that take commands").register(meters);
             Gauge.builder("crucible_sandbox_host_healthy", () -> health.healthy() ? 1 : 0)
                     .description("1 while Docker answers; 0 while a machinery failure keeps this executor from taking jobs")
                     .register(meters);

@@ -24,7 +24,7 @@ class ExecutorConfigTest {
         assertEquals(3, config.queue().maxDeliveries());
         assertEquals(Duration.ofMinutes(1), config.queue().drain());
         assertEquals(new ExecutorConfig.SandboxHost(URI.create("tcp://127.0.0.1:2375"), Path.of("/sys/fs/cgroup"), "runsc",
-                new PoolSettings(2, 0, 16, Duration.ofMinutes(10), Duration.ofMinutes(5))), config.sandboxHost());
+                new PoolSettings(2, 0, 16, Duration.ofMinutes(10), Duration.ofMinutes(5)), 4), config.sandboxHost());
     }
 
     @Test

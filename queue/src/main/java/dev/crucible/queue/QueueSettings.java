@@ -66,6 +66,25 @@ public record QueueSettings(String redisUri, String keyPrefix, Duration commandT
         return keyPrefix + ":live:" + submissionId;
     }
 
+    /** Session starts, read by the executors' group: the first with room takes one. */
+    String sessionOpensKey() {
+        return keyPrefix + ":sessions:open";
+    }
+
+    /** Requests for the sessions one executor holds. */
+    String sessionInboxKey(String executor) {
+        return keyPrefix + ":sessions:to:" + executor;
+    }
+
+    String sessionEventsKey() {
+        return keyPrefix + ":sessions:events";
+    }
+
+    /** Where the answer to one session request is put, once. */
+    String sessionReplyKey(String address) {
+        return keyPrefix + ":sessions:reply:" + address;
+    }
+
     String executorsKey() {
         return keyPrefix + ":executors";
     }

@@ -220,6 +220,27 @@ public final class RedisQueue implements AutoCloseable {
         };
     }
 
+    /** The api's side of sessions. */
+    public SessionDispatch sessionDispatch() {
+        return sessions().dispatch();
+    }
+
+    /** An executor's side of sessions; {@code executor} is its stable name. */
+    public SessionInbox sessionInbox(String executor) {
+        return sessions().inbox(executor);
+    }
+
+    /** A consumer of session events in the api's group; {@code consumer} must be stable across restarts of the same api instance. */
+    public SessionEventSource sessionEvents(String consumer) {
+        return sessions().events(consumer);
+    }
+
+    private RedisSessions sessions() {
+        return new RedisSessions(settings, codec, shared.sync(), this::connect,
+                (stream, kind, group, consumer) -> reader(connect(consumer), stream, kind, group, consumer),
+                (reader, message, reason) -> deadLetter(reader, message.getId(), message.getBody(), message.getStream(), reason));
+    }
+
     public ExecutorRegistry executorRegistry() {
         RedisCommands<String, String> redis = shared.sync();
         return new ExecutorRegistry() {
@@ -233,6 +254,12 @@ public final class RedisQueue implements AutoCloseable {
                         redis.zrem(settings.healthyExecutorsKey(), executor);
                     }
                 });
+            }
+
+            @Override
+            public Optional<Instant> lastBeat(String executor) {
+                Double at = call("look up executor " + executor, () -> redis.zscore(settings.executorsKey(), executor));
+                return at == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(at.longValue()));
             }
 
             @Override
@@ -439,11 +466,11 @@ public final class RedisQueue implements AutoCloseable {
         }
     }
 
-    private interface RedisCall<T> {
+    interface RedisCall<T> {
         T run();
     }
 
-    private static <T> T call(String what, RedisCall<T> action) {
+    static <T> T call(String what, RedisCall<T> action) {
         try {
             return action.run();
         } catch (RedisException e) {
@@ -451,7 +478,7 @@ public final class RedisQueue implements AutoCloseable {
         }
     }
 
-    private static void run(String what, Runnable action) {
+    static void run(String what, Runnable action) {
         call(what, () -> {
             action.run();
             return null;

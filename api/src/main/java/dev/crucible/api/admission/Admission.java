@@ -9,7 +9,9 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Whether a key may add submissions now: within its quotas (per minute, queued or running at once,
- * and sandbox time per submission, per minute and per hour) and within the server's queue cap. It
+ * and sandbox time per submission, per minute and per hour) and within the server's queue cap. An
+ * open session counts as active, and its sandbox time (its maximum lifetime while it is open, the
+ * lifetime it had once it ended) counts in the windows as a submission's does. It
  * answers with a {@link Decision}; the HTTP edge turns a refusal into its error. Each refusal is
  * counted on {@code crucible_admission_refusals_total} by reason.
  */
@@ -50,7 +52,7 @@ public final class Admission {
      */
     public record OverSandboxBudget(Window window, long budgetMs, Duration retryAfter) implements Decision {}
 
-    /** The key's queued and running submissions, with these, would be more than {@code maxActive}. */
+    /** The key's queued and running submissions and open sessions, with these, would be more than {@code maxActive}. */
     public record OverActive(long maxActive, Duration retryAfter) implements Decision {}
 
     /** The server's queue, holding {@code queued} now, cannot take these. */
@@ -123,7 +125,9 @@ public final class Admission {
                 return budget;
             }
         }
-        long active = h.createQuery("select count(*) from submissions where api_key_id = :key and status in ('queued', 'running')")
+        long active = h.createQuery("""
+                select (select count(*) from submissions where api_key_id = :key and status in ('queued', 'running'))
+                     + (select count(*) from sessions where api_key_id = :key and status <> 'ended')""")
                 .bind("key", keyId).mapTo(Long.class).one();
         if (active + count > quota.maxActive()) {
             return new OverActive(quota.maxActive(), ACTIVE_RETRY);
@@ -170,9 +174,12 @@ public final class Admission {
     private static WindowUse used(Handle h, UUID keyId, Window window, long budgetMs, long addingMs) {
         String interval = "interval '1 " + window.word() + "'";
         return h.createQuery("""
-                with w as (
-                    select created_at, sum(coalesce(sandbox_ms, 0)) over (order by created_at, id) as freed
-                    from submissions where api_key_id = :key and created_at > now() - %1$s),
+                with used_by as (
+                    select created_at, id, coalesce(sandbox_ms, 0) as ms from submissions
+                    where api_key_id = :key and created_at > now() - %1$s
+                    union all
+                    select created_at, id, sandbox_ms from sessions where api_key_id = :key and created_at > now() - %1$s),
+                w as (select created_at, sum(ms) over (order by created_at, id) as freed from used_by),
                 total as (select coalesce(max(freed), 0) as used from w)
                 select used, (select extract(epoch from min(created_at) + %1$s - now()) from w
                               where freed >= used + :adding - :budget) as wait

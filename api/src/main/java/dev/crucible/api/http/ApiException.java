@@ -107,6 +107,13 @@ public abstract sealed class ApiException extends RuntimeException {
         }
     }
 
+    /** A session that is still starting or has ended, asked to do what only a ready one does. */
+    public static final class SessionNotReady extends ApiException {
+        public SessionNotReady(String detail) {
+            super(409, CodeEnum.SESSION_NOT_READY, detail, null);
+        }
+    }
+
     public static final class PayloadTooLarge extends ApiException {
         public PayloadTooLarge(String detail) {
             super(413, CodeEnum.PAYLOAD_TOO_LARGE, detail, null);

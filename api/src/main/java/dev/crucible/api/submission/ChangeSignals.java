@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Wakes requests that wait on a submission ({@code ?wait=true}, event streams) when this process
+ * Wakes requests that wait on a submission or a session's command ({@code ?wait=true}, event streams) when this process
  * stores a change to it. Another api instance's changes never arrive here, so waiters re-read the
  * row on a timer as well.
  */
@@ -21,11 +21,11 @@ public final class ChangeSignals {
     private final ConcurrentMap<UUID, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
 
     /** Completes at the next change of {@code id}; take it before reading the row, so no change falls between. */
-    CompletableFuture<Void> next(UUID id) {
+    public CompletableFuture<Void> next(UUID id) {
         return waiting.computeIfAbsent(id, k -> new CompletableFuture<>());
     }
 
-    void changed(UUID id) {
+    public void changed(UUID id) {
         CompletableFuture<Void> signal = waiting.remove(id);
         if (signal != null) {
             signal.complete(null);
@@ -36,7 +36,7 @@ public final class ChangeSignals {
      * Waits for {@code change} (from {@link #next}) up to {@code limit}, whichever comes first; false
      * only when the thread was interrupted, whose flag is then set again.
      */
-    static boolean await(CompletableFuture<Void> change, Duration limit) {
+    public static boolean await(CompletableFuture<Void> change, Duration limit) {
         try {
             change.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException recheck) {

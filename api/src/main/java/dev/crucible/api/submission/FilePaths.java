@@ -3,11 +3,11 @@ package dev.crucible.api.submission;
 import java.util.Set;
 
 /** The rules for submitted file paths: relative, inside the work folder, printable, unambiguous. */
-final class FilePaths {
+public final class FilePaths {
     private FilePaths() {}
 
     /** What is wrong with {@code path}, or null when it is acceptable. */
-    static String problem(String path) {
+    public static String problem(String path) {
         if (path == null || path.isEmpty()) {
             return "is missing";
         }

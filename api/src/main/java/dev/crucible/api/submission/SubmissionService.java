@@ -185,7 +185,7 @@ public final class SubmissionService {
      *
      * @param batch whether the decision was on a batch, whose submissions' fields are named by their index
      */
-    static void requireAdmitted(Admission.Decision decision, boolean batch) {
+    public static void requireAdmitted(Admission.Decision decision, boolean batch) {
         switch (decision) {
             case Admission.Admitted _ -> { }
             case Admission.BeyondQuota(int count, long most) -> throw new ApiException.InvalidRequest(List.of(new FieldError(
@@ -200,7 +200,7 @@ public final class SubmissionService {
                     throw new ApiException.TooManyRequests("this key's submissions may use " + budgetMs
                             + " ms of sandbox time (worst case) per " + window.word(), retryAfter);
             case Admission.OverActive(long maxActive, Duration retryAfter) -> throw new ApiException.TooManyRequests(
-                    "this key may have " + maxActive + " submissions queued or running at once", retryAfter);
+                    "this key may have " + maxActive + " submissions queued or running and sessions open at once", retryAfter);
             case Admission.QueueFull(long queued, Duration retryAfter) -> throw new ApiException.QueueFull(
                     "the queue is full (" + queued + " submissions); try again shortly", retryAfter);
         }

@@ -20,7 +20,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 
 /** Turns a stored submission into the API's {@link Submission}. */
-final class SubmissionView {
+public final class SubmissionView {
     private SubmissionView() {}
 
     static Submission of(SubmissionRecord r) {
@@ -135,10 +135,10 @@ final class SubmissionView {
                 .compileOutput(null).compileOutputEncoding(null).tests(null).testCases(null).outputFiles(null);
     }
 
-    record Text(String value, OutputEncoding encoding) {}
+    public record Text(String value, OutputEncoding encoding) {}
 
     /** UTF-8 when the bytes are valid UTF-8 without NUL, otherwise the exact bytes in base64. */
-    static Text text(byte[] bytes) {
+    public static Text text(byte[] bytes) {
         byte[] raw = bytes == null ? new byte[0] : bytes;
         for (byte b : raw) {
             if (b == 0) {

@@ -43,7 +43,7 @@ class AdmissionRefusalTest {
     void tooManyActiveIsTooManyRequestsNamingTheMaximum() {
         var e = assertThrows(ApiException.TooManyRequests.class,
                 () -> SubmissionService.requireAdmitted(new Admission.OverActive(3, Duration.ofSeconds(2)), false));
-        assertEquals("this key may have 3 submissions queued or running at once", e.getMessage());
+        assertEquals("this key may have 3 submissions queued or running and sessions open at once", e.getMessage());
     }
 
     @Test

@@ -62,13 +62,15 @@ import org.slf4j.LoggerFactory;
  * stream and {@code wait} stay silent for the whole run, so their client has none and this class
  * enforces their deadlines itself.
  */
-public final class DockerSandbox implements Sandbox, AutoCloseable {
+public final class DockerSandbox implements Sandbox, SessionSandboxes, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockerSandbox.class);
     /** Label naming the executor that owns a sandbox. */
     public static final String LABEL = "dev.crucible.sandbox";
     /** Label naming the run a sandbox was created for; {@value #POOL_RUN} for a sandbox made for the pool. */
     public static final String RUN_LABEL = "dev.crucible.run";
     static final String POOL_RUN = "pool";
+    /** The {@value #RUN_LABEL} of a session's sandbox. */
+    static final String SESSION_RUN = "session";
     /** Names of idle pool sandboxes start so; a run renames the one it takes after itself. */
     public static final String POOL_NAME_PREFIX = "crucible-pool-";
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -95,7 +97,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     private final OutputFileCollector collector;
     private final Remover remover;
     private final SandboxPool pool;
-
+    private final SessionExecs sessionExecs;
 
     private DockerSandbox(DockerClient control, DockerClient streams, SandboxPolicy policy, CgroupMeter meter, String owner,
                           PoolSettings poolSettings) {
@@ -107,6 +109,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         this.exitWait = new ExitWait(control, streams);
         this.collector = new OutputFileCollector(streams, this::createExec);
         this.remover = new Remover(this::remove);
+        this.sessionExecs = new SessionExecs(control, streams, meter, exitWait, ENVIRONMENT);
         this.pool = new SandboxPool(new SandboxPool.Maker() {
             @Override
             public SandboxPool.Idle start(SandboxPool.Key key) {
@@ -307,6 +310,41 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
         } catch (IOException e) {
             throw new SandboxException("cannot close the output stream of " + id, e);
         }
+    }
+
+    @Override
+    public Held start(String image, long memoryBytes, String name) {
+        SandboxPool.Key key = new SandboxPool.Key(image, memoryBytes);
+        Optional<SandboxPool.Idle> pooled = pool.take(key);
+        // A session's sandbox is no run in progress: the pool may refill behind it at once.
+        pool.runEnded();
+        String id = pooled.map(SandboxPool.Idle::id).orElseGet(() -> create(key, name, SESSION_RUN));
+        try {
+            if (pooled.isPresent()) {
+                run("rename " + id, () -> control.renameContainerCmd(pooled.get().name()).withName(name).exec());
+            } else {
+                run("start " + id, () -> control.startContainerCmd(id).exec());
+            }
+        } catch (SandboxException e) {
+            remover.remove(id);
+            throw e;
+        }
+        return new Held(id, name);
+    }
+
+    @Override
+    public SandboxRun exec(Held sandbox, Exec exec) {
+        return sessionExecs.exec(sandbox, exec);
+    }
+
+    @Override
+    public boolean alive(Held sandbox) {
+        return sessionExecs.alive(sandbox);
+    }
+
+    @Override
+    public void remove(Held sandbox) {
+        remover.remove(sandbox.id());
     }
 
     /** Whether the output stream ends within {@link #OUTPUT_DRAIN}. */

@@ -1,0 +1,132 @@
+package dev.crucible.executor.sandbox;
+
+import com.github.dockerjava.api.DockerClient;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one command of a session in its started sandbox and measures it from the host: the exit
+ * status Docker reports for the exec, CPU time as the growth of the sandbox's cgroup counter while it
+ * ran (background processes included), memory as the sandbox's peak so far. Unlike a run's, a limit
+ * here never kills the sandbox: the command is stopped inside it, and the session goes on.
+ */
+final class SessionExecs {
+    private static final Logger log = LoggerFactory.getLogger(SessionExecs.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+    private static final Duration OUTPUT_DRAIN = Duration.ofMillis(500);
+
+    private final DockerClient control;
+    private final DockerClient streams;
+    private final CgroupMeter meter;
+    private final ExitWait exitWait;
+    private final List<String> environment;
+
+    SessionExecs(DockerClient control, DockerClient streams, CgroupMeter meter, ExitWait exitWait, List<String> environment) {
+        this.control = control;
+        this.streams = streams;
+        this.meter = meter;
+        this.exitWait = exitWait;
+        this.environment = List.copyOf(environment);
+    }
+
+    SandboxRun exec(SessionSandboxes.Held sandbox, SessionSandboxes.Exec exec) {
+        String id = create(sandbox.name(), exec.command(), exec.env());
+        CgroupMeter.Usage before = meter.read(sandbox.id());
+        CappedOutput output = new CappedOutput(exec.stdoutBytes(), exec.stderrBytes(), () -> stop(sandbox, exec), exec.tap());
+        Instant startedAt = Instant.now();
+        try (CappedOutput attached = streams.execStartCmd(id).withDetach(false).withTty(false).exec(output)) {
+            Ending waited = exitWait.awaitExit(attached, id, exec.hostDeadline(), Cancellation.NEVER, () -> !alive(sandbox));
+            if (waited instanceof Ending.OutputExceeded) {
+                // Stopped from inside; its exit is what ends the run (or the deadline, if the stop failed).
+                waited = awaitEnd(id, exec.hostDeadline());
+                waited = waited instanceof Ending.TimedOut ? waited : Ending.OUTPUT_EXCEEDED;
+            }
+            Instant finishedAt = Instant.now();
+            if (waited instanceof Ending.Exited) {
+                try {
+                    attached.ended(OUTPUT_DRAIN.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SandboxException("interrupted while reading the end of a command's output in " + sandbox.name(), e);
+                }
+            }
+            CgroupMeter.Usage after = alive(sandbox) ? meter.read(sandbox.id()) : null;
+            Ending ending = after == null && !(waited instanceof Ending.TimedOut) ? Ending.OUT_OF_MEMORY : waited;
+            SandboxRun.Usage usage = after == null ? null
+                    : new SandboxRun.Usage(Duration.ofNanos(after.cpuNanos() - before.cpuNanos()), after.peakMemoryBytes());
+            return new SandboxRun(ending, output.captured(), startedAt, finishedAt, null, SandboxRun.Stages.NONE, usage, Map.of());
+        } catch (IOException e) {
+            throw new SandboxException("cannot close the output stream of a command in " + sandbox.name(), e);
+        }
+    }
+
+    /** The exec's end after it was told to stop: its exit, or {@link Ending#TIMED_OUT} at the deadline. */
+    private Ending awaitEnd(String exec, Duration deadline) {
+        long until = System.nanoTime() + deadline.toNanos();
+        try {
+            while (System.nanoTime() < until) {
+                var state = control.inspectExecCmd(exec).exec();
+                if (!Boolean.TRUE.equals(state.isRunning())) {
+                    Long code = state.getExitCodeLong();
+                    return new Ending.Exited(code == null ? -1 : code.intValue());
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while waiting for exec " + exec + " to stop", e);
+        } catch (RuntimeException e) {
+            throw new SandboxException("Docker failed to inspect exec " + exec + ": " + e.getMessage(), e);
+        }
+        return Ending.TIMED_OUT;
+    }
+
+    /** Runs the command's own stop inside the sandbox, and waits a little for it: it is best effort, the deadline is the backstop. */
+    private void stop(SessionSandboxes.Held sandbox, SessionSandboxes.Exec exec) {
+        try {
+            String stop = create(sandbox.name(), exec.stop(), Map.of());
+            try (CappedOutput ignored = streams.execStartCmd(stop).withDetach(false).withTty(false)
+                    .exec(new CappedOutput(4096, 4096, () -> {}, OutputTap.NONE))) {
+                awaitEnd(stop, STOP_WAIT);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot stop a command in {}: {}", sandbox.name(), e.toString());
+        }
+    }
+
+    boolean alive(SessionSandboxes.Held sandbox) {
+        try {
+            meter.read(sandbox.id());
+            return true;
+        } catch (SandboxException gone) {
+            return false;
+        }
+    }
+
+    private String create(String container, List<String> command, Map<String, String> extra) {
+        List<String> env = new ArrayList<>(environment);
+        extra.forEach((name, value) -> env.add(name + "=" + value));
+        try {
+            return control.execCreateCmd(container)
+                    .withUser(WorkspaceArchive.SANDBOX_UID + ":" + WorkspaceArchive.SANDBOX_UID)
+                    .withWorkingDir("/" + WorkspaceArchive.WORKSPACE)
+                    .withEnv(env)
+                    .withCmd(command.toArray(String[]::new))
+                    .withAttachStdin(false)
+                    .withAttachStdout(true)
+                    .withAttachStderr(true)
+                    .withTty(false)
+                    .withPrivileged(false)
+                    .exec()
+                    .getId();
+        } catch (RuntimeException e) {
+            throw new SandboxException("Docker failed to create an exec in " + container + ": " + e.getMessage(), e);
+        }
+    }
+}
