@@ -201,7 +201,8 @@ check_scripts() {
 cmd_test() {
     # The browser tests drive Debian's Chromium; no tool downloads a browser of its own.
     if [[ -f "$PAGE/package.json" ]]; then PACKAGES+=(chromium); fi
-    PACKAGES+=(shellcheck)
+    # python3 runs the session agent example, as a user's agent would.
+    PACKAGES+=(shellcheck python3)
     add_role_packages
     check_progress_setting
     # The scripts are checked before anything starts; cmd_up then finds no package missing.
@@ -261,6 +262,9 @@ cmd_test() {
             say "running the TypeScript SDK example (examples/ts)"
             CRUCIBLE_URL="$CRUCIBLE_TEST_WEB_URL" CRUCIBLE_KEY="$CRUCIBLE_TEST_ADMIN_KEY" \
                 NODE_EXTRA_CA_CERTS="$CRUCIBLE_TEST_TLS_CERT" "$ROOT/examples/ts/run-example.sh"
+            say "running the session agent example (examples/session)"
+            CRUCIBLE_URL="$CRUCIBLE_TEST_WEB_URL" CRUCIBLE_KEY="$CRUCIBLE_TEST_ADMIN_KEY" \
+                CRUCIBLE_CACERT="$CRUCIBLE_TEST_TLS_CERT" python3 "$ROOT/examples/session/agent.py"
         fi
         if [[ $# -eq 0 && -f "$PAGE/package.json" ]]; then
             # The page's pure parts (line diff, ANSI), compiled by tsc, run by node --test.

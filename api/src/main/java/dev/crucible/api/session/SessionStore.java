@@ -102,8 +102,9 @@ public final class SessionStore {
     /** Marks a starting session ready on {@code executor}; false when it is no longer starting. */
     boolean markReady(UUID id, String executor, String incarnation, Instant at) {
         return jdbi.withHandle(h -> h.createUpdate("""
-                update sessions set status = 'ready', executor = :executor, incarnation = :incarnation, ready_at = :at,
-                       expires_at = least(:at + idle_timeout_s * interval '1 second', created_at + max_lifetime_s * interval '1 second')
+                update sessions set status = 'ready', executor = :executor, incarnation = :incarnation, ready_at = cast(:at as timestamptz),
+                       expires_at = least(cast(:at as timestamptz) + idle_timeout_s * interval '1 second',
+                                          created_at + max_lifetime_s * interval '1 second')
                 where id = :id and status = 'starting'""")
                 .bind("id", id).bind("executor", executor).bind("incarnation", incarnation).bind("at", Timestamp.from(at))
                 .execute() == 1);
@@ -124,16 +125,17 @@ public final class SessionStore {
     boolean markEnded(UUID id, String reason, String message, Instant at) {
         return jdbi.inTransaction(h -> {
             Optional<UUID> key = h.createQuery("""
-                    update sessions set status = 'ended', ended_reason = :reason, message = :message, ended_at = :at,
-                           expires_at = least(expires_at, :at),
-                           sandbox_ms = least(sandbox_ms, greatest(0, (extract(epoch from (:at - created_at)) * 1000)::bigint))
+                    update sessions set status = 'ended', ended_reason = :reason, message = :message, ended_at = cast(:at as timestamptz),
+                           expires_at = least(expires_at, cast(:at as timestamptz)),
+                           sandbox_ms = least(sandbox_ms,
+                                              greatest(0, (extract(epoch from (cast(:at as timestamptz) - created_at)) * 1000)::bigint))
                     where id = :id and status <> 'ended' returning api_key_id""")
                     .bind("id", id).bind("reason", reason).bind("message", message).bind("at", Timestamp.from(at))
                     .mapTo(UUID.class).findOne();
             if (key.isEmpty()) {
                 return false;
             }
-            h.createUpdate("update session_commands set status = 'lost', finished_at = :at where session_id = :id and status = 'running'")
+            h.createUpdate("update session_commands set status = 'lost', finished_at = cast(:at as timestamptz) where session_id = :id and status = 'running'")
                     .bind("id", id).bind("at", Timestamp.from(at)).execute();
             AuditLog.record(h, new Caller(key.get(), Caller.Role.SUBMITTER, null), "session.end", id + " " + reason);
             return true;
@@ -177,7 +179,7 @@ public final class SessionStore {
     /** Stores a command's end; false when it was no longer running (its session ended first). */
     boolean finishCommand(UUID id, String status, String resultJson, Instant at) {
         return jdbi.withHandle(h -> h.createUpdate("""
-                update session_commands set status = :status, result = cast(:result as jsonb), finished_at = :at
+                update session_commands set status = :status, result = cast(:result as jsonb), finished_at = cast(:at as timestamptz)
                 where id = :id and status = 'running'""")
                 .bind("id", id).bind("status", status).bind("result", resultJson).bind("at", Timestamp.from(at)).execute() == 1);
     }

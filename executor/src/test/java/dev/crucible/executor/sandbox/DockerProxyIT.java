@@ -52,6 +52,10 @@ class DockerProxyIT {
         "POST, /v1.41/containers/crucible-pool-abc/rename?name=crucible-pool-def",
         "POST, /v1.41/containers/crucible-pool-abc/rename?name=evil",
         "POST, /v1.41/containers/crucible-pool-abc/rename?name=crucible-run&name=evil",
+        "POST, /v1.41/containers/crucible-session-abc/rename?name=crucible-session-def",
+        "POST, /v1.41/containers/crucible-session-abc/rename?name=crucible-pool-abc",
+        "GET, /v1.41/containers/crucible-session-abc/archive?path=/workspace",
+        "POST, /v1.41/containers/crucible-session-abc/attach?stdin=1",
     })
     void refusesWhatTheExecutorDoesNotUse(String method, String path) throws Exception {
         assertEquals(403, status(method, path));

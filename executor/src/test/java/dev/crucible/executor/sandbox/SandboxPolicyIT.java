@@ -207,6 +207,16 @@ class SandboxPolicyIT {
         assertTrue(response.body().startsWith("refused by the sandbox policy"), response.body());
     }
 
+    /** A session's sandbox takes command after command, each an exec held to exactly the same rules. */
+    @ParameterizedTest(name = "into a session: {0}")
+    @MethodSource("forbiddenExecs")
+    void refusesTheSameExecsIntoASessionsSandbox(String name, UnaryOperator<String> edit) throws Exception {
+        String body = name.equals("privileged in another case") ? edit.apply(ALLOWED_EXEC) : JSON.writeValueAsString(execBody(edit));
+        HttpResponse<String> response = create("/v1.41/containers/crucible-session-" + UUID.randomUUID() + "/exec", body);
+        assertEquals(403, response.statusCode(), name + " got through: " + response.body());
+        assertTrue(response.body().startsWith("refused by the sandbox policy"), response.body());
+    }
+
     @Test
     void theProgramsExecPassesTheProxy() throws Exception {
         String name = "crucible-policy-it-" + UUID.randomUUID();
