@@ -18,8 +18,8 @@ create table sessions (
     ended_reason         text check (ended_reason in ('deleted', 'idle_timeout', 'max_lifetime', 'out_of_memory',
                                                       'executor_lost', 'start_failed', 'command_unkillable')),
     message              text,
-    -- What the session counts against its key's sandbox-time budget: its whole maximum lifetime while
-    -- it is open, the lifetime it had once it ended.
+    -- The lifetime it had, once it ended: what it counts against its key's sandbox-time budgets (while
+    -- it is open, the time it has lived so far counts instead).
     sandbox_ms           bigint      not null
 );
 create index sessions_by_key on sessions (api_key_id, created_at desc);

@@ -47,12 +47,13 @@ public final class SessionStore {
 
     /**
      * Stores a new session in {@code starting} once its key may open it: within its quotas (it counts as
-     * active, and its whole lifetime as sandbox time) and under its maximum of open sessions.
+     * active; the time it lives counts as sandbox time) and under its maximum of open sessions.
      */
     Row insert(UUID id, Caller caller, String runtime, Limits limits, Lifetime lifetime, int maxOpenPerKey) {
         return jdbi.inTransaction(h -> {
-            long lifetimeMs = lifetime.maxLifetimeS() * 1000L;
-            SubmissionService.requireAdmitted(admission.check(h, caller.keyId(), List.of(lifetimeMs)), false);
+            // One more active, and no sandbox time yet: a session's time counts as it is lived, so a key
+            // already over a budget opens none, and one within it is not refused for a lifetime it may not use.
+            SubmissionService.requireAdmitted(admission.check(h, caller.keyId(), List.of(0L)), false);
             long open = h.createQuery("select count(*) from sessions where api_key_id = :key and status <> 'ended'")
                     .bind("key", caller.keyId()).mapTo(Long.class).one();
             if (open >= maxOpenPerKey) {
@@ -63,10 +64,10 @@ public final class SessionStore {
                     insert into sessions (id, api_key_id, runtime, memory_mb, command_wall_time_ms, idle_timeout_s, max_lifetime_s,
                                           status, expires_at, sandbox_ms)
                     values (:id, :key, :runtime, :memory, :wall, :idle, :lifetime, 'starting',
-                            now() + least(:idle, :lifetime) * interval '1 second', :sandboxMs)""")
+                            now() + least(:idle, :lifetime) * interval '1 second', 0)""")
                     .bind("id", id).bind("key", caller.keyId()).bind("runtime", runtime)
                     .bind("memory", limits.memoryMb()).bind("wall", limits.commandWallTimeMs())
-                    .bind("idle", lifetime.idleTimeoutS()).bind("lifetime", lifetime.maxLifetimeS()).bind("sandboxMs", lifetimeMs)
+                    .bind("idle", lifetime.idleTimeoutS()).bind("lifetime", lifetime.maxLifetimeS())
                     .execute();
             AuditLog.record(h, caller, "session.create", id + " " + runtime);
             return find(h, id).orElseThrow();
@@ -127,8 +128,7 @@ public final class SessionStore {
             Optional<UUID> key = h.createQuery("""
                     update sessions set status = 'ended', ended_reason = :reason, message = :message, ended_at = cast(:at as timestamptz),
                            expires_at = least(expires_at, cast(:at as timestamptz)),
-                           sandbox_ms = least(sandbox_ms,
-                                              greatest(0, (extract(epoch from (cast(:at as timestamptz) - created_at)) * 1000)::bigint))
+                           sandbox_ms = greatest(0, (extract(epoch from (cast(:at as timestamptz) - created_at)) * 1000)::bigint)
                     where id = :id and status <> 'ended' returning api_key_id""")
                     .bind("id", id).bind("reason", reason).bind("message", message).bind("at", Timestamp.from(at))
                     .mapTo(UUID.class).findOne();

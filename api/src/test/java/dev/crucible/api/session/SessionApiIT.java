@@ -121,7 +121,7 @@ class SessionApiIT {
         String id = open("{\"runtime\":\"python\"}").get("id").asText();
         JsonNode started = run(id, stack.adminKey(), "sh", "-c", "setsid sleep 1000 > /dev/null 2>&1 < /dev/null & echo $!");
         String pid = started.get("stdout").asText().strip();
-        JsonNode alive = run(id, stack.adminKey(), "kill", "-0", pid);
+        JsonNode alive = run(id, stack.adminKey(), "sh", "-c", "kill -0 \"$1\"", "sh", pid);
         assertEquals(0, alive.get("exit_code").asInt(), "the background process is gone: " + alive);
         var deleted = stack.delete("/v1/sessions/" + id, stack.adminKey());
         assertEquals(200, deleted.status(), deleted.raw().body());

@@ -40,6 +40,7 @@ final class SessionExecs {
         CgroupMeter.Usage before = meter.read(sandbox.id());
         CappedOutput output = new CappedOutput(exec.stdoutBytes(), exec.stderrBytes(), () -> stop(sandbox, exec), exec.tap());
         Instant startedAt = Instant.now();
+        long started = System.nanoTime();
         try (CappedOutput attached = streams.execStartCmd(id).withDetach(false).withTty(false).exec(output)) {
             Ending waited = exitWait.awaitExit(attached, id, exec.hostDeadline(), Cancellation.NEVER, () -> !alive(sandbox));
             if (waited instanceof Ending.OutputExceeded) {
@@ -48,6 +49,7 @@ final class SessionExecs {
                 waited = waited instanceof Ending.TimedOut ? waited : Ending.OUTPUT_EXCEEDED;
             }
             Instant finishedAt = Instant.now();
+            Duration ran = Duration.ofNanos(System.nanoTime() - started);
             if (waited instanceof Ending.Exited) {
                 try {
                     attached.ended(OUTPUT_DRAIN.toMillis());
@@ -60,7 +62,8 @@ final class SessionExecs {
             Ending ending = after == null && !(waited instanceof Ending.TimedOut) ? Ending.OUT_OF_MEMORY : waited;
             SandboxRun.Usage usage = after == null ? null
                     : new SandboxRun.Usage(Duration.ofNanos(after.cpuNanos() - before.cpuNanos()), after.peakMemoryBytes());
-            return new SandboxRun(ending, output.captured(), startedAt, finishedAt, null, SandboxRun.Stages.NONE, usage, Map.of());
+            return new SandboxRun(ending, output.captured(), startedAt, finishedAt, null,
+                    SandboxRun.Stages.of(Duration.ZERO, Duration.ZERO, ran, Duration.ZERO, false), usage, Map.of());
         } catch (IOException e) {
             throw new SandboxException("cannot close the output stream of a command in " + sandbox.name(), e);
         }
