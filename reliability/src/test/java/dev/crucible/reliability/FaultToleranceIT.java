@@ -43,6 +43,28 @@ class FaultToleranceIT {
         }
     }
 
+    /** A session lives in its executor's sandbox: when that executor dies, the session ends and says why, no silent hang. */
+    @Test
+    void anExecutorKilledEndsItsSessionsAsLost() {
+        RunningStack.Answer created = stack.send("POST", "/v1/sessions", "{\"runtime\":\"python\"}", stack.adminKey(), Map.of());
+        assertEquals(201, created.status(), created.body().toString());
+        String id = created.body().get("id").asText();
+        awaitTrue("session " + id + " to be ready", Duration.ofSeconds(60), () ->
+                stack.send("GET", "/v1/sessions/" + id, null, stack.adminKey(), Map.of()).body().get("status").asText().equals("ready"));
+
+        stack.kill("executor");
+        stack.up();
+
+        awaitTrue("session " + id + " to end", Duration.ofSeconds(60), () ->
+                stack.send("GET", "/v1/sessions/" + id, null, stack.adminKey(), Map.of()).body().get("status").asText().equals("ended"));
+        JsonNode ended = stack.send("GET", "/v1/sessions/" + id, null, stack.adminKey(), Map.of()).body();
+        assertEquals("executor_lost", ended.get("ended_reason").asText(), ended.toString());
+        RunningStack.Answer refused = stack.send("POST", "/v1/sessions/" + id + "/commands", "{\"argv\":[\"true\"]}",
+                stack.adminKey(), Map.of());
+        assertEquals(409, refused.status(), refused.body().toString());
+        RunningStack.awaitNoSandboxLeft(Duration.ofSeconds(30));
+    }
+
     @Test
     void executorKilledMidRunIsRunAgainAndCompletesOnce() {
         String id = stack.submit("python", "import time\ntime.sleep(3)\nprint('survived')");

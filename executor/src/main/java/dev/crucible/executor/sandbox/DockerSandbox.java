@@ -379,18 +379,7 @@ public final class DockerSandbox implements Sandbox, SessionSandboxes, AutoClose
 
     /** Creates an exec of {@code command} in the sandbox {@code container}, as the program's uid; returns its id. */
     private String createExec(String container, List<String> command) {
-        return call("create an exec in " + container, () -> control.execCreateCmd(container)
-                .withUser(WorkspaceArchive.SANDBOX_UID + ":" + WorkspaceArchive.SANDBOX_UID)
-                .withWorkingDir("/" + WorkspaceArchive.WORKSPACE)
-                .withEnv(ENVIRONMENT)
-                .withCmd(command.toArray(String[]::new))
-                .withAttachStdin(false)
-                .withAttachStdout(true)
-                .withAttachStderr(true)
-                .withTty(false)
-                .withPrivileged(false)
-                .exec()
-                .getId());
+        return sessionExecs.create(container, command, Map.of());
     }
 
     /**

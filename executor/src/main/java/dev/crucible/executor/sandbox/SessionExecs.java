@@ -112,7 +112,11 @@ final class SessionExecs {
         }
     }
 
-    private String create(String container, List<String> command, Map<String, String> extra) {
+    /**
+     * Creates an exec of {@code command} in the sandbox {@code container}, as the program's uid, with the
+     * sandbox's environment and {@code extra} over it; returns its id. Runs' execs are made here too.
+     */
+    String create(String container, List<String> command, Map<String, String> extra) {
         List<String> env = new ArrayList<>(environment);
         extra.forEach((name, value) -> env.add(name + "=" + value));
         try {
