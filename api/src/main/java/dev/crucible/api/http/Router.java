@@ -10,7 +10,9 @@ import java.util.Set;
 
 /**
  * Maps (method, path) to a {@link Route}. Paths are templates of literal segments and {@code {name}}
- * parameters, matched segment by segment against the raw request path.
+ * parameters, matched segment by segment against the raw request path. A last parameter written
+ * {@code {name...}} takes the rest of the path, its segments joined by '/' (raw, as sent): a file's
+ * path, which nginx hands on with its {@code %2F} decoded to '/'. The contract names it {@code {name}}.
  */
 public final class Router {
     record Entry(String method, List<String> segments, Access access, Route route, String template) {}
@@ -21,7 +23,7 @@ public final class Router {
     private final List<Entry> entries = new ArrayList<>();
 
     public Router add(String method, String template, Access access, Route route) {
-        entries.add(new Entry(method, split(template), access, route, template));
+        entries.add(new Entry(method, split(template), access, route, template.replace("...}", "}")));
         return this;
     }
 
@@ -54,11 +56,16 @@ public final class Router {
     }
 
     private static Map<String, String> bind(List<String> template, List<String> path) {
-        if (template.size() != path.size()) {
+        String last = template.isEmpty() ? "" : template.getLast();
+        boolean rest = last.startsWith("{") && last.endsWith("...}");
+        if (rest ? path.size() < template.size() : template.size() != path.size()) {
             return null;
         }
         Map<String, String> parameters = new HashMap<>();
-        for (int i = 0; i < template.size(); i++) {
+        if (rest) {
+            parameters.put(last.substring(1, last.length() - 4), String.join("/", path.subList(template.size() - 1, path.size())));
+        }
+        for (int i = 0; i < template.size() - (rest ? 1 : 0); i++) {
             String expected = template.get(i);
             if (expected.startsWith("{") && expected.endsWith("}")) {
                 parameters.put(expected.substring(1, expected.length() - 1), path.get(i));

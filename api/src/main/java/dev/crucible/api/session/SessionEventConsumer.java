@@ -75,6 +75,8 @@ public final class SessionEventConsumer {
             case SessionEvent.CommandFinished finished -> {
                 String status = finished.result() == null ? "lost" : "finished";
                 store.finishCommand(finished.commandId(), status, json(command(finished)), finished.at());
+                // The executor counts idleness from a command's end: so does the deadline shown.
+                store.touch(finished.sessionId());
                 signals.changed(finished.commandId());
             }
             case SessionEvent.ExecutorStarted started -> {

@@ -129,12 +129,12 @@ public final class SessionsResource {
         });
         router.add("GET", "/v1/sessions/{id}/files", Access.anyKey(), request -> Response.ok(listFiles(session(request),
                 request.query("dir").orElse(""))));
-        router.add("PUT", "/v1/sessions/{id}/files/{path}", SUBMITTERS, request -> {
+        router.add("PUT", "/v1/sessions/{id}/files/{path...}", SUBMITTERS, request -> {
             SessionStore.Row session = session(request);
             String path = path(request);
             return Response.ok(upload(session, path, rawBody(request)));
         });
-        router.add("GET", "/v1/sessions/{id}/files/{path}", Access.anyKey(), request -> {
+        router.add("GET", "/v1/sessions/{id}/files/{path...}", Access.anyKey(), request -> {
             byte[] content = download(session(request), path(request));
             return new Response(200, new Response.Stream("application/octet-stream", out -> out.write(content)));
         });
@@ -413,7 +413,7 @@ public final class SessionsResource {
         };
     }
 
-    /** The {path} segment, percent-decoded (a '/' inside it comes as %2F), checked as a workspace path. */
+    /** The rest of the path after files/, percent-decoded (a '/' may come as is or as %2F), checked as a workspace path. */
     private static String path(Request request) {
         String raw = request.pathParameter("path");
         String path;

@@ -161,7 +161,7 @@ class SessionApiIT {
         }
         var put = send("PUT", "/v1/sessions/" + id + "/files/src%2Fdata.bin", binary, stack.adminKey());
         assertEquals(200, put.statusCode(), new String(put.body(), StandardCharsets.UTF_8));
-        var got = send("GET", "/v1/sessions/" + id + "/files/src%2Fdata.bin", null, stack.adminKey());
+        var got = send("GET", "/v1/sessions/" + id + "/files/src/data.bin", null, stack.adminKey());
         assertEquals(200, got.statusCode());
         assertArrayEquals(binary, got.body());
         assertEquals("at start", new String(send("GET", "/v1/sessions/" + id + "/files/given.txt", null, stack.adminKey()).body(),

@@ -54,6 +54,10 @@ final class LiveSession {
         return null;
     }
 
+    boolean ended() {
+        return ended.get();
+    }
+
     /** True for the one caller that ends it. */
     boolean markEnded() {
         return ended.compareAndSet(false, true);

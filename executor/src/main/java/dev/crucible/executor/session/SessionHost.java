@@ -200,6 +200,10 @@ public final class SessionHost implements AutoCloseable {
         } finally {
             session.commandEnded(nanos.getAsLong());
         }
+        if (session.ended()) {
+            // Its sandbox went with the session's end: what the host saw then is that, not the command's own doing.
+            result = new SessionCommands.Result(null, null, "the session ended while the command ran", false, false);
+        }
         publish(new SessionEvent.CommandFinished(run.sessionId(), run.commandId(), result.result(), result.output(), result.message(),
                 clock.instant()));
         if (result.unkillable()) {
