@@ -90,6 +90,28 @@ final class ExitWait {
         }
     }
 
+    /**
+     * The exec's exit once the output no longer says (it was told to stop, its stream is cut): its exit
+     * status as Docker gives it (-1 when Docker forgot it), or {@link Ending#TIMED_OUT} at {@code limit}.
+     */
+    Ending exitWithin(String exec, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                Optional<InspectExecResponse> state = execState(exec);
+                if (!state.map(s -> Boolean.TRUE.equals(s.isRunning())).orElse(false)) {
+                    Long exitCode = state.map(InspectExecResponse::getExitCodeLong).orElse(null);
+                    return new Ending.Exited(exitCode == null ? -1 : exitCode.intValue());
+                }
+                Thread.sleep(CLOSED_OUTPUT_POLL.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while waiting for exec " + exec + " to stop", e);
+        }
+        return Ending.TIMED_OUT;
+    }
+
     /** Whether the sandbox stops within {@code limit}. */
     boolean stoppedWithin(String id, Duration limit) {
         try (ExitWatch wait = streams.waitContainerCmd(id).exec(new ExitWatch())) {

@@ -4,7 +4,6 @@ import com.github.dockerjava.api.DockerClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -21,22 +20,25 @@ final class SessionExecs {
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
     private static final Duration OUTPUT_DRAIN = Duration.ofMillis(500);
 
-    private final DockerClient control;
     private final DockerClient streams;
     private final CgroupMeter meter;
     private final ExitWait exitWait;
-    private final List<String> environment;
+    private final Execs execs;
 
-    SessionExecs(DockerClient control, DockerClient streams, CgroupMeter meter, ExitWait exitWait, List<String> environment) {
-        this.control = control;
+    /** Creates an exec in a sandbox as the program's uid, with {@code env} over the sandbox's own, and returns its id. */
+    interface Execs {
+        String create(String container, List<String> command, Map<String, String> env);
+    }
+
+    SessionExecs(DockerClient streams, CgroupMeter meter, ExitWait exitWait, Execs execs) {
         this.streams = streams;
         this.meter = meter;
         this.exitWait = exitWait;
-        this.environment = List.copyOf(environment);
+        this.execs = execs;
     }
 
     SandboxRun exec(SessionSandboxes.Held sandbox, SessionSandboxes.Exec exec) {
-        String id = create(sandbox.name(), exec.command(), exec.env());
+        String id = execs.create(sandbox.name(), exec.command(), exec.env());
         CgroupMeter.Usage before = meter.read(sandbox.id());
         CappedOutput output = new CappedOutput(exec.stdoutBytes(), exec.stderrBytes(), () -> stop(sandbox, exec), exec.tap());
         Instant startedAt = Instant.now();
@@ -45,7 +47,7 @@ final class SessionExecs {
             Ending waited = exitWait.awaitExit(attached, id, exec.hostDeadline(), Cancellation.NEVER, () -> !alive(sandbox));
             if (waited instanceof Ending.OutputExceeded) {
                 // Stopped from inside; its exit is what ends the run (or the deadline, if the stop failed).
-                waited = awaitEnd(id, exec.hostDeadline());
+                waited = exitWait.exitWithin(id, exec.hostDeadline());
                 waited = waited instanceof Ending.TimedOut ? waited : Ending.OUTPUT_EXCEEDED;
             }
             Instant finishedAt = Instant.now();
@@ -58,7 +60,7 @@ final class SessionExecs {
                     throw new SandboxException("interrupted while reading the end of a command's output in " + sandbox.name(), e);
                 }
             }
-            CgroupMeter.Usage after = alive(sandbox) ? meter.read(sandbox.id()) : null;
+            CgroupMeter.Usage after = readIfAlive(sandbox);
             Ending ending = after == null && !(waited instanceof Ending.TimedOut) ? Ending.OUT_OF_MEMORY : waited;
             SandboxRun.Usage usage = after == null ? null
                     : new SandboxRun.Usage(Duration.ofNanos(after.cpuNanos() - before.cpuNanos()), after.peakMemoryBytes());
@@ -69,34 +71,13 @@ final class SessionExecs {
         }
     }
 
-    /** The exec's end after it was told to stop: its exit, or {@link Ending#TIMED_OUT} at the deadline. */
-    private Ending awaitEnd(String exec, Duration deadline) {
-        long until = System.nanoTime() + deadline.toNanos();
-        try {
-            while (System.nanoTime() < until) {
-                var state = control.inspectExecCmd(exec).exec();
-                if (!Boolean.TRUE.equals(state.isRunning())) {
-                    Long code = state.getExitCodeLong();
-                    return new Ending.Exited(code == null ? -1 : code.intValue());
-                }
-                Thread.sleep(50);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted while waiting for exec " + exec + " to stop", e);
-        } catch (RuntimeException e) {
-            throw new SandboxException("Docker failed to inspect exec " + exec + ": " + e.getMessage(), e);
-        }
-        return Ending.TIMED_OUT;
-    }
-
     /** Runs the command's own stop inside the sandbox, and waits a little for it: it is best effort, the deadline is the backstop. */
     private void stop(SessionSandboxes.Held sandbox, SessionSandboxes.Exec exec) {
         try {
-            String stop = create(sandbox.name(), exec.stop(), Map.of());
+            String stop = execs.create(sandbox.name(), exec.stop(), Map.of());
             try (CappedOutput ignored = streams.execStartCmd(stop).withDetach(false).withTty(false)
                     .exec(new CappedOutput(4096, 4096, () -> {}, OutputTap.NONE))) {
-                awaitEnd(stop, STOP_WAIT);
+                exitWait.exitWithin(stop, STOP_WAIT);
             }
         } catch (IOException | RuntimeException e) {
             log.warn("cannot stop a command in {}: {}", sandbox.name(), e.toString());
@@ -104,36 +85,15 @@ final class SessionExecs {
     }
 
     boolean alive(SessionSandboxes.Held sandbox) {
-        try {
-            meter.read(sandbox.id());
-            return true;
-        } catch (SandboxException gone) {
-            return false;
-        }
+        return readIfAlive(sandbox) != null;
     }
 
-    /**
-     * Creates an exec of {@code command} in the sandbox {@code container}, as the program's uid, with the
-     * sandbox's environment and {@code extra} over it; returns its id. Runs' execs are made here too.
-     */
-    String create(String container, List<String> command, Map<String, String> extra) {
-        List<String> env = new ArrayList<>(environment);
-        extra.forEach((name, value) -> env.add(name + "=" + value));
+    /** The sandbox's usage now, or null once its cgroup is gone (killed for memory, or removed). */
+    private CgroupMeter.Usage readIfAlive(SessionSandboxes.Held sandbox) {
         try {
-            return control.execCreateCmd(container)
-                    .withUser(WorkspaceArchive.SANDBOX_UID + ":" + WorkspaceArchive.SANDBOX_UID)
-                    .withWorkingDir("/" + WorkspaceArchive.WORKSPACE)
-                    .withEnv(env)
-                    .withCmd(command.toArray(String[]::new))
-                    .withAttachStdin(false)
-                    .withAttachStdout(true)
-                    .withAttachStderr(true)
-                    .withTty(false)
-                    .withPrivileged(false)
-                    .exec()
-                    .getId();
-        } catch (RuntimeException e) {
-            throw new SandboxException("Docker failed to create an exec in " + container + ": " + e.getMessage(), e);
+            return meter.read(sandbox.id());
+        } catch (SandboxException gone) {
+            return null;
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,7 +144,8 @@ public final class SessionHost implements AutoCloseable {
         LiveSession session = sessions.get(request.sessionId());
         try {
             switch (request) {
-                case SessionRequest.Open open -> open(open);
+                // Starts come on the stream every executor reads, within its room; one here was not sent by an api.
+                case SessionRequest.Open open -> log.warn("session {}: a start on this executor's own stream, ignored", open.sessionId());
                 case SessionRequest.Run run -> runCommand(session, run);
                 case SessionRequest.PutFile put -> reply(put.replyTo(), session, () -> commands.put(session, put.file()));
                 case SessionRequest.GetFile get -> reply(get.replyTo(), session, () -> commands.get(session, get));
@@ -164,18 +166,14 @@ public final class SessionHost implements AutoCloseable {
         }
     }
 
-    private interface Operation {
-        SessionReply run();
-    }
-
-    private void reply(String replyTo, LiveSession session, Operation operation) {
+    private void reply(String replyTo, LiveSession session, Supplier<SessionReply> operation) {
         SessionReply reply;
         if (session == null) {
             reply = SessionReply.refused(SessionReply.Refusal.NO_SESSION, "the session is not held here (it ended)");
         } else {
             session.commandStarted();
             try {
-                reply = operation.run();
+                reply = operation.get();
             } catch (SandboxException e) {
                 reply = SessionReply.refused(SessionReply.Refusal.FAILED, e.getMessage());
             } finally {
