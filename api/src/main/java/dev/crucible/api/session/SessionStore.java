@@ -113,10 +113,14 @@ public final class SessionStore {
 
     /** Pushes the idle deadline back from now, never past the maximum lifetime; false when the session is not ready. */
     boolean touch(UUID id) {
-        return jdbi.withHandle(h -> h.createUpdate("""
+        return jdbi.withHandle(h -> touch(h, id));
+    }
+
+    private static boolean touch(Handle h, UUID id) {
+        return h.createUpdate("""
                 update sessions set expires_at = least(now() + idle_timeout_s * interval '1 second',
                                                        created_at + max_lifetime_s * interval '1 second')
-                where id = :id and status = 'ready'""").bind("id", id).execute() == 1);
+                where id = :id and status = 'ready'""").bind("id", id).execute() == 1;
     }
 
     /**
@@ -167,10 +171,7 @@ public final class SessionStore {
             }
             h.createUpdate("insert into session_commands (id, session_id, status, argv) values (:id, :session, 'running', cast(:argv as jsonb))")
                     .bind("id", id).bind("session", sessionId).bind("argv", argvJson).execute();
-            h.createUpdate("""
-                    update sessions set expires_at = least(now() + idle_timeout_s * interval '1 second',
-                                                           created_at + max_lifetime_s * interval '1 second') where id = :id""")
-                    .bind("id", sessionId).execute();
+            touch(h, sessionId);
             AuditLog.record(h, caller, "session.command", sessionId + " " + id);
             return command(h, id).orElseThrow();
         });
@@ -189,19 +190,19 @@ public final class SessionStore {
     }
 
     private static Optional<CommandRow> command(Handle h, UUID id) {
-        return h.createQuery("select id, session_id, status, argv::text, created_at, finished_at, result::text from session_commands where id = :id")
+        return h.createQuery("select id, session_id, status, argv::text as argv, created_at, finished_at, result::text as result from session_commands where id = :id")
                 .bind("id", id).map((rs, ctx) -> commandRow(rs)).findOne();
     }
 
     List<CommandRow> commands(UUID sessionId) {
         return jdbi.withHandle(h -> h.createQuery("""
-                select id, session_id, status, argv::text, created_at, finished_at, null as result from session_commands
+                select id, session_id, status, argv::text as argv, created_at, finished_at, null as result from session_commands
                 where session_id = :id order by created_at, id""").bind("id", sessionId).map((rs, ctx) -> commandRow(rs)).list());
     }
 
     private static CommandRow commandRow(ResultSet rs) throws SQLException {
-        return new CommandRow(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
-                instant(rs, 5), instant(rs, 6), rs.getString(7));
+        return new CommandRow(rs.getObject("id", UUID.class), rs.getObject("session_id", UUID.class), rs.getString("status"),
+                rs.getString("argv"), instant(rs, "created_at"), instant(rs, "finished_at"), rs.getString("result"));
     }
 
     private static Row row(ResultSet rs) throws SQLException {
@@ -214,11 +215,6 @@ public final class SessionStore {
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp at = rs.getTimestamp(column);
-        return at == null ? null : at.toInstant();
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
         Timestamp at = rs.getTimestamp(column);
         return at == null ? null : at.toInstant();
     }

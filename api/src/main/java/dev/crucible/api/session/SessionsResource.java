@@ -18,7 +18,6 @@ import dev.crucible.api.model.CommandStatus;
 import dev.crucible.api.model.FieldError;
 import dev.crucible.api.model.FileEntry;
 import dev.crucible.api.model.FileListing;
-import dev.crucible.api.model.InputEncoding;
 import dev.crucible.api.model.Session;
 import dev.crucible.api.model.SessionEndedReason;
 import dev.crucible.api.model.SessionLimits;
@@ -28,6 +27,7 @@ import dev.crucible.api.model.SessionStatus;
 import dev.crucible.api.model.SourceFile;
 import dev.crucible.api.submission.ChangeSignals;
 import dev.crucible.api.submission.FilePaths;
+import dev.crucible.api.submission.SourceFiles;
 import dev.crucible.queue.QueueException;
 import dev.crucible.queue.SessionDispatch;
 import dev.crucible.queue.SessionReply;
@@ -45,12 +45,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -188,16 +188,8 @@ public final class SessionsResource {
             store.markEnded(id, "start_failed", "the queue could not take the start: " + e.getMessage(), clock.instant());
             throw new ApiException.ServiceUnavailable("the queue is unavailable; the session was not started", e);
         }
-        long deadline = System.nanoTime() + CREATE_WAIT.toNanos();
-        SessionStore.Row now = row;
-        while (now.status().equals("starting") && System.nanoTime() < deadline) {
-            if (!ChangeSignals.await(changed, Duration.ofMillis(Math.min(200, Math.max(1, (deadline - System.nanoTime()) / 1_000_000))))) {
-                break;
-            }
-            changed = signals.next(id);
-            now = store.find(id).orElseThrow();
-        }
-        return view(now);
+        return view(signals.awaitUntil(id, changed, CREATE_WAIT, () -> store.find(id).orElseThrow(),
+                now -> !now.status().equals("starting")));
     }
 
     private static void range(List<FieldError> errors, String field, long value, long min, long max) {
@@ -206,55 +198,17 @@ public final class SessionsResource {
         }
     }
 
+    /** Checked as a submission's files are, and each within {@link #FILE_BYTES}: what an upload may be. */
     private static List<File> files(List<FieldError> errors, List<SourceFile> given) {
         List<File> files = new ArrayList<>();
-        if (given == null) {
-            return files;
-        }
-        if (given.size() > MAX_FILES) {
-            errors.add(new FieldError("files", "has " + given.size() + " files; at most " + MAX_FILES));
-            return files;
-        }
-        long total = 0;
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (int i = 0; i < given.size(); i++) {
-            SourceFile file = given.get(i);
-            String field = "files[" + i + "]";
-            String problem = FilePaths.problem(file.getPath());
-            if (problem != null) {
-                errors.add(new FieldError(field + ".path", problem));
-                continue;
+        for (SourceFiles.Checked file : SourceFiles.check(errors, "files", given, MAX_FILES, FILES_BYTES)) {
+            if (file.content().length > FILE_BYTES) {
+                errors.add(new FieldError("files[" + file.index() + "].content", "is " + file.content().length + " bytes; at most "
+                        + FILE_BYTES));
             }
-            if (!seen.add(file.getPath())) {
-                errors.add(new FieldError(field + ".path", "'" + file.getPath() + "' is given twice"));
-                continue;
-            }
-            byte[] content = bytes(errors, field + ".content", file.getContent(), file.getEncoding());
-            if (content.length > FILE_BYTES) {
-                errors.add(new FieldError(field + ".content", "is " + content.length + " bytes; at most " + FILE_BYTES));
-            }
-            total += content.length;
-            files.add(new File(file.getPath(), content));
-        }
-        if (total > FILES_BYTES) {
-            errors.add(new FieldError("files", "come to " + total + " bytes; at most " + FILES_BYTES));
+            files.add(new File(file.path(), file.content()));
         }
         return files;
-    }
-
-    private static byte[] bytes(List<FieldError> errors, String field, String value, InputEncoding encoding) {
-        if (value == null) {
-            return new byte[0];
-        }
-        if (encoding == InputEncoding.BASE64) {
-            try {
-                return Base64.getDecoder().decode(value);
-            } catch (IllegalArgumentException e) {
-                errors.add(new FieldError(field, "is not valid base64"));
-                return new byte[0];
-            }
-        }
-        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     private Session end(SessionStore.Row session) {
@@ -312,7 +266,8 @@ public final class SessionsResource {
         if (source != null && source.length > FILE_BYTES) {
             errors.add(new FieldError("source", "is " + source.length + " bytes; at most " + FILE_BYTES));
         }
-        byte[] stdin = bytes(errors, "stdin", request.getStdin(), request.getStdinEncoding());
+        byte[] stdin = request.getStdin() == null ? new byte[0]
+                : SourceFiles.bytes(errors, "stdin", request.getStdin(), request.getStdinEncoding());
         if (stdin.length > STDIN_BYTES) {
             errors.add(new FieldError("stdin", "is " + stdin.length + " bytes; at most " + STDIN_BYTES
                     + " (larger input goes in a file, read with a shell's '<')"));
@@ -350,18 +305,8 @@ public final class SessionsResource {
             store.finishCommand(id, "lost", null, clock.instant());
             throw new ApiException.ServiceUnavailable("the queue is unavailable; the command was not run", e);
         }
-        SessionStore.CommandRow row = store.command(session.id(), id).orElseThrow();
-        if (wait) {
-            long deadline = System.nanoTime() + maxWait.toNanos();
-            while (row.status().equals("running") && System.nanoTime() < deadline) {
-                if (!ChangeSignals.await(changed, Duration.ofMillis(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000))))) {
-                    break;
-                }
-                changed = signals.next(id);
-                row = store.command(session.id(), id).orElseThrow();
-            }
-        }
-        return command(row);
+        Supplier<SessionStore.CommandRow> read = () -> store.command(session.id(), id).orElseThrow();
+        return command(wait ? signals.awaitUntil(id, changed, maxWait, read, row -> !row.status().equals("running")) : read.get());
     }
 
     private FileEntry upload(SessionStore.Row session, String path, byte[] content) {

@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Wakes requests that wait on a submission or a session's command ({@code ?wait=true}, event streams) when this process
@@ -30,6 +32,26 @@ public final class ChangeSignals {
         if (signal != null) {
             signal.complete(null);
         }
+    }
+
+    /**
+     * What {@code read} gives once {@code done} holds of it, or when {@code limit} has passed: read again at
+     * each change of {@code id} stored here, and every {@link #RECHECK} for those stored elsewhere. Take
+     * {@code first} from {@link #next} before asking for the change waited on, so that none falls between.
+     */
+    public <T> T awaitUntil(UUID id, CompletableFuture<Void> first, Duration limit, Supplier<T> read, Predicate<T> done) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        CompletableFuture<Void> changed = first;
+        T current = read.get();
+        while (!done.test(current)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !await(changed, Duration.ofNanos(Math.min(left, RECHECK.toNanos())))) {
+                return current;
+            }
+            changed = next(id);
+            current = read.get();
+        }
+        return current;
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.crucible.api.submission;
 import dev.crucible.api.ApiConfig;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.model.FieldError;
-import dev.crucible.api.model.InputEncoding;
 import dev.crucible.api.model.SourceFile;
 import dev.crucible.api.model.SubmissionRequest;
 import dev.crucible.api.model.TestCase;
@@ -12,7 +11,6 @@ import dev.crucible.runtime.RuntimeCatalog;
 import dev.crucible.runtime.RuntimeManifest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,7 +43,7 @@ final class SubmissionValidator {
         }
         List<FieldError> errors = new ArrayList<>();
         List<Job.JobFile> files = files(request, runtime, errors);
-        byte[] stdin = request.getStdin() == null ? new byte[0] : bytes(errors, "stdin", request.getStdin(), request.getStdinEncoding());
+        byte[] stdin = request.getStdin() == null ? new byte[0] : SourceFiles.bytes(errors, "stdin", request.getStdin(), request.getStdinEncoding());
         if (stdin.length > RequestLimits.STDIN_BYTES) {
             errors.add(error("stdin", "is " + stdin.length + " bytes; at most " + RequestLimits.STDIN_BYTES));
         }
@@ -93,7 +91,7 @@ final class SubmissionValidator {
             }
         }
         Job.Project project = ProjectRequests.validate(errors, request.getProject());
-        byte[] stdin = request.getStdin() == null ? new byte[0] : bytes(errors, "stdin", request.getStdin(), request.getStdinEncoding());
+        byte[] stdin = request.getStdin() == null ? new byte[0] : SourceFiles.bytes(errors, "stdin", request.getStdin(), request.getStdinEncoding());
         if (stdin.length > RequestLimits.STDIN_BYTES) {
             errors.add(error("stdin", "is " + stdin.length + " bytes; at most " + RequestLimits.STDIN_BYTES));
         }
@@ -157,32 +155,9 @@ final class SubmissionValidator {
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < paths.size(); i++) {
-            checkPath(errors, "output_files[" + i + "]", paths.get(i), seen);
+            SourceFiles.checkPath(errors, "output_files[" + i + "]", paths.get(i), seen);
         }
         return paths;
-    }
-
-    /** A path's problem, or its second mention among {@code seen}, as an error of {@code field}. */
-    private static void checkPath(List<FieldError> errors, String field, String path, Set<String> seen) {
-        String problem = FilePaths.problem(path);
-        if (problem != null) {
-            errors.add(error(field, problem));
-        } else if (!seen.add(path)) {
-            errors.add(error(field, "'" + path + "' is given twice"));
-        }
-    }
-
-    /** The bytes a text field stands for: its UTF-8, or what its base64 decodes to. */
-    private static byte[] bytes(List<FieldError> errors, String field, String value, InputEncoding encoding) {
-        if (encoding == InputEncoding.BASE64) {
-            try {
-                return Base64.getDecoder().decode(value);
-            } catch (IllegalArgumentException e) {
-                errors.add(error(field, "is not valid base64"));
-                return new byte[0];
-            }
-        }
-        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     static List<String> args(List<FieldError> errors, String field, List<String> given) {
@@ -254,37 +229,14 @@ final class SubmissionValidator {
             return List.of(new Job.JobFile(runtime.sourceFile(), new byte[0]));
         }
         if (hasSource) {
-            byte[] source = bytes(errors, "source", request.getSource(), request.getSourceEncoding());
+            byte[] source = SourceFiles.bytes(errors, "source", request.getSource(), request.getSourceEncoding());
             if (source.length > RequestLimits.SOURCE_BYTES) {
                 errors.add(error("source", "is " + source.length + " bytes; at most " + RequestLimits.SOURCE_BYTES));
             }
             return List.of(new Job.JobFile(runtime.sourceFile(), source));
         }
-        if (given.size() > RequestLimits.FILES) {
-            errors.add(error("files", "has " + given.size() + " files; at most " + RequestLimits.FILES));
-        }
-        List<Job.JobFile> files = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        long total = 0;
-        for (int i = 0; i < given.size(); i++) {
-            SourceFile file = given.get(i);
-            String field = "files[" + i + "]";
-            if (file == null) {
-                errors.add(error(field, "is null"));
-                continue;
-            }
-            checkPath(errors, field + ".path", file.getPath(), seen);
-            byte[] content = file.getContent() == null ? new byte[0]
-                    : bytes(errors, field + ".content", file.getContent(), file.getEncoding());
-            total += content.length;
-            files.add(new Job.JobFile(file.getPath(), content));
-        }
-        if (total > RequestLimits.ALL_FILES_BYTES) {
-            errors.add(error("files", "hold " + total + " bytes together; at most " + RequestLimits.ALL_FILES_BYTES));
-        }
-        if (FilePaths.clashes(seen) != null) {
-            errors.add(error("files", FilePaths.clashes(seen)));
-        }
+        List<Job.JobFile> files = SourceFiles.check(errors, "files", given, RequestLimits.FILES, RequestLimits.ALL_FILES_BYTES).stream()
+                .map(file -> new Job.JobFile(file.path(), file.content())).toList();
         return files.isEmpty() ? List.of(new Job.JobFile(runtime.sourceFile(), new byte[0])) : files;
     }
 
