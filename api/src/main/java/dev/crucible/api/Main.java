@@ -151,7 +151,7 @@ public final class Main {
             SessionStore sessionStore = new SessionStore(jdbi, admission);
             SessionDispatch sessionDispatch = queue.sessionDispatch();
             SessionsResource sessions = new SessionsResource(sessionStore, sessionDispatch, catalog, submitting.limits(), body, mapper,
-                    signals, submitting.admission().maxWait(), clock);
+                    signals, submitting.admission().maxWait(), clock, queue.liveOutput(), keys::holds);
             SessionEventConsumer sessionEvents = new SessionEventConsumer(queue.sessionEvents(config.queue().instanceName()),
                     sessionStore, sessionDispatch, signals, mapper);
             SessionReaper sessionReaper = new SessionReaper(sessionStore, queue.executorRegistry(), signals,

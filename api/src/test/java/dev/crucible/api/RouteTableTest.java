@@ -35,7 +35,7 @@ class RouteTableTest {
     /** Only the route table is read: no handler runs, so the resources need nothing behind them. */
     private static Map<String, Access> served() {
         return Main.routes(new SubmissionsResource(null, null, null, null, Json.mapper(), null, null),
-                new SessionsResource(null, null, null, null, null, Json.mapper(), null, Duration.ofSeconds(30), null),
+                new SessionsResource(null, null, null, null, null, Json.mapper(), null, Duration.ofSeconds(30), null, null, null),
                 new KeysResource(null, null, null),
                 new RuntimesResource(null, null, null), new SystemResource(null, null),
                 new PistonResource(RuntimeCatalog.load(Path.of("..", "runtimes")), null, null, new JsonBody(Json.mapper(), 1),

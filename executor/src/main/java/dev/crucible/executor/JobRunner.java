@@ -5,6 +5,7 @@ import dev.crucible.archive.ProjectArchive;
 import dev.crucible.executor.sandbox.Cancellation;
 import dev.crucible.executor.sandbox.Ending;
 import dev.crucible.executor.sandbox.ExitSignals;
+import dev.crucible.executor.live.LiveFeed;
 import dev.crucible.executor.sandbox.OutputTap;
 import dev.crucible.executor.sandbox.Sandbox;
 import dev.crucible.executor.sandbox.SandboxException;

@@ -1,5 +1,6 @@
 package dev.crucible.executor;
 
+import dev.crucible.executor.live.LiveFeed;
 import dev.crucible.executor.sandbox.DockerSandbox;
 import dev.crucible.executor.sandbox.SandboxPolicy;
 import dev.crucible.executor.session.SessionHost;
@@ -60,8 +61,8 @@ public final class Main {
              DockerSandbox sandbox = DockerSandbox.connect(host.dockerHost(), SandboxPolicy.DEFAULT, host.cgroupRoot(), name,
                      host.pool());
              SandboxHealth health = new SandboxHealth(sandbox::ping, sandbox::recoverFromOutage);
-             SessionHost sessions = new SessionHost(queue.sessionInbox(name), sandbox,
-                     new SessionHost.Settings(host.maxSessions(), config.submissionOutput().storedBytes()), name, clock)) {
+             SessionHost sessions = new SessionHost(queue.sessionInbox(name), sandbox, new SessionHost.Settings(host.maxSessions(),
+                     config.submissionOutput().storedBytes(), liveOutput(queue, config)), name, clock)) {
             int leftovers = sandbox.removeLeftovers();
             if (leftovers > 0) {
                 log.warn("removed {} sandbox(es) left by an earlier run of {}", leftovers, name);
@@ -77,7 +78,7 @@ public final class Main {
             JobRunner runner = new JobRunner(catalog, new MeteredSandbox(sandbox, meters), clock, name, host.sandboxVersion(),
                     config.submissionOutput().storedBytes(), new JobRunner.Retries(config.machineryRetries().attempts(),
                             config.machineryRetries().deadline(), FIRST_BACKOFF, health),
-                    new LiveFeed.Settings(queue.liveOutput(), config.submissionOutput().liveBytes()));
+                    liveOutput(queue, config));
             List<Worker> workers = new ArrayList<>();
             for (int slot = 0; slot < config.slots(); slot++) {
                 String slotName = name + "-" + slot;
@@ -102,6 +103,11 @@ public final class Main {
     }
 
     /** Each runtime's image with the memory of its default run and, for a compiled one, of its compile. */
+    /** Submissions and session commands alike: each capped at {@code CRUCIBLE_LIVE_OUTPUT_BYTES}. */
+    private static LiveFeed.Settings liveOutput(RedisQueue queue, ExecutorConfig config) {
+        return new LiveFeed.Settings(queue.liveOutput(), config.submissionOutput().liveBytes());
+    }
+
     private static Map<String, Set<Long>> expectedSandboxes(RuntimeCatalog catalog) {
         Map<String, Set<Long>> expected = new HashMap<>();
         for (RuntimeManifest runtime : catalog.all()) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crucible.executor.live.LiveFeed;
+import dev.crucible.executor.live.RecordedLiveOutput;
 import dev.crucible.executor.sandbox.Cancellation;
 import dev.crucible.executor.sandbox.Ending;
 import dev.crucible.executor.sandbox.SandboxException;

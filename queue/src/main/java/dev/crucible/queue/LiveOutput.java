@@ -6,9 +6,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Programs' output while they run: executors append chunks of it per submission, the api's event
- * streams read them. Kept briefly ({@link #KEPT_FOR} after a submission's last chunk) and only for
- * watching; the stored result is the record.
+ * Programs' output while they run: executors append chunks of it per submission (or per session, each
+ * chunk naming its command), the api's event streams read them. Kept briefly ({@link #KEPT_FOR} after
+ * the last chunk) and only for watching; the stored result is the record.
  */
 public interface LiveOutput {
     /** How long a submission's live output stays readable after its last chunk. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * A piece of a program's output as it ran, for those who watch it live ({@link LiveOutput}). Never the
@@ -13,13 +14,14 @@ import java.util.Objects;
  * @param stage  the compile or the program's run
  * @param test   the index of the test case run; null when the job has none
  * @param run    the index of the run, when the job runs the program several times; else null
+ * @param command the session's command that printed it; null in a submission's output
  * @param stream stdout or stderr (a compile's messages are its stderr)
  * @param text   the bytes as UTF-8, those that are not UTF-8 as U+FFFD
- * @param capped true on the last chunk of a submission's live output, when it reached its cap: later
- *               output is only in the result
+ * @param capped true on the last chunk of a submission's (or a session command's) live output, when it
+ *               reached its cap: later output is only in the result
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record OutputChunk(Stage stage, Integer test, Integer run, Stream stream, String text, boolean capped) {
+public record OutputChunk(Stage stage, Integer test, Integer run, UUID command, Stream stream, String text, boolean capped) {
     public OutputChunk {
         // A chunk can come from Redis, written by anything: refuse an incomplete one at decoding.
         Objects.requireNonNull(stage, "stage");

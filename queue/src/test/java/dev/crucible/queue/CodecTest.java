@@ -101,9 +101,16 @@ class CodecTest {
 
     @Test
     void anOutputChunkOfTheFirstTestKeepsItsIndex() {
-        OutputChunk chunk = new OutputChunk(OutputChunk.Stage.RUN, 0, null, OutputChunk.Stream.STDOUT, "ab\n", false);
+        OutputChunk chunk = new OutputChunk(OutputChunk.Stage.RUN, 0, null, null, OutputChunk.Stream.STDOUT, "ab\n", false);
         String wire = codec.write(chunk);
         assertEquals(chunk, codec.read(wire, OutputChunk.class, "1-0"));
         assertEquals("{\"stage\":\"run\",\"test\":0,\"stream\":\"stdout\",\"text\":\"ab\\n\",\"capped\":false}", wire);
+    }
+
+    @Test
+    void anOutputChunkOfASessionCommandNamesIt() {
+        UUID command = UUID.fromString("0b9e0000-0000-4000-8000-000000000001");
+        OutputChunk chunk = new OutputChunk(OutputChunk.Stage.RUN, null, null, command, OutputChunk.Stream.STDERR, "x", true);
+        assertEquals(chunk, codec.read(codec.write(chunk), OutputChunk.class, "1-0"));
     }
 }

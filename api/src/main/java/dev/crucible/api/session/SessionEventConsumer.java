@@ -78,6 +78,7 @@ public final class SessionEventConsumer {
                 // The executor counts idleness from a command's end: so does the deadline shown.
                 store.touch(finished.sessionId());
                 signals.changed(finished.commandId());
+                signals.changed(finished.sessionId());
             }
             case SessionEvent.ExecutorStarted started -> {
                 for (UUID id : store.heldByEarlierStart(started.executor(), started.incarnation())) {

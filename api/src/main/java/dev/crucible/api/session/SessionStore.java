@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -38,8 +39,17 @@ public final class SessionStore {
 
     record Times(Instant createdAt, Instant readyAt, Instant expiresAt, Instant endedAt) {}
 
-    /** A command row; {@code result} is the Command JSON once it finished. */
-    record CommandRow(UUID id, UUID sessionId, String status, String argv, Instant createdAt, Instant finishedAt, String result) {}
+    /**
+     * A command row; {@code result} is the Command JSON once it finished, {@code change} the number of its
+     * last change in its session's counter.
+     */
+    record CommandRow(UUID id, UUID sessionId, String status, String argv, Instant createdAt, Instant finishedAt, String result,
+                      long change) {}
+
+    /** Commands that changed, in the order they did, and the session's counter as they were read. */
+    record CommandChanges(List<CommandRow> commands, long mark) {}
+
+    private static final String COMMAND_COLUMNS = "id, session_id, status, argv::text as argv, created_at, finished_at, change";
 
     private static final String COLUMNS = """
             id, api_key_id, runtime, memory_mb, command_wall_time_ms, idle_timeout_s, max_lifetime_s, status, executor,
@@ -129,19 +139,22 @@ public final class SessionStore {
      */
     boolean markEnded(UUID id, String reason, String message, Instant at) {
         return jdbi.inTransaction(h -> {
-            Optional<UUID> key = h.createQuery("""
+            Optional<Map<String, Object>> ended = h.createQuery("""
                     update sessions set status = 'ended', ended_reason = :reason, message = :message, ended_at = cast(:at as timestamptz),
                            expires_at = least(expires_at, cast(:at as timestamptz)),
-                           sandbox_ms = greatest(0, (extract(epoch from (cast(:at as timestamptz) - created_at)) * 1000)::bigint)
-                    where id = :id and status <> 'ended' returning api_key_id""")
+                           sandbox_ms = greatest(0, (extract(epoch from (cast(:at as timestamptz) - created_at)) * 1000)::bigint),
+                           command_changes = command_changes + 1
+                    where id = :id and status <> 'ended' returning api_key_id, command_changes""")
                     .bind("id", id).bind("reason", reason).bind("message", message).bind("at", Timestamp.from(at))
-                    .mapTo(UUID.class).findOne();
-            if (key.isEmpty()) {
+                    .mapToMap().findOne();
+            if (ended.isEmpty()) {
                 return false;
             }
-            h.createUpdate("update session_commands set status = 'lost', finished_at = cast(:at as timestamptz) where session_id = :id and status = 'running'")
-                    .bind("id", id).bind("at", Timestamp.from(at)).execute();
-            AuditLog.record(h, new Caller(key.get(), Caller.Role.SUBMITTER, null), "session.end", id + " " + reason);
+            h.createUpdate("""
+                    update session_commands set status = 'lost', finished_at = cast(:at as timestamptz), change = :change
+                    where session_id = :id and status = 'running'""")
+                    .bind("id", id).bind("at", Timestamp.from(at)).bind("change", (Long) ended.get().get("command_changes")).execute();
+            AuditLog.record(h, new Caller((UUID) ended.get().get("api_key_id"), Caller.Role.SUBMITTER, null), "session.end", id + " " + reason);
             return true;
         });
     }
@@ -169,8 +182,10 @@ public final class SessionStore {
             if (running >= maxRunning) {
                 throw new ApiException.TooManyRequests("a session may run " + maxRunning + " commands at once", Duration.ofSeconds(1));
             }
-            h.createUpdate("insert into session_commands (id, session_id, status, argv) values (:id, :session, 'running', cast(:argv as jsonb))")
-                    .bind("id", id).bind("session", sessionId).bind("argv", argvJson).execute();
+            h.createUpdate("""
+                    insert into session_commands (id, session_id, status, argv, change)
+                    values (:id, :session, 'running', cast(:argv as jsonb), :change)""")
+                    .bind("id", id).bind("session", sessionId).bind("argv", argvJson).bind("change", nextChange(h, sessionId)).execute();
             touch(h, sessionId);
             AuditLog.record(h, caller, "session.command", sessionId + " " + id);
             return command(h, id).orElseThrow();
@@ -179,10 +194,40 @@ public final class SessionStore {
 
     /** Stores a command's end; false when it was no longer running (its session ended first). */
     boolean finishCommand(UUID id, String status, String resultJson, Instant at) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                update session_commands set status = :status, result = cast(:result as jsonb), finished_at = cast(:at as timestamptz)
-                where id = :id and status = 'running'""")
-                .bind("id", id).bind("status", status).bind("result", resultJson).bind("at", Timestamp.from(at)).execute() == 1);
+        return jdbi.inTransaction(h -> {
+            Optional<UUID> session = h.createQuery("select session_id from session_commands where id = :id").bind("id", id)
+                    .mapTo(UUID.class).findOne();
+            return session.isPresent() && h.createUpdate("""
+                    update session_commands set status = :status, result = cast(:result as jsonb), finished_at = cast(:at as timestamptz),
+                           change = :change
+                    where id = :id and status = 'running'""")
+                    .bind("id", id).bind("status", status).bind("result", resultJson).bind("at", Timestamp.from(at))
+                    .bind("change", nextChange(h, session.get())).execute() == 1;
+        });
+    }
+
+    /** The next number of the session's change counter; the row stays locked until the transaction ends, so numbers commit in order. */
+    private static long nextChange(Handle h, UUID sessionId) {
+        return h.createQuery("update sessions set command_changes = command_changes + 1 where id = :id returning command_changes")
+                .bind("id", sessionId).mapTo(Long.class).one();
+    }
+
+    /**
+     * The commands changed after the change {@code after}, with their results; with {@code after} null,
+     * those running now. The mark is read first: every change numbered up to it has committed, so the
+     * next read after it misses none.
+     */
+    CommandChanges commandChanges(UUID sessionId, Long after) {
+        return jdbi.withHandle(h -> {
+            long mark = h.createQuery("select command_changes from sessions where id = :id").bind("id", sessionId)
+                    .mapTo(Long.class).one();
+            List<CommandRow> rows = h.createQuery("select " + COMMAND_COLUMNS + ", result::text as result from session_commands"
+                            + " where session_id = :id and change <= :mark" + (after == null ? " and status = 'running'" : " and change > :after")
+                            + " order by change, id")
+                    .bind("id", sessionId).bind("mark", mark).bind("after", after == null ? 0 : after)
+                    .map((rs, ctx) -> commandRow(rs)).list();
+            return new CommandChanges(rows, mark);
+        });
     }
 
     Optional<CommandRow> command(UUID sessionId, UUID id) {
@@ -190,19 +235,19 @@ public final class SessionStore {
     }
 
     private static Optional<CommandRow> command(Handle h, UUID id) {
-        return h.createQuery("select id, session_id, status, argv::text as argv, created_at, finished_at, result::text as result from session_commands where id = :id")
+        return h.createQuery("select " + COMMAND_COLUMNS + ", result::text as result from session_commands where id = :id")
                 .bind("id", id).map((rs, ctx) -> commandRow(rs)).findOne();
     }
 
     List<CommandRow> commands(UUID sessionId) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                select id, session_id, status, argv::text as argv, created_at, finished_at, null as result from session_commands
-                where session_id = :id order by created_at, id""").bind("id", sessionId).map((rs, ctx) -> commandRow(rs)).list());
+        return jdbi.withHandle(h -> h.createQuery("select " + COMMAND_COLUMNS
+                        + ", null as result from session_commands where session_id = :id order by created_at, id")
+                .bind("id", sessionId).map((rs, ctx) -> commandRow(rs)).list());
     }
 
     private static CommandRow commandRow(ResultSet rs) throws SQLException {
         return new CommandRow(rs.getObject("id", UUID.class), rs.getObject("session_id", UUID.class), rs.getString("status"),
-                rs.getString("argv"), instant(rs, "created_at"), instant(rs, "finished_at"), rs.getString("result"));
+                rs.getString("argv"), instant(rs, "created_at"), instant(rs, "finished_at"), rs.getString("result"), rs.getLong("change"));
     }
 
     private static Row row(ResultSet rs) throws SQLException {

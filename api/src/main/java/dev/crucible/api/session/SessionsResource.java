@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.api.ApiConfig;
 import dev.crucible.api.auth.Caller;
+import dev.crucible.api.auth.KeyValidity;
 import dev.crucible.api.http.Access;
 import dev.crucible.api.http.ApiException;
 import dev.crucible.api.http.JsonBody;
@@ -28,6 +29,7 @@ import dev.crucible.api.model.SourceFile;
 import dev.crucible.api.submission.ChangeSignals;
 import dev.crucible.api.submission.FilePaths;
 import dev.crucible.api.submission.SourceFiles;
+import dev.crucible.queue.LiveOutput;
 import dev.crucible.queue.QueueException;
 import dev.crucible.queue.SessionDispatch;
 import dev.crucible.queue.SessionReply;
@@ -93,9 +95,11 @@ public final class SessionsResource {
     private final ChangeSignals signals;
     private final Duration maxWait;
     private final Clock clock;
+    private final SessionEventStream events;
 
     public SessionsResource(SessionStore store, SessionDispatch dispatch, RuntimeCatalog catalog, ApiConfig.RunLimits limits,
-                            JsonBody body, ObjectMapper mapper, ChangeSignals signals, Duration maxWait, Clock clock) {
+                            JsonBody body, ObjectMapper mapper, ChangeSignals signals, Duration maxWait, Clock clock,
+                            LiveOutput live, KeyValidity keys) {
         this.store = store;
         this.dispatch = dispatch;
         this.catalog = catalog;
@@ -105,6 +109,7 @@ public final class SessionsResource {
         this.signals = signals;
         this.maxWait = maxWait;
         this.clock = clock;
+        this.events = new SessionEventStream(store, signals, mapper, live, keys, this::command);
     }
 
     public void addRoutes(Router router) {
@@ -114,6 +119,8 @@ public final class SessionsResource {
         router.add("GET", "/v1/sessions/{id}", Access.anyKey(), request -> Response.ok(view(session(request))));
         router.add("DELETE", "/v1/sessions/{id}", SUBMITTERS, request -> Response.ok(end(session(request))));
         router.add("POST", "/v1/sessions/{id}/keepalive", SUBMITTERS, request -> Response.ok(keepAlive(session(request))));
+        router.add("GET", "/v1/sessions/{id}/events", Access.anyKey(), request -> events.open(Caller.current(), session(request),
+                request.exchange().getRequestHeaders().getFirst("Last-Event-ID")));
         router.add("GET", "/v1/sessions/{id}/commands", Access.anyKey(), request -> Response.ok(new CommandPage(
                 store.commands(session(request).id()).stream().map(this::command).toList())));
         router.add("POST", "/v1/sessions/{id}/commands", SUBMITTERS, request -> {
@@ -297,6 +304,7 @@ public final class SessionsResource {
                 : dev.crucible.queue.SessionRequest.Program.command(argv);
         UUID id = UUID.randomUUID();
         store.insertCommand(id, session.id(), Caller.current(), json(program.argv()), MAX_RUNNING_COMMANDS);
+        signals.changed(session.id());
         CompletableFuture<Void> changed = signals.next(id);
         try {
             dispatch.send(session.where().executor(), new dev.crucible.queue.SessionRequest.Run(session.id(), id, program, stdin,

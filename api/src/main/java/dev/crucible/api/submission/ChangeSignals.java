@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  */
 public final class ChangeSignals {
     /** How long a waiter waits for a signal before it re-reads the row anyway. */
-    static final Duration RECHECK = Duration.ofSeconds(1);
+    public static final Duration RECHECK = Duration.ofSeconds(1);
 
     private final ConcurrentMap<UUID, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
 

@@ -1,11 +1,13 @@
 package dev.crucible.executor.session;
 
+import dev.crucible.executor.live.LiveFeed;
 import dev.crucible.executor.sandbox.Ending;
 import dev.crucible.executor.sandbox.ExitSignals;
 import dev.crucible.executor.sandbox.OutputTap;
 import dev.crucible.executor.sandbox.SandboxRun;
 import dev.crucible.executor.sandbox.SessionSandboxes;
 import dev.crucible.queue.ExecutionEvent;
+import dev.crucible.queue.OutputChunk;
 import dev.crucible.queue.SessionReply;
 import dev.crucible.queue.SessionRequest;
 import dev.crucible.queue.Verdict;
@@ -31,18 +33,27 @@ final class SessionCommands {
     private final SessionSandboxes sandboxes;
     private final long stdoutBytes;
     private final long stderrBytes;
+    private final LiveFeed.Settings live;
 
-    SessionCommands(SessionSandboxes sandboxes, long stdoutBytes, long stderrBytes) {
+    SessionCommands(SessionSandboxes sandboxes, long stdoutBytes, long stderrBytes, LiveFeed.Settings live) {
         this.sandboxes = sandboxes;
         this.stdoutBytes = stdoutBytes;
         this.stderrBytes = stderrBytes;
+        this.live = live;
     }
 
     /** A command's judged result; {@code unkillable} when it outlived its kill, and the session must end. */
     record Result(ExecutionEvent.ProgramResult result, ExecutionEvent.Output output, String message, boolean unkillable,
                   boolean outOfMemory) {}
 
+    /** Runs it, its output sent live as it comes; closing the feed waits until Redis holds it, so the result never overtakes it. */
     Result run(LiveSession session, SessionRequest.Run run) {
+        try (LiveFeed feed = LiveFeed.ofCommand(live, run.sessionId(), run.commandId())) {
+            return run(session, run, feed);
+        }
+    }
+
+    private Result run(LiveSession session, SessionRequest.Run run, LiveFeed feed) {
         SessionRequest.Program program = run.program();
         if (program.sourceFile() != null) {
             SessionReply written = put(session, new SessionRequest.File(program.sourceFile(), program.source()));
@@ -50,7 +61,7 @@ final class SessionCommands {
                 return new Result(null, null, "cannot write " + program.sourceFile() + ": " + written.message(), false, false);
             }
             if (!program.compile().isEmpty()) {
-                Result compiled = command(session, run, program.compile());
+                Result compiled = command(session, run, program.compile(), feed.part(OutputChunk.Stage.COMPILE, null, null));
                 if (compiled.unkillable() || compiled.outOfMemory()
                         || compiled.result().verdict() != Verdict.ACCEPTED) {
                     ExecutionEvent.ProgramResult failed = compiled.unkillable() || compiled.outOfMemory() ? compiled.result()
@@ -60,14 +71,18 @@ final class SessionCommands {
                 }
             }
         }
-        return command(session, run, program.argv());
+        return command(session, run, program.argv(), feed.part(OutputChunk.Stage.RUN, null, null));
     }
 
-    private Result command(LiveSession session, SessionRequest.Run run, List<String> argv) {
+    /** Runs one step of the command; {@code live} is flushed when its exec is done. */
+    private Result command(LiveSession session, SessionRequest.Run run, List<String> argv, LiveFeed.Part live) {
         String stdin = run.stdin().length == 0 ? "" : Base64.getEncoder().encodeToString(run.stdin());
-        SandboxRun done = sandboxes.exec(session.sandbox, new SessionSandboxes.Exec(
-                SessionScripts.command(run.commandId(), stdin, run.timeout(), argv), run.env(), stdoutBytes, stderrBytes,
-                run.timeout().plus(KILL_GRACE), SessionScripts.stop(run.commandId()), OutputTap.NONE));
+        SandboxRun done;
+        try (live) {
+            done = sandboxes.exec(session.sandbox, new SessionSandboxes.Exec(
+                    SessionScripts.command(run.commandId(), stdin, run.timeout(), argv), run.env(), stdoutBytes, stderrBytes,
+                    run.timeout().plus(KILL_GRACE), SessionScripts.stop(run.commandId()), live));
+        }
         long wallMs = done.wallTime().toMillis();
         ExecutionEvent.Usage usage = done.usage() == null ? null : new ExecutionEvent.Usage(
                 done.usage().cpu() == null ? null : done.usage().cpu().toMillis(), done.usage().peakMemoryBytes() >> 10);

@@ -1,5 +1,6 @@
 package dev.crucible.executor.session;
 
+import dev.crucible.executor.live.LiveFeed;
 import dev.crucible.executor.sandbox.SandboxException;
 import dev.crucible.executor.sandbox.SessionSandboxes;
 import dev.crucible.lifecycle.Loop;
@@ -35,8 +36,9 @@ public final class SessionHost implements AutoCloseable {
     /**
      * @param maxSessions sessions held at once
      * @param stdoutBytes a command's stdout kept at most; as much again of stderr
+     * @param live        where commands' output goes while they run, and how much of each command's
      */
-    public record Settings(int maxSessions, long stdoutBytes) {}
+    public record Settings(int maxSessions, long stdoutBytes, LiveFeed.Settings live) {}
 
     private final SessionInbox inbox;
     private final SessionSandboxes sandboxes;
@@ -58,7 +60,7 @@ public final class SessionHost implements AutoCloseable {
     SessionHost(SessionInbox inbox, SessionSandboxes sandboxes, Settings settings, String executor, Clock clock, LongSupplier nanos) {
         this.inbox = inbox;
         this.sandboxes = sandboxes;
-        this.commands = new SessionCommands(sandboxes, settings.stdoutBytes(), settings.stdoutBytes());
+        this.commands = new SessionCommands(sandboxes, settings.stdoutBytes(), settings.stdoutBytes(), settings.live());
         this.settings = settings;
         this.executor = executor;
         this.clock = clock;

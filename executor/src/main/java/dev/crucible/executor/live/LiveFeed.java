@@ -1,4 +1,4 @@
-package dev.crucible.executor;
+package dev.crucible.executor.live;
 
 import dev.crucible.executor.sandbox.OutputTap;
 import dev.crucible.queue.LiveOutput;
@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One job's live output: what its sandboxes print, batched into chunks of at most {@link #CHUNK_BYTES}
+ * One job's (or one session command's) live output: what its sandboxes print, batched into chunks of at most {@link #CHUNK_BYTES}
  * or {@link #FLUSH_AFTER} of output, whichever comes first, and appended to {@link LiveOutput} until
  * the job's {@code cap} is reached. It never slows the program: appends do not wait, and a failing
  * Redis costs the watchers their view, not the job its result.
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>Closing it flushes what is left and waits (up to {@link #CLOSE_WAIT}) until Redis holds every
  * chunk, so that the job's result, published after, never overtakes its output.
  */
-final class LiveFeed implements AutoCloseable {
+public final class LiveFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
     static final int CHUNK_BYTES = 4096;
     static final Duration FLUSH_AFTER = Duration.ofMillis(100);
@@ -33,26 +33,40 @@ final class LiveFeed implements AutoCloseable {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
     /** Where jobs' live output goes, and how much of each: a cap of 0 sends none. */
-    record Settings(LiveOutput output, long cap) {
-        static final Settings OFF = new Settings(null, 0);
+    public record Settings(LiveOutput output, long cap) {
+        public static final Settings OFF = new Settings(null, 0);
     }
 
     private final Settings settings;
-    private final UUID submissionId;
+    /** The submission, or the session, whose live output this is. */
+    private final UUID streamId;
+    /** The session's command that prints it; null for a submission. */
+    private final UUID command;
     private long sentBytes;
     private int sentChunks;
     private boolean capped;
     private CompletableFuture<Void> lastAppend = CompletableFuture.completedFuture(null);
     private boolean failed;
 
-    LiveFeed(Settings settings, UUID submissionId) {
+    /** A submission's feed. */
+    public LiveFeed(Settings settings, UUID submissionId) {
+        this(settings, submissionId, null);
+    }
+
+    private LiveFeed(Settings settings, UUID streamId, UUID command) {
         this.settings = settings;
-        this.submissionId = submissionId;
+        this.streamId = streamId;
+        this.command = command;
         this.capped = settings.cap() <= 0;
     }
 
+    /** A session command's feed: its chunks join the session's live output, each naming the command; the cap is the command's. */
+    public static LiveFeed ofCommand(Settings settings, UUID sessionId, UUID commandId) {
+        return new LiveFeed(settings, sessionId, commandId);
+    }
+
     /** A tap for one sandbox of the job; what it keeps is flushed when the sandbox's run is done ({@link Part#close}). */
-    Part part(OutputChunk.Stage stage, Integer test, Integer run) {
+    public Part part(OutputChunk.Stage stage, Integer test, Integer run) {
         return new Part(stage, test, run);
     }
 
@@ -67,9 +81,9 @@ final class LiveFeed implements AutoCloseable {
         sentBytes += room;
         sentChunks++;
         capped = last;
-        OutputChunk chunk = new OutputChunk(stage, test, run, stream, text, last);
+        OutputChunk chunk = new OutputChunk(stage, test, run, command, stream, text, last);
         try {
-            lastAppend = settings.output().append(submissionId, chunk).exceptionally(this::appendFailed);
+            lastAppend = settings.output().append(streamId, chunk).exceptionally(this::appendFailed);
         } catch (RuntimeException e) {
             appendFailed(e);
         }
@@ -78,7 +92,7 @@ final class LiveFeed implements AutoCloseable {
     private synchronized Void appendFailed(Throwable failure) {
         if (!failed) {
             failed = true;
-            log.warn("live output of submission {} is incomplete: {}", submissionId, failure.toString());
+            log.warn("live output of {} {} is incomplete: {}", command == null ? "submission" : "session", streamId, failure.toString());
         }
         return null;
     }
@@ -118,7 +132,7 @@ final class LiveFeed implements AutoCloseable {
      * The tap of one sandbox: stdout and stderr apart, each flushed at {@link #CHUNK_BYTES}, and
      * {@link #FLUSH_AFTER} after the first byte of a batch.
      */
-    final class Part implements OutputTap, AutoCloseable {
+    public final class Part implements OutputTap, AutoCloseable {
         private final OutputChunk.Stage stage;
         private final Integer test;
         private final Integer run;

@@ -1,4 +1,4 @@
-package dev.crucible.executor;
+package dev.crucible.executor.live;
 
 import dev.crucible.queue.LiveOutput;
 import dev.crucible.queue.OutputChunk;
@@ -9,8 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /** The queue's live output as a list, for the tests: executors only append. */
-final class RecordedLiveOutput implements LiveOutput {
-    final List<OutputChunk> chunks = new CopyOnWriteArrayList<>();
+public final class RecordedLiveOutput implements LiveOutput {
+    public final List<OutputChunk> chunks = new CopyOnWriteArrayList<>();
 
     @Override
     public CompletableFuture<Void> append(UUID submissionId, OutputChunk chunk) {
@@ -24,7 +24,7 @@ final class RecordedLiveOutput implements LiveOutput {
     }
 
     /** The text of one stream's chunks, in order. */
-    String text(OutputChunk.Stream stream) {
+    public String text(OutputChunk.Stream stream) {
         return chunks.stream().filter(c -> c.stream() == stream).map(OutputChunk::text).collect(Collectors.joining());
     }
 }

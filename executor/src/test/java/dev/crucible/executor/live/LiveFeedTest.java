@@ -1,4 +1,4 @@
-package dev.crucible.executor;
+package dev.crucible.executor.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
