@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crucible.api.EventStreamReader;
+import dev.crucible.api.EventStreamReader.Event;
 import dev.crucible.api.StackUnderTest;
 import dev.crucible.testsupport.Await;
 import dev.crucible.testsupport.Sandboxes;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +25,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -201,8 +207,58 @@ class SessionApiIT {
         assertEquals(404, send("GET", "/v1/sessions/" + id + "/files", null, stranger).statusCode());
         assertEquals(404, send("PUT", "/v1/sessions/" + id + "/files/x", "x".getBytes(), stranger).statusCode());
         assertEquals(404, stack.delete("/v1/sessions/" + id, stranger).status());
+        assertEquals(404, EventStreamReader.open("/v1/sessions/" + id + "/events", stranger, null).statusCode());
         assertEquals("ready", stack.get("/v1/sessions/" + id, owner).body().get("status").asText());
         assertFalse(stack.get("/v1/sessions", stranger).body().get("sessions").toString().contains(id));
+    }
+
+    @Test
+    void theEventStreamTellsACommandsOutputBetweenItsStartAndEnd() throws Exception {
+        String id = open("{\"runtime\":\"python\"}").get("id").asText();
+        HttpResponse<InputStream> stream = EventStreamReader.open("/v1/sessions/" + id + "/events", stack.adminKey(), null);
+        assertEquals(200, stream.statusCode());
+        CompletableFuture<List<Event>> read = CompletableFuture.supplyAsync(() -> EventStreamReader.readAll(stream));
+        String command = run(id, stack.adminKey(), "sh", "-c", "echo one; sleep 1; echo two >&2; echo three").get("id").asText();
+        stack.delete("/v1/sessions/" + id, stack.adminKey());
+        List<Event> events = read.get(60, TimeUnit.SECONDS);
+
+        List<String> kinds = events.stream().map(e -> e.name() + ":" + (e.name().equals("output") ? e.data().get("command").asText()
+                : e.data().get("status").asText())).toList();
+        assertEquals("session:ready", kinds.getFirst(), "events: " + kinds);
+        assertEquals("session:ended", kinds.getLast(), "events: " + kinds);
+        int started = kinds.indexOf("command:running");
+        int finished = kinds.indexOf("command:finished");
+        assertTrue(started > 0 && finished > started, "events: " + kinds);
+        for (int i = 0; i < kinds.size(); i++) {
+            if (kinds.get(i).startsWith("output:")) {
+                assertEquals("output:" + command, kinds.get(i));
+                assertTrue(i > started && i < finished, "output between the command's start and end: " + kinds);
+            }
+        }
+        assertEquals("one\nthree\n", outputText(events, "stdout"));
+        assertEquals("two\n", outputText(events, "stderr"));
+        assertEquals(0, events.get(finished).data().get("exit_code").asInt());
+        assertEquals("deleted", events.getLast().data().get("ended_reason").asText());
+    }
+
+    @Test
+    void aStreamOpenedLaterShowsNoOutputOfCommandsThatEnded() throws Exception {
+        String id = open("{\"runtime\":\"python\"}").get("id").asText();
+        run(id, stack.adminKey(), "echo", "before");
+        HttpResponse<InputStream> stream = EventStreamReader.open("/v1/sessions/" + id + "/events", stack.adminKey(), null);
+        CompletableFuture<List<Event>> read = CompletableFuture.supplyAsync(() -> EventStreamReader.readAll(stream));
+        run(id, stack.adminKey(), "echo", "after");
+        stack.delete("/v1/sessions/" + id, stack.adminKey());
+        List<Event> events = read.get(60, TimeUnit.SECONDS);
+
+        assertEquals("after\n", outputText(events, "stdout"), "events: " + events);
+        assertEquals(1, events.stream().filter(e -> e.name().equals("command") && e.data().get("status").asText().equals("finished"))
+                .count(), "events: " + events);
+    }
+
+    private static String outputText(List<Event> events, String stream) {
+        return events.stream().filter(e -> e.name().equals("output") && e.data().get("stream").asText().equals(stream))
+                .map(e -> e.data().get("text").asText()).collect(Collectors.joining());
     }
 
     @Test

@@ -5,17 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crucible.api.EventStreamReader;
+import dev.crucible.api.EventStreamReader.Event;
 import dev.crucible.api.StackUnderTest;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,20 +25,12 @@ class SubmissionEventsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final StackUnderTest stack = new StackUnderTest();
 
-    /** @param atNanos when the client read it */
-    private record Event(String name, String id, JsonNode data, long atNanos) {}
-
-    private HttpResponse<InputStream> open(String submissionId, String key) throws Exception {
+    private HttpResponse<InputStream> open(String submissionId, String key) {
         return open(submissionId, key, null);
     }
 
-    private HttpResponse<InputStream> open(String submissionId, String key, String lastEventId) throws Exception {
-        URI uri = URI.create(StackUnderTest.variable("CRUCIBLE_TEST_API_URL") + "/v1/submissions/" + submissionId + "/events");
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + key);
-        if (lastEventId != null) {
-            request.header("Last-Event-ID", lastEventId);
-        }
-        return HttpClient.newHttpClient().send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    private HttpResponse<InputStream> open(String submissionId, String key, String lastEventId) {
+        return EventStreamReader.open("/v1/submissions/" + submissionId + "/events", key, lastEventId);
     }
 
     /** Reads until the first output event, then drops the connection as a network cut would; that event. */
@@ -61,31 +51,8 @@ class SubmissionEventsIT {
         throw new AssertionError("the stream ended without output");
     }
 
-    /** Reads events until the server ends the stream. */
-    private static List<Event> readAll(HttpResponse<InputStream> response) throws Exception {
-        List<Event> events = new ArrayList<>();
-        try (var lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String name = null;
-            String id = null;
-            StringBuilder data = new StringBuilder();
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.isEmpty()) {
-                    if (data.length() > 0) {
-                        events.add(new Event(name, id, JSON.readTree(data.toString()), System.nanoTime()));
-                    }
-                    name = null;
-                    id = null;
-                    data.setLength(0);
-                } else if (line.startsWith("event: ")) {
-                    name = line.substring(7);
-                } else if (line.startsWith("id: ")) {
-                    id = line.substring(4);
-                } else if (line.startsWith("data: ")) {
-                    data.append(line.substring(6));
-                }
-            }
-        }
-        return events;
+    private static List<Event> readAll(HttpResponse<InputStream> response) {
+        return EventStreamReader.readAll(response);
     }
 
     private String submit(String source) {
