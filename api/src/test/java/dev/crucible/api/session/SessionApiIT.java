@@ -159,6 +159,16 @@ class SessionApiIT {
     }
 
     @Test
+    void aCommandsVariablesCannotRedirectTheWrapperAroundIt() {
+        String id = open("{\"runtime\":\"python\"}").get("id").asText();
+        run(id, stack.adminKey(), "sh", "-c", "printf '#!/bin/sh\\necho hijacked\\n' > timeout && chmod +x timeout");
+        ObjectNode request = JSON.createObjectNode();
+        request.set("argv", JSON.valueToTree(List.of("/bin/echo", "ok")));
+        request.set("env", JSON.valueToTree(Map.of("PATH", "/workspace:/usr/bin:/bin")));
+        assertEquals("ok\n", command(id, request, stack.adminKey()).get("stdout").asText());
+    }
+
+    @Test
     void filesGoInAndComeOutWhole() {
         String id = open("{\"runtime\":\"python\",\"files\":[{\"path\":\"given.txt\",\"content\":\"at start\"}]}").get("id").asText();
         byte[] binary = new byte[200_000];

@@ -19,7 +19,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -108,7 +107,7 @@ public final class DockerSandbox implements Sandbox, SessionSandboxes, AutoClose
         this.meter = meter;
         this.owner = owner;
         this.exitWait = new ExitWait(control, streams);
-        this.collector = new OutputFileCollector(streams, (container, command) -> createExec(container, command, Map.of()));
+        this.collector = new OutputFileCollector(streams, this::createExec);
         this.remover = new Remover(this::remove);
         this.sessionExecs = new SessionExecs(streams, meter, exitWait, this::createExec);
         this.pool = new SandboxPool(new SandboxPool.Maker() {
@@ -243,7 +242,7 @@ public final class DockerSandbox implements Sandbox, SessionSandboxes, AutoClose
         List<String> command = inline.orElseGet(() -> ProgramCommand.afterCopy(spec));
         // Neither needs the files: made beside the copy, they are off the critical path. An exec only
         // created runs nothing, and the container's image never changes.
-        CompletableFuture<String> execCreated = beside(() -> createExec(name(spec), command, Map.of()));
+        CompletableFuture<String> execCreated = beside(() -> createExec(name(spec), command));
         CompletableFuture<InspectContainerResponse> described = beside(() -> call("inspect " + id,
                 () -> control.inspectContainerCmd(id).exec()));
         if (inline.isEmpty()) {
@@ -378,17 +377,12 @@ public final class DockerSandbox implements Sandbox, SessionSandboxes, AutoClose
         return "crucible-" + spec.runId();
     }
 
-    /**
-     * Creates an exec of {@code command} in the sandbox {@code container}, as the program's uid, with
-     * {@code env} over the sandbox's environment (a session's command's own variables); returns its id.
-     */
-    private String createExec(String container, List<String> command, Map<String, String> env) {
-        List<String> environment = new ArrayList<>(ENVIRONMENT);
-        env.forEach((name, value) -> environment.add(name + "=" + value));
+    /** Creates an exec of {@code command} in the sandbox {@code container}, as the program's uid, with the sandbox's environment; returns its id. */
+    private String createExec(String container, List<String> command) {
         return call("create an exec in " + container, () -> control.execCreateCmd(container)
                 .withUser(WorkspaceArchive.SANDBOX_UID + ":" + WorkspaceArchive.SANDBOX_UID)
                 .withWorkingDir("/" + WorkspaceArchive.WORKSPACE)
-                .withEnv(environment)
+                .withEnv(ENVIRONMENT)
                 .withCmd(command.toArray(String[]::new))
                 .withAttachStdin(false)
                 .withAttachStdout(true)

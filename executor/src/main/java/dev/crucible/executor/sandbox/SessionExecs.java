@@ -25,9 +25,9 @@ final class SessionExecs {
     private final ExitWait exitWait;
     private final Execs execs;
 
-    /** Creates an exec in a sandbox as the program's uid, with {@code env} over the sandbox's own, and returns its id. */
+    /** Creates an exec in a sandbox as the program's uid, with the sandbox's environment, and returns its id. */
     interface Execs {
-        String create(String container, List<String> command, Map<String, String> env);
+        String create(String container, List<String> command);
     }
 
     SessionExecs(DockerClient streams, CgroupMeter meter, ExitWait exitWait, Execs execs) {
@@ -38,7 +38,7 @@ final class SessionExecs {
     }
 
     SandboxRun exec(SessionSandboxes.Held sandbox, SessionSandboxes.Exec exec) {
-        String id = execs.create(sandbox.name(), exec.command(), exec.env());
+        String id = execs.create(sandbox.name(), exec.command());
         CgroupMeter.Usage before = meter.read(sandbox.id());
         CappedOutput output = new CappedOutput(exec.stdoutBytes(), exec.stderrBytes(), () -> stop(sandbox, exec), exec.tap());
         Instant startedAt = Instant.now();
@@ -74,7 +74,7 @@ final class SessionExecs {
     /** Runs the command's own stop inside the sandbox, and waits a little for it: it is best effort, the deadline is the backstop. */
     private void stop(SessionSandboxes.Held sandbox, SessionSandboxes.Exec exec) {
         try {
-            String stop = execs.create(sandbox.name(), exec.stop(), Map.of());
+            String stop = execs.create(sandbox.name(), exec.stop());
             try (CappedOutput ignored = streams.execStartCmd(stop).withDetach(false).withTty(false)
                     .exec(new CappedOutput(4096, 4096, () -> {}, OutputTap.NONE))) {
                 exitWait.exitWithin(stop, STOP_WAIT);

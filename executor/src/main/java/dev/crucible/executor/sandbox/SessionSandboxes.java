@@ -2,7 +2,6 @@ package dev.crucible.executor.sandbox;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Sandboxes that outlive one program: a session's, started once and then given command after
@@ -31,15 +30,13 @@ public interface SessionSandboxes {
 
     /**
      * @param command      the argv, run without a shell
-     * @param env          extra environment, over the sandbox's own
      * @param hostDeadline how long the host waits for the command's exit, its own kill inside included
      * @param stop         an argv run (as the same uid) to stop the command early, when its output overflows
      */
-    record Exec(List<String> command, Map<String, String> env, long stdoutBytes, long stderrBytes, Duration hostDeadline,
+    record Exec(List<String> command, long stdoutBytes, long stderrBytes, Duration hostDeadline,
                 List<String> stop, OutputTap tap) {
         public Exec {
             command = List.copyOf(command);
-            env = Map.copyOf(env);
             stop = List.copyOf(stop);
         }
     }

@@ -80,7 +80,7 @@ final class SessionCommands {
         SandboxRun done;
         try (live) {
             done = sandboxes.exec(session.sandbox, new SessionSandboxes.Exec(
-                    SessionScripts.command(run.commandId(), stdin, run.timeout(), argv), run.env(), stdoutBytes, stderrBytes,
+                    SessionScripts.command(run.commandId(), stdin, run.timeout(), run.env(), argv), stdoutBytes, stderrBytes,
                     run.timeout().plus(KILL_GRACE), SessionScripts.stop(run.commandId()), live));
         }
         long wallMs = done.wallTime().toMillis();
@@ -197,7 +197,7 @@ final class SessionCommands {
     }
 
     private SandboxRun script(LiveSession session, List<String> command, long stdoutCap) {
-        return sandboxes.exec(session.sandbox, new SessionSandboxes.Exec(command, Map.of(), stdoutCap, SMALL_OUTPUT, FILE_DEADLINE,
+        return sandboxes.exec(session.sandbox, new SessionSandboxes.Exec(command, stdoutCap, SMALL_OUTPUT, FILE_DEADLINE,
                 List.of("true"), OutputTap.NONE));
     }
 

@@ -3,6 +3,7 @@ package dev.crucible.executor.session;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -46,7 +47,11 @@ final class SessionScripts {
             if [ -L "$leaf" ]; then exit 3; fi
             """;
 
-    /** $1 command id, $2 stdin as base64, $3 timeout in seconds, then the argv. Its pid leads the command's process group. */
+    /**
+     * $1 command id, $2 stdin as base64, $3 timeout in seconds, then the command's variables (NAME=value),
+     * "--" and the argv. Its pid leads the command's process group. The variables are exported only in the
+     * shell that becomes the command, so none (PATH, LD_PRELOAD) can change what this script or timeout(1) runs.
+     */
     private static final String COMMAND = """
             if [ -n "$2" ]; then
               f=/tmp/.crucible-stdin-$1
@@ -57,7 +62,7 @@ final class SessionScripts {
             fi
             echo $$ > "/tmp/.crucible-cmd-$1"
             t=$3; shift 3
-            exec timeout -s KILL "$t" "$@"
+            exec timeout -s KILL "$t" sh -c 'while [ "$1" != -- ]; do export "$1"; shift; done; shift; exec "$@"' sh "$@"
             """;
 
     /** $1 command id: kills the command's whole process group, what it left in the background included. */
@@ -120,10 +125,13 @@ final class SessionScripts {
         return null;
     }
 
-    static List<String> command(UUID commandId, String stdinBase64, Duration timeout, List<String> argv) {
+    /** @param env the command's own variables; names as the api checked them, so none holds "=" or is "--" */
+    static List<String> command(UUID commandId, String stdinBase64, Duration timeout, Map<String, String> env, List<String> argv) {
         long millis = Math.max(1, timeout.toMillis());
         List<String> command = new ArrayList<>(List.of("sh", "-c", COMMAND, "sh", commandId.toString(), stdinBase64,
                 String.format("%d.%03d", millis / 1000, millis % 1000)));
+        env.forEach((name, value) -> command.add(name + "=" + value));
+        command.add("--");
         command.addAll(argv);
         return command;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -23,16 +24,18 @@ class SessionScriptsTest {
 
     @Test
     void aCommandsDataTravelsAsParametersNeverInTheScript() {
-        List<String> plain = SessionScripts.command(ID, "", Duration.ofMillis(1500), List.of("true"));
-        List<String> hostile = SessionScripts.command(ID, "JChybSAtcmYgLyk=", Duration.ofMillis(1500), List.of("$(rm -rf /)", "`id`"));
+        List<String> plain = SessionScripts.command(ID, "", Duration.ofMillis(1500), Map.of(), List.of("true"));
+        List<String> hostile = SessionScripts.command(ID, "JChybSAtcmYgLyk=", Duration.ofMillis(1500), Map.of("X", "$(id)"),
+                List.of("$(rm -rf /)", "`id`"));
         assertEquals(plain.subList(0, 4), hostile.subList(0, 4));
-        assertEquals(List.of(ID.toString(), "JChybSAtcmYgLyk=", "1.500", "$(rm -rf /)", "`id`"), hostile.subList(4, hostile.size()));
+        assertEquals(List.of(ID.toString(), "JChybSAtcmYgLyk=", "1.500", "X=$(id)", "--", "$(rm -rf /)", "`id`"),
+                hostile.subList(4, hostile.size()));
     }
 
     @Test
     void theTimeoutIsGivenInSecondsWithMilliseconds() {
-        assertEquals("0.100", SessionScripts.command(ID, "", Duration.ofMillis(100), List.of("true")).get(6));
-        assertEquals("30.000", SessionScripts.command(ID, "", Duration.ofSeconds(30), List.of("true")).get(6));
+        assertEquals("0.100", SessionScripts.command(ID, "", Duration.ofMillis(100), Map.of(), List.of("true")).get(6));
+        assertEquals("30.000", SessionScripts.command(ID, "", Duration.ofSeconds(30), Map.of(), List.of("true")).get(6));
     }
 
     @Test
