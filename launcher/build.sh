@@ -22,8 +22,10 @@ build_java() {
     rm -rf "$ROOT/api/target/lib" "$ROOT/executor/target/lib" "$ROOT/runtime/target/lib" "$ROOT/sdk-java/target/lib"
     # Each build's own log: the reactor's progress, and Maven's summary at its end.
     : > "$LOGS/maven.log"
+    # Stamped as of the build's start: a source edited while Maven ran is newer, and is built next time.
+    touch "$stamp.new"
     (cd "$ROOT" && logged "$LOGS/maven.log" "the Maven build" mvn -B -ntp -DskipTests "${skip_sdk[@]}" package)
-    touch "$stamp"
+    mv "$stamp.new" "$stamp"
 }
 
 # The web page (frontend-ts, built by Vite into frontend-ts/dist), when the checkout has it. Its
