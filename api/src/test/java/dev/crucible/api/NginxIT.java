@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -478,6 +479,32 @@ class NginxIT {
             assertEquals(counting, ids, "event ids count from 1 (before the live output's place)");
         } finally {
             reader.interrupt();
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aSessionsEventsPassWhileItLives() throws Exception {
+        HttpResponse<String> created = postJson("/v1/sessions", "{\"runtime\":\"python\"}", adminKey);
+        assertEquals(201, created.statusCode(), created.body());
+        String id = JSON.readTree(created.body()).get("id").asText();
+        try {
+            HttpResponse<Stream<String>> stream = https.send(HttpRequest.newBuilder(URI.create(web + "/v1/sessions/" + id + "/events"))
+                    .version(HttpClient.Version.HTTP_1_1).header("Authorization", "Bearer " + adminKey)
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, stream.statusCode());
+            assertEquals("no", stream.headers().firstValue("x-accel-buffering").orElse(null));
+            // The session lives for minutes: a buffering nginx would send nothing until it ends.
+            CompletableFuture<String> firstData = CompletableFuture.supplyAsync(() -> {
+                try (Stream<String> lines = stream.body()) {
+                    return lines.filter(line -> line.startsWith("data:")).findFirst().orElse("");
+                }
+            });
+            JsonNode first = JSON.readTree(firstData.get(30, TimeUnit.SECONDS).substring(5));
+            assertEquals(id, first.get("id").asText());
+            assertNotEquals("ended", first.get("status").asText(), first.toString());
+        } finally {
+            send(HttpRequest.newBuilder(URI.create(web + "/v1/sessions/" + id)).header("Authorization", "Bearer " + adminKey).DELETE());
         }
     }
 
