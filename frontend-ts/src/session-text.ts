@@ -77,7 +77,7 @@ export function endedText(s: SessionState): string {
 
 function reasonWords(s: SessionState): string {
   switch (s.ended_reason) {
-    case 'deleted': return 'it was ended';
+    case 'deleted': return 'it was ended on request (End session, or DELETE through the API)';
     case 'idle_timeout': return `no command came for ${s.idle_timeout_s} s`;
     case 'max_lifetime': return `it reached its longest life, ${s.max_lifetime_s} s`;
     case 'out_of_memory': return 'its sandbox ran out of memory';

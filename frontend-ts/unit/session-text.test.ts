@@ -45,7 +45,7 @@ test('the status line: starting, ready, ended with its reason', () => {
 });
 
 test('the end, in words: the reason\'s code, what it means with the session\'s own figures, the server\'s message', () => {
-  assert.equal(endedText({ status: 'ended', ended_reason: 'deleted', ...LIFETIMES }), 'Session ended (deleted): it was ended.');
+  assert.equal(endedText({ status: 'ended', ended_reason: 'deleted', ...LIFETIMES }), 'Session ended (deleted): it was ended on request (End session, or DELETE through the API).');
   assert.equal(endedText({ status: 'ended', ended_reason: 'idle_timeout', ...LIFETIMES }),
     'Session ended (idle_timeout): no command came for 300 s.');
   assert.equal(endedText({ status: 'ended', ended_reason: 'max_lifetime', ...LIFETIMES }),
