@@ -599,3 +599,72 @@ test('(n) a share link opened in another browser asks for a key, opens for a key
     await api.dispose();
   }
 });
+
+test('(o) a session keeps files between commands; ArrowUp recalls a line; End ends it', { timeout: 180_000 }, async () => {
+  const { webUrl, adminKey } = settings();
+  const api = await request.newContext({ baseURL: webUrl, ignoreHTTPSErrors: true, extraHTTPHeaders: { Authorization: `Bearer ${adminKey}` } });
+  const made = await api.post('/v1/keys', { data: { name: `e2e session ${Date.now()}`, role: 'submitter' } });
+  assert.equal(made.status(), 201, `POST /v1/keys: ${await made.text()}`);
+  const { id: keyId, key } = await made.json();
+  try {
+    const watch = await withPage('o-session', async (page) => {
+      await openWithKey(page, key);
+      await page.locator('#session-runtime:not([disabled]) option[value="python"]').waitFor({ state: 'attached' });
+      await page.locator('#session-runtime').selectOption('python');
+      await page.getByRole('button', { name: 'Start session' }).click();
+      const status = page.locator('#session-status');
+      await page.locator('#session-status[data-status="ready"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+      assert.equal(await status.textContent(), 'Ready.');
+      const id = (await page.locator('[data-field="session-id"]').textContent()).trim();
+      assert.equal(new URL(page.url()).hash, `#/t/${id}`);
+      assert.match(await page.locator('[data-field="session-expires"]').getAttribute('datetime'), /^\d{4}-\d\d-\d\dT/);
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'session-command', 'the focus is on the command line');
+
+      const input = page.getByLabel('Command', { exact: true });
+      const entries = page.locator('#session-log .term-entry');
+      /** Runs a line with Enter and waits for its result: the input is disabled meanwhile, then back. */
+      const runLine = async (line, count) => {
+        await input.fill(line);
+        await input.press('Enter');
+        await entries.nth(count - 1).locator('[data-field="command-summary"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+        await page.locator('#session-command:not([disabled])').waitFor({ timeout: 10_000 });
+        return entries.nth(count - 1);
+      };
+      const written = await runLine('echo hello > f.txt', 1);
+      assert.equal(await written.getAttribute('data-status'), 'finished');
+      assert.match(await written.locator('[data-field="command-summary"]').textContent(), /^exit 0 · accepted · \d+ ms$/);
+      assert.equal(await written.locator('[data-field="command-stdout"]').count(), 0, 'the redirect printed nothing');
+
+      const read = await runLine('cat f.txt', 2);
+      assert.equal(await read.locator('[data-field="command-line"]').textContent(), '$ cat f.txt');
+      assert.equal(await read.locator('[data-field="command-stdout"]').textContent(), 'hello\n');
+      assert.match(await read.locator('[data-field="command-summary"]').textContent(), /^exit 0 · accepted · \d+ ms$/);
+      assert.equal(await read.locator('[data-field="command-live"]').count(), 0, 'the result replaced the live output');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'session-command', 'the focus came back to the command line');
+
+      // The history, as in a shell: up to the older lines, down to the line being typed.
+      await input.press('ArrowUp');
+      assert.equal(await input.inputValue(), 'cat f.txt');
+      await input.press('ArrowUp');
+      assert.equal(await input.inputValue(), 'echo hello > f.txt');
+      await input.press('ArrowDown');
+      await input.press('ArrowDown');
+      assert.equal(await input.inputValue(), '');
+
+      await page.getByRole('button', { name: 'End session' }).click();
+      await page.locator('#session-status[data-status="ended"]').waitFor({ timeout: 20_000 });
+      assert.equal(await status.textContent(), 'Ended (deleted).');
+      assert.match(await page.locator('#session-log [data-field="session-ended"]').textContent(), /^Session ended \(deleted\)/);
+      assert.equal(await page.locator('#session-log [data-field="session-ended"]').count(), 1, 'the end is said once');
+      assert.equal(await input.isDisabled(), true);
+      assert.equal(await page.getByRole('button', { name: 'End session' }).isVisible(), false);
+      assert.equal(await page.getByRole('button', { name: 'Start session' }).isEnabled(), true);
+      const ended = await api.get(`/v1/sessions/${id}`, { headers: { Authorization: `Bearer ${key}` } });
+      assert.equal((await ended.json()).status, 'ended', 'the server has ended it too');
+    });
+    assertClean(watch);
+  } finally {
+    await api.delete(`/v1/keys/${keyId}`).catch(() => {});
+    await api.dispose();
+  }
+});

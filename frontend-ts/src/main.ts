@@ -1,5 +1,6 @@
 // Wires the page together: the key, the runtime picker and editor, submitting and watching a
-// run, the history, the theme. Each part lives in its own file; this one only connects them.
+// run, the history, the evaluations and sessions panels, the theme. Each part lives in its own
+// file; this one only connects them.
 import './style.css';
 import { setUpThemeToggle } from './theme';
 import { runtimes as runtimesApi, submissions } from './api';
@@ -15,6 +16,7 @@ import { buildRequest, type RunForm } from './request';
 import { renderSubmission } from './result';
 import { reopen } from './reopen';
 import { rememberSent, sentTests } from './sent';
+import { SESSION_LINK, Sessions } from './sessions';
 import { TestCases } from './test-cases';
 import { LiveOutput } from './live-output';
 import { isFinal, watchSubmission } from './watch';
@@ -62,6 +64,19 @@ const evaluationPanel = new Evaluations({
   status: byId('evaluation-status'),
   view: byId('evaluation'),
   problem: byId('evaluation-problem'),
+});
+
+const sessionPanel = new Sessions({
+  startForm: byId('session-start-form'),
+  runtime: byId('session-runtime'),
+  start: byId('session-start'),
+  keepalive: byId('session-keepalive'),
+  end: byId('session-end'),
+  status: byId('session-status'),
+  facts: byId('session-facts'),
+  log: byId('session-log'),
+  commandForm: byId('session-command-form'),
+  command: byId('session-command'),
 });
 
 let runtimeList: Runtime[] = [];
@@ -118,12 +133,8 @@ function setLimitHints(input: HTMLInputElement, byDefault?: number, max?: number
 
 async function loadRuntimes(): Promise<void> {
   runtimeList = await runtimesApi.listRuntimes();
-  const chosen = form.runtime.value;
-  form.runtime.replaceChildren(...runtimeList.map((r) => el('option', { value: r.name }, `${r.name} ${r.version}`)));
-  // Keep the choice across reloads of the list; start with Python, the commonest, if offered.
-  const preferred = [chosen, 'python'].find((name) => runtimeList.some((r) => r.name === name));
-  if (preferred) form.runtime.value = preferred;
-  form.runtime.disabled = false;
+  fillRuntimes(form.runtime);
+  fillRuntimes(byId('session-runtime'));
   const filter = byId<HTMLSelectElement>('filter-runtime');
   filter.replaceChildren(el('option', { value: '' }, 'any'), ...runtimeList.map((r) => el('option', { value: r.name }, r.name)));
   onRuntimeChosen();
@@ -140,11 +151,13 @@ byId('run-form').addEventListener('submit', (event) => {
 cancelButton.addEventListener('click', () => void cancel());
 
 // Ctrl+Enter (Cmd+Enter on a Mac) runs from anywhere but the key form, where Enter uses the key,
-// and the evaluations form, which is not about the code in the editor.
+// and the evaluations form and sessions panel, which are not about the code in the editor.
 // Caught on the way down, before the editor, whose own Mod-Enter would insert a line.
+const NOT_THE_EDITOR = ['key-form', 'evaluation-form', 'sessions'].map((id) => byId(id));
 window.addEventListener('keydown', (event) => {
   if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey || event.isComposing) return;
-  if (event.target instanceof Node && (byId('key-form').contains(event.target) || byId('evaluation-form').contains(event.target))) return;
+  const target = event.target;
+  if (target instanceof Node && NOT_THE_EDITOR.some((part) => part.contains(target))) return;
   event.preventDefault();
   event.stopPropagation();
   if (!event.repeat && !runButton.disabled) void run();
@@ -257,23 +270,27 @@ async function open(id: string): Promise<void> {
   }
 }
 
-// --- share links: /#/s/<id> opens that submission, /#/e/<id> that evaluation, for any key that may read it
+// --- share links: /#/s/<id> opens that submission, /#/e/<id> that evaluation, /#/t/<id> that
+// session, for any key that may read it
 const SHARED = /^#\/s\/([0-9a-f-]{36})$/i;
 
 function openShared(): void {
   const id = SHARED.exec(location.hash)?.[1];
-  // /#/e/<id> opens that evaluation (the panel puts it there when one is started).
+  // /#/e/<id> and /#/t/<id> are put there by their panels when one is started.
   const evaluationId = EVALUATION_LINK.exec(location.hash)?.[1];
-  if (!id && !evaluationId) return;
+  const sessionId = SESSION_LINK.exec(location.hash)?.[1];
+  if (!id && !evaluationId && !sessionId) return;
   if (!getKey()) {
     // A link opened where this tab holds no key (another browser, a new tab) would otherwise show
     // an empty page: say what it waits for. The key form's start() opens the link then.
-    void showProblem(problem, `Enter an API key that may read this shared ${id ? 'submission' : 'evaluation'}; it opens then.`);
+    const what = id ? 'submission' : evaluationId ? 'evaluation' : 'session';
+    void showProblem(problem, `Enter an API key that may read this shared ${what}; it opens then.`);
     keyInput.focus();
     return;
   }
   if (id) void open(id);
   if (evaluationId) void evaluationPanel.open(evaluationId);
+  if (sessionId) void sessionPanel.open(sessionId);
 }
 window.addEventListener('hashchange', openShared);
 
@@ -297,6 +314,15 @@ async function start(): Promise<void> {
   } catch (error) {
     await showProblem(problem, error);
   }
+}
+
+/** The runtimes as choices, keeping the one chosen across reloads of the list; Python, the commonest, first if offered. */
+function fillRuntimes(select: HTMLSelectElement): void {
+  const chosen = select.value;
+  select.replaceChildren(...runtimeList.map((r) => el('option', { value: r.name }, `${r.name} ${r.version}`)));
+  const preferred = [chosen, 'python'].find((name) => runtimeList.some((r) => r.name === name));
+  if (preferred) select.value = preferred;
+  select.disabled = false;
 }
 
 function fillOptions(select: HTMLSelectElement, values: string[]): void {

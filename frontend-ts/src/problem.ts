@@ -33,7 +33,7 @@ function advice(status: number, wait: number | undefined): string {
     case 413: return 'Too large (413): the source, input or tests are over the server\'s size limit. Make them smaller.';
     case 415: return 'The server refused the request format (415).';
     case 422: return 'The server refused some fields (422). Fix them and submit again.';
-    case 429: return `Too many submissions (429). ${later}`;
+    case 429: return `Too many requests (429). ${later}`;
     case 503: return `The server is busy or unavailable (503). ${later}`;
     default: return status >= 500 ? `The server failed (${status}). ${later}` : `The request was refused (${status}).`;
   }
