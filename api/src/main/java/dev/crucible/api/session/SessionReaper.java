@@ -20,6 +20,8 @@ public final class SessionReaper {
     private static final Duration PERIOD = Duration.ofSeconds(1);
     /** Past its deadline, the executor's own end is waited for this long. */
     private static final Duration DEADLINE_GRACE = Duration.ofSeconds(10);
+    /** Past the latest a command could end (its kill's grace on the executor included), its end is waited for this long. */
+    static final Duration COMMAND_GRACE = Duration.ofSeconds(30);
 
     private final SessionStore store;
     private final ExecutorRegistry executors;
@@ -70,6 +72,13 @@ public final class SessionReaper {
             if (reason != null && store.markEnded(session.id(), reason, message, now)) {
                 log.warn("session {} ended: {} ({})", session.id(), reason, message);
                 signals.changed(session.id());
+            }
+        }
+        for (SessionStore.CommandRow command : store.overdueCommands(COMMAND_GRACE)) {
+            if (store.finishCommand(command.id(), "lost", null, now)) {
+                log.warn("command {} of session {} is lost: its executor never reported its end", command.id(), command.sessionId());
+                signals.changed(command.id());
+                signals.changed(command.sessionId());
             }
         }
     }

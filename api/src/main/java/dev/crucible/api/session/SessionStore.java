@@ -192,6 +192,20 @@ public final class SessionStore {
         });
     }
 
+    /**
+     * Commands of open sessions still running well past any end they could have had: twice the
+     * session's longest command (a source is compiled, then run, each within it) and {@code grace}.
+     * Their end was lost on its way from the executor.
+     */
+    List<CommandRow> overdueCommands(Duration grace) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                select c.id, c.session_id, c.status, c.argv::text as argv, c.created_at, c.finished_at, c.change, null as result
+                from session_commands c join sessions s on s.id = c.session_id
+                where c.status = 'running' and s.status = 'ready'
+                  and c.created_at < now() - (2 * s.command_wall_time_ms + :grace) * interval '1 millisecond'""")
+                .bind("grace", grace.toMillis()).map((rs, ctx) -> commandRow(rs)).list());
+    }
+
     /** Stores a command's end; false when it was no longer running (its session ended first). */
     boolean finishCommand(UUID id, String status, String resultJson, Instant at) {
         return jdbi.inTransaction(h -> {

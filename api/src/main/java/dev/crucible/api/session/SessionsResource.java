@@ -74,7 +74,11 @@ public final class SessionsResource {
     static final int FILES_BYTES = 4 << 20;
     static final int MAX_FILES = 100;
     static final int MAX_LISTED = 1000;
-    /** A command's stdin, argv and env travel in its exec's body, which the socket proxy reads whole, in 64 KiB. */
+    /**
+     * A command's stdin, argv and env travel in its exec's body, which the socket proxy reads whole, in 64 KiB:
+     * argv and env are measured as they are written there, JSON-escaped, so that control characters (six
+     * bytes each) cannot push it past.
+     */
     static final int STDIN_BYTES = 24 << 10;
     static final int ARGV_BYTES = 16 << 10;
     static final int ARGV_PARTS = 256;
@@ -261,7 +265,7 @@ public final class SessionsResource {
         if (argv.isEmpty() == !hasSource) {
             errors.add(new FieldError("argv", "give exactly one of argv and source"));
         }
-        long argvBytes = argv.stream().mapToLong(a -> a.getBytes(StandardCharsets.UTF_8).length + 1).sum();
+        long argvBytes = json(argv).getBytes(StandardCharsets.UTF_8).length;
         if (argv.size() > ARGV_PARTS || argvBytes > ARGV_BYTES) {
             errors.add(new FieldError("argv", "has " + argv.size() + " parts of " + argvBytes + " bytes; at most " + ARGV_PARTS
                     + " parts and " + ARGV_BYTES + " bytes (larger input goes in a file)"));
@@ -282,7 +286,6 @@ public final class SessionsResource {
         long timeoutMs = request.getTimeoutMs() != null ? request.getTimeoutMs() : session.limits().commandWallTimeMs();
         range(errors, "timeout_ms", timeoutMs, ApiConfig.RunLimits.MIN_WALL_TIME_MS, session.limits().commandWallTimeMs());
         Map<String, String> env = request.getEnv() == null ? Map.of() : request.getEnv();
-        long envBytes = 0;
         for (Map.Entry<String, String> entry : env.entrySet()) {
             if (!ENV_NAME.matcher(entry.getKey()).matches()) {
                 errors.add(new FieldError("env", "'" + entry.getKey() + "' is no variable name (letters, digits and _, not first a digit)"));
@@ -290,8 +293,8 @@ public final class SessionsResource {
             if (entry.getValue() == null || entry.getValue().indexOf('\0') >= 0) {
                 errors.add(new FieldError("env", entry.getKey() + " must have a value without NUL"));
             }
-            envBytes += entry.getKey().length() + (entry.getValue() == null ? 0 : entry.getValue().getBytes(StandardCharsets.UTF_8).length);
         }
+        long envBytes = json(env).getBytes(StandardCharsets.UTF_8).length;
         if (env.size() > ENV_ENTRIES || envBytes > ENV_BYTES) {
             errors.add(new FieldError("env", "at most " + ENV_ENTRIES + " variables of " + ENV_BYTES + " bytes together"));
         }

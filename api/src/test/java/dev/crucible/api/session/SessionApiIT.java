@@ -310,7 +310,9 @@ class SessionApiIT {
     void badCommandsAreRefusedWithTheFieldNamed() {
         String id = open("{\"runtime\":\"python\",\"limits\":{\"command_wall_time_ms\":1000}}").get("id").asText();
         for (String body : List.of("{\"argv\":[\"true\"],\"source\":\"x\"}", "{}", "{\"argv\":[\"true\"],\"timeout_ms\":5000}",
-                "{\"argv\":[\"true\"],\"env\":{\"A-B\":\"1\"}}")) {
+                "{\"argv\":[\"true\"],\"env\":{\"A-B\":\"1\"}}",
+                // 4 KiB of control characters are 24 KiB once JSON-escaped into the exec's body.
+                "{\"argv\":[\"echo\",\"" + "\\u0001".repeat(4096) + "\"]}")) {
             var refused = stack.post("/v1/sessions/" + id + "/commands", "application/json", body, stack.adminKey());
             assertEquals(422, refused.status(), body + " -> " + refused.raw().body());
             assertEquals("invalid_request", refused.body().get("code").asText());
