@@ -10,7 +10,7 @@ import org.jdbi.v3.core.Handle;
 /**
  * Whether a key may add submissions now: within its quotas (per minute, queued or running at once,
  * and sandbox time per submission, per minute and per hour) and within the server's queue cap. An
- * open session counts as active, and the time it has lived so far counts in the windows as sandbox
+ * open session counts as active, and the part of its life within a window counts there as sandbox
  * time, as a submission's worst case does. It
  * answers with a {@link Decision}; the HTTP edge turns a refusal into its error. Each refusal is
  * counted on {@code crucible_admission_refusals_total} by reason.
@@ -178,9 +178,10 @@ public final class Admission {
                     select created_at, id, coalesce(sandbox_ms, 0) as ms from submissions
                     where api_key_id = :key and created_at > now() - %1$s
                     union all
-                    select created_at, id, case when status = 'ended' then sandbox_ms
-                                                else (extract(epoch from (now() - created_at)) * 1000)::bigint end
-                    from sessions where api_key_id = :key and created_at > now() - %1$s),
+                    -- A session counts the part of its life within the window, however long ago it started.
+                    select greatest(created_at, now() - %1$s), id,
+                           (extract(epoch from (coalesce(ended_at, now()) - greatest(created_at, now() - %1$s))) * 1000)::bigint
+                    from sessions where api_key_id = :key and coalesce(ended_at, now()) > now() - %1$s),
                 w as (select created_at, sum(ms) over (order by created_at, id) as freed from used_by),
                 total as (select coalesce(max(freed), 0) as used from w)
                 select used, (select extract(epoch from min(created_at) + %1$s - now()) from w
