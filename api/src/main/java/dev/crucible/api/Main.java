@@ -154,7 +154,7 @@ public final class Main {
                     signals, submitting.admission().maxWait(), clock, queue.liveOutput(), keys::holds);
             SessionEventConsumer sessionEvents = new SessionEventConsumer(queue.sessionEvents(config.queue().instanceName()),
                     sessionStore, sessionDispatch, signals, mapper);
-            SessionReaper sessionReaper = new SessionReaper(sessionStore, queue.executorRegistry(), signals,
+            SessionReaper sessionReaper = new SessionReaper(sessionStore, queue.executorRegistry(), sessionDispatch, signals,
                     config.queue().executorLostAfter(), clock);
             sessionEvents.start();
             sessionReaper.start();

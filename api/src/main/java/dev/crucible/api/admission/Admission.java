@@ -110,9 +110,12 @@ public final class Admission {
         if (!(perSubmission instanceof Admitted)) {
             return perSubmission;
         }
+        // A session's start counts as a submission does: it takes a sandbox.
         var recent = h.createQuery("""
                 select count(*), coalesce(extract(epoch from (min(created_at) + interval '1 minute' - now())), 0)
-                from submissions where api_key_id = :key and created_at > now() - interval '1 minute'""")
+                from (select created_at from submissions where api_key_id = :key and created_at > now() - interval '1 minute'
+                      union all
+                      select created_at from sessions where api_key_id = :key and created_at > now() - interval '1 minute') recent""")
                 .bind("key", keyId)
                 .map((rs, ctx) -> new double[] {rs.getLong(1), rs.getDouble(2)}).one();
         if (recent[0] + count > quota.perMinute()) {

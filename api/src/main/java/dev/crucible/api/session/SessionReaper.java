@@ -3,6 +3,9 @@ package dev.crucible.api.session;
 import dev.crucible.api.submission.ChangeSignals;
 import dev.crucible.lifecycle.Loop;
 import dev.crucible.queue.ExecutorRegistry;
+import dev.crucible.queue.QueueException;
+import dev.crucible.queue.SessionDispatch;
+import dev.crucible.queue.SessionRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,13 +28,16 @@ public final class SessionReaper {
 
     private final SessionStore store;
     private final ExecutorRegistry executors;
+    private final SessionDispatch dispatch;
     private final ChangeSignals signals;
     private final Duration lostAfter;
     private final Clock clock;
     private final Loop loop;
 
-    public SessionReaper(SessionStore store, ExecutorRegistry executors, ChangeSignals signals, Duration lostAfter, Clock clock) {
+    public SessionReaper(SessionStore store, ExecutorRegistry executors, SessionDispatch dispatch, ChangeSignals signals,
+                         Duration lostAfter, Clock clock) {
         this.store = store;
+        this.dispatch = dispatch;
         this.executors = executors;
         this.signals = signals;
         this.lostAfter = lostAfter;
@@ -46,6 +52,15 @@ public final class SessionReaper {
 
     public void stop(Duration within) throws InterruptedException {
         loop.stop(within);
+    }
+
+    /** Its executor lives but missed the end: it is told, so that the sandbox goes now, not at some later deadline. */
+    private void endOnExecutor(SessionStore.Row session) {
+        try {
+            dispatch.send(session.where().executor(), new SessionRequest.End(session.id(), "max_lifetime"));
+        } catch (QueueException e) {
+            log.warn("cannot tell {} to end session {}: {}", session.where().executor(), session.id(), e.getMessage());
+        }
     }
 
     void reap() {
@@ -72,6 +87,9 @@ public final class SessionReaper {
             if (reason != null && store.markEnded(session.id(), reason, message, now)) {
                 log.warn("session {} ended: {} ({})", session.id(), reason, message);
                 signals.changed(session.id());
+                if (reason.equals("max_lifetime")) {
+                    endOnExecutor(session);
+                }
             }
         }
         for (SessionStore.CommandRow command : store.overdueCommands(COMMAND_GRACE)) {

@@ -29,9 +29,11 @@ public final class RetentionSweep {
 
     private void sweep() throws InterruptedException {
         int submissions = drain(purge::purgeExpired);
+        int commands = drain(purge::purgeExpiredSessionCommands);
         int audit = drain(purge::purgeExpiredAudit);
-        if (submissions > 0 || audit > 0) {
-            log.info("retention: erased the content of {} submission(s), deleted {} audit entr(ies)", submissions, audit);
+        if (submissions > 0 || commands > 0 || audit > 0) {
+            log.info("retention: erased the content of {} submission(s) and {} session command(s), deleted {} audit entr(ies)",
+                    submissions, commands, audit);
         }
     }
 

@@ -37,6 +37,11 @@ public final class SubmissionPurge {
     private static final String FINAL = "s.status in ('completed', 'cancelled')";
 
     private final Jdbi jdbi;
+    /** The commands of {@code due} (a CTE of session command ids, locked) erased to their status and times. */
+    private static final String ERASE_COMMANDS = """
+            update session_commands c set argv = '[]'::jsonb, result = null from due where c.id = due.id
+            returning c.id""";
+
     private final ApiConfig.Retention retention;
 
     /** @param retention how long content is kept, and audit entries; a test passes seconds */
@@ -59,6 +64,22 @@ public final class SubmissionPurge {
                     for update of s skip locked)""".formatted(FINAL))
                 .bind("retentionMs", retention.content().toMillis()).bind("batch", BATCH)
                 .mapTo(UUID.class).list().size());
+    }
+
+    /**
+     * Erases the content (argv and result, output included) of up to {@link #BATCH} commands of ended
+     * sessions past the same retention, counted from the session's end; the rows stay, as tombstones.
+     */
+    public int purgeExpiredSessionCommands() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                with due as (
+                    select c.id from session_commands c join sessions s on s.id = c.session_id join api_keys k on k.id = s.api_key_id
+                    where s.status = 'ended' and (c.result is not null or c.argv <> '[]'::jsonb)
+                      and s.ended_at < now() - coalesce(k.retention_days * interval '1 day', :retentionMs * interval '1 millisecond')
+                    order by s.ended_at limit :batch
+                    for update of c skip locked)""" + ERASE_COMMANDS)
+                .bind("retentionMs", retention.content().toMillis()).bind("batch", BATCH)
+                .setQueryTimeout((int) STATEMENT_TIMEOUT.toSeconds()).mapTo(UUID.class).list().size());
     }
 
     /** Deletes up to {@link #BATCH} audit entries past the audit retention, oldest first; returns how many. */
@@ -99,11 +120,26 @@ public final class SubmissionPurge {
                     .bind("key", keyId).bind("batch", BATCH).mapTo(UUID.class).list());
             total += erased.size();
             if (erased.isEmpty()) {
+                eraseSessionCommandsOf(keyId);
                 int count = total;
                 jdbi.useTransaction(h -> AuditLog.record(h, admin, "key.purge", keyId + " " + count));
                 return total;
             }
         }
+    }
+
+    /** The content of every command of the key's ended sessions; an open session's are erased once it ends, by the retention. */
+    private void eraseSessionCommandsOf(UUID keyId) {
+        int erased;
+        do {
+            erased = jdbi.withHandle(h -> h.createQuery("""
+                    with due as (
+                        select c.id from session_commands c join sessions s on s.id = c.session_id
+                        where s.api_key_id = :key and s.status = 'ended' and (c.result is not null or c.argv <> '[]'::jsonb)
+                        limit :batch for update of c)""" + ERASE_COMMANDS)
+                    .bind("key", keyId).bind("batch", BATCH).setQueryTimeout((int) STATEMENT_TIMEOUT.toSeconds())
+                    .mapTo(UUID.class).list().size());
+        } while (erased > 0);
     }
 
     /** A key's submissions that are queued or running, to be cancelled before its content is erased. */

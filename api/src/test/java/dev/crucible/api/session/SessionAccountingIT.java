@@ -57,4 +57,12 @@ class SessionAccountingIT {
         session(110, 20);
         assertInstanceOf(Admission.Admitted.class, check());
     }
+
+    @Test
+    void sessionStartsCountInTheKeysRatePerMinute() {
+        schema.jdbi().useHandle(h -> h.execute("update api_keys set rate_per_minute = 2 where id = ?", schema.keyId()));
+        session(0, null);
+        session(0, 0);
+        assertInstanceOf(Admission.OverRate.class, check());
+    }
 }

@@ -7,12 +7,18 @@ import dev.crucible.api.admission.Admission;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.submission.ChangeSignals;
 import dev.crucible.queue.ExecutorRegistry;
+import dev.crucible.queue.SessionDispatch;
+import dev.crucible.queue.SessionReply;
+import dev.crucible.queue.SessionRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +30,9 @@ class SessionReaperIT {
     private final Caller caller = new Caller(schema.keyId(), Caller.Role.SUBMITTER, null);
     /** When the executor "exec-1" last beat; empty: never. */
     private Optional<Instant> lastBeat = Optional.of(Instant.now());
-    private final SessionReaper reaper = new SessionReaper(store, new Beats(), new ChangeSignals(), LOST_AFTER, Clock.systemUTC());
+    private final List<SessionRequest> sent = new CopyOnWriteArrayList<>();
+    private final SessionReaper reaper = new SessionReaper(store, new Beats(), new Sent(), new ChangeSignals(), LOST_AFTER,
+            Clock.systemUTC());
 
     @AfterEach
     void dropTheSchema() {
@@ -85,6 +93,37 @@ class SessionReaperIT {
         SessionStore.Row ended = store.find(session).orElseThrow();
         assertEquals("executor_lost", ended.endedReason());
         assertEquals("lost", status(session, command));
+    }
+
+    @Test
+    void aSessionPastItsLifetimeIsEndedAndItsExecutorTold() {
+        UUID session = readySession();
+        schema.jdbi().useHandle(h -> h.execute("update sessions set created_at = now() - interval '1 hour', max_lifetime_s = 60 where id = ?",
+                session));
+
+        reaper.reap();
+
+        assertEquals("max_lifetime", store.find(session).orElseThrow().endedReason());
+        assertEquals(List.of(new SessionRequest.End(session, "max_lifetime")), sent);
+    }
+
+    /** What the reaper sends to executors. */
+    private final class Sent implements SessionDispatch {
+        @Override
+        public void open(SessionRequest.Open request) {
+            throw new UnsupportedOperationException("the reaper starts nothing");
+        }
+
+        @Override
+        public void send(String executor, SessionRequest request) {
+            assertEquals("exec-1", executor);
+            sent.add(request);
+        }
+
+        @Override
+        public Optional<SessionReply> ask(String executor, Function<String, SessionRequest> request, Duration timeout) {
+            throw new UnsupportedOperationException("the reaper asks nothing");
+        }
     }
 
     private final class Beats implements ExecutorRegistry {

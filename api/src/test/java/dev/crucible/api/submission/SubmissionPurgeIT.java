@@ -179,4 +179,43 @@ class SubmissionPurgeIT {
         ids.forEach(id -> assertEquals(ERASED, content(id), id.toString()));
         assertEquals(List.of(caller.keyId() + " 3"), audited("key.purge"));
     }
+
+    /** A command with output, of a session of {@code caller} that ended at {@code endedAt}. */
+    private UUID sessionCommand(Instant endedAt) {
+        UUID session = UUID.randomUUID();
+        UUID command = UUID.randomUUID();
+        jdbi.useHandle(h -> {
+            h.createUpdate("""
+                    insert into sessions (id, api_key_id, runtime, memory_mb, command_wall_time_ms, idle_timeout_s, max_lifetime_s,
+                                          status, expires_at, sandbox_ms, ended_at, ended_reason)
+                    values (:id, :key, 'python', 256, 1000, 60, 600, 'ended', :at, 0, :at, 'deleted')""")
+                    .bind("id", session).bind("key", caller.keyId()).bind("at", java.sql.Timestamp.from(endedAt)).execute();
+            h.createUpdate("""
+                    insert into session_commands (id, session_id, status, argv, result, finished_at)
+                    values (:id, :session, 'finished', '["cat", "secret.txt"]', '{"stdout": "secret out"}', now())""")
+                    .bind("id", command).bind("session", session).execute();
+        });
+        return command;
+    }
+
+    private String commandContent(UUID command) {
+        return jdbi.withHandle(h -> h.createQuery("select argv::text || ' ' || coalesce(result::text, 'null') from session_commands where id = :id")
+                .bind("id", command).mapTo(String.class).one());
+    }
+
+    @Test
+    void sessionCommandsPastTheRetentionAreErasedToTombstones() {
+        UUID old = sessionCommand(LONG_AGO);
+        UUID recent = sessionCommand(Instant.now());
+        assertEquals(1, purge.purgeExpiredSessionCommands());
+        assertEquals("[] null", commandContent(old));
+        assertTrue(commandContent(recent).contains("secret out"), commandContent(recent));
+    }
+
+    @Test
+    void keyPurgeErasesTheCommandsOfItsEndedSessions() {
+        UUID command = sessionCommand(Instant.now());
+        purge.purgeKey(new Caller(UUID.randomUUID(), Caller.Role.ADMIN, "127.0.0.1"), caller.keyId());
+        assertEquals("[] null", commandContent(command));
+    }
 }
