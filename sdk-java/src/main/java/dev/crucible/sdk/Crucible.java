@@ -44,7 +44,8 @@ public final class Crucible implements AutoCloseable {
     private final RuntimesApi runtimes;
     private final KeysApi keys;
     private final SystemApi system;
-    private final SubmissionWatch watch;
+    private final ObjectMapper mapper;
+    private final EventStream events;
     private final Builder settings;
 
     private Crucible(Builder settings) {
@@ -57,7 +58,7 @@ public final class Crucible implements AutoCloseable {
             builder.sslContext(tls);
         }
         this.http = builder.build();
-        ObjectMapper mapper = ApiClient.createDefaultObjectMapper();
+        this.mapper = ApiClient.createDefaultObjectMapper();
         this.client = new SharedHttpApiClient(http, mapper, base.toString());
         client.setReadTimeout(settings.timeout);
         client.setConnectTimeout(settings.connectTimeout);
@@ -67,8 +68,8 @@ public final class Crucible implements AutoCloseable {
         this.runtimes = new RuntimesApi(client);
         this.keys = new KeysApi(client);
         this.system = new SystemApi(client);
-        this.watch = new SubmissionWatch(http, mapper, base, authorization, settings.timeout, settings.streamIdle,
-                settings.firstPoll, settings.longestPoll);
+        this.events = new EventStream(http, base, authorization, settings.timeout, settings.streamIdle, settings.firstPoll,
+                settings.longestPoll);
     }
 
     /** A client of the server at {@code base} (say {@code https://crucible.example.com}) with the defaults. */
@@ -139,8 +140,31 @@ public final class Crucible implements AutoCloseable {
      * that ends early, goes quiet (no keep-alive for a while) or breaks is connected again.
      */
     public Submission watch(UUID id, Duration deadline, SubmissionListener listener) {
-        return watch.follow(Objects.requireNonNull(id, "id"), deadlineNanos(deadline), deadline,
-                Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(listener, "listener");
+        return events.follow("/v1/submissions/" + id + "/events", deadlineNanos(deadline), new EventStream.Reader<>() {
+            private SubmissionStatus lastStatus;
+
+            @Override
+            public Submission event(ServerSentEvents.Event event) throws IOException {
+                switch (event.type()) {
+                    case "submission" -> {
+                        Submission state = mapper.readValue(event.data(), Submission.class);
+                        lastStatus = state.getStatus();
+                        listener.submission(state);
+                        return isFinal(state) ? state : null;
+                    }
+                    case "output" -> listener.output(OutputChunk.of(mapper.readTree(event.data())));
+                    default -> { } // events of later versions
+                }
+                return null;
+            }
+
+            @Override
+            public CrucibleException late() {
+                return new CrucibleTimeoutException(id, lastStatus, deadline);
+            }
+        });
     }
 
     /** Cancels a queued or running submission (409, a CrucibleException, when it is final already). */
