@@ -199,7 +199,7 @@ public final class Crucible implements AutoCloseable {
      * time is ended before the CrucibleException. {@link CrucibleSession#close()} ends it.
      */
     public CrucibleSession openSession(SessionRequest request) {
-        return CrucibleSession.open(this, Objects.requireNonNull(request, "request"), settings.deadline);
+        return CrucibleSession.open(this, Objects.requireNonNull(request, "request"));
     }
 
     /** The languages the server runs. */

@@ -46,16 +46,20 @@ public final class CrucibleSession implements AutoCloseable {
     private final SessionsApi sessions;
     private final ObjectMapper mapper;
     private final UUID id;
+    /** {@code /v1/sessions/{id}}. */
+    private final String path;
 
     private CrucibleSession(Crucible crucible, UUID id) {
         this.crucible = crucible;
         this.sessions = crucible.sessionsApi();
         this.mapper = crucible.apiClient().getObjectMapper();
         this.id = id;
+        this.path = "/v1/sessions/" + id;
     }
 
-    /** {@link Crucible#openSession(SessionRequest)}: the session once it is ready, within {@code deadline}. */
-    static CrucibleSession open(Crucible crucible, SessionRequest request, Duration deadline) {
+    /** {@link Crucible#openSession(SessionRequest)}: the session once it is ready, within the builder's deadline. */
+    static CrucibleSession open(Crucible crucible, SessionRequest request) {
+        Duration deadline = crucible.deadline();
         long end = Crucible.deadlineNanos(deadline);
         Session started = present(call(() -> crucible.sessionsApi().createSession(request)), "POST /v1/sessions");
         CrucibleSession session = new CrucibleSession(crucible, started.getId());
@@ -87,7 +91,7 @@ public final class CrucibleSession implements AutoCloseable {
 
     /** The session as it is now: its status, {@code expires_at}, and once ended why. */
     public Session get() {
-        return present(call(() -> sessions.getSession(id)), "GET /v1/sessions/" + id);
+        return present(call(() -> sessions.getSession(id)), "GET " + path);
     }
 
     /** Runs {@code argv} (no shell: {@code "sh", "-c", "..."} for one) to its end: {@link #run(CommandRequest)}. */
@@ -115,11 +119,11 @@ public final class CrucibleSession implements AutoCloseable {
     public Command run(CommandRequest request, Duration deadline) {
         Objects.requireNonNull(request, "request");
         long end = Crucible.deadlineNanos(deadline);
-        Command answered = present(call(() -> sessions.runSessionCommand(id, request, true)), "POST " + commands());
-        if (answered.getStatus() != CommandStatus.RUNNING) {
+        Command answered = present(call(() -> sessions.runSessionCommand(id, request, true)), "POST " + path + "/commands");
+        if (ended(answered)) {
             return answered;
         }
-        return crucible.poll(() -> command(answered.getId()), now -> now.getStatus() != CommandStatus.RUNNING, end,
+        return crucible.poll(() -> command(answered.getId()), CrucibleSession::ended, end,
                 last -> stillRunning(answered.getId(), deadline));
     }
 
@@ -133,12 +137,12 @@ public final class CrucibleSession implements AutoCloseable {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(output, "output");
         long end = Crucible.deadlineNanos(deadline);
-        Command started = present(call(() -> sessions.runSessionCommand(id, request, false)), "POST " + commands());
-        if (started.getStatus() != CommandStatus.RUNNING) {
+        Command started = present(call(() -> sessions.runSessionCommand(id, request, false)), "POST " + path + "/commands");
+        if (ended(started)) {
             return started;
         }
         UUID commandId = started.getId();
-        return crucible.follow("/v1/sessions/" + id + "/events", end, new EventStream.Reader<>() {
+        return crucible.follow(path + "/events", end, new EventStream.Reader<>() {
             @Override
             public Command event(ServerSentEvents.Event event) throws IOException {
                 switch (event.type()) {
@@ -146,11 +150,11 @@ public final class CrucibleSession implements AutoCloseable {
                         // First on every connection, and again when the session ends: a command that ended
                         // before this connection saw it is in no later event, so it is read.
                         Command now = command(commandId);
-                        return now.getStatus() != CommandStatus.RUNNING ? now : null;
+                        return ended(now) ? now : null;
                     }
                     case "command" -> {
                         Command now = mapper.readValue(event.data(), Command.class);
-                        return commandId.equals(now.getId()) && now.getStatus() != CommandStatus.RUNNING ? now : null;
+                        return commandId.equals(now.getId()) && ended(now) ? now : null;
                     }
                     case "output" -> {
                         CommandOutputChunk chunk = mapper.readValue(event.data(), CommandOutputChunk.class);
@@ -195,12 +199,12 @@ public final class CrucibleSession implements AutoCloseable {
     /** The entries (at most 1000, by name) of the folder {@code dir}, relative to {@code /workspace}; {@code ""} for the workspace. */
     public FileListing listFiles(String dir) {
         Objects.requireNonNull(dir, "dir");
-        return present(call(() -> sessions.listSessionFiles(id, dir.isEmpty() ? null : dir)), "GET /v1/sessions/" + id + "/files");
+        return present(call(() -> sessions.listSessionFiles(id, dir.isEmpty() ? null : dir)), "GET " + path + "/files");
     }
 
     /** Pushes the idle deadline back by the session's {@code idle_timeout_s}; the session answered has the new {@code expires_at}. */
     public Session keepAlive() {
-        return present(call(() -> sessions.keepSessionAlive(id)), "POST /v1/sessions/" + id + "/keepalive");
+        return present(call(() -> sessions.keepSessionAlive(id)), "POST " + path + "/keepalive");
     }
 
     /** Ends the session: everything in it is killed and nothing of it is kept. Ending an ended session changes nothing. */
@@ -215,11 +219,12 @@ public final class CrucibleSession implements AutoCloseable {
     }
 
     private Command command(UUID commandId) {
-        return present(call(() -> sessions.getSessionCommand(id, commandId)), "GET " + commands() + "/" + commandId);
+        return present(call(() -> sessions.getSessionCommand(id, commandId)), "GET " + path + "/commands/" + commandId);
     }
 
-    private String commands() {
-        return "/v1/sessions/" + id + "/commands";
+    /** Finished, or lost with its session: nothing about it changes any more. */
+    private static boolean ended(Command command) {
+        return command.getStatus() != CommandStatus.RUNNING;
     }
 
     private CrucibleException stillRunning(UUID commandId, Duration deadline) {
@@ -228,12 +233,12 @@ public final class CrucibleSession implements AutoCloseable {
     }
 
     /** Each segment encoded on its own and joined by '/' as it is: a proxy on the way may refuse an encoded slash. */
-    private URI file(String path) {
-        Objects.requireNonNull(path, "path");
+    private URI file(String relative) {
+        Objects.requireNonNull(relative, "path");
         StringJoiner segments = new StringJoiner("/");
-        for (String segment : path.split("/", -1)) {
+        for (String segment : relative.split("/", -1)) {
             segments.add(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
         }
-        return URI.create(crucible.baseUri() + "/v1/sessions/" + id + "/files/" + segments);
+        return URI.create(crucible.baseUri() + path + "/files/" + segments);
     }
 }

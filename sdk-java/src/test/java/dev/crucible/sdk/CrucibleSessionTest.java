@@ -48,6 +48,8 @@ class CrucibleSessionTest {
     private static final String FINISHED = command(COMMAND_ID, ID, "finished",
             "\"verdict\":\"accepted\",\"exit_code\":0,\"stdout\":\"1\\n\"");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final FakeCrucible fake = FakeCrucible.start();
 
     CrucibleSessionTest() throws IOException {}
@@ -71,6 +73,11 @@ class CrucibleSessionTest {
         return crucible.openSession("python");
     }
 
+    /** The body of the first POST to {@code path}. */
+    private JsonNode posted(String path) throws IOException {
+        return JSON.readTree(fake.requests("POST", path).getFirst().body());
+    }
+
     @Test
     void openSessionWaitsUntilReady() {
         fake.on("POST", "/v1/sessions", json(201, STARTING))
@@ -91,8 +98,8 @@ class CrucibleSessionTest {
                     .limits(new SessionLimits().memoryMb(512L))
                     .files(List.of(new SourceFile().path("data.txt").content("1 2 3\n"))));
         }
-        JsonNode sent = new ObjectMapper().readTree(fake.requests("POST", "/v1/sessions").getFirst().body());
-        assertEquals(new ObjectMapper().readTree("{\"runtime\":\"python\",\"limits\":{\"memory_mb\":512},\"idle_timeout_s\":60,"
+        JsonNode sent = posted("/v1/sessions");
+        assertEquals(JSON.readTree("{\"runtime\":\"python\",\"limits\":{\"memory_mb\":512},\"idle_timeout_s\":60,"
                 + "\"max_lifetime_s\":600,\"files\":[{\"path\":\"data.txt\",\"content\":\"1 2 3\\n\",\"encoding\":\"utf8\"}]}"), sent);
     }
 
@@ -143,8 +150,8 @@ class CrucibleSessionTest {
         try (Crucible crucible = crucible(); CrucibleSession session = opened(crucible)) {
             session.run("python3", "-c", "print(1)");
         }
-        JsonNode sent = new ObjectMapper().readTree(fake.requests("POST", SESSION + "/commands").getFirst().body());
-        assertEquals(new ObjectMapper().readTree("[\"python3\",\"-c\",\"print(1)\"]"), sent.get("argv"));
+        JsonNode sent = posted(SESSION + "/commands");
+        assertEquals(JSON.readTree("[\"python3\",\"-c\",\"print(1)\"]"), sent.get("argv"));
     }
 
     @Test
@@ -179,7 +186,7 @@ class CrucibleSessionTest {
         try (Crucible crucible = crucible(); CrucibleSession session = opened(crucible)) {
             session.runSource("print(1)");
         }
-        JsonNode sent = new ObjectMapper().readTree(fake.requests("POST", SESSION + "/commands").getFirst().body());
+        JsonNode sent = posted(SESSION + "/commands");
         assertEquals("print(1)", sent.path("source").asText());
         assertFalse(sent.has("argv"), sent.toString());
     }

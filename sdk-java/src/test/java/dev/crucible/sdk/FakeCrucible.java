@@ -165,22 +165,25 @@ public final class FakeCrucible implements AutoCloseable {
 
     /** A Submission's JSON: its id, status and runtime, and {@code more} (JSON members, or empty). */
     public static String submission(String id, String status, String more) {
-        return "{\"id\":\"" + id + "\",\"status\":\"" + status + "\",\"runtime\":\"python\","
-                + "\"created_at\":\"2026-11-21T10:00:00Z\"" + (more.isEmpty() ? "" : "," + more) + "}";
+        return object("\"id\":\"" + id + "\",\"status\":\"" + status + "\",\"runtime\":\"python\","
+                + "\"created_at\":\"2026-11-21T10:00:00Z\"", more);
     }
 
     /** A Session's JSON: its id and status, the defaults, and {@code more} (JSON members, or empty). */
     public static String session(String id, String status, String more) {
-        return "{\"id\":\"" + id + "\",\"status\":\"" + status + "\",\"runtime\":\"python\","
+        return object("\"id\":\"" + id + "\",\"status\":\"" + status + "\",\"runtime\":\"python\","
                 + "\"limits\":{\"memory_mb\":256,\"command_wall_time_ms\":30000},\"idle_timeout_s\":300,\"max_lifetime_s\":1800,"
-                + "\"created_at\":\"2026-11-21T10:00:00Z\",\"expires_at\":\"2026-11-21T10:05:00Z\""
-                + (more.isEmpty() ? "" : "," + more) + "}";
+                + "\"created_at\":\"2026-11-21T10:00:00Z\",\"expires_at\":\"2026-11-21T10:05:00Z\"", more);
     }
 
     /** A session's Command's JSON: its id, session and status, and {@code more} (JSON members, or empty). */
     public static String command(String id, String session, String status, String more) {
-        return "{\"id\":\"" + id + "\",\"session_id\":\"" + session + "\",\"status\":\"" + status + "\","
-                + "\"created_at\":\"2026-11-21T10:00:01Z\"" + (more.isEmpty() ? "" : "," + more) + "}";
+        return object("\"id\":\"" + id + "\",\"session_id\":\"" + session + "\",\"status\":\"" + status + "\","
+                + "\"created_at\":\"2026-11-21T10:00:01Z\"", more);
+    }
+
+    private static String object(String members, String more) {
+        return "{" + members + (more.isEmpty() ? "" : "," + more) + "}";
     }
 
     private static void send(HttpExchange exchange, int status, String type, byte[] bytes) throws IOException {
