@@ -288,6 +288,11 @@ function events(...list: [string, unknown][]): Answer {
     return { status: 200, body, headers: { "Content-Type": "text/event-stream" } };
 }
 
+/** A file's raw bytes, as a session's download answers. */
+function octets(body: Uint8Array<ArrayBuffer>): Answer {
+    return { status: 200, body, headers: { "Content-Type": "application/octet-stream" } };
+}
+
 const FINISHED = command("finished", { verdict: "accepted", exit_code: 0, stdout: "1\n" });
 
 describe("sessions against a server", () => {
@@ -409,7 +414,7 @@ describe("sessions against a server", () => {
 
     test("file paths go as segments, each encoded", async () => {
         const written = { path: "a b/c+.txt", type: "file", size: 0 };
-        const handle = await opened(json(200, written), { status: 200, body: "", headers: { "Content-Type": "application/octet-stream" } });
+        const handle = await opened(json(200, written), octets(new Uint8Array()));
 
         await handle.writeFile("a b/c+.txt", "");
         await handle.readFile("a b/c+.txt");
@@ -429,7 +434,7 @@ describe("sessions against a server", () => {
 
     test("readFile() returns the file's bytes as they are", async () => {
         const notText = new Uint8Array([0, 0xff, 0xfe, 10]);
-        const handle = await opened({ status: 200, body: notText, headers: { "Content-Type": "application/octet-stream" } });
+        const handle = await opened(octets(notText));
 
         assert.deepEqual(await handle.readFile("out/data.bin"), notText);
     });
