@@ -30,12 +30,16 @@ async function serveSdk(page, origin) {
   });
 }
 
-test('the TypeScript SDK\'s ES modules load in Chromium under the strict CSP, and run() returns the output', { timeout: 120_000 }, async () => {
-  const { webUrl, adminKey } = settings();
-  // Fails, never skips, without the build: ./crucible test runs Maven's verify (which builds dist/) first.
+/** Fails, never skips, without the build: ./crucible test runs Maven's verify (which builds dist/) first. */
+async function requireBuiltSdk() {
   await readFile(join(DIST, 'index.js')).catch((e) => {
     throw new Error(`sdk-ts/dist is not built (mvn -pl sdk-ts compile, from the repository root): ${e.message}`);
   });
+}
+
+test('the TypeScript SDK\'s ES modules load in Chromium under the strict CSP, and run() returns the output', { timeout: 120_000 }, async () => {
+  const { webUrl, adminKey } = settings();
+  await requireBuiltSdk();
   const marker = `hello from the sdk in a browser ${Date.now()}`;
   const origin = new URL(webUrl).origin;
   const watch = await withPage('sdk-in-browser', async (page) => {
@@ -69,4 +73,35 @@ test('the TypeScript SDK\'s ES modules load in Chromium under the strict CSP, an
   assert.deepEqual(watch.pageErrors, [], 'uncaught exceptions');
   assert.deepEqual(watch.refused, [], 'requests to anything but loopback');
   assert.ok(watch.consoleErrors.every((e) => /status of 401/.test(e)), `console errors: ${JSON.stringify(watch.consoleErrors)}`);
+});
+
+test('a session through the TypeScript SDK in Chromium keeps its files across commands until closed', { timeout: 120_000 }, async () => {
+  const { webUrl, adminKey } = settings();
+  await requireBuiltSdk();
+  const origin = new URL(webUrl).origin;
+  const watch = await withPage('sdk-session-in-browser', async (page) => {
+    await serveSdk(page, origin);
+    await page.goto(webUrl, { waitUntil: 'load' });
+
+    const seen = await page.evaluate(async ({ module, key }) => {
+      const { Crucible } = await import(module);
+      const session = await new Crucible({ baseUrl: location.origin, key }).openSession('python', { timeoutMs: 60_000 });
+      let sorted;
+      let file;
+      try {
+        await session.writeFile('in/numbers.txt', '3\n1\n2\n');
+        sorted = await session.run(['sh', '-c', 'sort -n in/numbers.txt > sorted.txt && wc -l < sorted.txt'], { timeoutMs: 60_000 });
+        file = new TextDecoder().decode(await session.readFile('sorted.txt'));
+      } finally {
+        await session.close();
+      }
+      return { verdict: sorted.verdict, stdout: sorted.stdout, file, status: (await session.get()).status };
+    }, { module: `${origin}${MOUNT}index.js`, key: adminKey });
+
+    assert.deepEqual(seen, { verdict: 'accepted', stdout: '3\n', file: '1\n2\n3\n', status: 'ended' });
+  });
+  assert.deepEqual(watch.violations, [], 'securitypolicyviolation events');
+  assert.deepEqual(watch.pageErrors, [], 'uncaught exceptions');
+  assert.deepEqual(watch.refused, [], 'requests to anything but loopback');
+  assert.deepEqual(watch.consoleErrors, [], 'console errors');
 });

@@ -3,21 +3,29 @@ package dev.crucible.sdk;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.sdk.api.KeysApi;
 import dev.crucible.sdk.api.RuntimesApi;
+import dev.crucible.sdk.api.SessionsApi;
 import dev.crucible.sdk.api.SubmissionsApi;
 import dev.crucible.sdk.api.SystemApi;
 import dev.crucible.sdk.model.Runtime;
+import dev.crucible.sdk.model.SessionRequest;
 import dev.crucible.sdk.model.Submission;
 import dev.crucible.sdk.model.SubmissionRequest;
 import dev.crucible.sdk.model.SubmissionStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
@@ -33,6 +41,7 @@ import javax.net.ssl.SSLException;
  * }
  * }</pre>
  *
+ * {@link #openSession} opens a sandbox that lives across several commands, a {@link CrucibleSession}.
  * Every failure is an unchecked {@link CrucibleException}. Thread-safe; one instance holds one HTTP
  * client (its connections), which {@link #close()} lets go.
  */
@@ -41,10 +50,13 @@ public final class Crucible implements AutoCloseable {
     private final HttpClient http;
     private final ApiClient client;
     private final SubmissionsApi submissions;
+    private final SessionsApi sessions;
     private final RuntimesApi runtimes;
     private final KeysApi keys;
     private final SystemApi system;
-    private final SubmissionWatch watch;
+    private final ObjectMapper mapper;
+    private final String authorization;
+    private final EventStream events;
     private final Builder settings;
 
     private Crucible(Builder settings) {
@@ -57,18 +69,19 @@ public final class Crucible implements AutoCloseable {
             builder.sslContext(tls);
         }
         this.http = builder.build();
-        ObjectMapper mapper = ApiClient.createDefaultObjectMapper();
+        this.mapper = ApiClient.createDefaultObjectMapper();
         this.client = new SharedHttpApiClient(http, mapper, base.toString());
         client.setReadTimeout(settings.timeout);
         client.setConnectTimeout(settings.connectTimeout);
-        String authorization = "Bearer " + settings.key;
+        this.authorization = "Bearer " + settings.key;
         client.setRequestInterceptor(request -> request.header("Authorization", authorization));
         this.submissions = new SubmissionsApi(client);
+        this.sessions = new SessionsApi(client);
         this.runtimes = new RuntimesApi(client);
         this.keys = new KeysApi(client);
         this.system = new SystemApi(client);
-        this.watch = new SubmissionWatch(http, mapper, base, authorization, settings.timeout, settings.streamIdle,
-                settings.firstPoll, settings.longestPoll);
+        this.events = new EventStream(http, base, authorization, settings.timeout, settings.streamIdle, settings.firstPoll,
+                settings.longestPoll);
     }
 
     /** A client of the server at {@code base} (say {@code https://crucible.example.com}) with the defaults. */
@@ -139,13 +152,54 @@ public final class Crucible implements AutoCloseable {
      * that ends early, goes quiet (no keep-alive for a while) or breaks is connected again.
      */
     public Submission watch(UUID id, Duration deadline, SubmissionListener listener) {
-        return watch.follow(Objects.requireNonNull(id, "id"), deadlineNanos(deadline), deadline,
-                Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(listener, "listener");
+        return events.follow("/v1/submissions/" + id + "/events", deadlineNanos(deadline), new EventStream.Reader<>() {
+            private SubmissionStatus lastStatus;
+
+            @Override
+            public Submission event(ServerSentEvents.Event event) throws IOException {
+                switch (event.type()) {
+                    case "submission" -> {
+                        Submission state = mapper.readValue(event.data(), Submission.class);
+                        lastStatus = state.getStatus();
+                        listener.submission(state);
+                        return isFinal(state) ? state : null;
+                    }
+                    case "output" -> listener.output(OutputChunk.of(mapper.readTree(event.data())));
+                    default -> { } // events of later versions
+                }
+                return null;
+            }
+
+            @Override
+            public CrucibleException late() {
+                return new CrucibleTimeoutException(id, lastStatus, deadline);
+            }
+        });
     }
 
     /** Cancels a queued or running submission (409, a CrucibleException, when it is final already). */
     public Submission cancel(UUID id) {
         return present(call(() -> submissions.cancelSubmission(id, false)), "DELETE /v1/submissions/" + id);
+    }
+
+    /**
+     * Opens a session of {@code runtime} with the server's defaults: {@link #openSession(SessionRequest)}.
+     */
+    public CrucibleSession openSession(String runtime) {
+        return openSession(new SessionRequest().runtime(Objects.requireNonNull(runtime, "runtime")));
+    }
+
+    /**
+     * Opens a session ({@code POST /v1/sessions}: its limits, idle timeout, lifetime and first files as
+     * {@code request} says) and answers it once it is ready: a start the server answered {@code starting}
+     * is polled until it is, within the builder's {@link Builder#deadline(Duration) deadline}. A start
+     * that failed ({@code ended}) is a CrucibleException with its reason and message; one not ready in
+     * time is ended before the CrucibleException. {@link CrucibleSession#close()} ends it.
+     */
+    public CrucibleSession openSession(SessionRequest request) {
+        return CrucibleSession.open(this, Objects.requireNonNull(request, "request"));
     }
 
     /** The languages the server runs. */
@@ -161,6 +215,11 @@ public final class Crucible implements AutoCloseable {
     /** The generated submissions API (batches, listing, purge, ...) on this client's connection and key. */
     public SubmissionsApi submissionsApi() {
         return submissions;
+    }
+
+    /** The generated sessions API (listing every session, commands by id, ...) on this client's connection and key. */
+    public SessionsApi sessionsApi() {
+        return sessions;
     }
 
     public RuntimesApi runtimesApi() {
@@ -195,25 +254,65 @@ public final class Crucible implements AutoCloseable {
     }
 
     private Submission poll(UUID id, long end, Duration deadline) {
+        return poll(() -> get(id), Crucible::isFinal, end,
+                last -> new CrucibleTimeoutException(id, last == null ? null : last.getStatus(), deadline));
+    }
+
+    /**
+     * Reads until {@code done} takes what was read, with waits from the builder's {@link Builder#polling
+     * polling}; a read that met something passing ({@link #retryable}) is tried again. Past {@code end}
+     * (System.nanoTime), what {@code late} makes of the last thing read (null when none was) is thrown.
+     */
+    <T> T poll(Supplier<T> read, Predicate<T> done, long end, Function<T, CrucibleException> late) {
         Backoff backoff = new Backoff(settings.firstPoll, settings.longestPoll);
-        SubmissionStatus last = null;
+        T last = null;
         while (true) {
             try {
-                Submission now = get(id);
-                if (isFinal(now)) {
+                T now = read.get();
+                if (done.test(now)) {
                     return now;
                 }
-                last = now.getStatus();
+                last = now;
             } catch (CrucibleException e) {
                 if (!retryable(e) || System.nanoTime() - end >= 0) {
                     throw e;
                 }
             }
             if (System.nanoTime() - end >= 0) {
-                throw new CrucibleTimeoutException(id, last, deadline);
+                throw late.apply(last);
             }
             backoff.sleep(end);
         }
+    }
+
+    /**
+     * A request the generated client cannot make (raw bytes, a path of segments) on this client's
+     * connection, key and timeout: the body of a 2xx answer, else its CrucibleException.
+     */
+    byte[] send(HttpRequest.Builder request) {
+        HttpRequest built = request.timeout(settings.timeout).header("Authorization", authorization).build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw CrucibleException.noAnswer(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CrucibleException("interrupted while waiting for " + built.method() + " " + built.uri(), e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw CrucibleException.answer(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        }
+        return response.body();
+    }
+
+    <T> T follow(String path, long end, EventStream.Reader<T> reader) {
+        return events.follow(path, end, reader);
+    }
+
+    /** The builder's {@link Builder#deadline(Duration) deadline}. */
+    Duration deadline() {
+        return settings.deadline;
     }
 
     /** What may pass by itself: no answer, a limit, the api restarting behind the proxy. */
@@ -226,23 +325,23 @@ public final class Crucible implements AutoCloseable {
         return status == 429 || status == 502 || status == 503 || status == 504;
     }
 
-    private static long deadlineNanos(Duration deadline) {
+    static long deadlineNanos(Duration deadline) {
         Builder.requirePositive(deadline, "deadline");
         return System.nanoTime() + deadline.toNanos();
     }
 
-    private static <T> T present(T answer, String call) {
+    static <T> T present(T answer, String call) {
         if (answer == null) {
             throw new CrucibleException("an empty answer to " + call, null);
         }
         return answer;
     }
 
-    private interface Call<T> {
+    interface Call<T> {
         T call() throws ApiException;
     }
 
-    private static <T> T call(Call<T> call) {
+    static <T> T call(Call<T> call) {
         try {
             return call.call();
         } catch (ApiException e) {

@@ -73,10 +73,13 @@ public class CrucibleException extends RuntimeException {
     /** What the generated APIs throw, as a CrucibleException: for code that uses both. */
     public static CrucibleException of(ApiException e) {
         if (e.getCode() == 0) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return new CrucibleException("no answer from Crucible: " + describe(cause), cause);
+            return noAnswer(e.getCause() != null ? e.getCause() : e);
         }
         return answer(e.getCode(), e.getResponseBody(), e);
+    }
+
+    static CrucibleException noAnswer(Throwable cause) {
+        return new CrucibleException("no answer from Crucible: " + describe(cause), cause);
     }
 
     static String describe(Throwable cause) {

@@ -104,13 +104,18 @@ public final class FakeCrucible implements AutoCloseable {
     }
 
     public static Answer json(int status, String json) {
-        return exchange -> send(exchange, status, "application/json", json);
+        return exchange -> send(exchange, status, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A file's raw bytes, as a session's download answers. */
+    public static Answer octets(byte[] content) {
+        return exchange -> send(exchange, 200, "application/octet-stream", content);
     }
 
     public static Answer problem(int status, String code, String title, String detail) {
         String json = "{\"type\":\"urn:crucible:problem:" + code + "\",\"title\":\"" + title + "\",\"status\":" + status
                 + ",\"code\":\"" + code + "\",\"detail\":\"" + detail + "\"}";
-        return exchange -> send(exchange, status, "application/problem+json", json);
+        return exchange -> send(exchange, status, "application/problem+json", json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** An event stream of these pieces (each sent and flushed in turn), then its end. */
@@ -143,24 +148,45 @@ public final class FakeCrucible implements AutoCloseable {
         return exchange.getResponseBody();
     }
 
+    /** {@code event: type} with this JSON. */
+    public static String event(String type, int id, String json) {
+        return "event: " + type + "\nid: " + id + "\ndata: " + json + "\n\n";
+    }
+
     /** {@code event: submission} with this JSON. */
     public static String submissionEvent(int id, String json) {
-        return "event: submission\nid: " + id + "\ndata: " + json + "\n\n";
+        return event("submission", id, json);
     }
 
     /** {@code event: output} with this JSON. */
     public static String outputEvent(int id, String json) {
-        return "event: output\nid: " + id + "\ndata: " + json + "\n\n";
+        return event("output", id, json);
     }
 
     /** A Submission's JSON: its id, status and runtime, and {@code more} (JSON members, or empty). */
     public static String submission(String id, String status, String more) {
-        return "{\"id\":\"" + id + "\",\"status\":\"" + status + "\",\"runtime\":\"python\","
-                + "\"created_at\":\"2026-11-21T10:00:00Z\"" + (more.isEmpty() ? "" : "," + more) + "}";
+        return object("\"id\":\"" + id + "\",\"status\":\"" + status + "\",\"runtime\":\"python\","
+                + "\"created_at\":\"2026-11-21T10:00:00Z\"", more);
     }
 
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    /** A Session's JSON: its id and status, the defaults, and {@code more} (JSON members, or empty). */
+    public static String session(String id, String status, String more) {
+        return object("\"id\":\"" + id + "\",\"status\":\"" + status + "\",\"runtime\":\"python\","
+                + "\"limits\":{\"memory_mb\":256,\"command_wall_time_ms\":30000},\"idle_timeout_s\":300,\"max_lifetime_s\":1800,"
+                + "\"created_at\":\"2026-11-21T10:00:00Z\",\"expires_at\":\"2026-11-21T10:05:00Z\"", more);
+    }
+
+    /** A session's Command's JSON: its id, session and status, and {@code more} (JSON members, or empty). */
+    public static String command(String id, String session, String status, String more) {
+        return object("\"id\":\"" + id + "\",\"session_id\":\"" + session + "\",\"status\":\"" + status + "\","
+                + "\"created_at\":\"2026-11-21T10:00:01Z\"", more);
+    }
+
+    private static String object(String members, String more) {
+        return "{" + members + (more.isEmpty() ? "" : "," + more) + "}";
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);

@@ -1,6 +1,7 @@
 package dev.crucible.sdk;
 
 import static dev.crucible.testsupport.StackVariables.variable;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,18 +9,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.sdk.api.RuntimesApi;
 import dev.crucible.sdk.api.SubmissionsApi;
+import dev.crucible.sdk.model.Command;
 import dev.crucible.sdk.model.Runtime;
+import dev.crucible.sdk.model.SessionStatus;
 import dev.crucible.sdk.model.Submission;
 import dev.crucible.sdk.model.SubmissionRequest;
 import dev.crucible.sdk.model.SubmissionStatus;
 import dev.crucible.sdk.model.TestCase;
 import dev.crucible.sdk.model.Verdict;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The generated Java SDK driving the running stack, the way docs/api.md (SDKs) shows it. */
+/** The Java SDK, generated and facade, driving the running stack, the way docs/api.md (SDKs) shows it. */
 class SdkIT {
     private static ApiClient client(String key) {
         ApiClient client = new ApiClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)),
@@ -71,5 +76,24 @@ class SdkIT {
 
         assertEquals(401, refused.getCode());
         assertTrue(refused.getResponseBody().contains("\"code\":\"unauthorized\""), refused.getResponseBody());
+    }
+
+    @Test
+    void aSessionKeepsItsFilesAcrossCommandsUntilClosed() {
+        try (Crucible crucible = Crucible.connect(URI.create(variable("CRUCIBLE_TEST_API_URL")),
+                variable("CRUCIBLE_TEST_ADMIN_KEY"))) {
+            CrucibleSession session = crucible.openSession("python");
+            try {
+                session.writeFile("in/numbers.txt", "3\n1\n2\n".getBytes(StandardCharsets.UTF_8));
+                Command sorted = session.run("sh", "-c", "sort -n in/numbers.txt > sorted.txt && wc -l < sorted.txt");
+
+                assertEquals(Verdict.ACCEPTED, sorted.getVerdict(), sorted.toString());
+                assertEquals("3\n", sorted.getStdout());
+                assertArrayEquals("1\n2\n3\n".getBytes(StandardCharsets.UTF_8), session.readFile("sorted.txt"));
+            } finally {
+                session.close();
+            }
+            assertEquals(SessionStatus.ENDED, session.get().getStatus());
+        }
     }
 }

@@ -1,8 +1,5 @@
 package dev.crucible.sdk;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.crucible.sdk.model.Submission;
-import dev.crucible.sdk.model.SubmissionStatus;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,16 +19,25 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 
 /**
- * Following one submission on {@code GET /v1/submissions/{id}/events} to its final state. The stream
- * ends by itself after a while on the server (10 minutes) and may break or go quiet on the way; each
- * time it is connected again, with the Last-Event-ID it got to, and starts with the state as it is.
+ * Following one event stream ({@code GET .../events} of a submission or a session) to the event that
+ * ends it. The stream ends by itself after a while on the server (10 minutes) and may break or go quiet
+ * on the way; each time it is connected again, with the Last-Event-ID it got to, and starts with the
+ * state as it is.
  */
-final class SubmissionWatch {
+final class EventStream {
     /** An error answer's body is read this far, for its problem. */
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
+    /** What one follow makes of the events, across its connections. */
+    interface Reader<T> {
+        /** The answer when this event is the last one wanted, else null. */
+        T event(ServerSentEvents.Event event) throws IOException;
+
+        /** What is thrown when the deadline passes first. */
+        CrucibleException late();
+    }
+
     private final HttpClient http;
-    private final ObjectMapper mapper;
     private final URI base;
     private final String authorization;
     private final Duration timeout;
@@ -40,10 +45,9 @@ final class SubmissionWatch {
     private final Duration firstRetry;
     private final Duration longestRetry;
 
-    SubmissionWatch(HttpClient http, ObjectMapper mapper, URI base, String authorization, Duration timeout,
-                    Duration idle, Duration firstRetry, Duration longestRetry) {
+    EventStream(HttpClient http, URI base, String authorization, Duration timeout, Duration idle, Duration firstRetry,
+                Duration longestRetry) {
         this.http = http;
-        this.mapper = mapper;
         this.base = base;
         this.authorization = authorization;
         this.timeout = timeout;
@@ -52,11 +56,11 @@ final class SubmissionWatch {
         this.longestRetry = longestRetry;
     }
 
-    Submission follow(UUID id, long end, Duration deadline, SubmissionListener listener) {
-        URI events = URI.create(base + "/v1/submissions/" + id + "/events");
+    /** Follows {@code path} (from {@code /v1/}) until {@code reader} answers, or {@code end} (System.nanoTime) passes. */
+    <T> T follow(String path, long end, Reader<T> reader) {
+        URI events = URI.create(base + path);
         Backoff backoff = new Backoff(firstRetry, longestRetry);
         String lastEventId = null;
-        SubmissionStatus lastStatus = null;
         // A watchdog closes a stream that is past the deadline or silent too long: a blocked read then ends.
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "crucible-stream-watchdog");
@@ -65,9 +69,9 @@ final class SubmissionWatch {
         });
         try {
             while (System.nanoTime() - end < 0) {
-                Connection connection = new Connection(listener);
+                Connection<T> connection = new Connection<>(reader);
                 try {
-                    Submission done = connection.read(events, lastEventId, end, watchdog);
+                    T done = connection.read(events, lastEventId, end, watchdog);
                     if (done != null) {
                         return done;
                     }
@@ -87,32 +91,28 @@ final class SubmissionWatch {
                 if (connection.lastEventId != null) {
                     lastEventId = connection.lastEventId;
                 }
-                if (connection.lastStatus != null) {
-                    lastStatus = connection.lastStatus;
-                }
                 backoff.sleep(end);
             }
-            throw new CrucibleTimeoutException(id, lastStatus, deadline);
+            throw reader.late();
         } finally {
             watchdog.shutdownNow();
         }
     }
 
     /** One connection of the stream; what it got to stays on it for the next one. */
-    private final class Connection {
-        private final SubmissionListener listener;
+    private final class Connection<T> {
+        private final Reader<T> reader;
         private final ServerSentEvents parser = new ServerSentEvents();
-        private Submission result;
+        private T result;
         private boolean progressed;
         private String lastEventId;
-        private SubmissionStatus lastStatus;
 
-        Connection(SubmissionListener listener) {
-            this.listener = listener;
+        Connection(Reader<T> reader) {
+            this.reader = reader;
         }
 
-        /** The final submission, or null when the stream ended before it. */
-        Submission read(URI events, String resumeFrom, long end, ScheduledExecutorService watchdog) throws IOException {
+        /** The reader's answer, or null when the stream ended before it. */
+        T read(URI events, String resumeFrom, long end, ScheduledExecutorService watchdog) throws IOException {
             long left = end - System.nanoTime();
             HttpRequest.Builder request = HttpRequest.newBuilder(events).GET()
                     .timeout(Duration.ofNanos(Math.min(timeout.toNanos(), Math.max(left, 1))))
@@ -149,8 +149,8 @@ final class SubmissionWatch {
                     }
                 }, tick(), tick(), TimeUnit.NANOSECONDS);
                 try {
-                    BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-                    parser.read(reader, () -> lastLine.set(System.nanoTime()), this::handle);
+                    BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+                    parser.read(lines, () -> lastLine.set(System.nanoTime()), this::handle);
                 } catch (UncheckedIOException unreadable) {
                     throw new CrucibleException("the event stream of " + events + " sent what is not its JSON: "
                             + CrucibleException.describe(unreadable.getCause()), unreadable.getCause());
@@ -167,30 +167,16 @@ final class SubmissionWatch {
             return Math.max(Duration.ofMillis(10).toNanos(), Math.min(Duration.ofSeconds(1).toNanos(), idle.toNanos() / 4));
         }
 
-        /** True once the final submission came: the stream need not be read further. */
+        /** True once the reader has its answer: the stream need not be read further. */
         private boolean handle(ServerSentEvents.Event event) {
+            progressed = true;
             try {
-                switch (event.type()) {
-                    case "submission" -> {
-                        Submission state = mapper.readValue(event.data(), Submission.class);
-                        progressed = true;
-                        lastStatus = state.getStatus();
-                        listener.submission(state);
-                        if (Crucible.isFinal(state)) {
-                            result = state;
-                            return true;
-                        }
-                    }
-                    case "output" -> {
-                        progressed = true;
-                        listener.output(OutputChunk.of(mapper.readTree(event.data())));
-                    }
-                    default -> { } // events of later versions
-                }
-                return false;
+                result = reader.event(event);
             } catch (IOException e) {
+                // Apart from the connection's own IOExceptions: JSON that cannot be read is not mended by reconnecting.
                 throw new UncheckedIOException(e);
             }
+            return result != null;
         }
     }
 }
