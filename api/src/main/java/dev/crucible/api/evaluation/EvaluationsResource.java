@@ -7,6 +7,7 @@ import dev.crucible.api.auth.Caller;
 import dev.crucible.api.generated.EvaluationsApi;
 import dev.crucible.api.http.Access;
 import dev.crucible.api.http.ApiException;
+import dev.crucible.api.http.EventStreamWriter;
 import dev.crucible.api.http.JsonBody;
 import dev.crucible.api.http.Response;
 import dev.crucible.api.http.Router;
@@ -22,7 +23,6 @@ import dev.crucible.api.submission.SubmissionsResource;
 import dev.crucible.runtime.RuntimeCatalog;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -49,7 +49,6 @@ public final class EvaluationsResource implements EvaluationsApi {
     private static final int DEFAULT_PAGE = 100;
     private static final int MAX_PAGE = 1000;
     private static final Duration EVENT_PERIOD = Duration.ofSeconds(1);
-    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final Duration LONGEST_STREAM = Duration.ofMinutes(10);
     /** Evaluations one key may have running: each is fed in turn, and each read aggregates all its samples. */
     static final int MAX_RUNNING_PER_KEY = 4;
@@ -261,12 +260,11 @@ public final class EvaluationsResource implements EvaluationsApi {
     }
 
     /** The evaluation as it is, then whenever it changed (looked at every second), until it is final. */
-    private void writeEvents(Caller caller, UUID id, OutputStream out) throws IOException {
-        send(out, ": stream of evaluation " + id + "\n\n");
+    private void writeEvents(Caller caller, UUID id, OutputStream body) throws IOException {
+        EventStreamWriter out = EventStreamWriter.ofStates(body);
+        out.comment("stream of evaluation " + id);
         long started = System.nanoTime();
-        long lastWrite = started;
         String lastSent = null;
-        int sent = 0;
         while (System.nanoTime() - started < LONGEST_STREAM.toNanos()) {
             // A key revoked meanwhile ends the stream within the period, as a submission's does.
             EvaluationStore.Header header = keyHolds.test(caller.keyId()) ? store.find(id, caller).orElse(null) : null;
@@ -276,17 +274,13 @@ public final class EvaluationsResource implements EvaluationsApi {
             Evaluation evaluation = view(header);
             String json = mapper.writeValueAsString(evaluation);
             if (!json.equals(lastSent)) {
-                send(out, "event: evaluation\nid: " + ++sent + "\ndata: " + json + "\n\n");
+                out.event("evaluation", json);
                 lastSent = json;
-                lastWrite = System.nanoTime();
             }
             if (evaluation.getStatus() != Evaluation.StatusEnum.RUNNING) {
                 return;
             }
-            if (System.nanoTime() - lastWrite >= HEARTBEAT.toNanos()) {
-                send(out, ": keep-alive\n\n");
-                lastWrite = System.nanoTime();
-            }
+            out.heartbeatIfDue();
             try {
                 Thread.sleep(EVENT_PERIOD);
             } catch (InterruptedException e) {
@@ -294,11 +288,6 @@ public final class EvaluationsResource implements EvaluationsApi {
                 return; // the server is stopping
             }
         }
-    }
-
-    private static void send(OutputStream out, String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
-        out.flush();
     }
 
     private String json(Object value) {

@@ -3,6 +3,7 @@ package dev.crucible.api.session;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.auth.KeyValidity;
+import dev.crucible.api.http.EventStreamWriter;
 import dev.crucible.api.http.Response;
 import dev.crucible.api.model.Command;
 import dev.crucible.api.submission.ChangeSignals;
@@ -11,7 +12,6 @@ import dev.crucible.queue.OutputChunk;
 import dev.crucible.queue.QueueException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,8 +22,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionEventStream {
     private static final Logger log = LoggerFactory.getLogger(SessionEventStream.class);
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
     static final Duration LONGEST = Duration.ofMinutes(10);
     static final Duration LIVE_POLL = Duration.ofMillis(100);
     private static final int LIVE_PAGE = 64;
-    private static final Pattern EVENT_ID = Pattern.compile("(\\d{1,9})\\.(0|\\d{1,20}-\\d{1,20})");
 
     private final SessionStore store;
     private final ChangeSignals signals;
@@ -73,10 +69,7 @@ final class SessionEventStream {
     private final class Writer {
         private final Caller caller;
         private final UUID id;
-        private final OutputStream out;
-        private long lastWrite = System.nanoTime();
-        private int sent;
-        private String liveAfter;
+        private final EventStreamWriter out;
         /** The session's change counter read last; null before the first read, which takes the commands running. */
         private Long mark;
         /** Commands told as running whose end is not told yet: their output is sent. */
@@ -90,20 +83,15 @@ final class SessionEventStream {
         Writer(Caller caller, UUID id, OutputStream out, String lastEventId) {
             this.caller = caller;
             this.id = id;
-            this.out = out;
-            Matcher resumed = lastEventId == null ? null : EVENT_ID.matcher(lastEventId.strip());
-            if (resumed != null && resumed.matches()) {
-                sent = Integer.parseInt(resumed.group(1));
-                liveAfter = resumed.group(2).equals("0") ? null : resumed.group(2);
-            }
+            this.out = EventStreamWriter.withLiveOutput(out, lastEventId);
         }
 
         void write() throws IOException {
-            send(": stream of session " + id + "\n\n");
+            out.comment("stream of session " + id);
             long started = System.nanoTime();
             String lastSession = null;
             while (System.nanoTime() - started < LONGEST.toNanos()) {
-                if (sent > 0 && !keys.holds(caller.keyId())) {
+                if (out.sent() > 0 && !keys.holds(caller.keyId())) {
                     return;
                 }
                 CompletableFuture<Void> changed = signals.next(id);
@@ -112,17 +100,17 @@ final class SessionEventStream {
                 String json = mapper.writeValueAsString(SessionsResource.view(session));
                 // An end goes after the last commands it lost, so that it is the stream's last word.
                 if (!ended && !json.equals(lastSession)) {
-                    send(event("session", json));
+                    out.event("session", json);
                     lastSession = json;
                 }
                 readCommandChanges();
                 sendOutput();
                 sendEnds();
                 if (ended) {
-                    send(event("session", json));
+                    out.event("session", json);
                     return;
                 }
-                heartbeatIfDue();
+                out.heartbeatIfDue();
                 if (!awaitChange(changed)) {
                     return;
                 }
@@ -136,7 +124,7 @@ final class SessionEventStream {
             for (SessionStore.CommandRow command : changes.commands()) {
                 if (command.status().equals("running")) {
                     if (running.add(command.id())) {
-                        send(event("command", mapper.writeValueAsString(commandView.apply(command))));
+                        out.event("command", mapper.writeValueAsString(commandView.apply(command)));
                     }
                 } else {
                     ends.add(command);
@@ -148,7 +136,7 @@ final class SessionEventStream {
             for (SessionStore.CommandRow command : ends) {
                 running.remove(command.id());
                 passedOver.add(command.id());
-                send(event("command", mapper.writeValueAsString(commandView.apply(command))));
+                out.event("command", mapper.writeValueAsString(commandView.apply(command)));
             }
             ends.clear();
         }
@@ -179,7 +167,7 @@ final class SessionEventStream {
             while (!liveFailed && (!running.isEmpty() || !ends.isEmpty())) {
                 LiveOutput.Page page;
                 try {
-                    page = live.read(id, liveAfter, LIVE_PAGE);
+                    page = live.read(id, out.liveAfter(), LIVE_PAGE);
                 } catch (QueueException e) {
                     log.warn("live output of session {} is not shown: {}", id, e.getMessage());
                     liveFailed = true;
@@ -187,7 +175,7 @@ final class SessionEventStream {
                 }
                 boolean readChanges = false;
                 for (LiveOutput.Entry entry : page.chunks()) {
-                    liveAfter = entry.id();
+                    out.liveAfter(entry.id());
                     UUID command = entry.chunk().command();
                     if (command == null || passedOver.contains(command)) {
                         continue;
@@ -197,12 +185,12 @@ final class SessionEventStream {
                         readChanges = true;
                     }
                     if (tells(command)) {
-                        send("event: output\nid: " + eventId() + "\ndata: " + mapper.writeValueAsString(view(entry.chunk())) + "\n\n");
+                        out.event("output", mapper.writeValueAsString(view(entry.chunk())));
                     } else {
                         passedOver.add(command);
                     }
                 }
-                liveAfter = page.last();
+                out.liveAfter(page.last());
                 if (page.chunks().size() < LIVE_PAGE) {
                     return;
                 }
@@ -213,25 +201,6 @@ final class SessionEventStream {
             return running.contains(command) || ends.stream().anyMatch(end -> end.id().equals(command));
         }
 
-        private String event(String name, String json) {
-            return "event: " + name + "\nid: " + eventId() + "\ndata: " + json + "\n\n";
-        }
-
-        private String eventId() {
-            return ++sent + "." + (liveAfter == null ? "0" : liveAfter);
-        }
-
-        private void heartbeatIfDue() throws IOException {
-            if (System.nanoTime() - lastWrite >= HEARTBEAT.toNanos()) {
-                send(": keep-alive\n\n");
-            }
-        }
-
-        private void send(String text) throws IOException {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            lastWrite = System.nanoTime();
-        }
     }
 
     /** A chunk as the contract's CommandOutputChunk. */

@@ -3,6 +3,7 @@ package dev.crucible.api.submission;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.api.auth.Caller;
 import dev.crucible.api.http.ApiException;
+import dev.crucible.api.http.EventStreamWriter;
 import dev.crucible.api.http.Response;
 import dev.crucible.api.http.ResponseBudget;
 import dev.crucible.queue.LiveOutput;
@@ -10,11 +11,8 @@ import dev.crucible.queue.OutputChunk;
 import dev.crucible.queue.QueueException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,15 +36,11 @@ import org.slf4j.LoggerFactory;
  */
 final class SubmissionEventStream {
     private static final Logger log = LoggerFactory.getLogger(SubmissionEventStream.class);
-    /** Well inside nginx's and most proxies' idle timeouts (60 s by default). */
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
     /** A stream ends after this even if the submission does not; clients reconnect and get the state first. */
     static final Duration LONGEST = Duration.ofMinutes(10);
     /** How often a running submission's live output is looked at. */
     static final Duration LIVE_POLL = Duration.ofMillis(100);
     private static final int LIVE_PAGE = 64;
-    /** An event id of this stream: the count, and a Redis stream entry id or 0. */
-    private static final Pattern EVENT_ID = Pattern.compile("(\\d{1,9})\\.(0|\\d{1,20}-\\d{1,20})");
 
     private final SubmissionService service;
     private final SubmissionStore store;
@@ -79,11 +73,7 @@ final class SubmissionEventStream {
     private final class Writer {
         private final Caller caller;
         private final UUID id;
-        private final OutputStream out;
-        private long lastWrite = System.nanoTime();
-        private int sent;
-        /** The live output's last entry sent; null before the first. */
-        private String liveAfter;
+        private final EventStreamWriter out;
         /**
          * Whether the live output is read: once the submission was seen unfinished and is no longer
          * queued, until Redis fails. A submission final when the stream opened has none.
@@ -95,25 +85,16 @@ final class SubmissionEventStream {
         Writer(Caller caller, UUID id, OutputStream out, String lastEventId) {
             this.caller = caller;
             this.id = id;
-            this.out = out;
-            Matcher resumed = lastEventId == null ? null : EVENT_ID.matcher(lastEventId.strip());
-            if (resumed != null && resumed.matches()) {
-                sent = Integer.parseInt(resumed.group(1));
-                liveAfter = resumed.group(2).equals("0") ? null : resumed.group(2);
-            }
-        }
-
-        private String eventId() {
-            return ++sent + "." + (liveAfter == null ? "0" : liveAfter);
+            this.out = EventStreamWriter.withLiveOutput(out, lastEventId);
         }
 
         void write() throws IOException {
             // A comment first, so the headers pass every proxy at once rather than with the first change.
-            send(": stream of submission " + id + "\n\n");
+            out.comment("stream of submission " + id);
             long started = System.nanoTime();
             String lastSent = null;
             while (System.nanoTime() - started < LONGEST.toNanos()) {
-                if (sent > 0 && !service.keyHolds(caller)) {
+                if (out.sent() > 0 && !service.keyHolds(caller)) {
                     return;
                 }
                 CompletableFuture<Void> changed = signals.next(id);
@@ -124,7 +105,7 @@ final class SubmissionEventStream {
                     current = service.get(caller, id);
                     json = mapper.writeValueAsString(SubmissionView.of(current));
                 } catch (ApiException.ServiceUnavailable budgetSpent) {
-                    heartbeatIfDue();
+                    out.heartbeatIfDue();
                     continue;
                 }
                 seenUnfinished |= !current.isFinal();
@@ -134,13 +115,13 @@ final class SubmissionEventStream {
                     sendOutput();
                 }
                 if (!json.equals(lastSent)) {
-                    send("event: submission\nid: " + eventId() + "\ndata: " + json + "\n\n");
+                    out.event("submission", json);
                     lastSent = json;
                 }
                 if (current.isFinal()) {
                     return;
                 }
-                heartbeatIfDue();
+                out.heartbeatIfDue();
                 if (!awaitChange(changed)) {
                     return; // interrupted: the server is stopping
                 }
@@ -168,7 +149,7 @@ final class SubmissionEventStream {
             while (watchingOutput) {
                 LiveOutput.Page page;
                 try {
-                    page = live.read(id, liveAfter, LIVE_PAGE);
+                    page = live.read(id, out.liveAfter(), LIVE_PAGE);
                 } catch (QueueException e) {
                     // Watchers lose the live view, not the result: the final state still comes, with the output.
                     log.warn("live output of submission {} is not shown: {}", id, e.getMessage());
@@ -177,27 +158,16 @@ final class SubmissionEventStream {
                     return;
                 }
                 for (LiveOutput.Entry entry : page.chunks()) {
-                    liveAfter = entry.id();
-                    send("event: output\nid: " + eventId() + "\ndata: " + mapper.writeValueAsString(view(entry.chunk())) + "\n\n");
+                    out.liveAfter(entry.id());
+                    out.event("output", mapper.writeValueAsString(view(entry.chunk())));
                 }
-                liveAfter = page.last();
+                out.liveAfter(page.last());
                 if (page.chunks().size() < LIVE_PAGE) {
                     return;
                 }
             }
         }
 
-        private void heartbeatIfDue() throws IOException {
-            if (System.nanoTime() - lastWrite >= HEARTBEAT.toNanos()) {
-                send(": keep-alive\n\n");
-            }
-        }
-
-        private void send(String text) throws IOException {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            lastWrite = System.nanoTime();
-        }
     }
 
     /** A chunk as the contract's OutputChunk: only the parts that apply. */
