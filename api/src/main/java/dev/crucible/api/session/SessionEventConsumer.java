@@ -101,6 +101,7 @@ public final class SessionEventConsumer {
     private static Command command(SessionEvent.CommandFinished finished) {
         Command command = new Command(finished.commandId(), finished.sessionId(), finished.result() == null ? CommandStatus.LOST
                 : CommandStatus.FINISHED, finished.at().atOffset(ZoneOffset.UTC));
+        command.message(finished.message());
         ExecutionEvent.ProgramResult result = finished.result();
         if (result != null) {
             command.verdict(Verdict.fromValue(result.verdict().wireName())).exitCode(result.exitCode()).signal(result.signal())

@@ -426,6 +426,9 @@ public final class SessionsResource {
         if (row.finishedAt() != null) {
             view.finishedAt(row.finishedAt().atOffset(ZoneOffset.UTC));
         }
+        if (row.status().equals("lost") && view.getMessage() == null) {
+            view.message("its end never came from its executor: the session ended while it ran, or the executor was lost");
+        }
         return view;
     }
 

@@ -272,6 +272,18 @@ class SessionApiIT {
     }
 
     @Test
+    void aCommandRunningWhenItsSessionEndsIsLostAndSaysWhy() {
+        String id = open("{\"runtime\":\"python\"}").get("id").asText();
+        var running = stack.post("/v1/sessions/" + id + "/commands", "application/json", "{\"argv\":[\"sleep\",\"30\"]}",
+                stack.adminKey());
+        assertEquals(202, running.status(), running.raw().body());
+        stack.delete("/v1/sessions/" + id, stack.adminKey());
+        JsonNode lost = stack.get("/v1/sessions/" + id + "/commands/" + running.body().get("id").asText(), stack.adminKey()).body();
+        assertEquals("lost", lost.get("status").asText(), lost.toString());
+        assertTrue(lost.path("message").asText().contains("session ended"), lost.toString());
+    }
+
+    @Test
     void anIdleSessionEndsWithinASecondOfItsDeadline() {
         String id = open("{\"runtime\":\"python\",\"idle_timeout_s\":2}").get("id").asText();
         Instant lastActive = Instant.parse(run(id, stack.adminKey(), "true").get("finished_at").asText());
