@@ -102,12 +102,12 @@ public final class Main {
         }
     }
 
-    /** Each runtime's image with the memory of its default run and, for a compiled one, of its compile. */
     /** Submissions and session commands alike: each capped at {@code CRUCIBLE_LIVE_OUTPUT_BYTES}. */
     private static LiveFeed.Settings liveOutput(RedisQueue queue, ExecutorConfig config) {
         return new LiveFeed.Settings(queue.liveOutput(), config.submissionOutput().liveBytes());
     }
 
+    /** Each runtime's image with the memory of its default run and, for a compiled one, of its compile. */
     private static Map<String, Set<Long>> expectedSandboxes(RuntimeCatalog catalog) {
         Map<String, Set<Long>> expected = new HashMap<>();
         for (RuntimeManifest runtime : catalog.all()) {

@@ -17,6 +17,8 @@ import org.jdbi.v3.core.Handle;
  */
 public final class Admission {
     private static final Duration ACTIVE_RETRY = Duration.ofSeconds(2);
+    /** The longest a session may live (SessionsResource's limit): older ones cannot reach into a window. */
+    private static final int MAX_SESSION_LIFETIME_S = 86_400;
     private static final Duration QUEUE_RETRY = Duration.ofSeconds(5);
 
     private final long maxQueued;
@@ -173,6 +175,8 @@ public final class Admission {
     /**
      * Sums the window's worst-case sandbox time, oldest first, to find how long until the oldest
      * submissions that free enough of it leave the window: the first whose running sum reaches the excess.
+     * A session counts the part of its life within the window; an ended one leaves it a window after
+     * its end, an open one not before a window from now (it goes on using time).
      */
     private static WindowUse used(Handle h, UUID keyId, Window window, long budgetMs, long addingMs) {
         String interval = "interval '1 " + window.word() + "'";
@@ -181,16 +185,18 @@ public final class Admission {
                     select created_at, id, coalesce(sandbox_ms, 0) as ms from submissions
                     where api_key_id = :key and created_at > now() - %1$s
                     union all
-                    -- A session counts the part of its life within the window, however long ago it started.
-                    select greatest(created_at, now() - %1$s), id,
-                           (extract(epoch from (coalesce(ended_at, now()) - greatest(created_at, now() - %1$s))) * 1000)::bigint
-                    from sessions where api_key_id = :key and coalesce(ended_at, now()) > now() - %1$s),
+                    -- ended_at is the executor's clock: never past now, never before the start.
+                    select case when ended_at is null then now() else least(ended_at, now()) end, id,
+                           greatest(0, (extract(epoch from (least(coalesce(ended_at, now()), now())
+                                                            - greatest(created_at, now() - %1$s))) * 1000)::bigint)
+                    from sessions where api_key_id = :key and coalesce(ended_at, now()) > now() - %1$s
+                      and created_at > now() - %1$s - :longestSession * interval '1 second'),
                 w as (select created_at, sum(ms) over (order by created_at, id) as freed from used_by),
                 total as (select coalesce(max(freed), 0) as used from w)
                 select used, (select extract(epoch from min(created_at) + %1$s - now()) from w
                               where freed >= used + :adding - :budget) as wait
                 from total""".formatted(interval))
-                .bind("key", keyId).bind("adding", addingMs).bind("budget", budgetMs)
+                .bind("key", keyId).bind("adding", addingMs).bind("budget", budgetMs).bind("longestSession", MAX_SESSION_LIFETIME_S)
                 .map((rs, ctx) -> {
                     double wait = rs.getDouble(2);
                     return new WindowUse(rs.getLong(1), rs.wasNull() ? null : Duration.ofMillis((long) Math.ceil(wait * 1000)));

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>Changes stored by this process wake the stream at once; the rows are re-read every
  * {@link ChangeSignals#RECHECK} as well, for changes stored by another api instance. Output is read
  * from the session's live output every {@link #LIVE_POLL} while a command it announced runs. Event
- * ids are {@code <n>.<live>} as on a submission's stream, so a reconnecting client gets the state first
- * and then only the output it had not got.
+ * ids are {@code <n>.<live>.<mark>} ({@link EventStreamWriter}): a reconnecting client gets the
+ * session's state first, then the command changes after the last it was told of, and only the output
+ * it had not got.
  */
 final class SessionEventStream {
     private static final Logger log = LoggerFactory.getLogger(SessionEventStream.class);
@@ -70,7 +71,10 @@ final class SessionEventStream {
         private final Caller caller;
         private final UUID id;
         private final EventStreamWriter out;
-        /** The session's change counter read last; null before the first read, which takes the commands running. */
+        /**
+         * The session's change counter read last; null before the first read of a fresh stream, which
+         * takes the commands running (a resumed one reads on after the last change it told).
+         */
         private Long mark;
         /** Commands told as running whose end is not told yet: their output is sent. */
         private final Set<UUID> running = new HashSet<>();
@@ -84,6 +88,7 @@ final class SessionEventStream {
             this.caller = caller;
             this.id = id;
             this.out = EventStreamWriter.withLiveOutput(out, lastEventId);
+            this.mark = this.out.mark();
         }
 
         void write() throws IOException {
@@ -130,6 +135,9 @@ final class SessionEventStream {
                     ends.add(command);
                 }
             }
+            if (ends.isEmpty()) {
+                out.mark(mark);
+            }
         }
 
         private void sendEnds() throws IOException {
@@ -139,6 +147,10 @@ final class SessionEventStream {
                 out.event("command", mapper.writeValueAsString(commandView.apply(command)));
             }
             ends.clear();
+            if (mark != null) {
+                // Told through the mark only now: a client resuming from an earlier event is told these ends again.
+                out.mark(mark);
+            }
         }
 
         private boolean awaitChange(CompletableFuture<Void> changed) throws IOException {
@@ -149,6 +161,9 @@ final class SessionEventStream {
                     return true;
                 }
                 sendOutput();
+                if (!ends.isEmpty()) {
+                    return true; // ends read meanwhile go out now, after their output
+                }
                 boolean watching = !running.isEmpty() && !liveFailed;
                 if (!ChangeSignals.await(changed, watching && LIVE_POLL.compareTo(left) < 0 ? LIVE_POLL : left)) {
                     return false;

@@ -23,8 +23,11 @@ public final class SessionReaper {
     private static final Duration PERIOD = Duration.ofSeconds(1);
     /** Past its deadline, the executor's own end is waited for this long. */
     private static final Duration DEADLINE_GRACE = Duration.ofSeconds(10);
-    /** Past the latest a command could end (its kill's grace on the executor included), its end is waited for this long. */
-    static final Duration COMMAND_GRACE = Duration.ofSeconds(30);
+    /**
+     * Past twice its timeout, how long a command's end is waited for: its source's upload (30 s), both
+     * steps' kill grace and stop (2 × 10 s), the live output's last flushes (2 × 2 s), and a margin.
+     */
+    static final Duration COMMAND_GRACE = Duration.ofSeconds(90);
 
     private final SessionStore store;
     private final ExecutorRegistry executors;

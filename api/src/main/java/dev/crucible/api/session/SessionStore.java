@@ -134,8 +134,9 @@ public final class SessionStore {
     }
 
     /**
-     * Ends the session once: its commands still running are lost, its sandbox time becomes the lifetime it
-     * had, and the end is audited. False when it had ended already.
+     * Ends the session once: its commands still running are lost, the lifetime it had is kept
+     * ({@code sandbox_ms}, for reading; budgets count its life within their window), and the end is
+     * audited. False when it had ended already.
      */
     boolean markEnded(UUID id, String reason, String message, Instant at) {
         return jdbi.inTransaction(h -> {

@@ -40,6 +40,15 @@ class EventStreamWriterTest {
     }
 
     @Test
+    void aStreamOfChangesResumesAfterTheLastChangeTold() throws IOException {
+        EventStreamWriter out = EventStreamWriter.withLiveOutput(body, "3.0.41");
+        assertEquals(41L, out.mark());
+        out.mark(42);
+        out.event("command", "{}");
+        assertEquals("event: command\nid: 4.0.42\ndata: {}\n\n", written());
+    }
+
+    @Test
     void aLastEventIdNotOfItsMakingStartsAfresh() {
         EventStreamWriter out = EventStreamWriter.withLiveOutput(body, "7.$(id)");
         assertEquals(0, out.sent());

@@ -266,6 +266,30 @@ class SessionApiIT {
                 .count(), "events: " + events);
     }
 
+    @Test
+    void aStreamResumedAfterACommandEndedTellsThatEnd() throws Exception {
+        String id = open("{\"runtime\":\"python\"}").get("id").asText();
+        String lastEventId;
+        HttpResponse<InputStream> first = EventStreamReader.open("/v1/sessions/" + id + "/events", stack.adminKey(), null);
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(first.body(), StandardCharsets.UTF_8))) {
+            String line = lines.readLine();
+            while (line != null && !line.startsWith("id: ")) {
+                line = lines.readLine();
+            }
+            lastEventId = line == null ? null : line.substring(4);
+        }
+        assertTrue(lastEventId != null && lastEventId.matches("1\\.0\\.\\d+"), "the first event's id: " + lastEventId);
+        // While no stream is open, a command runs and ends.
+        String command = run(id, stack.adminKey(), "echo", "missed").get("id").asText();
+
+        HttpResponse<InputStream> resumed = EventStreamReader.open("/v1/sessions/" + id + "/events", stack.adminKey(), lastEventId);
+        CompletableFuture<List<Event>> read = CompletableFuture.supplyAsync(() -> EventStreamReader.readAll(resumed));
+        stack.delete("/v1/sessions/" + id, stack.adminKey());
+        List<Event> events = read.get(60, TimeUnit.SECONDS);
+        assertTrue(events.stream().anyMatch(e -> e.name().equals("command") && e.data().get("id").asText().equals(command)
+                && e.data().get("status").asText().equals("finished")), "events: " + events);
+    }
+
     private static String outputText(List<Event> events, String stream) {
         return events.stream().filter(e -> e.name().equals("output") && e.data().get("stream").asText().equals(stream))
                 .map(e -> e.data().get("text").asText()).collect(Collectors.joining());

@@ -61,8 +61,8 @@ class SessionReaperIT {
     @Test
     void aCommandWhoseEndNeverCameIsLostAndItsSessionGoesOn() {
         UUID session = readySession();
-        // Its session's commands may take 1 s, twice for a compile and run: a minute is long past any end.
-        UUID command = commandStartedAgo(session, Duration.ofMinutes(1));
+        // Its session's commands may take 1 s, twice for a compile and run, and the grace: five minutes is past any end.
+        UUID command = commandStartedAgo(session, Duration.ofMinutes(5));
         long before = store.commandChanges(session, 0L).mark();
 
         reaper.reap();
