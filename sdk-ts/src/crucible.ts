@@ -260,12 +260,13 @@ export class CrucibleSession {
         const { onOutput } = options;
         let last: Command | undefined;
         return within(this.crucible, options, async ({ signal, interval }) => {
-            last = await value(this.crucible.sessions.runSessionCommandRaw({ id: this.id, commandRequest: request, wait: !onOutput },
-                { signal }));
-            const id = last.id;
-            const read = async () => (last = await value(this.crucible.sessions.getSessionCommandRaw({ id: this.id, command: id },
-                { signal })));
-            return onOutput && !ended(last) ? this.follow(id, read, onOutput, interval, signal) : poll(last, ended, read, interval, signal);
+            const post = async (wait: boolean) => (last = await value(this.crucible.sessions.runSessionCommandRaw(
+                { id: this.id, commandRequest: request, wait }, { signal })));
+            const read = async (id: string) => (last = await value(this.crucible.sessions.getSessionCommandRaw(
+                { id: this.id, command: id }, { signal })));
+            if (onOutput) return this.follow(() => post(false), read, onOutput, interval, signal);
+            const started = await post(true);
+            return poll(started, ended, () => read(started.id), interval, signal);
         }, (timeoutMs) => new CrucibleError(last
             ? `command ${last.id} of session ${this.id} was still running after ${timeoutMs} ms`
             : `no answer to a command of session ${this.id} within ${timeoutMs} ms`, { status: 0, command: last }));
@@ -304,10 +305,15 @@ export class CrucibleSession {
         return this.crucible.sessions.endSession({ id: this.id });
     }
 
-    /** Follows the session's event stream until the command `id` ends, handing over its live output. */
-    private async follow(id: string, read: () => Promise<Command>, onOutput: (chunk: CommandOutputChunk) => void, interval: number,
-                         signal: AbortSignal): Promise<Command> {
+    /**
+     * Follows the session's event stream until the command that `post` starts ends, handing over its
+     * live output. It is posted once the stream is open (its first event): a stream opened after a
+     * quick command ended shows none of its output.
+     */
+    private async follow(post: () => Promise<Command>, read: (id: string) => Promise<Command>,
+                         onOutput: (chunk: CommandOutputChunk) => void, interval: number, signal: AbortSignal): Promise<Command> {
         const position: { lastEventId?: string } = {};
+        let id: string | undefined;
         let wait = interval;
         for (;;) {
             try {
@@ -320,9 +326,15 @@ export class CrucibleSession {
                     wait = interval;
                     switch (event.type) {
                         case "session": {
+                            if (id === undefined) {
+                                const started = await post();
+                                id = started.id;
+                                if (ended(started)) return started;
+                                break;
+                            }
                             // First on every connection, and again when the session ends: a command that
                             // ended before this connection saw it is in no later event, so it is read.
-                            const now = await read();
+                            const now = await read(id);
                             if (ended(now)) return now;
                             break;
                         }
@@ -333,7 +345,7 @@ export class CrucibleSession {
                         }
                         case "output": {
                             const chunk = CommandOutputChunkFromJSON(JSON.parse(event.data));
-                            if (chunk.command === id) onOutput(chunk);
+                            if (id !== undefined && chunk.command === id) onOutput(chunk);
                             break;
                         }
                         default: // events of later versions

@@ -373,11 +373,10 @@ describe("sessions against a server", () => {
     test("live output of a command reaches onOutput", async () => {
         const mine = (text: string, extra = {}) => ({ command: COMMAND_ID, stream: "stdout", text, ...extra });
         const handle = await opened(
-            json(202, command("running")),
             events(["session", session("ready")], ["command", command("running")], ["output", mine("1\n")],
                 ["output", { command: "11111111-2222-4333-8444-555555555555", stream: "stdout", text: "not mine" }],
                 ["output", mine("!", { stream: "stderr", capped: true })], ["command", FINISHED]),
-            json(200, command("running")),
+            json(202, command("running")),
         );
         const chunks: CommandOutputChunk[] = [];
 
@@ -385,15 +384,14 @@ describe("sessions against a server", () => {
 
         assert.equal(done.status, "finished");
         assert.deepEqual(chunks, [mine("1\n", { capped: undefined }), mine("!", { stream: "stderr", capped: true })]);
-        assert.equal(server.seen[0]!.url, `${SESSION}/commands?wait=false`);
-        assert.equal(server.seen[1]!.headers.accept, "text/event-stream");
+        assert.equal(server.seen[0]!.headers.accept, "text/event-stream");
+        assert.equal(server.seen[1]!.url, `${SESSION}/commands?wait=false`);
     });
 
     test("a watched command's stream that ends early is connected again from its last event", async () => {
         const handle = await opened(
-            json(202, command("running")),
             events(["session", session("ready")], ["command", command("running")]),
-            json(200, command("running")),
+            json(202, command("running")),
             events(["session", session("ready")]),
             json(200, FINISHED),
         );
@@ -404,12 +402,21 @@ describe("sessions against a server", () => {
         assert.deepEqual(server.seen.filter((s) => s.url.endsWith("/events")).map((s) => s.headers["last-event-id"]), [undefined, "2"]);
     });
 
-    test("a watched command that ended before its stream opened is read, not awaited", async () => {
-        const handle = await opened(json(202, command("running")), events(["session", session("ready")]), json(200, FINISHED));
+    test("a watched command that ended unseen is read at the next session event", async () => {
+        const handle = await opened(events(["session", session("ready")], ["session", session("ready")]),
+            json(202, command("running")), json(200, FINISHED));
 
         const done = await handle.run(["true"], { onOutput: () => undefined });
 
         assert.equal(done.status, "finished");
+    });
+
+    test("a watched command is posted only once its stream is open", async () => {
+        const handle = await opened(events(["session", session("ready")]), json(200, FINISHED));
+
+        await handle.run(["true"], { onOutput: () => undefined });
+
+        assert.deepEqual(server.seen.map((s) => s.url.endsWith("/events") ? "events" : s.url), ["events", `${SESSION}/commands?wait=false`]);
     });
 
     test("file paths go as segments, each encoded", async () => {

@@ -137,16 +137,20 @@ public final class CrucibleSession implements AutoCloseable {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(output, "output");
         long end = Crucible.deadlineNanos(deadline);
-        Command started = present(call(() -> sessions.runSessionCommand(id, request, false)), "POST " + path + "/commands");
-        if (ended(started)) {
-            return started;
-        }
-        UUID commandId = started.getId();
         return crucible.follow(path + "/events", end, new EventStream.Reader<>() {
+            /** Null until it is posted. */
+            private UUID commandId;
+
             @Override
             public Command event(ServerSentEvents.Event event) throws IOException {
                 switch (event.type()) {
                     case "session" -> {
+                        if (commandId == null) {
+                            // Posted once the stream is open: a stream opened after a quick command ended shows none of its output.
+                            Command started = present(call(() -> sessions.runSessionCommand(id, request, false)), "POST " + path + "/commands");
+                            commandId = started.getId();
+                            return ended(started) ? started : null;
+                        }
                         // First on every connection, and again when the session ends: a command that ended
                         // before this connection saw it is in no later event, so it is read.
                         Command now = command(commandId);
@@ -154,11 +158,11 @@ public final class CrucibleSession implements AutoCloseable {
                     }
                     case "command" -> {
                         Command now = mapper.readValue(event.data(), Command.class);
-                        return commandId.equals(now.getId()) && ended(now) ? now : null;
+                        return now.getId().equals(commandId) && ended(now) ? now : null;
                     }
                     case "output" -> {
                         CommandOutputChunk chunk = mapper.readValue(event.data(), CommandOutputChunk.class);
-                        if (commandId.equals(chunk.getCommand())) {
+                        if (chunk.getCommand().equals(commandId)) {
                             output.accept(chunk);
                         }
                     }
@@ -169,7 +173,9 @@ public final class CrucibleSession implements AutoCloseable {
 
             @Override
             public CrucibleException late() {
-                return stillRunning(commandId, deadline);
+                return commandId != null ? stillRunning(commandId, deadline)
+                        : new CrucibleException("the event stream of session " + id + " did not open within " + deadline
+                                + "; the command was not run");
             }
         });
     }

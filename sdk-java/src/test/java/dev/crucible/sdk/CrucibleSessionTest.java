@@ -217,15 +217,30 @@ class CrucibleSessionTest {
     }
 
     @Test
-    void aWatchedCommandThatEndedBeforeItsStreamOpenedIsReadNotAwaited() {
+    void aWatchedCommandThatEndedUnseenIsReadAtTheNextSessionEvent() {
+        // The first session event says the stream is open, and the command is posted; a later one (a
+        // reconnection) may follow an end the stream never told: the command is read then.
         fake.on("POST", SESSION + "/commands", json(202, RUNNING))
                 .on("GET", COMMAND, json(200, FINISHED))
-                .on("GET", SESSION + "/events", fake.eventsThenSilence(event("session", 1, READY)));
+                .on("GET", SESSION + "/events", fake.eventsThenSilence(event("session", 1, READY), event("session", 2, READY)));
 
         try (Crucible crucible = crucible(); CrucibleSession session = opened(crucible)) {
             Command done = session.run(new CommandRequest().argv(List.of("true")), Duration.ofSeconds(10), chunk -> { });
             assertEquals(CommandStatus.FINISHED, done.getStatus());
         }
+    }
+
+    @Test
+    void aWatchedCommandIsPostedOnlyOnceItsStreamIsOpen() {
+        fake.on("POST", SESSION + "/commands", json(200, FINISHED))
+                .on("GET", SESSION + "/events", fake.eventsThenSilence(event("session", 1, READY)));
+
+        try (Crucible crucible = crucible(); CrucibleSession session = opened(crucible)) {
+            session.run(new CommandRequest().argv(List.of("true")), Duration.ofSeconds(10), chunk -> { });
+        }
+        List<String> order = fake.requests().stream().map(r -> r.method() + " " + r.path())
+                .filter(r -> r.endsWith("/events") || r.endsWith("/commands")).toList();
+        assertEquals(List.of("GET " + SESSION + "/events", "POST " + SESSION + "/commands"), order);
     }
 
     @Test
