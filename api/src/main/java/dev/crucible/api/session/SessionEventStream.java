@@ -71,11 +71,8 @@ final class SessionEventStream {
         private final Caller caller;
         private final UUID id;
         private final EventStreamWriter out;
-        /**
-         * The session's change counter read last; null before the first read of a fresh stream, which
-         * takes the commands running (a resumed one reads on after the last change it told).
-         */
-        private Long mark;
+        /** The session's change counter read last: changes after it are read next. */
+        private long mark;
         /** Commands told as running whose end is not told yet: their output is sent. */
         private final Set<UUID> running = new HashSet<>();
         /** Ends read, told once the output before them is sent. */
@@ -88,13 +85,21 @@ final class SessionEventStream {
             this.caller = caller;
             this.id = id;
             this.out = EventStreamWriter.withLiveOutput(out, lastEventId);
-            this.mark = this.out.mark();
         }
 
+        /**
+         * Every connection tells, after the session, the commands running now, as state; then the changes
+         * after its mark: a fresh one's is the counter as those were read (so even its first event's id
+         * carries it), a resumed one's the last it told.
+         */
         void write() throws IOException {
             out.comment("stream of session " + id);
             long started = System.nanoTime();
             String lastSession = null;
+            SessionStore.CommandChanges runningNow = store.commandChanges(id, null);
+            mark = out.mark() != null ? out.mark() : runningNow.mark();
+            out.mark(mark);
+            List<SessionStore.CommandRow> state = runningNow.commands();
             while (System.nanoTime() - started < LONGEST.toNanos()) {
                 if (out.sent() > 0 && !keys.holds(caller.keyId())) {
                     return;
@@ -108,6 +113,10 @@ final class SessionEventStream {
                     out.event("session", json);
                     lastSession = json;
                 }
+                for (SessionStore.CommandRow command : state) {
+                    tellRunning(command);
+                }
+                state = List.of();
                 readCommandChanges();
                 sendOutput();
                 sendEnds();
@@ -128,15 +137,19 @@ final class SessionEventStream {
             mark = changes.mark();
             for (SessionStore.CommandRow command : changes.commands()) {
                 if (command.status().equals("running")) {
-                    if (running.add(command.id())) {
-                        out.event("command", mapper.writeValueAsString(commandView.apply(command)));
-                    }
+                    tellRunning(command);
                 } else {
                     ends.add(command);
                 }
             }
             if (ends.isEmpty()) {
                 out.mark(mark);
+            }
+        }
+
+        private void tellRunning(SessionStore.CommandRow command) throws IOException {
+            if (running.add(command.id())) {
+                out.event("command", mapper.writeValueAsString(commandView.apply(command)));
             }
         }
 
@@ -147,10 +160,8 @@ final class SessionEventStream {
                 out.event("command", mapper.writeValueAsString(commandView.apply(command)));
             }
             ends.clear();
-            if (mark != null) {
-                // Told through the mark only now: a client resuming from an earlier event is told these ends again.
-                out.mark(mark);
-            }
+            // Told through the mark only now: a client resuming from an earlier event is told these ends again.
+            out.mark(mark);
         }
 
         private boolean awaitChange(CompletableFuture<Void> changed) throws IOException {
