@@ -25,9 +25,11 @@ const ATTEMPTS = 5;
 
 export async function watchSession(id: string, listener: SessionListener, signal: AbortSignal): Promise<void> {
   let failures = 0;
+  // The last event's id, sent back on reconnecting: the server goes on after it (no output twice, no end missed).
+  const position: { lastEventId?: string } = {};
   while (!signal.aborted) {
     try {
-      const { ended, heard } = await stream(id, listener, signal);
+      const { ended, heard } = await stream(id, listener, signal, position);
       if (ended) return;
       failures = heard ? 0 : failures + 1;
     } catch (error) {
@@ -40,9 +42,11 @@ export async function watchSession(id: string, listener: SessionListener, signal
   }
 }
 
-async function stream(id: string, listener: SessionListener, signal: AbortSignal): Promise<{ ended: boolean; heard: boolean }> {
+async function stream(id: string, listener: SessionListener, signal: AbortSignal,
+                      position: { lastEventId?: string }): Promise<{ ended: boolean; heard: boolean }> {
+  const resume: Record<string, string> = position.lastEventId === undefined ? {} : { 'Last-Event-ID': position.lastEventId };
   const response = await fetch(`/v1/sessions/${encodeURIComponent(id)}/events`, {
-    headers: { ...authHeaders(), Accept: 'text/event-stream' },
+    headers: { ...authHeaders(), Accept: 'text/event-stream', ...resume },
     cache: 'no-store',
     signal,
   });
@@ -50,6 +54,7 @@ async function stream(id: string, listener: SessionListener, signal: AbortSignal
   let heard = false;
   for await (const event of readEvents(response.body)) {
     heard = true;
+    if (event.id !== undefined) position.lastEventId = event.id;
     if (event.event === 'session') {
       const session = SessionFromJSON(JSON.parse(event.data));
       listener.session(session);
