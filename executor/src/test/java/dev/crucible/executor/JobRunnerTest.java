@@ -14,7 +14,6 @@ import dev.crucible.executor.sandbox.SandboxRun;
 import dev.crucible.executor.sandbox.SandboxSpec;
 import dev.crucible.queue.ExecutionEvent;
 import dev.crucible.queue.Job;
-import dev.crucible.queue.OutputChunk;
 import dev.crucible.queue.Verdict;
 import dev.crucible.runtime.RuntimeCatalog;
 import java.nio.file.Files;

@@ -3,7 +3,6 @@ package dev.crucible.api.submission;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crucible.api.EventStreamReader;
 import dev.crucible.api.EventStreamReader.Event;
