@@ -226,7 +226,6 @@ final class SessionEventStream {
         private boolean tells(UUID command) {
             return running.contains(command) || ends.stream().anyMatch(end -> end.id().equals(command));
         }
-
     }
 
     /** A chunk as the contract's CommandOutputChunk. */

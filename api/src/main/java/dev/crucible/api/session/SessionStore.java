@@ -199,11 +199,12 @@ public final class SessionStore {
      * Their end was lost on its way from the executor.
      */
     List<CommandRow> overdueCommands(Duration grace) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                select c.id, c.session_id, c.status, c.argv::text as argv, c.created_at, c.finished_at, c.change, null as result
-                from session_commands c join sessions s on s.id = c.session_id
-                where c.status = 'running' and s.status = 'ready'
-                  and c.created_at < now() - (2 * s.command_wall_time_ms + :grace) * interval '1 millisecond'""")
+        // A session not ready gives no limit: null compares as false, and its commands are not looked at.
+        return jdbi.withHandle(h -> h.createQuery("select " + COMMAND_COLUMNS + """
+                , null as result from session_commands
+                where status = 'running'
+                  and created_at < now() - (2 * (select command_wall_time_ms from sessions s where s.id = session_id and s.status = 'ready')
+                                            + :grace) * interval '1 millisecond'""")
                 .bind("grace", grace.toMillis()).map((rs, ctx) -> commandRow(rs)).list());
     }
 

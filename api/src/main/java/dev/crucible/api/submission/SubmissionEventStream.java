@@ -167,7 +167,6 @@ final class SubmissionEventStream {
                 }
             }
         }
-
     }
 
     /** A chunk as the contract's OutputChunk: only the parts that apply. */

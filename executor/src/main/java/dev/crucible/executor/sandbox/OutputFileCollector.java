@@ -22,11 +22,6 @@ final class OutputFileCollector {
     /** Collecting output files is a few reads in memory. */
     private static final Duration COLLECT_TIME = Duration.ofSeconds(10);
 
-    /** Creates an exec in a sandbox as the program's uid, and returns its id. */
-    interface Execs {
-        String create(String container, List<String> command);
-    }
-
     /**
      * Defines {@code found PATH}, which prints PATH, NUL-terminated, when it names a regular file below
      * the working folder, under the size bound {@code $1}, through real folders only: a symlink as any
@@ -66,10 +61,10 @@ final class OutputFileCollector {
     static final int MATCHED_FILES = 32;
 
     private final DockerClient streams;
-    private final Execs execs;
+    private final ExecMaker execs;
 
     /** @param streams the client without a response deadline: this class keeps its own */
-    OutputFileCollector(DockerClient streams, Execs execs) {
+    OutputFileCollector(DockerClient streams, ExecMaker execs) {
         this.streams = streams;
         this.execs = execs;
     }

@@ -23,14 +23,9 @@ final class SessionExecs {
     private final DockerClient streams;
     private final CgroupMeter meter;
     private final ExitWait exitWait;
-    private final Execs execs;
+    private final ExecMaker execs;
 
-    /** Creates an exec in a sandbox as the program's uid, with the sandbox's environment, and returns its id. */
-    interface Execs {
-        String create(String container, List<String> command);
-    }
-
-    SessionExecs(DockerClient streams, CgroupMeter meter, ExitWait exitWait, Execs execs) {
+    SessionExecs(DockerClient streams, CgroupMeter meter, ExitWait exitWait, ExecMaker execs) {
         this.streams = streams;
         this.meter = meter;
         this.exitWait = exitWait;
